@@ -1,0 +1,88 @@
+"""Open the DuckDB file one writer at a time, create the schema, publish a read-only copy."""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import shutil
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+
+from forumwatch.resources import sql_text
+
+LOCK_WAIT_SECONDS = float(os.environ.get("FORUMWATCH_LOCK_WAIT", "3600"))
+
+
+def is_local_path(db: str) -> bool:
+    """False for connection strings such as 'md:mydb' or 'ducklake:...'."""
+    return ":" not in db.split("/", 1)[0] or db.startswith("/") or (len(db) > 1 and db[1] == ":")
+
+
+@contextmanager
+def writer_lock(db: str, wait_seconds: float = LOCK_WAIT_SECONDS) -> Iterator[None]:
+    """Hold an exclusive file lock beside the database; wait for it rather than fail."""
+    if not is_local_path(db):
+        yield
+        return
+    lock_path = Path(db).with_name(Path(db).name + ".lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+") as handle:
+        deadline = time.monotonic() + wait_seconds
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"waited {wait_seconds:.0f}s for the write lock on {db}") from None
+                time.sleep(0.05)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+@contextmanager
+def connect(db: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection, held under the writer lock for as short as the caller needs."""
+    db = str(db)
+    if is_local_path(db):
+        Path(db).parent.mkdir(parents=True, exist_ok=True)
+    with writer_lock(db):
+        con = duckdb.connect(db)
+        try:
+            yield con
+        finally:
+            con.close()
+
+
+def init_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(sql_text("schema.sql"))
+
+
+def run_sql_file(con: duckdb.DuckDBPyConnection, relative: str, params: dict | None = None):
+    """Execute a statement from sql/ with bound parameters."""
+    return con.execute(sql_text(relative), params or {})
+
+
+def publish_read_copy(db: str | Path, target: str | Path | None = None) -> Path | None:
+    """Copy the database to forumwatch-read.duckdb atomically so analysts can read during writes."""
+    db = str(db)
+    if not is_local_path(db):
+        return None
+    source = Path(db)
+    target = Path(target) if target else source.with_name(source.stem + "-read" + source.suffix)
+    tmp = target.with_name(target.name + f".tmp{os.getpid()}")
+    with writer_lock(db):
+        con = duckdb.connect(db)
+        try:
+            con.execute("CHECKPOINT")
+        finally:
+            con.close()
+        shutil.copyfile(source, tmp)
+    os.replace(tmp, target)
+    return target

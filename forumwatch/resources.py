@@ -1,0 +1,27 @@
+"""Find the bundled SQL files and seeds, wherever forumwatch is installed or run from."""
+
+from __future__ import annotations
+
+from importlib import resources
+from pathlib import Path
+
+
+def _package_dir(package: str) -> Path:
+    return Path(str(resources.files(package)))
+
+
+def sql_dir() -> Path:
+    return _package_dir("forumwatch.sql")
+
+
+def seeds_dir() -> Path:
+    return _package_dir("forumwatch.seeds")
+
+
+def sql_text(relative: str) -> str:
+    """Text of a file under sql/, e.g. sql_text('schema.sql') or sql_text('queries/top.sql')."""
+    return (sql_dir() / relative).read_text(encoding="utf-8")
+
+
+def seed_path(name: str) -> Path:
+    return seeds_dir() / name

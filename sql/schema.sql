@@ -1,0 +1,130 @@
+-- forumwatch schema. Idempotent: every statement can run on an existing database.
+-- Times are TIMESTAMP in UTC (no zone stored; the column comments say UTC).
+
+-- One row per configured outlet feed (loaded from the --sources CSV).
+CREATE TABLE IF NOT EXISTS sources (
+    source_id    VARCHAR PRIMARY KEY,   -- slug of name, stable across runs
+    name         VARCHAR NOT NULL,
+    feed_url     VARCHAR NOT NULL,
+    homepage     VARCHAR,
+    country      VARCHAR,
+    language     VARCHAR,
+    kind         VARCHAR,               -- rss | atom | json | sitemap
+    crawl_delay  DOUBLE,                -- seconds between requests to this host; NULL = default
+    sitemap_url  VARCHAR,               -- optional news sitemap for backfill
+    updated_at   TIMESTAMP
+);
+
+-- One row per flow run.
+CREATE TABLE IF NOT EXISTS runs (
+    run_id            VARCHAR PRIMARY KEY,
+    flow              VARCHAR NOT NULL,   -- ingest | backfill | reprocess | retag
+    started_at        TIMESTAMP NOT NULL, -- UTC
+    finished_at       TIMESTAMP,          -- UTC; NULL while running or if the run died
+    status            VARCHAR,            -- running | completed | failed
+    parameters        VARCHAR,            -- JSON
+    n_sources         INTEGER,
+    n_sources_failed  INTEGER,
+    n_feed_items      INTEGER,
+    n_fetched         INTEGER,            -- page responses with a body (200)
+    n_new             INTEGER,            -- articles inserted
+    n_updated         INTEGER,            -- articles whose content changed
+    n_unchanged       INTEGER,            -- 304 or identical body
+    n_failed          INTEGER,            -- page URLs that errored
+    message           VARCHAR
+);
+
+-- One row per URL tried (feeds, pages, robots.txt, sitemaps). A log: never updated.
+CREATE TABLE IF NOT EXISTS fetches (
+    fetch_id       VARCHAR PRIMARY KEY,   -- run_id + url hash
+    run_id         VARCHAR,
+    url            VARCHAR NOT NULL,      -- the URL as requested (canonical for pages)
+    final_url      VARCHAR,               -- after redirects
+    source_id      VARCHAR,
+    kind           VARCHAR,               -- feed | page | sitemap | warc
+    fetched_at     TIMESTAMP NOT NULL,    -- UTC
+    status         INTEGER,               -- HTTP status; NULL when no response
+    error          VARCHAR,               -- NULL on success; readable reason otherwise
+    bytes          BIGINT,                -- decompressed body bytes kept
+    content_type   VARCHAR,
+    encoding       VARCHAR,               -- charset used to decode the body
+    etag           VARCHAR,
+    last_modified  VARCHAR,
+    content_sha1   VARCHAR,
+    elapsed_ms     INTEGER,
+    attempts       INTEGER,
+    warc_file      VARCHAR                -- raw archive file holding the response
+);
+
+-- Items listed by feeds (the crawl frontier).
+CREATE TABLE IF NOT EXISTS feed_items (
+    url             VARCHAR NOT NULL,     -- canonical
+    source_id       VARCHAR NOT NULL,
+    title           VARCHAR,
+    published_at    TIMESTAMP,            -- UTC, from the feed (pubDate / updated / date_published)
+    published_has_time BOOLEAN,
+    first_seen_at   TIMESTAMP NOT NULL,   -- UTC
+    last_seen_at    TIMESTAMP NOT NULL,   -- UTC
+    PRIMARY KEY (url, source_id)
+);
+
+-- One row per canonical article URL.
+CREATE TABLE IF NOT EXISTS articles (
+    article_id              VARCHAR PRIMARY KEY,  -- sha1(canonical url)[:16]
+    url                     VARCHAR NOT NULL UNIQUE,
+    source_id               VARCHAR,
+    title                   VARCHAR,
+    published_at            TIMESTAMP,            -- UTC; NULL when the page and feed give no date
+    published_at_source     VARCHAR,              -- jsonld | meta | time | feed | trafilatura | NULL
+    published_at_precision  VARCHAR,              -- second | minute | day | NULL
+    date_note               VARCHAR,              -- why published_at is NULL or uncertain
+    text                    VARCHAR,
+    author                  VARCHAR,
+    sitename                VARCHAR,
+    language                VARCHAR,
+    description             VARCHAR,
+    word_count              INTEGER,
+    content_sha1            VARCHAR,              -- of the extracted text
+    wire_agency             VARCHAR,              -- credited wire (ANI, PTI, Reuters, ...); NULL when none
+    dateline_place          VARCHAR,
+    dateline_date           VARCHAR,
+    cited_media             VARCHAR[],            -- outlets the body cites as sources
+    story_id                VARCHAR,              -- group of syndicated copies
+    story_similarity        DOUBLE,               -- containment vs the story's representative
+    headline_changed        BOOLEAN,              -- title differs from the representative's
+    fetched_at              TIMESTAMP,            -- UTC, the response that gave this text
+    first_seen_at           TIMESTAMP,            -- UTC
+    updated_at              TIMESTAMP,            -- UTC
+    run_id                  VARCHAR
+);
+
+-- One row per group of syndicated copies of one wire story.
+CREATE TABLE IF NOT EXISTS stories (
+    story_id            VARCHAR PRIMARY KEY,
+    headline            VARCHAR,
+    wire_agency         VARCHAR,
+    first_published_at  TIMESTAMP,   -- UTC
+    last_published_at   TIMESTAMP,   -- UTC
+    first_outlet        VARCHAR,     -- source_id of the earliest copy
+    representative_id   VARCHAR,     -- article_id of the representative copy
+    n_articles          INTEGER,
+    n_outlets           INTEGER,
+    updated_at          TIMESTAMP
+);
+
+-- MinHash signatures of articles, so new pages match stories already loaded.
+CREATE TABLE IF NOT EXISTS article_signatures (
+    article_id    VARCHAR PRIMARY KEY,
+    published_at  TIMESTAMP,
+    n_shingles    INTEGER,
+    signature     BLOB
+);
+
+-- One row per (article, topic) tag, with the evidence that made it.
+CREATE TABLE IF NOT EXISTS article_topics (
+    article_id  VARCHAR NOT NULL,
+    topic       VARCHAR NOT NULL,
+    paragraph   INTEGER,     -- index of the first paragraph that matched
+    evidence    VARCHAR,     -- the matched terms
+    PRIMARY KEY (article_id, topic)
+);
