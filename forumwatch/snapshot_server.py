@@ -1,0 +1,78 @@
+"""Serve the bundled offline snapshot (seeds/snapshot) over HTTP on 127.0.0.1, as the demo's 'web'."""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from contextlib import contextmanager
+from collections.abc import Iterator
+from email.utils import formatdate
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+from forumwatch.resources import seeds_dir
+
+BASE_TOKEN = "__BASE__"
+TEXT_SUFFIXES = {".xml", ".json", ".html", ".htm", ".csv", ".txt", ".rss", ".atom"}
+CONTENT_TYPES = {".xml": "application/xml", ".rss": "application/rss+xml", ".atom": "application/atom+xml",
+                 ".json": "application/json", ".html": "text/html; charset=utf-8", ".htm": "text/html; charset=utf-8",
+                 ".csv": "text/csv; charset=utf-8", ".txt": "text/plain; charset=utf-8"}
+
+
+def snapshot_dir() -> Path:
+    return seeds_dir() / "snapshot"
+
+
+def _handler(root: Path, base: list[str]):
+    class Handler(SimpleHTTPRequestHandler):
+        def log_message(self, *args) -> None:  # keep the demo's output readable
+            pass
+
+        def do_GET(self) -> None:
+            path = (root / self.path.split("?", 1)[0].lstrip("/")).resolve()
+            if path.is_dir():
+                path = path / "index.html"
+            if root not in path.parents or not path.is_file() or path.name.endswith(".py"):
+                self.send_error(404)
+                return
+            body = path.read_bytes()
+            if path.suffix in TEXT_SUFFIXES:
+                body = body.replace(BASE_TOKEN.encode(), base[0].encode())
+            etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+            if self.headers.get("If-None-Match") == etag:
+                self.send_response(304)
+                self.send_header("ETag", etag)
+                self.end_headers()
+                return
+            self.send_response(200)
+            self.send_header("Content-Type", CONTENT_TYPES.get(path.suffix, "application/octet-stream"))
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("ETag", etag)
+            self.send_header("Last-Modified", formatdate(path.stat().st_mtime, usegmt=True))
+            self.end_headers()
+            self.wfile.write(body)
+
+    return Handler
+
+
+@contextmanager
+def serve_snapshot(root: Path | None = None, host: str = "127.0.0.1") -> Iterator[str]:
+    """Serve a snapshot folder on a free port; yields the base URL that replaces __BASE__."""
+    root = (root or snapshot_dir()).resolve()
+    base = [""]
+    server = ThreadingHTTPServer((host, 0), _handler(root, base))
+    base[0] = f"http://{host}:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield base[0]
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def write_sources(base: str, target: Path, root: Path | None = None) -> Path:
+    """The snapshot's sources.csv with __BASE__ replaced, written to target."""
+    text = ((root or snapshot_dir()) / "sources.csv").read_text(encoding="utf-8")
+    target.write_text(text.replace(BASE_TOKEN, base), encoding="utf-8")
+    return target

@@ -1,0 +1,51 @@
+"""Canonical article URLs: one article, one URL, one id."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+TRACKING_PARAMS = {
+    "fbclid", "gclid", "dclid", "gclsrc", "msclkid", "yclid", "igshid", "mc_cid", "mc_eid",
+    "_ga", "_gl", "_hsenc", "_hsmi", "ocid", "cmpid", "cmp", "ito", "itm_source", "itm_medium",
+    "itm_campaign", "itm_content", "ref_src", "ref_url", "share", "shared", "spm", "src",
+    "ns_source", "ns_mchannel", "ns_campaign", "ns_linkname", "ns_fee", "pk_campaign", "pk_kwd",
+    "mkt_tok", "trk", "trkcampaign", "sr_share", "rss", "at_medium", "at_campaign", "at_custom1",
+    "feature", "from", "ref", "amp",
+}
+TRACKING_PREFIXES = ("utm_", "__twitter", "at_", "pk_", "mtm_", "hsa_", "ga_")
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _is_tracking(name: str) -> bool:
+    lowered = name.lower()
+    return lowered in TRACKING_PARAMS or lowered.startswith(TRACKING_PREFIXES)
+
+
+def canonical_url(url: str) -> str:
+    """Lower-case scheme and host, drop default port, fragment and tracking parameters, sort the query."""
+    url = url.strip()
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    host = (parts.hostname or "").lower().rstrip(".")
+    try:
+        host = host.encode("idna").decode("ascii") if host and not host.isascii() else host
+    except UnicodeError:
+        pass
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    port = parts.port if parts.port and parts.port != DEFAULT_PORTS.get(scheme) else None
+    netloc = host if port is None else f"{host}:{port}"
+    path = re.sub(r"/{2,}", "/", parts.path) or "/"
+    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k))
+    return urlunsplit((scheme, netloc, path, urlencode(query), ""))
+
+
+def article_id(url: str) -> str:
+    """Stable id of an article: the first 16 hex digits of sha1 of its canonical URL."""
+    return hashlib.sha1(canonical_url(url).encode("utf-8")).hexdigest()[:16]
+
+
+def host_of(url: str) -> str:
+    return (urlsplit(url).hostname or "").lower().rstrip(".")

@@ -1,0 +1,80 @@
+from datetime import datetime
+
+from tasks.discover import parse_feed
+
+NOW = datetime(2023, 11, 5)
+
+RSS20 = b"""<?xml version="1.0" encoding="UTF-8"?>
+<rss version="2.0"><channel><title>Asian Lite</title><link>https://asianlite.com</link>
+<item><title>China, Russia Ready to Tackle Security Threats Together</title>
+<link>https://asianlite.com/2023/top-news/china-russia/?utm_source=rss&amp;utm_medium=rss</link>
+<pubDate>Tue, 31 Oct 2023 14:05:00 +0530</pubDate></item>
+<item><title><![CDATA[Second & <b>bold</b>]]></title><link>/relative/path</link><pubDate>31 Oct 2023</pubDate></item>
+<item><title>No link</title></item>
+</channel></rss>"""
+
+RSS10 = b"""<?xml version="1.0"?>
+<rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/"
+ xmlns:dc="http://purl.org/dc/elements/1.1/">
+<channel rdf:about="https://t.com/"><title>T</title><link>https://t.com/</link></channel>
+<item rdf:about="https://t.com/a"><title>A</title><link>https://t.com/a</link><dc:date>2023-10-31T09:00:00+05:30</dc:date></item>
+</rdf:RDF>"""
+
+ATOM = b"""<?xml version="1.0" encoding="utf-8"?>
+<feed xmlns="http://www.w3.org/2005/Atom"><title>D</title><id>urn:x</id><updated>2023-10-31T12:00:00Z</updated>
+<entry><title>Atom story</title><id>urn:1</id><link rel="alternate" href="https://d.com/story/1"/>
+<link rel="enclosure" href="https://d.com/img.jpg"/><published>2023-10-31T12:00:00Z</published><updated>2023-11-01T00:00:00Z</updated></entry>
+</feed>"""
+
+JSON_FEED = b"""{"version": "https://jsonfeed.org/version/1.1", "title": "L",
+ "items": [{"id": "1", "url": "https://l.com/a?fbclid=1", "title": "J", "date_published": "2023-10-31T19:12:00+05:30"},
+           {"id": "2", "title": "no url"}, {"id": "https://l.com/b", "url": "https://l.com/b", "date_published": "garbage"}]}"""
+
+
+def test_rss20_items_canonical_links_and_utc_dates():
+    parsed = parse_feed(RSS20, "https://asianlite.com/feed/", "asianlite", NOW)
+    assert parsed.error is None and parsed.kind == "rss20"
+    first, second = parsed.items
+    assert first.url == "https://asianlite.com/2023/top-news/china-russia/"
+    assert first.published_at == datetime(2023, 10, 31, 8, 35) and first.published_has_time
+    assert second.url == "https://asianlite.com/relative/path"
+    assert second.published_has_time is False
+    assert "bold" in second.title
+
+
+def test_rss10_and_atom():
+    rdf = parse_feed(RSS10, "https://t.com/feed", "t", NOW)
+    assert [i.url for i in rdf.items] == ["https://t.com/a"]
+    assert rdf.items[0].published_at == datetime(2023, 10, 31, 3, 30)
+    atom = parse_feed(ATOM, "https://d.com/feed", "d", NOW)
+    assert atom.kind == "atom10"
+    assert [(i.url, i.published_at) for i in atom.items] == [("https://d.com/story/1", datetime(2023, 10, 31, 12, 0))]
+
+
+def test_json_feed():
+    parsed = parse_feed(JSON_FEED, "https://l.com/feed.json", "l", NOW)
+    assert [i.url for i in parsed.items] == ["https://l.com/a", "https://l.com/b"]
+    assert parsed.items[0].published_at == datetime(2023, 10, 31, 13, 42)
+    assert parsed.items[1].published_at is None
+
+
+def test_absurd_dates_dropped():
+    feed = RSS20.replace(b"Tue, 31 Oct 2023 14:05:00 +0530", b"Fri, 01 Jan 2100 00:00:00 GMT")
+    assert parse_feed(feed, "https://asianlite.com/feed/", "a", NOW).items[0].published_at is None
+
+
+def test_malformed_feed_recovers_items_and_says_so():
+    broken = RSS20.replace(b"</channel></rss>", b"<item><title>cut")
+    parsed = parse_feed(broken, "https://asianlite.com/feed/", "a", NOW)
+    assert parsed.error is None and len(parsed.items) == 2
+    assert parsed.note.startswith("malformed feed, 2 items recovered")
+
+
+def test_html_page_empty_body_and_entity_attacks_are_errors_not_exceptions():
+    assert parse_feed(b"<html><body><p>Not a feed</p></body></html>", "https://x/f", "x").error.startswith("not a feed")
+    assert parse_feed(b"  ", "https://x/f", "x").error == "empty feed body"
+    bomb = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;">]><rss><channel><item><title>&b;</title><link>https://x/a</link></item></channel></rss>'
+    assert parse_feed(bomb, "https://x/f", "x").error.startswith("refused: feed declares XML entities")
+    xxe = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><rss><channel><item><title>&x;</title><link>https://x/a</link></item></channel></rss>'
+    assert parse_feed(xxe, "https://x/f", "x").items == []
+    assert parse_feed(b"{not json", "https://x/f", "x").error.startswith("malformed JSON feed")
