@@ -56,11 +56,11 @@ def _handler(root: Path, base: list[str]):
 
 
 @contextmanager
-def serve_snapshot(root: Path | None = None, host: str = "127.0.0.1") -> Iterator[str]:
-    """Serve a snapshot folder on a free port; yields the base URL that replaces __BASE__."""
+def serve_snapshot(root: Path | None = None, host: str = "127.0.0.1", port: int = 0) -> Iterator[str]:
+    """Serve a snapshot folder (port 0: any free port); yields the base URL that replaces __BASE__."""
     root = (root or snapshot_dir()).resolve()
     base = [""]
-    server = ThreadingHTTPServer((host, 0), _handler(root, base))
+    server = ThreadingHTTPServer((host, port), _handler(root, base))
     base[0] = f"http://{host}:{server.server_address[1]}"
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -45,6 +45,7 @@ CREATE TABLE IF NOT EXISTS fetches (
     fetched_at     TIMESTAMP NOT NULL,    -- UTC
     status         INTEGER,               -- HTTP status; NULL when no response
     error          VARCHAR,               -- NULL on success; readable reason otherwise
+    note           VARCHAR,               -- warnings that did not stop the fetch (e.g. malformed feed, items recovered)
     bytes          BIGINT,                -- decompressed body bytes kept
     content_type   VARCHAR,
     encoding       VARCHAR,               -- charset used to decode the body
@@ -71,7 +72,7 @@ CREATE TABLE IF NOT EXISTS feed_items (
 -- One row per canonical article URL.
 CREATE TABLE IF NOT EXISTS articles (
     article_id              VARCHAR PRIMARY KEY,  -- sha1(canonical url)[:16]
-    url                     VARCHAR NOT NULL UNIQUE,
+    url                     VARCHAR NOT NULL,     -- canonical (tracking parameters removed)
     source_id               VARCHAR,
     title                   VARCHAR,
     published_at            TIMESTAMP,            -- UTC; NULL when the page and feed give no date
@@ -126,5 +127,71 @@ CREATE TABLE IF NOT EXISTS article_topics (
     topic       VARCHAR NOT NULL,
     paragraph   INTEGER,     -- index of the first paragraph that matched
     evidence    VARCHAR,     -- the matched terms
+    n_paragraphs   INTEGER,  -- how many paragraphs matched
+    rules_version  VARCHAR,  -- sha1 prefix of the seed files that made the tag
     PRIMARY KEY (article_id, topic)
+);
+
+-- One row per (article, forum) mention, with the evidence that made it (analyst layer, tasks/tag.py).
+CREATE TABLE IF NOT EXISTS article_forums (
+    article_id     VARCHAR NOT NULL,
+    forum          VARCHAR NOT NULL,   -- forums.forum (not the edition: editions are matched by date in views)
+    paragraph      INTEGER,            -- index of the first paragraph that matched
+    evidence       VARCHAR,            -- the matched aliases
+    n_paragraphs   INTEGER,
+    rules_version  VARCHAR,
+    PRIMARY KEY (article_id, forum)
+);
+
+-- One row per (article, person or organisation) mention, with the evidence that made it.
+CREATE TABLE IF NOT EXISTS article_people (
+    article_id     VARCHAR NOT NULL,
+    person         VARCHAR NOT NULL,   -- people.person
+    paragraph      INTEGER,
+    evidence       VARCHAR,
+    n_paragraphs   INTEGER,
+    rules_version  VARCHAR,
+    PRIMARY KEY (article_id, person)
+);
+
+-- Seed tables, reloaded from seeds/*.csv by tasks/seeds.py (edit the CSV, then `forumwatch retag`).
+-- One row per topic; rule: `&` separates term groups that must all match in one paragraph, `|` separates alternatives.
+CREATE TABLE IF NOT EXISTS topics (
+    topic        VARCHAR PRIMARY KEY,
+    label        VARCHAR,
+    rule         VARCHAR NOT NULL,
+    description  VARCHAR
+);
+
+-- One row per forum edition; aliases (`|`-separated) are matched in article text.
+CREATE TABLE IF NOT EXISTS forums (
+    forum        VARCHAR NOT NULL,     -- stable id shared by all editions (xiangshan, shangri_la, ...)
+    edition      VARCHAR PRIMARY KEY,  -- e.g. xiangshan-2023
+    name         VARCHAR,
+    aliases      VARCHAR,
+    start_date   DATE,                 -- local dates of the event
+    end_date     DATE,
+    city         VARCHAR,
+    country      VARCHAR,
+    organiser    VARCHAR,
+    notes        VARCHAR
+);
+
+-- One row per person or organisation in the gazetteer.
+CREATE TABLE IF NOT EXISTS people (
+    person        VARCHAR PRIMARY KEY,
+    name          VARCHAR NOT NULL,
+    aliases       VARCHAR,
+    kind          VARCHAR,             -- person | organisation
+    role          VARCHAR,
+    organisation  VARCHAR,
+    country       VARCHAR
+);
+
+-- One row per wire-agency credit pattern (seeds/agencies.csv).
+CREATE TABLE IF NOT EXISTS agencies (
+    agency   VARCHAR NOT NULL,
+    pattern  VARCHAR,             -- regular expression matched against the article text
+    kind     VARCHAR,
+    note     VARCHAR
 );

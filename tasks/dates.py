@@ -137,22 +137,22 @@ def choose_date(page: list[DateCandidate], feed: DateCandidate | None, fallback_
                 fetched_at: datetime) -> ChosenDate:
     """Pick the most trustworthy, most precise date; never the fetch time.
 
-    Order: an exact page date (JSON-LD, meta, <time>), the feed's exact time when it agrees with the
-    page's day (or the page has none), a day-only page date, trafilatura's day, the feed's day.
+    Order: an exact page date (JSON-LD, meta, <time>); the feed's date unless a day-only page date
+    contradicts it; a day-only page date; last, trafilatura's heuristic day (it guesses from text).
     """
     page = [c for c in page if plausible(c, fetched_at)]
     feed = feed if plausible(feed, fetched_at) else None
     exact = next((c for c in page if c.precision == "minute"), None)
     page_day = next((c for c in page if c.precision == "day"), None)
-    extracted_day = DateCandidate(datetime.combine(fallback_day, datetime.min.time()), "trafilatura", "day", True) \
-        if fallback_day else None
-    if extracted_day and not plausible(extracted_day, fetched_at):
-        extracted_day = None
-    day_only = page_day or extracted_day
-    if exact is None and feed and feed.precision == "minute":
-        if day_only is None or abs((feed.moment.date() - day_only.moment.date()).days) <= 1:
-            exact = feed
-    chosen = exact or day_only or feed
+    if feed and page_day and abs((feed.moment.date() - page_day.moment.date()).days) > 1:
+        feed = None
+    guessed = None
+    if fallback_day:
+        guessed = DateCandidate(datetime.combine(fallback_day, datetime.min.time()), "trafilatura", "day", True)
+        guessed = guessed if plausible(guessed, fetched_at) else None
+    if feed and feed.precision == "day" and page_day:
+        feed = None
+    chosen = exact or feed or page_day or guessed
     if chosen is None:
         return ChosenDate(None, None, None, "no publication date found in the page or the feed")
     note = None if chosen.zone_known else "time zone not given; read as UTC"

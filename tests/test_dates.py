@@ -36,8 +36,16 @@ def test_feed_time_refines_a_day_only_page_date_on_the_same_day():
     chosen = choose_date([], feed, date(2023, 10, 31), FETCHED)
     assert (chosen.published_at, chosen.source, chosen.precision) == (datetime(2023, 10, 31, 8, 35), "feed", "minute")
     far = DateCandidate(datetime(2023, 12, 25, 8, 35), "feed", "minute", True)
-    chosen = choose_date([], far, date(2023, 10, 31), FETCHED)
-    assert (chosen.published_at, chosen.source, chosen.precision) == (datetime(2023, 10, 31), "trafilatura", "day")
+    page_day = parse_stamp("2023-10-31", "meta")
+    chosen = choose_date([page_day], far, None, FETCHED)
+    assert (chosen.published_at, chosen.source, chosen.precision) == (datetime(2023, 10, 31), "meta", "day")
+
+
+def test_feed_date_beats_trafilaturas_guess_from_the_text():
+    feed = DateCandidate(datetime(2023, 10, 31, 8, 15), "feed", "minute", True)
+    chosen = choose_date([], feed, date(1995, 1, 1), FETCHED)
+    assert (chosen.published_at, chosen.source) == (datetime(2023, 10, 31, 8, 15), "feed")
+    assert choose_date([], None, date(2023, 10, 30), FETCHED).source == "trafilatura"
 
 
 def test_no_date_is_null_with_a_note_never_the_fetch_time():

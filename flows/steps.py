@@ -1,0 +1,261 @@
+"""Prefect tasks shared by the flows: thin wrappers that order the stage functions in tasks/."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from prefect import get_run_logger, task
+from prefect.cache_policies import NO_CACHE
+
+from forumwatch import db as fwdb
+from forumwatch.settings import FetchSettings, PipelineSettings
+from tasks import load
+from tasks.discover import FeedItem, parse_feed
+from tasks.enrich import enrich_many
+from tasks.extract import Extracted, PageInput
+from tasks.fetch import FetchRequest, FetchResult, fetch_all
+from tasks.sources import Source
+from tasks.urls import host_of
+
+PENDING_DAYS = 7  # feed items that failed are retried on later runs for this many days
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+@dataclass
+class SourceStats:
+    """What happened to one source in one run (the per-source log line and artifact row)."""
+
+    source_id: str
+    feed_status: str = "ok"  # ok | unchanged | failed
+    feed_error: str | None = None
+    items: int = 0
+    fetched: int = 0
+    new: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    failed: int = 0
+
+
+@dataclass
+class PagePlan:
+    request: FetchRequest
+    item: FeedItem
+    last_sha1: str | None = None
+
+
+@dataclass
+class BatchOutcome:
+    counts: Counter = field(default_factory=Counter)  # (source_id, outcome) -> n
+    article_ids: list[str] = field(default_factory=list)
+
+
+def fetch_row(run_id: str, result: FetchResult, error: str | None = None, note: str | None = None) -> dict:
+    return {
+        "fetch_id": load.fetch_id(run_id, result.kind, result.url), "run_id": run_id, "url": result.url,
+        "final_url": result.final_url, "source_id": result.source_id, "kind": result.kind,
+        "fetched_at": result.fetched_at, "status": result.status, "error": error or result.error, "note": note,
+        "bytes": result.n_bytes, "content_type": result.content_type, "encoding": result.encoding,
+        "etag": result.etag, "last_modified": result.last_modified, "content_sha1": result.content_sha1,
+        "elapsed_ms": result.elapsed_ms, "attempts": result.attempts, "warc_file": result.warc_file,
+    }
+
+
+@task(cache_policy=NO_CACHE)
+def prepare_run(db: str, sources: list[Source], run_id: str, flow_name: str, parameters: dict) -> None:
+    """Create the schema, load the seed tables and sources, and open the run's `runs` row."""
+    from tasks.seeds import load_seed_tables
+
+    now = utcnow()
+    with fwdb.connect(db) as con:
+        fwdb.init_schema(con)
+        con.begin()
+        load_seed_tables(con)
+        load.upsert_sources(con, sources, now)
+        load.start_run(con, run_id, flow_name, now, parameters)
+        con.commit()
+
+
+@task(cache_policy=NO_CACHE)
+def fetch_feeds(sources: list[Source], db: str, run_id: str, settings: FetchSettings, warc_dir: str) -> tuple[list[FeedItem], dict[str, SourceStats]]:
+    """Fetch every feed (conditional GET), parse it, and record fetches and feed items in one transaction."""
+    logger = get_run_logger()
+    with fwdb.connect(db) as con:
+        previous = load.last_fetches(con, [s.feed_url for s in sources])
+    requests = [
+        FetchRequest(url=s.feed_url, source_id=s.source_id, kind="feed", trusted_host=host_of(s.feed_url),
+                     etag=previous.get(s.feed_url, (None, None, None))[0],
+                     last_modified=previous.get(s.feed_url, (None, None, None))[1], crawl_delay=s.crawl_delay)
+        for s in sources
+    ]
+    robots: list[FetchResult] = []
+    results = fetch_all(requests, settings, Path(warc_dir), f"{run_id}-feeds", on_robots=robots.append)
+    stats = {s.source_id: SourceStats(s.source_id) for s in sources}
+    items: list[FeedItem] = []
+    rows = []
+    for source, result in zip(sources, results):
+        stat = stats[source.source_id]
+        if result.error:
+            stat.feed_status, stat.feed_error = "failed", result.error
+            rows.append(fetch_row(run_id, result))
+        elif result.not_modified:
+            stat.feed_status = "unchanged"
+            rows.append(fetch_row(run_id, result))
+        else:
+            parsed = parse_feed(result.body or b"", result.final_url or source.feed_url, source.source_id)
+            if parsed.error:
+                stat.feed_status, stat.feed_error = "failed", parsed.error
+            stat.items = len(parsed.items)
+            items.extend(parsed.items)
+            rows.append(fetch_row(run_id, result, error=parsed.error, note=parsed.note))
+        if stat.feed_error:
+            logger.warning("feed %s failed: %s", source.feed_url, stat.feed_error)
+    rows += [fetch_row(run_id, r) for r in robots]
+    with fwdb.connect(db) as con:
+        con.begin()
+        load.insert_fetches(con, rows)
+        load.upsert_feed_items(con, items, utcnow())
+        con.commit()
+    return items, stats
+
+
+@task(cache_policy=NO_CACHE)
+def plan_pages(db: str, sources: list[Source], items: list[FeedItem], max_per_source: int | None = None) -> list[PagePlan]:
+    """This run's feed items plus earlier ones never loaded, each URL once, with its validators."""
+    by_id = {s.source_id: s for s in sources}
+    with fwdb.connect(db) as con:
+        pending = load.pending_items(con, list(by_id), utcnow() - timedelta(days=PENDING_DAYS))
+        wanted: dict[str, FeedItem] = {}
+        per_source: Counter = Counter()
+        for item in items + pending:
+            if item.url in wanted or (max_per_source and per_source[item.source_id] >= max_per_source):
+                continue
+            wanted[item.url] = item
+            per_source[item.source_id] += 1
+        previous = load.last_fetches(con, list(wanted))
+    plans = []
+    for url, item in wanted.items():
+        source = by_id[item.source_id]
+        etag, modified, sha = previous.get(url, (None, None, None))
+        request = FetchRequest(url=url, source_id=item.source_id, kind="page", trusted_host=host_of(source.feed_url),
+                               etag=etag, last_modified=modified, crawl_delay=source.crawl_delay)
+        plans.append(PagePlan(request, item, sha))
+    return plans
+
+
+@dataclass
+class PageFetch:
+    results: list[FetchResult]  # one per plan, in order
+    robots: list[FetchResult]  # robots.txt fetches made on the way
+
+
+@task(cache_policy=NO_CACHE)
+def fetch_pages(plans: list[PagePlan], settings: FetchSettings, warc_dir: str, warc_prefix: str) -> PageFetch:
+    robots: list[FetchResult] = []
+    results = fetch_all([p.request for p in plans], settings, Path(warc_dir), warc_prefix, on_robots=robots.append)
+    return PageFetch(results, robots)
+
+
+@task(cache_policy=NO_CACHE)
+def extract_pages(plans: list[PagePlan], fetched: PageFetch, sources: list[Source],
+                  pipeline: PipelineSettings) -> list[Extracted | None]:
+    """Extract (in worker processes) the pages that came back with a new body; None for the others."""
+    results = fetched.results
+    languages = {s.source_id: s.language for s in sources}
+    todo: list[tuple[int, PageInput]] = []
+    for index, (plan, result) in enumerate(zip(plans, results)):
+        if result.error or result.not_modified or result.text is None or result.content_sha1 == plan.last_sha1:
+            continue
+        todo.append((index, PageInput(
+            url=plan.item.url, source_id=plan.item.source_id, html=result.text, fetched_at=result.fetched_at,
+            feed_published_at=plan.item.published_at, feed_has_time=plan.item.published_has_time,
+            feed_title=plan.item.title, default_language=languages.get(plan.item.source_id),
+        )))
+    extracted: list[Extracted | None] = [None] * len(plans)
+    for (index, _), page in zip(todo, enrich_many([p for _, p in todo], pipeline.extract_workers)):
+        extracted[index] = page
+    return extracted
+
+
+@task(cache_policy=NO_CACHE)
+def load_pages(db: str, run_id: str, plans: list[PagePlan], fetched: PageFetch,
+               extracted: list[Extracted | None], pipeline: PipelineSettings) -> BatchOutcome:
+    """One transaction: fetch rows, new and changed articles, their tags, and their story groups."""
+    from tasks.dedupe import assign_stories
+    from tasks.tag import write_tags
+
+    outcome = BatchOutcome()
+    results = fetched.results
+    fetch_rows = [fetch_row(run_id, r) for r in fetched.robots]
+    article_rows, tags = [], []
+    with fwdb.connect(db) as con:
+        known = load.existing_articles(con, [e.article_id for e in extracted if e is not None])
+        for plan, result, page in zip(plans, results, extracted):
+            source_id = plan.item.source_id
+            if result.error:
+                outcome.counts[(source_id, "failed")] += 1
+                fetch_rows.append(fetch_row(run_id, result))
+                continue
+            if page is None:  # 304 or the same body as last time
+                outcome.counts[(source_id, "unchanged")] += 1
+                fetch_rows.append(fetch_row(run_id, result))
+                continue
+            outcome.counts[(source_id, "fetched")] += 1
+            fetch_rows.append(fetch_row(run_id, result, error=page.error))
+            if page.error:
+                outcome.counts[(source_id, "failed")] += 1
+                continue
+            if page.article_id in known and known[page.article_id] == page.content_sha1:
+                outcome.counts[(source_id, "unchanged")] += 1
+                continue
+            outcome.counts[(source_id, "updated" if page.article_id in known else "new")] += 1
+            article_rows.append(page_row(page, run_id))
+            tags.append(page.extras.get("tags"))
+            outcome.article_ids.append(page.article_id)
+        con.begin()
+        load.insert_fetches(con, fetch_rows)
+        load.upsert_articles(con, article_rows)
+        write_tags(con, [t for t in tags if t is not None])
+        if outcome.article_ids:
+            assign_stories(con, outcome.article_ids, window_days=pipeline.story_window_days)
+        con.commit()
+    return outcome
+
+
+def page_row(page: Extracted, run_id: str) -> dict:
+    row = {column: getattr(page, column, None) for column in load.ARTICLE_COLUMNS}
+    row.update({k: v for k, v in page.extras.items() if k in load.ARTICLE_COLUMNS})
+    row["run_id"] = run_id
+    return row
+
+
+@task(cache_policy=NO_CACHE)
+def finish_run(db: str, run_id: str, stats: dict[str, SourceStats]) -> str:
+    """Close the run's row, publish the read-only copy, and return the one-line summary."""
+    failed = [s for s in stats.values() if s.feed_status == "failed"]
+    totals = Counter()
+    for s in stats.values():
+        totals.update({"n_feed_items": s.items, "n_fetched": s.fetched, "n_new": s.new,
+                       "n_updated": s.updated, "n_unchanged": s.unchanged, "n_failed": s.failed})
+    totals["n_sources"], totals["n_sources_failed"] = len(stats), len(failed)
+    message = (f"{len(stats) - len(failed)} of {len(stats)} sources ok, {len(failed)} failed; "
+               f"{totals['n_new']} new, {totals['n_updated']} updated, {totals['n_unchanged']} unchanged, "
+               f"{totals['n_failed']} failed pages")
+    with fwdb.connect(db) as con:
+        load.finish_run(con, run_id, utcnow(), "completed", totals, message)
+    fwdb.publish_read_copy(db)
+    return message
+
+
+def mark_run_failed(db: str, run_id: str, message: str) -> None:
+    """Close the run's row as failed (called outside the task engine, as the flow goes down)."""
+    try:
+        with fwdb.connect(db) as con:
+            load.finish_run(con, run_id, utcnow(), "failed", {}, message[:2000])
+    except Exception:  # the original error matters more than this bookkeeping
+        pass

@@ -1,0 +1,84 @@
+"""The `forumwatch` command: ingest, demo, and the analyst helpers."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from contextlib import ExitStack
+from pathlib import Path
+
+# Prefect reads these at import time: no telemetry (offline machines), quiet ephemeral server.
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("DO_NOT_TRACK", "1")
+os.environ.setdefault("PREFECT_SERVER_LOGGING_LEVEL", "WARNING")
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+
+from forumwatch.resources import seed_path  # noqa: E402
+from forumwatch.settings import default_db_path  # noqa: E402
+
+
+def _run_ingest(sources: str, db: str, max_per_source: int | None) -> int:
+    from flows.ingest import ingest
+    from tasks.sources import SourcesError, read_sources
+
+    try:
+        read_sources(sources)
+    except SourcesError as exc:
+        print(f"forumwatch: {exc}", file=sys.stderr)
+        return 2
+    state = ingest(sources=sources, db=db, max_per_source=max_per_source, return_state=True)
+    print(f"ingest {state.name.lower()}: {state.message}")
+    return 0 if state.is_completed() else 1
+
+
+def cmd_ingest(args: argparse.Namespace) -> int:
+    return _run_ingest(args.sources, args.db, args.max_per_source)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    """Run the ingest flow over the bundled offline snapshot and print what it loaded."""
+    from forumwatch.snapshot_server import serve_snapshot, write_sources
+    from forumwatch.summary import print_summary
+
+    with ExitStack() as stack:
+        try:
+            base = stack.enter_context(serve_snapshot(port=args.port))
+        except OSError as exc:
+            print(f"forumwatch: cannot serve the snapshot on 127.0.0.1:{args.port} ({exc}); choose --port",
+                  file=sys.stderr)
+            return 2
+        sources = write_sources(base, Path(stack.enter_context(tempfile.TemporaryDirectory())) / "sources.csv")
+        print(f"demo: serving the offline snapshot at {base}")
+        code = _run_ingest(str(sources), args.db, None)
+    if code == 0:
+        print_summary(args.db)
+    return code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="forumwatch", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("ingest", help="fetch the configured feeds and load new articles")
+    p.add_argument("--sources", default=str(seed_path("sources.csv")), help="CSV with at least name,feed_url")
+    p.add_argument("--db", default=str(default_db_path()), help="DuckDB file (default data/forumwatch.duckdb)")
+    p.add_argument("--max-per-source", type=int, default=None, help="fetch at most N pages per source")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("demo", help="ingest the bundled offline snapshot and print a summary")
+    p.add_argument("--db", default=str(default_db_path()))
+    p.add_argument("--port", type=int, default=8765,
+                   help="local port serving the snapshot; keep it fixed so reruns see the same URLs")
+    p.set_defaults(func=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,22 @@
+"""Print what a database holds: the demo's closing report."""
+
+from __future__ import annotations
+
+import duckdb
+
+from forumwatch.resources import sql_text
+
+
+def print_summary(db: str) -> None:
+    con = duckdb.connect(db, read_only=True)
+    try:
+        counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                  for t in ("sources", "fetches", "articles", "stories", "article_topics")}
+        print("loaded: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
+        print("\nstories (syndicated copies grouped):")
+        print(con.execute(sql_text("load/summary_stories.sql")).df().to_string(index=False))
+        print("\nfailed fetches:")
+        failed = con.execute("SELECT url, status, error FROM fetches WHERE error IS NOT NULL ORDER BY url").df()
+        print(failed.to_string(index=False) if len(failed) else "  none")
+    finally:
+        con.close()

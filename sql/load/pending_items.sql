@@ -1,0 +1,13 @@
+-- Feed items of the given sources that have no article yet and are worth another try:
+-- listed in the last $days days, and not refused for good (404/410, refused address, robots).
+SELECT fi.url, fi.source_id, fi.title, fi.published_at, fi.published_has_time
+FROM feed_items fi
+WHERE fi.source_id IN (SELECT source_id FROM wanted_sources)
+  AND fi.last_seen_at >= $since
+  AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.url = fi.url)
+  AND NOT EXISTS (
+      SELECT 1 FROM fetches f
+      WHERE f.url = fi.url AND f.kind = 'page'
+        AND (f.status IN (404, 410) OR f.error LIKE 'refused%' OR f.error LIKE 'robots.txt%'
+             OR f.error = 'no article text found' OR f.error LIKE 'not text%'))
+ORDER BY fi.source_id, fi.url;

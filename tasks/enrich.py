@@ -1,0 +1,62 @@
+"""Per page, in worker processes: extract, then attribute the wire and tag topics, forums and people."""
+
+from __future__ import annotations
+
+import multiprocessing
+from concurrent.futures import ProcessPoolExecutor
+from functools import lru_cache
+
+from tasks.attribute import attribute, load_agencies
+from tasks.extract import Extracted, PageInput, extract_page
+from tasks.tag import load_rules, tag_article
+
+
+@lru_cache(maxsize=1)
+def _agencies():
+    return load_agencies()
+
+
+@lru_cache(maxsize=1)
+def _rules():
+    return load_rules()
+
+
+def enrich_text(out: Extracted) -> Extracted:
+    """Add wire attribution and tags to an extracted page (no-op without text)."""
+    if out.text:
+        found = attribute(out.text, _agencies())
+        out.extras.update(wire_agency=found.wire_agency, dateline_place=found.dateline_place,
+                          dateline_date=found.dateline_date, cited_media=list(found.cited_media))
+        out.extras["tags"] = tag_article(out.article_id, out.text, _rules())
+    return out
+
+
+def enrich_page(page: PageInput) -> Extracted:
+    return enrich_text(extract_page(page))
+
+
+_POOL: ProcessPoolExecutor | None = None
+
+
+def _pool(workers: int) -> ProcessPoolExecutor:
+    global _POOL
+    if _POOL is None:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(["tasks.enrich"])
+        _POOL = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    return _POOL
+
+
+def shutdown_pool() -> None:
+    global _POOL
+    if _POOL is not None:
+        _POOL.shutdown(cancel_futures=True)
+        _POOL = None
+
+
+def enrich_many(pages: list[PageInput], workers: int = 1) -> list[Extracted]:
+    """Enrich pages in order; with workers > 1 the work is spread over a shared process pool."""
+    if workers <= 1 or len(pages) < 2:
+        return [enrich_page(p) for p in pages]
+    chunk = max(1, len(pages) // (workers * 4))
+    return list(_pool(workers).map(enrich_page, pages, chunksize=chunk))

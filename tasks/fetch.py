@@ -1,0 +1,554 @@
+"""Polite, guarded, concurrent HTTP fetching: one FetchResult per FetchRequest, never an exception."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import threading
+import time
+import zlib
+from collections import defaultdict, deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import requests
+import urllib3.exceptions
+
+from forumwatch.settings import FetchSettings
+from tasks import netguard
+from tasks.charset import decode_html
+from tasks.robots import RobotsCache
+from tasks.warc import WarcArchive
+
+log = logging.getLogger(__name__)
+
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+ROBOTS_MAX_BYTES = 500 * 1024  # robots.txt beyond this is ignored (as Google does)
+_CHUNK = 64 * 1024
+_TEXT_TYPES = {"text/html", "application/xhtml+xml", "text/plain", "text/xml", "application/xml", "application/json"}
+
+
+@dataclass(frozen=True)
+class FetchRequest:
+    url: str
+    source_id: str | None
+    kind: str  # 'feed' | 'page' | 'sitemap' ('robots' is used internally)
+    trusted_host: str | None = None  # private/loopback addresses allowed ONLY for this host
+    etag: str | None = None  # validators from the previous successful fetch (conditional GET)
+    last_modified: str | None = None
+    crawl_delay: float | None = None  # per-source override of settings.crawl_delay
+
+
+@dataclass
+class FetchResult:
+    url: str
+    source_id: str | None
+    kind: str
+    final_url: str | None
+    status: int | None  # None when no HTTP response
+    error: str | None  # None on success (2xx or 304)
+    fetched_at: datetime  # UTC, naive
+    body: bytes | None  # decompressed raw bytes (None on error / 304)
+    text: str | None
+    encoding: str | None
+    content_type: str | None  # media type without parameters, lower case
+    etag: str | None
+    last_modified: str | None
+    not_modified: bool
+    n_bytes: int
+    elapsed_ms: int
+    attempts: int
+    content_sha1: str | None
+    warc_file: str | None
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+def is_text_type(content_type: str | None) -> bool:
+    """Media types a page may have: HTML, plain text, XML/RSS/Atom/JSON, or none at all."""
+    if not content_type:
+        return True
+    media = content_type.split(";", 1)[0].strip().lower()
+    return not media or media in _TEXT_TYPES or media.endswith(("+xml", "+json"))
+
+
+def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or HTTP date); None if absent/invalid."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+
+
+# --- per-host politeness --------------------------------------------------------------------
+
+
+@dataclass
+class _Gate:
+    slots: threading.Semaphore
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    next_start: float = 0.0
+
+
+class HostGates:
+    """At most `per_host` requests in flight per host, and `delay` seconds between two starts."""
+
+    def __init__(self, per_host: int) -> None:
+        self._per_host = max(1, per_host)
+        self._lock = threading.Lock()
+        self._gates: dict[str, _Gate] = {}
+
+    def _gate(self, host: str) -> _Gate:
+        with self._lock:
+            if host not in self._gates:
+                self._gates[host] = _Gate(threading.Semaphore(self._per_host))
+            return self._gates[host]
+
+    @contextmanager
+    def slot(self, host: str, delay: float) -> Iterator[None]:
+        gate = self._gate(host)
+        with gate.slots:
+            with gate.lock:
+                now = time.monotonic()
+                start = max(now, gate.next_start)
+                gate.next_start = start + max(0.0, delay)
+            if start > now:
+                time.sleep(start - now)
+            yield
+
+    def defer(self, host: str, seconds: float) -> None:
+        """Start nothing on `host` for `seconds` (the server asked us to wait)."""
+        gate = self._gate(host)
+        with gate.lock:
+            gate.next_start = max(gate.next_start, time.monotonic() + seconds)
+
+
+# --- streamed, capped decompression ---------------------------------------------------------
+
+
+class _Unsupported(Exception):
+    pass
+
+
+class _Decoder:
+    """Incremental Content-Encoding decoder that never produces more than it is asked for."""
+
+    def __init__(self, coding: str | None) -> None:
+        coding = (coding or "").strip().lower()
+        self._wbits: int | None
+        if coding in ("", "identity"):
+            self._wbits = None
+        elif coding in ("gzip", "x-gzip"):
+            self._wbits = 16 + zlib.MAX_WBITS
+        elif coding == "deflate":
+            self._wbits = zlib.MAX_WBITS
+        else:
+            raise _Unsupported(coding)
+        self._raw_fallback = coding == "deflate"
+        self._d = zlib.decompressobj(self._wbits) if self._wbits is not None else None
+        self._started = False
+
+    def feed(self, data: bytes, room: int) -> bytes:
+        if self._d is None:
+            return data
+        out = bytearray()
+        while data and len(out) < room:
+            try:
+                piece = self._d.decompress(data, room - len(out))
+            except zlib.error:
+                if self._raw_fallback and not self._started:  # 'deflate' sent without zlib header
+                    self._raw_fallback = False
+                    self._d = zlib.decompressobj(-zlib.MAX_WBITS)
+                    continue
+                raise
+            self._started = True
+            out += piece
+            if self._d.eof:
+                data = self._d.unused_data
+                if not data.startswith(b"\x1f\x8b") or self._wbits != 16 + zlib.MAX_WBITS:
+                    break  # trailing garbage after the stream: ignored, as browsers do
+                self._d = zlib.decompressobj(self._wbits)  # next gzip member
+            else:
+                data = self._d.unconsumed_tail
+        return bytes(out)
+
+
+# --- one fetch run --------------------------------------------------------------------------
+
+
+class _NoResponse(Exception):
+    """No HTTP response (refused, DNS, connection, timeout)."""
+
+    def __init__(self, message: str, retry: bool = False) -> None:
+        super().__init__(message)
+        self.retry = retry
+
+
+class _ChainFailed(Exception):
+    """A response came but the redirect chain cannot go on."""
+
+    def __init__(self, message: str, status: int, url: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.url = url
+
+
+@dataclass
+class _Response:
+    url: str
+    status: int
+    headers: requests.structures.CaseInsensitiveDict
+    body: bytes
+    error: str | None  # body cut short: too large, timeout, bad encoding
+    warc_file: str | None
+
+
+class Fetcher:
+    """Shared state of one fetch_all call: session, host gates, robots cache, WARC file."""
+
+    def __init__(
+        self,
+        settings: FetchSettings,
+        archive: WarcArchive | None = None,
+        on_robots: Callable[[FetchResult], None] | None = None,
+    ) -> None:
+        self.settings = settings
+        self.archive = archive
+        self.on_robots = on_robots
+        self.gates = HostGates(settings.per_host_concurrency)
+        self.robots = RobotsCache(self._fetch_robots, settings.user_agent)
+        self.session = requests.Session()
+        self.session.trust_env = False  # no proxies or .netrc from the environment
+        self.session.headers.update(
+            {"User-Agent": settings.user_agent, "Accept-Encoding": "gzip, deflate", "Accept": "*/*"}
+        )
+        adapter = netguard.GuardedAdapter(
+            pool_connections=64, pool_maxsize=max(10, settings.max_workers), max_retries=0
+        )
+        self.session.mount("http://", adapter)
+        self.session.mount("https://", adapter)
+
+    def close(self) -> None:
+        self.session.close()
+
+    # -- public --------------------------------------------------------------------------
+
+    def fetch(self, req: FetchRequest) -> FetchResult:
+        """Fetch one request; never raises."""
+        try:
+            return self._fetch(req, retries=self.settings.retries, robots=self.settings.respect_robots)
+        except Exception as exc:  # a bug must cost one URL, not the batch
+            log.exception("internal error fetching %s", req.url)
+            return self._result(req, error=f"internal: {type(exc).__name__}: {exc}"[:500])
+
+    # -- internals -----------------------------------------------------------------------
+
+    def _result(self, req: FetchRequest, **values: object) -> FetchResult:
+        base: dict[str, object] = dict(
+            url=req.url, source_id=req.source_id, kind=req.kind, final_url=None, status=None,
+            error=None, fetched_at=utcnow(), body=None, text=None, encoding=None, content_type=None,
+            etag=None, last_modified=None, not_modified=False, n_bytes=0, elapsed_ms=0,
+            attempts=0, content_sha1=None, warc_file=None,
+        )  # fmt: skip
+        base.update(values)
+        return FetchResult(**base)  # type: ignore[arg-type]
+
+    def _allowed_hosts(self, req: FetchRequest) -> list[str]:
+        return [req.trusted_host or "", *self.settings.allow_private_hosts]
+
+    def _guard(self, url: str, req: FetchRequest) -> str | None:
+        return netguard.check_url(url, req.trusted_host, self.settings.allow_private_hosts)
+
+    def _fetch(self, req: FetchRequest, retries: int, robots: bool) -> FetchResult:
+        refusal = self._guard(req.url, req)
+        if refusal:
+            return self._result(req, error=refusal)
+        if robots and not self.robots.allowed(req.url, req.trusted_host):
+            return self._result(req, error="robots.txt disallows")
+        delay = self.settings.crawl_delay if req.crawl_delay is None else req.crawl_delay
+        clock: list[float] = []  # seconds spent in each HTTP exchange (not in politeness waits)
+        warc_file: str | None = None
+        attempt = 0
+        while True:
+            attempt += 1
+            fetched_at = utcnow()
+            try:
+                resp, warc_chain = self._chain(req, delay, robots, clock)
+            except _NoResponse as exc:
+                if exc.retry and attempt <= retries:
+                    time.sleep(self.settings.backoff_base * 2 ** (attempt - 1))
+                    continue
+                suffix = f" after {attempt} attempts" if attempt > 1 else ""
+                return self._result(req, error=f"{exc}{suffix}", fetched_at=fetched_at, attempts=attempt,
+                                    elapsed_ms=int(sum(clock) * 1000), warc_file=warc_file)  # fmt: skip
+            except _ChainFailed as exc:
+                return self._result(req, error=str(exc), status=exc.status, final_url=exc.url,
+                                    fetched_at=fetched_at, attempts=attempt, elapsed_ms=int(sum(clock) * 1000),
+                                    warc_file=warc_file or self._archive_path())  # fmt: skip
+            elapsed = sum(clock)
+            warc_file = warc_chain or warc_file
+            if resp.status in RETRY_STATUSES and resp.error is None:
+                wait = parse_retry_after(resp.headers.get("Retry-After"))
+                if wait is not None and wait > self.settings.max_retry_after:
+                    message = (f"HTTP {resp.status}: Retry-After {wait:.0f}s is over the "
+                               f"{self.settings.max_retry_after:g}s limit")  # fmt: skip
+                    return self._final(req, resp, attempt, elapsed, fetched_at, warc_file, message)
+                if attempt <= retries:
+                    pause = wait if wait is not None else self.settings.backoff_base * 2 ** (attempt - 1)
+                    self.gates.defer(_host(resp.url), pause)
+                    time.sleep(pause)
+                    continue
+                message = f"HTTP {resp.status} after {attempt} attempts"
+                return self._final(req, resp, attempt, elapsed, fetched_at, warc_file, message)
+            return self._final(req, resp, attempt, elapsed, fetched_at, warc_file, None)
+
+    def _archive_path(self) -> str | None:
+        return str(self.archive.path) if self.archive is not None and self.archive.path else None
+
+    def _final(
+        self, req: FetchRequest, resp: _Response, attempts: int, elapsed: float,
+        fetched_at: datetime, warc_file: str | None, error: str | None,
+    ) -> FetchResult:  # fmt: skip
+        """Turn the last response into a FetchResult."""
+        ctype_header = resp.headers.get("Content-Type")
+        media = ctype_header.split(";", 1)[0].strip().lower() if ctype_header else None
+        not_modified = resp.status == 304
+        if error is None:
+            error = resp.error
+        if error is None and not (200 <= resp.status < 300 or not_modified):
+            error = f"HTTP {resp.status}"
+        if error is None and req.kind == "page" and not not_modified and not is_text_type(ctype_header):
+            error = f"not text: {media}"
+        values: dict[str, object] = dict(
+            final_url=resp.url, status=resp.status, error=error, fetched_at=fetched_at,
+            content_type=media, n_bytes=len(resp.body), elapsed_ms=int(elapsed * 1000),
+            attempts=attempts, warc_file=warc_file, not_modified=not_modified and error is None,
+            etag=resp.headers.get("ETag") or (req.etag if not_modified else None),
+            last_modified=resp.headers.get("Last-Modified") or (req.last_modified if not_modified else None),
+        )  # fmt: skip
+        if error is None and not not_modified:
+            values["body"] = resp.body
+            values["content_sha1"] = hashlib.sha1(resp.body).hexdigest()
+            if not resp.body.startswith(b"\x1f\x8b"):  # a gzipped file (sitemap.xml.gz) has no text
+                values["text"], values["encoding"] = decode_html(resp.body, ctype_header)
+        return self._result(req, **values)
+
+    def _chain(
+        self, req: FetchRequest, delay: float, robots: bool, clock: list[float]
+    ) -> tuple[_Response, str | None]:
+        """Follow redirects by hand, checking every hop; returns the last response."""
+        url = req.url
+        seen = {url}
+        warc_file: str | None = None
+        for hop in range(self.settings.max_redirects + 1):
+            if hop > 0 and robots and not self.robots.allowed(url, req.trusted_host):
+                raise _ChainFailed(f"robots.txt disallows redirect to {url}", resp.status, url)
+            resp = self._hop(url, req, delay, clock)
+            warc_file = resp.warc_file or warc_file
+            location = resp.headers.get("Location")
+            if resp.status not in REDIRECT_STATUSES or not location or resp.error:
+                return resp, warc_file
+            target = urljoin(url, location.strip()).split("#", 1)[0]
+            if hop == self.settings.max_redirects:
+                raise _ChainFailed(f"too many redirects (over {self.settings.max_redirects})", resp.status, url)
+            refusal = self._guard(target, req)
+            if refusal:
+                raise _ChainFailed(f"redirect to {target}: {refusal}", resp.status, url)
+            if target in seen:
+                raise _ChainFailed("redirect loop", resp.status, url)
+            seen.add(target)
+            url = target
+        raise AssertionError("unreachable")
+
+    def _hop(self, url: str, req: FetchRequest, delay: float, clock: list[float]) -> _Response:
+        """One HTTP request and its streamed, capped body; archived to WARC."""
+        s = self.settings
+        headers = {}
+        if req.etag:
+            headers["If-None-Match"] = req.etag
+        if req.last_modified:
+            headers["If-Modified-Since"] = req.last_modified
+        cap = min(s.max_bytes, ROBOTS_MAX_BYTES) if req.kind == "robots" else s.max_bytes
+        with self.gates.slot(_host(url), delay):
+            started = time.monotonic()
+            date = utcnow()
+            watchdog = netguard.Watchdog(s.total_timeout)
+            try:
+                with watchdog, netguard.policy(self._allowed_hosts(req), watchdog):
+                    try:
+                        resp = self.session.get(url, headers=headers, stream=True, allow_redirects=False,
+                                                timeout=(s.connect_timeout, s.read_timeout))  # fmt: skip
+                    except netguard.NetguardRefused as exc:
+                        raise _NoResponse(str(exc)) from exc
+                    except requests.RequestException as exc:
+                        raise self._no_response(exc, watchdog) from exc
+                    try:
+                        body, error, truncated = self._read_body(resp, cap, watchdog)
+                    finally:
+                        resp.close()
+            finally:
+                clock.append(time.monotonic() - started)
+        raw_headers = list(resp.raw.headers.items()) if resp.raw is not None else list(resp.headers.items())
+        warc_file = None
+        if self.archive is not None:
+            extra = {"WARC-Source-Id": req.source_id or "", "WARC-Fetch-Kind": req.kind}
+            if truncated:
+                extra["WARC-Truncated"] = truncated
+            warc_file = self.archive.write_response(
+                url, resp.status_code, resp.reason or "", raw_headers, body, date,
+                {k: v for k, v in extra.items() if v},
+            )  # fmt: skip
+        return _Response(url, resp.status_code, resp.headers, body, error, warc_file)
+
+    def _no_response(self, exc: requests.RequestException, watchdog: netguard.Watchdog) -> _NoResponse:
+        s = self.settings
+        if watchdog.fired:
+            return _NoResponse(f"timeout: over {s.total_timeout:g}s total")
+        if isinstance(exc, requests.ConnectTimeout):
+            return _NoResponse(f"timeout: could not connect in {s.connect_timeout:g}s", retry=True)
+        if isinstance(exc, requests.ReadTimeout):
+            return _NoResponse(f"timeout: no response in {s.read_timeout:g}s")
+        if isinstance(exc, requests.ConnectionError):
+            return _NoResponse(f"connection error: {_short_reason(exc)}", retry=True)
+        return _NoResponse(f"bad request: {_short_reason(exc)}")
+
+    def _read_body(
+        self, resp: requests.Response, cap: int, watchdog: netguard.Watchdog
+    ) -> tuple[bytes, str | None, str | None]:
+        """(body, error, WARC-Truncated reason): the decompressed body, stopped at `cap` bytes
+        or when the total time is up."""
+        out = bytearray()
+        length = resp.headers.get("Content-Length", "")
+        coding = resp.headers.get("Content-Encoding")
+        if length.isdigit() and int(length) > cap and not coding:
+            return b"", f"too large: over {cap} bytes", "length"
+        try:
+            decoder = _Decoder(coding)
+            while True:
+                chunk = resp.raw.read(_CHUNK, decode_content=False)
+                if not chunk:
+                    break
+                out += decoder.feed(chunk, cap + 1 - len(out))
+                if len(out) > cap:
+                    return bytes(out[:cap]), f"too large: over {cap} bytes", "length"
+        except _Unsupported as exc:
+            return b"", f"unsupported content-encoding: {exc}", "unspecified"
+        except zlib.error as exc:
+            return bytes(out), f"bad content-encoding: {exc}", "unspecified"
+        except (urllib3.exceptions.HTTPError, OSError) as exc:
+            if watchdog.fired:
+                return bytes(out), f"timeout: over {self.settings.total_timeout:g}s total", "time"
+            if isinstance(exc, (urllib3.exceptions.ReadTimeoutError, TimeoutError)):
+                return bytes(out), f"timeout: stalled for {self.settings.read_timeout:g}s", "time"
+            return bytes(out), "connection error: body cut off", "disconnect"
+        if watchdog.fired:  # the socket was shut down: EOF came early
+            return bytes(out), f"timeout: over {self.settings.total_timeout:g}s total", "time"
+        return bytes(out), None, None
+
+    def _fetch_robots(self, robots_url: str, trusted_host: str | None) -> tuple[int | None, bytes | None]:
+        req = FetchRequest(robots_url, None, "robots", trusted_host=trusted_host)
+        result = self._fetch(req, retries=0, robots=False)
+        if self.on_robots is not None:
+            try:
+                self.on_robots(result)
+            except Exception:
+                log.exception("on_robots callback failed")
+        return result.status, result.body
+
+
+def _host(url: str) -> str:
+    return netguard.normalize_host(urlsplit(url).hostname)
+
+
+def _short_reason(exc: BaseException) -> str:
+    """The most specific readable cause in an exception chain."""
+    seen: list[BaseException] = []
+    cur: BaseException | None = exc
+    while cur is not None and cur not in seen:
+        seen.append(cur)
+        if isinstance(cur, ConnectionRefusedError):
+            return "connection refused"
+        if isinstance(cur, ConnectionResetError):
+            return "connection reset"
+        if isinstance(cur, urllib3.exceptions.NameResolutionError):
+            return "DNS lookup failed"
+        nxt = cur.__cause__ or cur.__context__
+        if nxt is None and cur.args and isinstance(cur.args[-1], BaseException):
+            nxt = cur.args[-1]
+        if nxt is None and getattr(cur, "reason", None) is not None and isinstance(cur.reason, BaseException):
+            nxt = cur.reason
+        cur = nxt
+    text = str(seen[-1]) or type(seen[-1]).__name__
+    return text[:200]
+
+
+def _interleave_by_host(requests_: list[FetchRequest]) -> list[int]:
+    """Indexes in round-robin host order, so one big host does not hold every worker."""
+    queues: dict[str, deque[int]] = defaultdict(deque)
+    for i, req in enumerate(requests_):
+        try:
+            queues[_host(req.url)].append(i)
+        except Exception:  # malformed URL: fetch() reports it
+            queues[""].append(i)
+    order: list[int] = []
+    while queues:
+        for host in list(queues):
+            order.append(queues[host].popleft())
+            if not queues[host]:
+                del queues[host]
+    return order
+
+
+def fetch_all(
+    requests: list[FetchRequest],
+    settings: FetchSettings,
+    warc_dir: Path | None,
+    warc_prefix: str,
+    progress: Callable[[FetchResult], None] | None = None,
+    *,
+    on_robots: Callable[[FetchResult], None] | None = None,
+) -> list[FetchResult]:
+    """Fetch concurrently (threads, settings.max_workers overall, settings.per_host_concurrency
+    per host, settings.crawl_delay between two requests to one host), never raise for a bad URL;
+    results in input order. `progress` is called in the calling thread as results complete;
+    `on_robots` receives the robots.txt fetches (kind 'robots') so they can be logged too."""
+    archive = WarcArchive(warc_dir, warc_prefix) if warc_dir is not None else None
+    fetcher = Fetcher(settings, archive, on_robots)
+    results: list[FetchResult | None] = [None] * len(requests)
+    try:
+        with ThreadPoolExecutor(max_workers=max(1, settings.max_workers), thread_name_prefix="fetch") as pool:
+            futures = {pool.submit(fetcher.fetch, requests[i]): i for i in _interleave_by_host(requests)}
+            for future in as_completed(futures):
+                i = futures[future]
+                try:
+                    result = future.result()
+                except Exception as exc:  # fetcher.fetch does not raise; belt and braces
+                    result = fetcher._result(requests[i], error=f"internal: {type(exc).__name__}: {exc}")
+                results[i] = result
+                if progress is not None:
+                    try:
+                        progress(result)
+                    except Exception:
+                        log.exception("progress callback failed")
+    finally:
+        fetcher.close()
+        if archive is not None:
+            archive.close()
+    return [r for r in results if r is not None]

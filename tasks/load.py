@@ -1,0 +1,121 @@
+"""Load batches into DuckDB: bulk inserts from DataFrames, one transaction per batch."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import asdict
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+
+from forumwatch.resources import sql_text
+from tasks.discover import FeedItem
+from tasks.sources import Source
+
+ARTICLE_COLUMNS = [
+    "article_id", "url", "source_id", "title", "published_at", "published_at_source", "published_at_precision",
+    "date_note", "text", "author", "sitename", "language", "description", "word_count", "content_sha1",
+    "wire_agency", "dateline_place", "dateline_date", "cited_media", "fetched_at", "run_id",
+]
+FETCH_COLUMNS = [
+    "fetch_id", "run_id", "url", "final_url", "source_id", "kind", "fetched_at", "status", "error", "note",
+    "bytes", "content_type", "encoding", "etag", "last_modified", "content_sha1", "elapsed_ms", "attempts", "warc_file",
+]
+
+
+def fetch_id(run_id: str, kind: str, url: str) -> str:
+    return hashlib.sha1(f"{run_id}|{kind}|{url}".encode("utf-8")).hexdigest()[:20]
+
+
+def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=columns)
+    return frame.astype(object).where(frame.notna(), None)
+
+
+def _execute_with(con: duckdb.DuckDBPyConnection, statement: str, frame: pd.DataFrame, name: str = "batch") -> None:
+    con.register(name, frame)
+    try:
+        con.execute(sql_text(statement))
+    finally:
+        con.unregister(name)
+
+
+def upsert_sources(con: duckdb.DuckDBPyConnection, sources: Iterable[Source], now: datetime) -> None:
+    rows = [{**asdict(s), "updated_at": now} for s in sources]
+    columns = ["source_id", "name", "feed_url", "homepage", "country", "language", "kind", "crawl_delay",
+               "sitemap_url", "updated_at"]
+    _execute_with(con, "load/upsert_sources.sql", _frame(rows, columns))
+
+
+def insert_fetches(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
+    if rows:
+        _execute_with(con, "load/insert_fetches.sql", _frame(rows, FETCH_COLUMNS))
+
+
+def upsert_feed_items(con: duckdb.DuckDBPyConnection, items: list[FeedItem], seen_at: datetime) -> None:
+    if not items:
+        return
+    rows = [{**asdict(i), "seen_at": seen_at} for i in items]
+    columns = ["url", "source_id", "title", "published_at", "published_has_time", "seen_at"]
+    _execute_with(con, "load/upsert_feed_items.sql", _frame(rows, columns))
+
+
+def upsert_articles(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
+    if rows:
+        frame = _frame(rows, ARTICLE_COLUMNS)
+        frame["cited_media"] = [list(v) if v else [] for v in frame["cited_media"]]
+        _execute_with(con, "load/upsert_articles.sql", frame)
+
+
+def last_fetches(con: duckdb.DuckDBPyConnection, urls: list[str]) -> dict[str, tuple[str | None, str | None, str | None]]:
+    """url -> (etag, last_modified, content_sha1) of its latest good response."""
+    if not urls:
+        return {}
+    _urls = pd.DataFrame({"url": urls})
+    con.register("urls", _urls)
+    try:
+        rows = con.execute(sql_text("load/last_fetches.sql")).fetchall()
+    finally:
+        con.unregister("urls")
+    return {url: (etag, modified, sha) for url, etag, modified, sha in rows}
+
+
+def existing_articles(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> dict[str, str | None]:
+    """article_id -> content_sha1 for the ids already loaded."""
+    if not article_ids:
+        return {}
+    ids = pd.DataFrame({"article_id": article_ids})
+    con.register("ids", ids)
+    try:
+        rows = con.execute("SELECT article_id, content_sha1 FROM articles WHERE article_id IN (SELECT article_id FROM ids)").fetchall()
+    finally:
+        con.unregister("ids")
+    return dict(rows)
+
+
+def pending_items(con: duckdb.DuckDBPyConnection, source_ids: list[str], since: datetime) -> list[FeedItem]:
+    con.register("wanted_sources", pd.DataFrame({"source_id": source_ids}))
+    try:
+        rows = con.execute(sql_text("load/pending_items.sql"), {"since": since}).fetchall()
+    finally:
+        con.unregister("wanted_sources")
+    return [FeedItem(url, sid, title, published, bool(has_time)) for url, sid, title, published, has_time in rows]
+
+
+def start_run(con: duckdb.DuckDBPyConnection, run_id: str, flow: str, started_at: datetime, parameters: dict) -> None:
+    con.execute(sql_text("load/start_run.sql"), {
+        "run_id": run_id, "flow": flow, "started_at": started_at,
+        "parameters": json.dumps(parameters, default=str, sort_keys=True),
+    })
+
+
+def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, finished_at: datetime, status: str, counts: dict,
+               message: str) -> None:
+    keys = ["n_sources", "n_sources_failed", "n_feed_items", "n_fetched", "n_new", "n_updated", "n_unchanged", "n_failed"]
+    params = {k: int(counts.get(k, 0)) for k in keys}
+    con.execute(sql_text("load/finish_run.sql"), {
+        **params, "run_id": run_id, "finished_at": finished_at, "status": status, "message": message,
+    })

@@ -1,0 +1,171 @@
+"""Tag articles with topics, forums and people, driven by the seed CSVs (no Prefect).
+
+tag_article is pure; write_tags stores results through the caller's connection and transaction.
+
+Rule syntax (seeds/topics.csv column `rule`): term groups separated by `&` must ALL match within
+one paragraph; terms inside a group are separated by `|` (any one is enough). Terms match
+case-insensitively on word boundaries; a trailing `*` matches any word ending ("militar*");
+spaces and hyphens inside a term match any run of spaces or hyphens; `'` matches `’` too.
+Forum and person aliases (seeds/forums.csv, seeds/people.csv) use the same term syntax, `|`-separated.
+
+Paragraphs are the non-blank lines of the text (trafilatura puts "\n" between paragraphs),
+numbered from 0; a tag's `paragraph` is the first paragraph that matched.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+if TYPE_CHECKING:
+    import duckdb
+
+Row = dict[str, Any]
+TAG_TABLES = {"article_topics": "topics", "article_forums": "forums", "article_people": "people"}
+
+
+@dataclass(frozen=True)
+class Matcher:
+    key: str  # topic, forum or person id
+    groups: tuple[re.Pattern[str], ...]  # every group must match in one paragraph
+
+
+@dataclass(frozen=True)
+class TagRules:
+    topics: tuple[Matcher, ...]
+    forums: tuple[Matcher, ...]
+    people: tuple[Matcher, ...]
+    version: str  # sha1 of the seed files, stored with each tag
+
+
+@dataclass
+class TagResult:
+    article_id: str
+    topics: list[Row] = field(default_factory=list)  # rows for article_topics
+    forums: list[Row] = field(default_factory=list)  # rows for article_forums
+    people: list[Row] = field(default_factory=list)  # rows for article_people
+
+
+def _term_regex(term: str) -> str:
+    term = term.strip()
+    wildcard = term.endswith("*")
+    words = re.split(r"[\s\-‐–]+", term.rstrip("*").strip())
+    body = r"[\s\-‐–]+".join(re.escape(w).replace("'", "['’]") for w in words if w)
+    return rf"(?<!\w){body}" + (r"\w*" if wildcard else r"(?!\w)")
+
+
+def compile_group(terms: str) -> re.Pattern[str]:
+    """One `|`-separated group of terms as one case-insensitive regex, longest term first."""
+    parts = sorted({t.strip() for t in terms.split("|") if t.strip()}, key=len, reverse=True)
+    if not parts:
+        raise ValueError(f"empty term group in {terms!r}")
+    return re.compile("|".join(_term_regex(p) for p in parts), re.IGNORECASE)
+
+
+def compile_rule(key: str, rule: str) -> Matcher:
+    return Matcher(key, tuple(compile_group(group) for group in rule.split("&")))
+
+
+def _read_csv(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        return [{k.strip(): (v or "").strip() for k, v in row.items() if k} for row in csv.DictReader(handle)]
+
+
+def _alias_matchers(rows: list[dict[str, str]], key: str) -> tuple[Matcher, ...]:
+    aliases: dict[str, set[str]] = {}
+    for row in rows:  # forums: aliases are the union over a forum's edition rows
+        names = aliases.setdefault(row[key], set())
+        names.update(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
+        if row.get("name") and key == "person":
+            names.add(row["name"])
+    return tuple(Matcher(k, (compile_group(" | ".join(sorted(v))),)) for k, v in aliases.items() if v)
+
+
+def load_rules(seeds_dir: Path | None = None) -> TagRules:
+    if seeds_dir is None:
+        from forumwatch.resources import seeds_dir as default_seeds_dir
+
+        seeds_dir = default_seeds_dir()
+    paths = [Path(seeds_dir) / name for name in ("topics.csv", "forums.csv", "people.csv")]
+    digest = hashlib.sha1()
+    for path in paths:
+        digest.update(path.read_bytes())
+    topics_rows, forum_rows, people_rows = (_read_csv(p) for p in paths)
+    return TagRules(
+        topics=tuple(compile_rule(r["topic"], r["rule"]) for r in topics_rows if r.get("topic")),
+        forums=_alias_matchers([r for r in forum_rows if r.get("forum")], "forum"),
+        people=_alias_matchers([r for r in people_rows if r.get("person")], "person"),
+        version=digest.hexdigest()[:12],
+    )
+
+
+def paragraphs(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _match(article_id: str, paras: list[str], matcher: Matcher, column: str, version: str) -> Row | None:
+    first: int | None = None
+    evidence: list[str] = []
+    n = 0
+    for index, para in enumerate(paras):
+        found = [[m.group(0) for m in g.finditer(para)] for g in matcher.groups]
+        if all(found):
+            n += 1
+            if first is None:
+                first = index
+                evidence = list(dict.fromkeys(t for terms in found for t in terms))
+    if first is None:
+        return None
+    return {
+        "article_id": article_id,
+        column: matcher.key,
+        "paragraph": first,
+        "evidence": "; ".join(evidence),
+        "n_paragraphs": n,
+        "rules_version": version,
+    }
+
+
+def tag_article(article_id: str, text: str, rules: TagRules) -> TagResult:
+    paras = paragraphs(text)
+    result = TagResult(article_id)
+    for matchers, column, rows in (
+        (rules.topics, "topic", result.topics),
+        (rules.forums, "forum", result.forums),
+        (rules.people, "person", result.people),
+    ):
+        for matcher in matchers:
+            row = _match(article_id, paras, matcher, column, rules.version)
+            if row:
+                rows.append(row)
+    return result
+
+
+def write_tags(con: duckdb.DuckDBPyConnection, results: list[TagResult]) -> None:
+    """Replace the topic, forum and people tags of these articles. The caller owns the transaction."""
+    latest = {r.article_id: r for r in results}  # one result per article; the last wins
+    if not latest:
+        return
+    con.register("tag_ids_frame", pd.DataFrame({"article_id": list(latest)}))
+    try:
+        for table, attr in TAG_TABLES.items():
+            con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM tag_ids_frame)")
+            insert_tag_rows(con, table, [row for r in latest.values() for row in getattr(r, attr)])
+    finally:
+        con.unregister("tag_ids_frame")
+
+
+def insert_tag_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
+    if not rows:
+        return
+    con.register("tag_rows_frame", pd.DataFrame(rows))
+    try:
+        con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM tag_rows_frame")
+    finally:
+        con.unregister("tag_rows_frame")

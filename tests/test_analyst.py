@@ -1,0 +1,97 @@
+"""trends, plot_trends, export_parquet and retag over the fixture database of test_views."""
+
+from __future__ import annotations
+
+import shutil
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import matplotlib.image
+import pandas as pd
+import pytest
+
+from forumwatch.analyst import export_parquet, plot_trends, retag, trends
+from forumwatch.resources import seeds_dir
+from test_views import build_fixture_db
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> str:
+    return str(build_fixture_db(tmp_path_factory.mktemp("analyst") / "fixture.duckdb"))
+
+
+def as_tuples(df: pd.DataFrame) -> list[tuple]:
+    return [(p.date(), s, c) for p, s, c in zip(df["period"], df["stories"], df["copies"])]
+
+
+def test_trends_by_day_topic(db):
+    assert as_tuples(trends(db, "sino_russian_military")) == [
+        (date(2023, 10, 31), 1, 2),
+        (date(2023, 11, 1), 1, 1),
+    ]
+
+
+def test_trends_fill_gaps_and_since(db):
+    daily = trends(db, "all", by="day")
+    assert len(daily) == 22 and daily["copies"].sum() == 6  # Oct 30 .. Nov 20; the undated article is left out
+    assert as_tuples(trends(db, "all", by="week")) == [
+        (date(2023, 10, 30), 2, 5), (date(2023, 11, 6), 0, 0), (date(2023, 11, 13), 0, 0), (date(2023, 11, 20), 1, 1),
+    ]
+    assert as_tuples(trends(db, "all", by="month")) == [(date(2023, 10, 1), 2, 4), (date(2023, 11, 1), 2, 2)]
+    since = trends(db, "all", by="day", since=date(2023, 11, 1))
+    assert as_tuples(since)[0] == (date(2023, 11, 1), 1, 1) and len(since) == 20
+    assert trends(db, "taiwan").empty
+
+
+def test_trends_rejects_unknown_topic_and_period(db):
+    with pytest.raises(ValueError, match="unknown topic"):
+        trends(db, "no_such_topic")
+    with pytest.raises(ValueError, match="by must be"):
+        trends(db, "all", by="year")  # type: ignore[arg-type]
+
+
+def test_plot_is_a_png(db, tmp_path):
+    out = plot_trends(trends(db, "all", by="day"), tmp_path / "charts" / "all.png", "All coverage")
+    data = out.read_bytes()
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    image = matplotlib.image.imread(out)
+    assert image.shape[0] > 100 and image.shape[1] > 100
+    empty = plot_trends(trends(db, "taiwan"), tmp_path / "empty.png", "Taiwan")
+    assert empty.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_export_parquet_partitions_by_month(db, tmp_path):
+    files = export_parquet(db, tmp_path / "export")
+    names = {f.relative_to(tmp_path / "export").as_posix().split("/")[0] for f in files}
+    assert {"articles", "stories.parquet", "sources.parquet", "article_topics.parquet", "topics.parquet"} <= names
+    months = sorted(p.name for p in (tmp_path / "export" / "articles").iterdir())
+    assert months == ["month=2023-10", "month=2023-11", "month=unknown"]
+    con = duckdb.connect()
+    counts = con.execute(
+        "SELECT month, count(*) FROM read_parquet(?, hive_partitioning = true) GROUP BY 1 ORDER BY 1",
+        [str(tmp_path / "export" / "articles" / "**" / "*.parquet")],
+    ).fetchall()
+    assert counts == [("2023-10", 4), ("2023-11", 2), ("unknown", 1)]
+    assert export_parquet(db, tmp_path / "export") == files  # rerun overwrites, same files
+
+
+def test_retag_after_seed_edit(tmp_path):
+    path = build_fixture_db(tmp_path / "retag.duckdb", tag=False)
+    first = retag(str(path))
+    assert first["articles"] == 7 and first["article_topics"] == 18 and first["article_people"] > 0
+    assert retag(str(path)) == first  # idempotent
+
+    seeds = tmp_path / "seeds"
+    shutil.copytree(seeds_dir(), seeds, ignore=shutil.ignore_patterns("snapshot", "*.py", "__pycache__"))
+    with (seeds / "topics.csv").open("a", encoding="utf-8") as handle:
+        handle.write("submarines,Submarines,submarine*,test topic added by an analyst\n")
+    edited = retag(str(path), seeds_dir=seeds)
+    assert edited["article_topics"] == 19 and edited["rules_version"] != first["rules_version"]
+    con = duckdb.connect(str(path), read_only=True)
+    assert con.execute("SELECT article_id, evidence FROM article_topics WHERE topic = 'submarines'").fetchall() == [
+        ("a7", "submarine")
+    ]
+    assert con.execute("SELECT count(*) FROM topics WHERE topic = 'submarines'").fetchone() == (1,)
+    assert con.execute("SELECT count(*) FROM runs WHERE flow = 'retag' AND status = 'completed'").fetchone() == (3,)
+    con.close()

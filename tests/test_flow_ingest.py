@@ -1,0 +1,104 @@
+"""The ingest flow end to end under a real Prefect harness, against local HTTP servers and a real DuckDB file."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import duckdb
+import pytest
+
+from flows.ingest import ingest
+from webserver import serve
+
+pytestmark = pytest.mark.usefixtures("prefect_harness", "fast_crawl")
+
+
+def query(db, sql, params=None):
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(sql, params or []).fetchall()
+    finally:
+        con.close()
+
+
+def table_counts(db) -> dict[str, int]:
+    tables = ("sources", "articles", "stories", "article_topics", "feed_items")
+    return {t: query(db, f"SELECT count(*) FROM {t}")[0][0] for t in tables}
+
+
+def test_snapshot_ingest_loads_every_page_and_rerun_is_served_by_304s(tmp_path, snapshot_sources, expected_pages):
+    db = tmp_path / "fw.duckdb"
+    state = ingest(sources=str(snapshot_sources), db=str(db), return_state=True)
+    assert state.is_completed() and "5 of 5 sources ok, 0 failed" in state.message
+
+    good = [p for p in expected_pages["pages"] if p["status"] == 200]
+    assert query(db, "SELECT count(*) FROM articles")[0][0] == len(good)
+    row = query(db, """SELECT title, published_at, published_at_precision, text, wire_agency, cited_media, language
+                       FROM articles WHERE url LIKE '%china-russia-ready-to-tackle%'""")[0]
+    title, published, precision, text, wire, cited, language = row
+    assert title == "China, Russia Ready to Tackle Security Threats Together"
+    assert published == datetime(2023, 10, 31, 13, 42) and precision == "minute"
+    assert not any(word in text for word in ("Gaza", "Piers Morgan", "IAEA", "ALSO READ"))
+    assert wire == "ANI" and sorted(cited) == ["TASS", "Xinhua"] and language == "en"
+    # the feed listed one link with utm_ parameters: stored canonical
+    assert query(db, "SELECT count(*) FROM articles WHERE url LIKE '%utm_%'")[0][0] == 0
+    assert query(db, "SELECT count(*) FROM articles WHERE url LIKE '%china-ready-to-work-with-russia%'")[0][0] == 1
+    # the deliberate 404 is recorded
+    [(status, error)] = query(db, "SELECT status, error FROM fetches WHERE url LIKE '%afghans%'")
+    assert status == 404 and "404" in error
+    # the four copies of the ANI story are one story; the follow-up and the other report are not in it
+    [(n_articles, n_outlets, agency)] = query(db, """
+        SELECT s.n_articles, s.n_outlets, s.wire_agency FROM stories s
+        JOIN articles a USING (story_id) WHERE a.url LIKE '%china-russia-ready-to-tackle%'""")
+    assert (n_articles, n_outlets, agency) == (4, 4, "ANI")
+    assert query(db, "SELECT status, n_new, n_failed FROM runs")[0] == ("completed", len(good), 1)
+
+    before = table_counts(db)
+    articles_before = query(db, "SELECT * EXCLUDE (run_id) FROM articles ORDER BY article_id")
+    stories_before = query(db, "SELECT * EXCLUDE (updated_at) FROM stories ORDER BY story_id")
+    second = ingest(sources=str(snapshot_sources), db=str(db), return_state=True)
+    assert second.is_completed()
+    assert table_counts(db) == before
+    assert query(db, "SELECT * EXCLUDE (run_id) FROM articles ORDER BY article_id") == articles_before
+    assert query(db, "SELECT * EXCLUDE (updated_at) FROM stories ORDER BY story_id") == stories_before
+    last_run = query(db, "SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1")[0][0]
+    feed_statuses = query(db, "SELECT DISTINCT status FROM fetches WHERE run_id = ? AND kind = 'feed'", [last_run])
+    assert feed_statuses == [(304,)]
+    assert query(db, "SELECT n_new, n_updated FROM runs WHERE run_id = ?", [last_run])[0] == (0, 0)
+    # the read-only copy for analysts was published
+    assert query(tmp_path / "fw-read.duckdb", "SELECT count(*) FROM articles")[0][0] == len(good)
+
+
+FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>"""
+ITEM = "<item><title>{title}</title><link>{link}</link><pubDate>Tue, 31 Oct 2023 10:00:00 +0000</pubDate></item>"
+PAGE = """<html lang="en"><head><title>{title}</title></head><body><article><h1>{title}</h1>
+{paras}</article></body></html>"""
+
+
+def page(title: str, words: str) -> str:
+    paras = "".join(f"<p>{words} Paragraph {i} keeps going with enough words to count as text.</p>" for i in range(6))
+    return PAGE.format(title=title, paras=paras)
+
+
+def test_failures_are_recorded_and_never_stop_healthy_sources(tmp_path):
+    db = tmp_path / "fw.duckdb"
+    with serve() as site:
+        good = site.add("/good/a", page("Healthy story", "Defence ministers met in Singapore on Sunday."))
+        slow = site.add("/good/slow", page("Slow story", "Never arrives"), delay=4)
+        site.add("/good/feed", FEED.format(items=ITEM.format(title="a", link=good) + ITEM.format(title="s", link=slow)),
+                 content_type="application/rss+xml")
+        site.add("/broken/feed", "<rss><channel><item><title>cut", content_type="application/rss+xml")
+        site.add("/down/feed", "oops", status=500)
+        sources = tmp_path / "sources.csv"
+        sources.write_text("name,feed_url\n"
+                           f"Good,{site.base}/good/feed\nBroken,{site.base}/broken/feed\nDown,{site.base}/down/feed\n")
+        state = ingest(sources=str(sources), db=str(db), return_state=True)
+    assert state.is_completed()
+    assert "2 failed" in state.message
+    assert query(db, "SELECT title FROM articles") == [("Healthy story",)]
+    errors = dict(query(db, "SELECT url, error FROM fetches WHERE error IS NOT NULL"))
+    assert "500" in errors[f"{site.base}/down/feed"]
+    assert "timeout" in errors[slow].lower()
+    assert errors[f"{site.base}/broken/feed"].startswith(("feed lists no items", "not a feed"))
+    [(n_sources, n_failed_sources, status)] = query(db, "SELECT n_sources, n_sources_failed, status FROM runs")
+    assert (n_sources, n_failed_sources, status) == (3, 2, "completed")

@@ -1,0 +1,260 @@
+"""Views and ready queries over a fixture database with known content (exact numbers)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from forumwatch.analyst import create_views, write_tags
+from forumwatch.db import init_schema
+from forumwatch.resources import sql_dir
+from tasks.seeds import load_seed_tables
+from tasks.tag import load_rules, tag_article
+
+PAGE = Path(__file__).parent / "data" / "asianlite-2023-10-31-china-russia-security.txt"
+BODY = PAGE.read_text(encoding="utf-8").split("(ANI)")[0] + "(ANI)"
+SCS = "Chinese officials spoke about the South China Sea and freedom of navigation."
+SCS_FORUM = "At the Beijing Xiangshan Forum, delegates met.\n" + SCS
+GAZA = "Israeli airstrikes hit Gaza as ceasefire talks stall."
+AUKUS = "AUKUS partners announced new submarine plans."
+QUERIES = sorted((sql_dir() / "queries").glob("*.sql"))
+VIEWS = {
+    "article_facts", "topic_articles", "topic_coverage_daily", "topic_coverage_weekly",
+    "coverage_by_outlet", "coverage_by_country", "topic_stories", "coverage_by_agency",
+    "cited_media_coverage", "story_pickups", "syndication_reach", "forum_edition_articles",
+    "forum_edition_coverage", "person_coverage", "article_tags",
+}
+
+
+def build_fixture_db(path: Path, tag: bool = True) -> Path:
+    """Four outlets; story s1 (ANI, the Asian Lite body) in 3 copies, story s2 (Xinhua, South China
+    Sea) in 2 copies, an ungrouped Gaza article and an undated AUKUS article."""
+    sources = pd.DataFrame({
+        "source_id": ["ani", "asianlite", "tribune", "globaltimes"],
+        "name": ["ANI News", "Asian Lite News", "The Tribune", "Global Times"],
+        "feed_url": [f"https://{s}.example/feed" for s in ["ani", "asianlite", "tribune", "globaltimes"]],
+        "country": ["IN", "GB", "IN", "CN"],
+    })
+    ts = pd.Timestamp
+    articles = pd.DataFrame({
+        "article_id": ["a1", "a2", "a3", "a4", "a5", "a6", "a7"],
+        "url": [f"https://example.org/{i}" for i in range(1, 8)],
+        "source_id": ["ani", "asianlite", "tribune", "globaltimes", "tribune", "tribune", "asianlite"],
+        "title": [
+            "China, Russia ready to tackle security threats together",
+            "China, Russia Ready to Tackle Security Threats Together",
+            "China, Russia ready to tackle security threats together",
+            "Xiangshan Forum speakers discuss South China Sea",
+            "South China Sea on agenda in Beijing",
+            "Gaza ceasefire talks stall",
+            "AUKUS submarine plans",
+        ],
+        "published_at": pd.to_datetime([
+            ts("2023-10-31 06:00"), ts("2023-10-31 09:00"), ts("2023-11-01 06:00"),
+            ts("2023-10-30 12:00"), ts("2023-10-30 18:00"), ts("2023-11-20 08:00"), None,
+        ]),
+        "text": [BODY, BODY, BODY, SCS_FORUM, SCS, GAZA, AUKUS],
+        "wire_agency": ["ANI", None, "ANI", "Xinhua", "Xinhua", None, None],
+        "cited_media": [["Xinhua", "TASS"], ["Xinhua", "TASS"], [], ["Xinhua"], None, None, None],
+        "story_id": ["s1", "s1", "s1", "s2", "s2", None, None],
+    })
+    stories = pd.DataFrame({
+        "story_id": ["s1", "s2"],
+        "headline": ["China, Russia ready to tackle security threats together",
+                     "Xiangshan Forum speakers discuss South China Sea"],
+        "wire_agency": ["ANI", "Xinhua"],
+        "first_published_at": [ts("2023-10-31 06:00"), ts("2023-10-30 12:00")],
+        "n_articles": [3, 2],
+        "n_outlets": [3, 2],
+    })
+    con = duckdb.connect(str(path))
+    try:
+        init_schema(con)
+        load_seed_tables(con)
+        for table, frame in (("sources", sources), ("articles", articles), ("stories", stories)):
+            con.register("frame", frame)
+            con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM frame")
+            con.unregister("frame")
+        if tag:
+            rules = load_rules()
+            write_tags(con, [tag_article(a, t, rules) for a, t in zip(articles.article_id, articles.text)])
+        create_views(con)
+    finally:
+        con.close()
+    return path
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory):
+    path = build_fixture_db(tmp_path_factory.mktemp("views") / "fixture.duckdb")
+    connection = duckdb.connect(str(path), read_only=True)
+    yield connection
+    connection.close()
+
+
+def rows(con, sql: str) -> list[tuple]:
+    return con.execute(sql).fetchall()
+
+
+def test_every_view_exists_and_runs(con):
+    names = {r[0] for r in rows(con, "SELECT view_name FROM duckdb_views() WHERE NOT internal")}
+    assert VIEWS <= names
+    for view in sorted(names):
+        con.execute(f"SELECT * FROM {view}").fetchall()
+
+
+def test_views_are_documented():
+    doc = (Path(__file__).parents[1] / "docs" / "analysts.md").read_text(encoding="utf-8")
+    assert [v for v in sorted(VIEWS) if f"`{v}`" not in doc] == []
+    assert [q.name for q in QUERIES if q.name not in doc] == []
+
+
+def test_tags_written(con):
+    assert rows(con, "SELECT topic, count(*) FROM article_topics GROUP BY ALL ORDER BY 1") == [
+        ("arms_control", 3), ("aukus", 1), ("defence_industry", 3), ("maritime_security", 2),
+        ("middle_east", 1), ("sino_russian_military", 3), ("south_china_sea", 2), ("ukraine_war", 3),
+    ]
+    assert rows(con, "SELECT article_id FROM article_forums WHERE forum = 'xiangshan' ORDER BY 1") == [
+        ("a1",), ("a2",), ("a3",), ("a4",)
+    ]
+
+
+def test_daily_and_weekly(con):
+    assert rows(con, "SELECT day, stories, new_stories, copies, outlets FROM topic_coverage_daily "
+                     "WHERE topic = 'sino_russian_military' ORDER BY day") == [
+        (date(2023, 10, 31), 1, 1, 2, 2),
+        (date(2023, 11, 1), 1, 0, 1, 1),
+    ]
+    assert rows(con, "SELECT day, stories, copies FROM topic_coverage_daily WHERE topic = 'all' ORDER BY day") == [
+        (date(2023, 10, 30), 1, 2), (date(2023, 10, 31), 1, 2), (date(2023, 11, 1), 1, 1), (date(2023, 11, 20), 1, 1),
+    ]
+    assert rows(con, "SELECT week, stories, new_stories, copies, outlets FROM topic_coverage_weekly "
+                     "WHERE topic = 'all' ORDER BY week") == [
+        (date(2023, 10, 30), 2, 2, 5, 4),
+        (date(2023, 11, 20), 1, 1, 1, 1),
+    ]
+
+
+def test_outlet_and_country(con):
+    assert rows(con, "SELECT source_id, outlet, country, stories, copies, first_copies, wire_copies "
+                     "FROM coverage_by_outlet WHERE topic = 'all' ORDER BY source_id") == [
+        ("ani", "ANI News", "IN", 1, 1, 1, 1),
+        ("asianlite", "Asian Lite News", "GB", 2, 2, 1, 0),  # a7 is undated, its own story
+        ("globaltimes", "Global Times", "CN", 1, 1, 1, 1),
+        ("tribune", "The Tribune", "IN", 3, 3, 1, 2),
+    ]
+    assert rows(con, "SELECT country, outlets, stories, copies FROM coverage_by_country "
+                     "WHERE topic = 'all' ORDER BY country") == [
+        ("CN", 1, 1, 1), ("GB", 1, 2, 2), ("IN", 2, 3, 4),
+    ]
+
+
+def test_agency_and_cited_media(con):
+    assert rows(con, "SELECT wire_agency, stories, copies, stories_citing_xinhua, stories_citing_tass, "
+                     "share_citing_xinhua, share_citing_tass, share_citing_xinhua_or_tass "
+                     "FROM coverage_by_agency WHERE topic = 'all' ORDER BY wire_agency") == [
+        ("(none)", 2, 2, 0, 0, 0.0, 0.0, 0.0),
+        ("ANI", 1, 3, 1, 1, 1.0, 1.0, 1.0),
+        ("Xinhua", 1, 2, 1, 0, 1.0, 0.0, 1.0),
+    ]
+    assert rows(con, "SELECT medium, stories, copies, share_of_stories FROM cited_media_coverage "
+                     "WHERE topic = 'all' ORDER BY medium") == [("TASS", 1, 2, 0.25), ("Xinhua", 2, 3, 0.5)]
+
+
+def test_syndication_reach(con):
+    assert rows(con, "SELECT story_key, first_outlet, copies, outlets, countries, median_hours_to_pickup, "
+                     "hours_to_last_pickup FROM syndication_reach WHERE story_id IS NOT NULL ORDER BY 1") == [
+        ("s1", "ani", 3, 3, 2, 13.5, 24.0),
+        ("s2", "globaltimes", 2, 2, 2, 6.0, 6.0),
+    ]
+    assert rows(con, "SELECT article_id, pickup_rank, hours_after_first, is_first_copy FROM story_pickups "
+                     "WHERE story_key = 's1' ORDER BY pickup_rank") == [
+        ("a1", 1, 0.0, True), ("a2", 2, 3.0, False), ("a3", 3, 24.0, False),
+    ]
+    assert rows(con, "SELECT copies, outlets, median_hours_to_pickup FROM syndication_reach "
+                     "WHERE story_key = 'article:a6'") == [(1, 1, None)]
+
+
+def test_forum_window(con):
+    assert rows(con, "SELECT topic, window_start, window_end, stories, copies, outlets, stories_during, "
+                     "forum_stories, forum_copies FROM forum_edition_coverage "
+                     "WHERE edition = 'xiangshan-2023' AND topic IN ('all', 'sino_russian_military', "
+                     "'south_china_sea', 'aukus') ORDER BY topic") == [
+        ("all", date(2023, 10, 22), date(2023, 11, 7), 2, 5, 4, 2, 2, 4),
+        ("aukus", date(2023, 10, 22), date(2023, 11, 7), 0, 0, 0, 0, 0, 0),  # undated: never in a window
+        ("sino_russian_military", date(2023, 10, 22), date(2023, 11, 7), 1, 3, 3, 1, 1, 3),
+        ("south_china_sea", date(2023, 10, 22), date(2023, 11, 7), 1, 2, 2, 1, 1, 1),
+    ]
+    assert rows(con, "SELECT sum(copies) FROM forum_edition_coverage WHERE edition = 'xiangshan-2024'") == [(0,)]
+    n_editions = rows(con, "SELECT count(*) FROM forums")[0][0]
+    n_topics = rows(con, "SELECT count(*) FROM topics")[0][0] + 1
+    assert rows(con, "SELECT count(*) FROM forum_edition_coverage") == [(n_editions * n_topics,)]
+    assert rows(con, "SELECT DISTINCT phase, days_from_start FROM forum_edition_articles "
+                     "WHERE article_id = 'a3' AND edition = 'xiangshan-2023'") == [("after", 3)]
+
+
+def test_people_and_tags(con):
+    assert rows(con, "SELECT person, stories, copies, outlets FROM person_coverage "
+                     "WHERE person IN ('zhang_youxia', 'sergei_shoigu') ORDER BY person") == [
+        ("sergei_shoigu", 1, 3, 3), ("zhang_youxia", 1, 3, 3),
+    ]
+    assert rows(con, "SELECT kind, tag, evidence FROM article_tags WHERE article_id = 'a6'") == [
+        ("topic", "middle_east", "Israeli; Gaza; airstrikes; ceasefire; talks")
+    ]
+
+
+@pytest.mark.parametrize("query", QUERIES, ids=lambda p: p.name)
+def test_every_query_runs(con, query):
+    text = query.read_text(encoding="utf-8")
+    assert text.startswith("--"), "each query starts with a header comment"
+    con.execute(text).fetchall()
+
+
+def test_query_xiangshan(con):
+    result = rows(con, (sql_dir() / "queries" / "01_sino_russian_military_around_xiangshan.sql").read_text())
+    assert result[1] == (
+        "xiangshan-2023", date(2023, 10, 29), date(2023, 10, 31), 1, 3, 3, 1,
+        "ANI News, Asian Lite News, The Tribune",
+    )
+    assert [r[0] for r in result] == ["xiangshan-2019", "xiangshan-2023", "xiangshan-2024", "xiangshan-2025"]
+
+
+def test_views_and_queries_run_on_empty_database(tmp_path):
+    connection = duckdb.connect(str(tmp_path / "empty.duckdb"))
+    init_schema(connection)
+    create_views(connection)  # views before seeds: the tables exist from schema.sql
+    for view in VIEWS:
+        connection.execute(f"SELECT * FROM {view}").fetchall()
+    for query in QUERIES:
+        connection.execute(query.read_text(encoding="utf-8")).fetchall()
+    connection.close()
+
+
+def test_seed_tables_reload_idempotent(tmp_path):
+    connection = duckdb.connect(str(tmp_path / "seeds.duckdb"))
+    init_schema(connection)
+    connection.begin()  # runs inside the caller's transaction, as the ingest flow calls it
+    load_seed_tables(connection)
+    connection.commit()
+    first = [connection.execute(f"SELECT count(*) FROM {t}").fetchone() for t in ("topics", "forums", "people")]
+    load_seed_tables(connection)
+    again = [connection.execute(f"SELECT count(*) FROM {t}").fetchone() for t in ("topics", "forums", "people")]
+    assert first == again and first[0][0] >= 12
+    assert connection.execute(
+        "SELECT start_date, end_date, city FROM forums WHERE edition = 'xiangshan-2023'"
+    ).fetchone() == (date(2023, 10, 29), date(2023, 10, 31), "Beijing")
+    connection.close()
+
+
+def test_write_tags_replaces_only_given_articles(tmp_path):
+    path = build_fixture_db(tmp_path / "w.duckdb")
+    connection = duckdb.connect(str(path))
+    rules = load_rules()
+    write_tags(connection, [tag_article("a6", AUKUS, rules)])  # a6's text now reads as AUKUS
+    assert connection.execute("SELECT topic FROM article_topics WHERE article_id = 'a6'").fetchall() == [("aukus",)]
+    assert connection.execute("SELECT count(*) FROM article_topics").fetchone() == (18,)
+    connection.close()
