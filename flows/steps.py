@@ -69,6 +69,7 @@ def fetch_row(run_id: str, result: FetchResult, error: str | None = None, note: 
 @task(cache_policy=NO_CACHE)
 def prepare_run(db: str, sources: list[Source], run_id: str, flow_name: str, parameters: dict) -> None:
     """Create the schema, load the seed tables and sources, and open the run's `runs` row."""
+    from forumwatch.analyst import create_views
     from tasks.seeds import load_seed_tables
 
     now = utcnow()
@@ -76,6 +77,7 @@ def prepare_run(db: str, sources: list[Source], run_id: str, flow_name: str, par
         fwdb.init_schema(con)
         con.begin()
         load_seed_tables(con)
+        create_views(con)
         load.upsert_sources(con, sources, now)
         load.start_run(con, run_id, flow_name, now, parameters)
         con.commit()

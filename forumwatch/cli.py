@@ -57,6 +57,46 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return code
 
 
+def _date(text: str):
+    from datetime import date
+
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def cmd_retag(args: argparse.Namespace) -> int:
+    from forumwatch.analyst import retag
+
+    counts = retag(args.db)
+    print("retagged " + ", ".join(f"{k}={v}" for k, v in counts.items()))
+    return 0
+
+
+def cmd_trends(args: argparse.Namespace) -> int:
+    from forumwatch.analyst import plot_trends, trends
+
+    try:
+        frame = trends(args.db, args.topic, by=args.by, since=args.since)
+    except ValueError as exc:
+        print(f"forumwatch: {exc}", file=sys.stderr)
+        return 2
+    shown = frame.assign(period=frame["period"].dt.strftime("%Y-%m-%d")) if len(frame) else frame
+    print(shown.to_string(index=False) if len(frame) else f"no articles for topic {args.topic!r}")
+    if args.plot:
+        print(f"chart written to {plot_trends(frame, Path(args.plot), f'{args.topic}: stories vs copies per {args.by}')}")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from forumwatch.analyst import export_parquet
+
+    files = export_parquet(args.db, Path(args.parquet))
+    print(f"wrote {len(files)} Parquet files under {args.parquet}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="forumwatch", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -72,6 +112,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8765,
                    help="local port serving the snapshot; keep it fixed so reruns see the same URLs")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("retag", help="re-tag topics, forums and people from stored text after a seed edit")
+    p.add_argument("--db", default=str(default_db_path()))
+    p.set_defaults(func=cmd_retag)
+
+    p = sub.add_parser("trends", help="stories vs copies over time for a topic")
+    p.add_argument("--topic", required=True, help="a topic from seeds/topics.csv, or 'all'")
+    p.add_argument("--by", choices=("day", "week", "month"), default="day")
+    p.add_argument("--since", type=_date, default=None, help="first day (YYYY-MM-DD)")
+    p.add_argument("--plot", default=None, help="write a PNG line chart here")
+    p.add_argument("--db", default=str(default_db_path()))
+    p.set_defaults(func=cmd_trends)
+
+    p = sub.add_parser("export", help="write the tables as Parquet (articles partitioned by month)")
+    p.add_argument("--parquet", required=True, help="output folder")
+    p.add_argument("--db", default=str(default_db_path()))
+    p.set_defaults(func=cmd_export)
     return parser
 
 
