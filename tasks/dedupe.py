@@ -11,10 +11,15 @@ so they depend only on the set of articles, never on the order they arrived in.
 from __future__ import annotations
 
 import hashlib
+import logging
+import os
 import struct
+import time
 from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
+from multiprocessing import get_context
 
 import duckdb
 import numpy as np
@@ -24,6 +29,8 @@ from scipy.sparse.csgraph import connected_components
 
 from forumwatch.resources import sql_text
 from tasks.normalize import normalize_title, normalized_words
+
+log = logging.getLogger(__name__)
 
 NUM_PERM = 128
 BANDS, ROWS = 42, 3  # P(candidate) = 1 - (1 - J**3)**42: 0.94 at J=0.4, 0.996 at J=0.5, 0.005 at J=0.05
@@ -35,6 +42,9 @@ SEED = 1  # stored in the LeanMinHash header
 _BIN_SHIFT = np.uint64(64 - int(np.log2(NUM_PERM)))
 _LOW32 = np.uint64(0xFFFFFFFF)
 _HEADER = struct.pack("<qi", SEED, NUM_PERM)
+CHUNK = 4000  # documents fingerprinted together (bounds numpy memory)
+BATCH = 20_000  # articles read from DuckDB at a time
+PARALLEL_MIN = 20_000  # from this many articles, fingerprint in `workers` processes
 _DOC_BITS = 20  # chunk documents are packed in the top bits when counting distinct shingles
 
 
@@ -109,13 +119,13 @@ def _densify(mins: np.ndarray, filled: np.ndarray) -> np.ndarray:
         return source + distance * np.uint32(0x9E3779B1)
 
 
-def signatures(texts: Iterable[str | None], chunk: int = 4000) -> Signatures:
+def signatures(texts: Iterable[str | None], chunk: int = CHUNK) -> Signatures:
     assert chunk < 2**_DOC_BITS
     """MinHash signatures of raw article texts (normalised here), in batches to bound memory."""
     parts: list[Signatures] = []
     batch: list[list[str]] = []
     for text in texts:
-        batch.append(normalized_words(text or ""))
+        batch.append(normalized_words(text if isinstance(text, str) else ""))
         if len(batch) == chunk:
             parts.append(_chunk_signatures(batch))
             batch = []
@@ -194,7 +204,7 @@ def group(
 
 def _epoch(published: pd.Series) -> np.ndarray:
     values = pd.to_datetime(published)
-    return np.where(values.notna(), values.astype("datetime64[s]").astype("int64", copy=False), 0).astype(np.int64)
+    return np.where(values.notna(), values.astype("datetime64[s]").astype("int64"), 0).astype(np.int64)
 
 
 def story_id_for(representative_id: str) -> str:
@@ -206,12 +216,31 @@ def _load_pool(con: duckdb.DuckDBPyConnection, article_ids: list[str], window_da
     return con.execute(sql_text("stories_pool.sql"), {"ids": article_ids, "window_days": window_days}).df()
 
 
-def _store_signatures(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> int:
-    """Compute and upsert signatures for the given articles; returns how many rows changed."""
+def _store_signatures(con: duckdb.DuckDBPyConnection, article_ids: list[str], workers: int = 1) -> int:
+    """Compute and upsert signatures for the given articles, a batch at a time; returns rows changed."""
+    workers = min(workers, os.cpu_count() or 1) if len(article_ids) >= PARALLEL_MIN else 1
+    pool = ProcessPoolExecutor(workers, mp_context=get_context("forkserver")) if workers > 1 else None
+    changed = 0
+    try:
+        for lo in range(0, len(article_ids), BATCH):
+            changed += _store_batch(con, article_ids[lo : lo + BATCH], pool)
+    finally:
+        if pool:
+            pool.shutdown()
+    return changed
+
+
+def _store_batch(con: duckdb.DuckDBPyConnection, article_ids: list[str], pool: ProcessPoolExecutor | None) -> int:
     rows = con.execute(sql_text("stories_batch.sql"), {"ids": article_ids}).df()
     if rows.empty:
         return 0
-    sigs = signatures(rows["text"].tolist())
+    texts = rows.pop("text").tolist()
+    if pool:
+        parts = list(pool.map(signatures, [texts[i : i + CHUNK] for i in range(0, len(texts), CHUNK)]))
+        sigs = Signatures(np.vstack([p.hashvalues for p in parts]), np.concatenate([p.n_shingles for p in parts]))
+    else:
+        sigs = signatures(texts)
+    del texts
     blobs = encode(sigs.hashvalues)
     rows["new_n"] = sigs.n_shingles
     rows["new_sig"] = [b if n > 0 else None for b, n in zip(blobs, sigs.n_shingles)]
@@ -281,6 +310,17 @@ def _desired(pool: pd.DataFrame, labels: np.ndarray, sig: np.ndarray, size: np.n
     return articles, stories.reset_index()
 
 
+class _Clock:
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self._last = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = round(now - self._last, 2)
+        self._last = now
+
+
 STORY_COLUMNS = [
     "story_id",
     "headline",
@@ -304,18 +344,28 @@ def _differs(new: pd.DataFrame, old: pd.DataFrame, key: str, columns: list[str])
     return new.loc[changed.to_numpy()]
 
 
-def assign_stories(con: duckdb.DuckDBPyConnection, article_ids: list[str], window_days: int = 7) -> dict:
-    """Fingerprint the given articles and regroup every story they touch, inside the caller's transaction."""
+def assign_stories(
+    con: duckdb.DuckDBPyConnection, article_ids: list[str], window_days: int = 7, workers: int = 1
+) -> dict:
+    """Fingerprint the given articles and regroup every story they touch, inside the caller's transaction.
+
+    workers > 1 fingerprints big batches (>= PARALLEL_MIN articles) in that many forkserver processes;
+    the calling program's __main__ must then be import-safe (guarded by `if __name__ == "__main__"`).
+    """
     article_ids = sorted(set(article_ids))
     if not article_ids:
         return {"articles": 0, "signatures_changed": 0, "pool": 0, "articles_changed": 0, "stories_touched": 0}
-    n_sigs = _store_signatures(con, article_ids)
+    clock = _Clock()
+    n_sigs = _store_signatures(con, article_ids, workers)
+    clock.lap("fingerprint")
     pool = _load_pool(con, article_ids, window_days)
     size = pool["n_shingles"].fillna(0).to_numpy(dtype=np.int64)
     sig = np.zeros((len(pool), NUM_PERM), dtype=np.uint32)
     has = size > 0
-    sig[has] = decode([bytes(b) for b in pool.loc[has, "signature"]])
+    sig[has] = decode([bytes(b) for b in pool.pop("signature")[has]])
+    clock.lap("load pool")
     labels = group(con, sig, size, pool["published_at"], window_days)
+    clock.lap("lsh+verify")
     articles, stories = _desired(pool, labels, sig, size)
 
     current = pool[["article_id", "story_id", "story_similarity", "headline_changed"]]
@@ -339,6 +389,8 @@ def assign_stories(con: duckdb.DuckDBPyConnection, article_ids: list[str], windo
             con.execute(sql_text("stories_articles_update.sql"))
         finally:
             con.unregister("fw_story_articles")
+    clock.lap("write")
+    log.debug("assign_stories timings: %s", clock.laps)
     return {
         "articles": len(article_ids),
         "signatures_changed": n_sigs,

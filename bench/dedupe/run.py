@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -65,7 +66,7 @@ def simhash_groups(frame: pd.DataFrame, threshold: float) -> list:
     return connected_components(graph, directed=False)[1].tolist()
 
 
-def load_and_group(frame: pd.DataFrame, db: str, window_days: int = 7) -> tuple[list, float]:
+def load_and_group(frame: pd.DataFrame, db: str, window_days: int = 7, workers: int = 1) -> tuple[list, float]:
     """Insert the articles, group them in one transaction; returns story ids and seconds spent grouping."""
     con = duckdb.connect(db)
     init_schema(con)
@@ -74,7 +75,7 @@ def load_and_group(frame: pd.DataFrame, db: str, window_days: int = 7) -> tuple[
     con.unregister("bench_articles")
     started = time.perf_counter()
     con.execute("BEGIN")
-    assign_stories(con, frame["article_id"].tolist(), window_days)
+    assign_stories(con, frame["article_id"].tolist(), window_days, workers=workers)
     con.execute("COMMIT")
     seconds = time.perf_counter() - started
     stories = con.execute("SELECT article_id, story_id FROM articles").df().set_index("article_id")["story_id"]
@@ -103,28 +104,51 @@ def quality(n_stories: int, seed: int) -> None:
               f"{len(set(predicted)):6d}")
 
 
-def scale_child(n_articles: int, seed: int) -> dict:
-    """One scale run (in its own process, so peak memory is per run)."""
-    n_stories = max(1, n_articles // 9)
-    frame = corpus.build(n_stories=n_stories, seed=seed, days=max(30, n_articles // 2000))
+def scale_prepare(n_articles: int, seed: int, db: str) -> None:
+    """Write a scaled corpus (articles + true labels) into a DuckDB file, in its own process."""
+    frame = corpus.build(n_stories=max(1, n_articles // 9), seed=seed, days=max(30, n_articles // 2000))
     frame = frame.iloc[:n_articles]
-    with tempfile.TemporaryDirectory() as tmp:
-        predicted, seconds = load_and_group(frame, str(Path(tmp) / "scale.duckdb"))
-    m = pair_metrics(frame["label"].tolist(), predicted)
+    con = duckdb.connect(db)
+    init_schema(con)
+    con.register("bench_articles", frame)
+    con.execute(f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) SELECT {', '.join(ARTICLE_COLUMNS)} FROM bench_articles")
+    con.execute("CREATE TABLE bench_labels AS SELECT article_id, label FROM bench_articles")
+    con.close()
+
+
+def scale_group(db: str, workers: int) -> dict:
+    """Group every article of a prepared file in one transaction; peak memory is this process only."""
+    con = duckdb.connect(db)
+    ids = [r[0] for r in con.execute("SELECT article_id FROM articles ORDER BY article_id").fetchall()]
+    started = time.perf_counter()
+    con.execute("BEGIN")
+    counts = assign_stories(con, ids, 7, workers=workers)
+    con.execute("COMMIT")
+    seconds = time.perf_counter() - started
+    got = con.execute("SELECT l.label, a.story_id FROM bench_labels l JOIN articles a USING (article_id)").df()
+    con.close()
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    return {"n": len(frame), "seconds": seconds, "peak_mb": peak_mb, **m}
+    peak_mb = max(peak_mb, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
+    m = pair_metrics(got["label"].tolist(), got["story_id"].tolist())
+    return {"n": len(ids), "seconds": seconds, "peak_mb": peak_mb, "pool": counts["pool"], **m}
 
 
-def scale(sizes: list[int], seed: int) -> None:
+def scale(sizes: list[int], seed: int, workers: int) -> None:
     print(f"\n{'articles':>9} {'group s':>8} {'s/1k':>6} {'peak MB':>8} {'precision':>9} {'recall':>7} {'ARI':>6}")
     for n in sizes:
-        out = subprocess.run([sys.executable, __file__, "--scale-child", str(n), "--seed", str(seed)],
-                             check=True, capture_output=True, text=True).stdout
+        with tempfile.TemporaryDirectory() as tmp:
+            db = str(Path(tmp) / "scale.duckdb")
+            me = [sys.executable, __file__, "--seed", str(seed), "--db", db]
+            subprocess.run(me + ["--scale-prepare", str(n)], check=True)
+            out = subprocess.run(me + ["--scale-group", "--workers", str(workers)], check=True,
+                                 capture_output=True, text=True).stdout
         r = json.loads(out.strip().splitlines()[-1])
         print(f"{r['n']:9d} {r['seconds']:8.2f} {1000 * r['seconds'] / r['n']:6.3f} {r['peak_mb']:8.0f} "
               f"{r['precision']:9.4f} {r['recall']:7.4f} {r['ari']:6.4f}", flush=True)
-    print("(group s: assign_stories in one transaction: normalise, fingerprint, store, LSH, verify, write; "
-          "peak MB: whole process incl. corpus generation)")
+    print(f"(group s: wall time of assign_stories over all articles in one transaction, workers={workers}: "
+          "normalise, fingerprint, store signatures, LSH, verify, write; peak MB: max RSS of the grouping "
+          "process or one of its workers; load average now "
+          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
 
 
 def main() -> None:
@@ -132,14 +156,20 @@ def main() -> None:
     parser.add_argument("--stories", type=int, default=60, help="wire stories in the quality corpus")
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--scale", type=int, nargs="*", default=[], help="article counts to time, e.g. 10000 30000 100000")
-    parser.add_argument("--scale-child", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--workers", type=int, default=2, help="fingerprinting processes in scale runs")
+    parser.add_argument("--scale-prepare", type=int, help=argparse.SUPPRESS)
+    parser.add_argument("--scale-group", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
     args = parser.parse_args()
-    if args.scale_child:
-        print(json.dumps(scale_child(args.scale_child, args.seed)))
+    if args.scale_prepare:
+        scale_prepare(args.scale_prepare, args.seed, args.db)
+        return
+    if args.scale_group:
+        print(json.dumps(scale_group(args.db, args.workers)))
         return
     quality(args.stories, args.seed)
     if args.scale:
-        scale(args.scale, args.seed)
+        scale(args.scale, args.seed, args.workers)
 
 
 if __name__ == "__main__":

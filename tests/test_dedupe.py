@@ -1,0 +1,213 @@
+"""Story grouping on real text: copies join, hard negatives stay apart, reruns and order change nothing."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+from datasketch import LeanMinHash
+
+from forumwatch.db import init_schema
+from tasks.dedupe import assign_stories, decode, encode, signatures
+
+PAGE = Path(__file__).parent / "data" / "asianlite-2023-10-31-china-russia-security.txt"
+T0 = pd.Timestamp("2023-10-31 06:00")
+
+
+def body() -> list[str]:
+    """The body paragraphs of the real page (no chrome, no '(ANI)', no sidebar)."""
+    lines = [ln.strip() for ln in PAGE.read_text(encoding="utf-8").splitlines() if ln.strip()]
+    start = next(i for i, ln in enumerate(lines) if ln.startswith("China has said"))
+    end = next(i for i, ln in enumerate(lines) if ln.startswith("ALSO READ"))
+    return [ln.removesuffix(" (ANI)") for ln in lines[start:end]]
+
+
+FOLLOW_UP = [
+    "Russia and China on Tuesday wrapped up the 10th Beijing Xiangshan Forum with a joint call for a new security "
+    "architecture in the Asia-Pacific, officials said.",
+    "Delegates from more than 90 countries spent three days debating arms control, the war in Ukraine and tensions "
+    "in the South China Sea.",
+    "Chinese Defence Ministry spokesperson Wu Qian told reporters that the forum had reached broad consensus on the "
+    "need for dialogue and that the next edition would be held in autumn next year.",
+    "Western delegations were notably smaller this year, with the United States sending only a defence attache "
+    "rather than a cabinet-level official.",
+    "Analysts said Shoigu's visit, his first to China since the start of the Ukraine war, signalled that Moscow "
+    "wanted to show it still has powerful friends in Asia.",
+    "Military experts in Beijing said they expect more joint naval patrols between the two countries in the Western "
+    "Pacific in the coming months, and possibly joint bomber flights over the Sea of Japan.",
+    "The forum ended with a closing ceremony attended by senior officers of the People's Liberation Army and "
+    "foreign military attaches posted in Beijing.",
+]
+SAME_SESSION = [
+    "BEIJING (Reuters) - Russian Defence Minister Sergei Shoigu accused the West on Tuesday of trying to expand "
+    "NATO's reach into the Asia-Pacific, telling a security forum in Beijing that such moves risked a dangerous "
+    "escalation.",
+    "Speaking at the plenary session of the Xiangshan Forum, Shoigu said Washington and its allies were building "
+    "military blocs that threatened regional stability and the interests of Russia and China.",
+    "“In case the necessary conditions are created, we remain ready for political discussions on a realistic basis,” "
+    "Shoigu said, adding that any talks must take Russia's security interests into account.",
+    "He also defended Moscow's decision to revoke its ratification of the Comprehensive Nuclear-Test-Ban Treaty, "
+    "saying it would only restore parity with the United States.",
+    "China's Zhang Youxia told the forum that Beijing would never waver in its resolve to defend its territory and "
+    "that the Taiwan question was at the core of China's interests.",
+    "Several Western diplomats who attended the session said privately they were disappointed that the debate "
+    "offered little new on the war in Ukraine.",
+    "The forum, which China uses to promote its vision of global security, drew delegations from more than 90 "
+    "countries this year.",
+    "(Reporting by Beijing newsroom; Editing by Editor)",
+]
+
+
+def _typos_fixed(paragraphs: list[str]) -> list[str]:
+    return [p.replace("Defence", "Defense").replace("militaries", "militaries") for p in paragraphs]
+
+
+def articles() -> pd.DataFrame:
+    """Copies of the real story (label 'story') plus hard negatives (their own labels)."""
+    b = body()
+    title = "China, Russia Ready to Tackle Security Threats Together"
+    rows = [
+        ("asianlite", title, 0, PAGE.read_text(encoding="utf-8"), "story"),  # the real page, sidebar and all
+        ("ani", title, -2,
+         "Beijing [China], October 31 (ANI): " + "\n\n".join(b) + " (ANI)", "story"),
+        ("theprint", "China, Russia ready to jointly tackle security threats", 3,
+         "\n\n".join(b[:5] + ["ALSO READ: India Urges WTO Talks for Dispute Settlement Body Reform"] + b[5:]), "story"),
+        ("devdiscourse", "Shoigu in Beijing: Moscow ready for post-conflict talks", 7,
+         "ANI | " + "\n\n".join(b[:-5]), "story"),  # last five paragraphs dropped
+        ("business-standard", title, 11,
+         "\n\n".join(_typos_fixed(b)) + "\n\n(Except for the headline, this story has not been edited by Business "
+         "Standard staff and is auto-generated from a syndicated feed.)", "story"),
+        ("latestly", "CHINA, RUSSIA READY TO TACKLE SECURITY THREATS TOGETHER", 26,
+         "\n\n".join(b[:8]) + "\n\nRead more: Gaza truce deal hits new snag\n\nPrevious Story\n\nNext Story", "story"),
+        ("globaltimes", "Xiangshan Forum closes with call for new security order", 30,
+         "\n\n".join(FOLLOW_UP[:4] + [b[6]] + FOLLOW_UP[4:]), "follow_up"),
+        ("reuters", "Russia's Shoigu warns West against NATO expansion into Asia", 2,
+         "\n\n".join(SAME_SESSION), "same_session"),
+    ]
+    return pd.DataFrame(
+        [
+            {"article_id": f"a{i}", "url": f"https://{src}.example/{i}", "source_id": src, "title": t,
+             "published_at": T0 + pd.Timedelta(hours=h), "text": text, "label": label}
+            for i, (src, t, h, text, label) in enumerate(rows)
+        ]
+    )
+
+
+COLUMNS = ["article_id", "url", "source_id", "title", "published_at", "text"]
+
+
+@pytest.fixture
+def con(tmp_path):
+    connection = duckdb.connect(str(tmp_path / "fw.duckdb"))
+    init_schema(connection)
+    yield connection
+    connection.close()
+
+
+def insert(con, frame: pd.DataFrame) -> None:
+    con.register("new_articles", frame[COLUMNS])
+    con.execute(f"INSERT INTO articles ({', '.join(COLUMNS)}) SELECT * FROM new_articles")
+    con.unregister("new_articles")
+
+
+def load(con, frame: pd.DataFrame, batches: list[list[str]] | None = None) -> None:
+    """Insert and group in one transaction per batch (the caller's BEGIN/COMMIT)."""
+    for ids in batches or [frame["article_id"].tolist()]:
+        con.execute("BEGIN")
+        insert(con, frame[frame["article_id"].isin(ids)])
+        assign_stories(con, ids)
+        con.execute("COMMIT")
+
+
+def state(con) -> tuple[pd.DataFrame, pd.DataFrame]:
+    a = con.execute("SELECT article_id, story_id, story_similarity, headline_changed FROM articles ORDER BY 1").df()
+    s = con.execute("SELECT * EXCLUDE (updated_at) FROM stories ORDER BY story_id").df()
+    return a, s
+
+
+def test_copies_group_and_hard_negatives_stay_apart(con):
+    frame = articles()
+    load(con, frame)
+    got = con.execute("SELECT article_id, story_id, headline_changed FROM articles").df().merge(frame, on="article_id")
+    assert got.groupby("label")["story_id"].nunique().eq(1).all()
+    assert got["story_id"].nunique() == got["label"].nunique() == 3
+    story = con.execute("SELECT * FROM stories WHERE n_articles = 6").df().iloc[0]
+    assert story["representative_id"] == "a1"  # the ANI original, published first
+    assert story["first_outlet"] == "ani" and story["n_outlets"] == 6
+    assert story["first_published_at"] == pd.Timestamp("2023-10-31 04:00")
+    changed = got.set_index("article_id")["headline_changed"]
+    assert changed["a2"] and changed["a3"]
+    assert not changed["a0"] and not changed["a1"] and not changed["a4"] and not changed["a5"]  # a5: case only
+
+
+def test_rerun_is_a_no_op(con):
+    frame = articles()
+    load(con, frame)
+    before = con.execute("SELECT * FROM stories ORDER BY story_id").df()
+    sigs = con.execute("SELECT * FROM article_signatures ORDER BY article_id").df()
+    con.execute("BEGIN")
+    counts = assign_stories(con, frame["article_id"].tolist())
+    con.execute("COMMIT")
+    assert counts["articles_changed"] == counts["stories_touched"] == counts["signatures_changed"] == 0
+    pd.testing.assert_frame_equal(before, con.execute("SELECT * FROM stories ORDER BY story_id").df())
+    pd.testing.assert_frame_equal(sigs, con.execute("SELECT * FROM article_signatures ORDER BY article_id").df())
+
+
+def test_order_independent(tmp_path):
+    frame = articles()
+    ids = frame.sort_values("published_at")["article_id"].tolist()
+    days = frame.assign(day=frame["published_at"].dt.date).groupby("day")["article_id"].apply(list).tolist()
+    runs = {"at once": None, "day by day": days, "reverse": [[i] for i in reversed(ids)]}
+    states = []
+    for name, batches in runs.items():
+        con = duckdb.connect(str(tmp_path / f"{name}.duckdb"))
+        init_schema(con)
+        load(con, frame, batches)
+        states.append(state(con))
+        con.close()
+    for a, s in states[1:]:
+        pd.testing.assert_frame_equal(states[0][0], a)
+        pd.testing.assert_frame_equal(states[0][1], s)
+
+
+def test_late_copy_bridges_two_groups(con):
+    b = body()
+    t0 = pd.Timestamp("2023-10-31 06:00")
+    frame = pd.DataFrame(
+        {
+            "article_id": ["x1", "x2", "x3"],
+            "url": ["u1", "u2", "u3"],
+            "source_id": ["first-half", "second-half", "full"],
+            "title": ["Part one", "Part two", "Whole story"],
+            "published_at": [t0, t0 + pd.Timedelta(hours=1), t0 + pd.Timedelta(hours=5)],
+            "text": ["\n\n".join(b[:9]), "\n\n".join(b[7:]), "\n\n".join(b)],
+        }
+    )
+    load(con, frame, [["x1"], ["x2"]])
+    assert con.execute("SELECT count(*) FROM stories").fetchone()[0] == 2
+    load(con, frame, [["x3"]])
+    stories = con.execute("SELECT story_id, n_articles, representative_id FROM stories").fetchall()
+    assert len(stories) == 1 and stories[0][1:] == (3, "x1")
+    assert con.execute("SELECT count(DISTINCT story_id) FROM articles").fetchone()[0] == 1
+
+
+def test_no_text_is_a_singleton(con):
+    frame = pd.DataFrame(
+        {"article_id": ["e1", "e2"], "url": ["u1", "u2"], "source_id": ["s", "t"], "title": ["Video", "Video"],
+         "published_at": [pd.Timestamp("2023-10-31")] * 2, "text": [None, "Watch the video."]}
+    )
+    load(con, frame)
+    assert con.execute("SELECT count(DISTINCT story_id), count(story_id) FROM articles").fetchone() == (2, 2)
+
+
+def test_signatures_are_datasketch_lean_minhashes():
+    texts = ["\n\n".join(body()), "\n\n".join(body()[:-4])]
+    sig = signatures(texts)
+    blobs = encode(sig.hashvalues)
+    lean = [LeanMinHash.deserialize(blob, byteorder="<") for blob in blobs]
+    assert np.array_equal(lean[0].hashvalues, sig.hashvalues[0])
+    assert np.array_equal(decode(blobs), sig.hashvalues)
+    assert 0.5 < lean[0].jaccard(lean[1]) < 0.95
