@@ -45,23 +45,60 @@ def _has_time(raw: str | None) -> bool:
     return bool(raw) and bool(re.search(r"\d{1,2}:\d{2}", raw))
 
 
-def _http_link(link: str | None, base: str) -> str | None:
-    if not link:
+def _http_link(link: object, base: str) -> str | None:
+    """The absolute http(s) URL of a feed link, or None for anything else (other schemes, bad ports, junk)."""
+    if not isinstance(link, str) or not link.strip():
         return None
-    absolute = urljoin(base, link.strip())
-    return absolute if urlsplit(absolute).scheme in ("http", "https") and urlsplit(absolute).hostname else None
+    try:
+        absolute = urljoin(base, link.strip())
+        parts = urlsplit(absolute)
+        parts.port  # noqa: B018 -- raises ValueError for a port out of range or not a number
+        if parts.scheme in ("http", "https") and parts.hostname:
+            return canonical_url(absolute)
+    except ValueError:
+        pass
+    return None
 
 
 def _entry_link(entry: feedparser.FeedParserDict, base: str) -> str | None:
-    candidates = [entry.get("link")]
-    candidates += [l.get("href") for l in entry.get("links", []) if l.get("rel", "alternate") == "alternate"]
-    if entry.get("guidislink") or str(entry.get("id", "")).startswith("http"):
-        candidates.append(entry.get("id"))
-    for candidate in candidates:
+    for candidate in _link_candidates(entry):
         link = _http_link(candidate, base)
         if link:
             return link
     return None
+
+
+def _link_candidates(entry: feedparser.FeedParserDict) -> list:
+    candidates = [entry.get("link")]
+    candidates += [l.get("href") for l in entry.get("links", []) if l.get("rel", "alternate") == "alternate"]
+    if entry.get("guidislink") or str(entry.get("id", "")).startswith("http"):
+        candidates.append(entry.get("id"))
+    return candidates
+
+
+class _Skipped:
+    """Links a feed listed that will not be fetched (another scheme, a bad port, ...), for the fetch note."""
+
+    SHOWN = 5
+
+    def __init__(self) -> None:
+        self.links: list[str] = []
+
+    def add(self, candidates: list) -> None:
+        raw = next((c.strip() for c in candidates if isinstance(c, str) and c.strip()), None)
+        if raw is not None:
+            self.links.append(raw)
+
+    def note(self) -> str | None:
+        if not self.links:
+            return None
+        shown = ", ".join(repr(l[:120]) for l in self.links[: self.SHOWN])
+        more = f" and {len(self.links) - self.SHOWN} more" if len(self.links) > self.SHOWN else ""
+        return f"skipped {len(self.links)} link(s) that are not fetchable http(s) URLs: {shown}{more}"
+
+
+def _join_notes(*notes: str | None) -> str | None:
+    return "; ".join(n for n in notes if n) or None
 
 
 def _entry_date(entry: feedparser.FeedParserDict, now: datetime) -> tuple[datetime | None, bool]:
@@ -76,7 +113,8 @@ def _entry_date(entry: feedparser.FeedParserDict, now: datetime) -> tuple[dateti
     return None, False
 
 
-def _parse_json_feed(body: bytes, source_id: str, base: str, now: datetime) -> FeedParse:
+def _parse_json_feed(body: bytes, source_id: str, base: str, now: datetime,
+                     max_items: int = MAX_ITEMS_PER_FEED) -> FeedParse:
     try:
         doc = json.loads(body.decode("utf-8-sig", errors="replace"))
     except ValueError as exc:
@@ -84,12 +122,16 @@ def _parse_json_feed(body: bytes, source_id: str, base: str, now: datetime) -> F
     if not isinstance(doc, dict) or not isinstance(doc.get("items"), list):
         return FeedParse([], "malformed JSON feed: no items list", None, "json")
     items = []
-    for raw in doc["items"][:MAX_ITEMS_PER_FEED]:
+    seen: set[str] = set()
+    skipped = _Skipped()
+    for raw in doc["items"][:max_items]:
         if not isinstance(raw, dict):
             continue
         guid = raw.get("id") if str(raw.get("id", "")).startswith(("http://", "https://")) else None
-        link = _http_link(raw.get("url") or raw.get("external_url") or guid, base)
+        candidates = [raw.get("url"), raw.get("external_url"), guid]
+        link = next((l for l in (_http_link(c, base) for c in candidates) if l), None)
         if not link:
+            skipped.add(candidates)
             continue
         stamp = raw.get("date_published") or raw.get("date_modified")
         moment = None
@@ -102,23 +144,61 @@ def _parse_json_feed(body: bytes, source_id: str, base: str, now: datetime) -> F
             except ValueError:
                 moment = None
         title = raw.get("title") if isinstance(raw.get("title"), str) else None
-        items.append(FeedItem(canonical_url(link), source_id, title, moment, moment is not None and _has_time(stamp)))
-    return FeedParse(items, None if items else "feed lists no items", None, "json")
+        if link in seen:
+            continue
+        seen.add(link)
+        items.append(FeedItem(link, source_id, title, moment, moment is not None and _has_time(stamp)))
+    note = _join_notes(skipped.note(), _cap_note(len(doc["items"]), max_items))
+    return FeedParse(items, None if items else "feed lists no items", note, "json")
+
+
+_ITEM_START = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)[\s>/]")
+
+
+def _cut_items(body: bytes, max_items: int) -> tuple[bytes, int | None]:
+    """Cut an XML feed listing more than `max_items` items just before the first item over the cap, so the
+    parser's work stays bounded (feedparser costs about a millisecond per item). Returns the body to parse
+    and the number of items listed (None when nothing was cut). The cut document is closed by the parser's
+    error recovery; the items before the cut are complete."""
+    starts = _ITEM_START.finditer(body)
+    cut = None
+    n = 0
+    for n, match in enumerate(starts, start=1):
+        if n == max_items + 1:
+            cut = match.start()
+    if cut is None:
+        return body, None
+    return body[:cut], n
+
+
+def _cap_note(n_entries: int, max_items: int) -> str | None:
+    return f"only the first {max_items} of {n_entries} items read" if n_entries > max_items else None
 
 
 def looks_like_json(body: bytes) -> bool:
     return body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
 
 
-def parse_feed(body: bytes, feed_url: str, source_id: str, now: datetime | None = None) -> FeedParse:
-    """Items of a feed document. Never raises: a feed that cannot be read comes back with error set."""
+def parse_feed(body: bytes, feed_url: str, source_id: str, now: datetime | None = None,
+               max_items: int = MAX_ITEMS_PER_FEED) -> FeedParse:
+    """Items of a feed document (at most `max_items`). Never raises: a feed that cannot be read comes
+    back with error set."""
+    try:
+        return _parse_feed(body, feed_url, source_id, now, max_items)
+    except Exception as exc:  # one hostile feed must cost its source, never the run
+        return FeedParse([], f"feed parser crashed: {type(exc).__name__}: {exc}"[:500], None, None)
+
+
+def _parse_feed(body: bytes, feed_url: str, source_id: str, now: datetime | None, max_items: int) -> FeedParse:
     now = now or datetime.now(timezone.utc).replace(tzinfo=None)
     if not body or not body.strip():
         return FeedParse([], "empty feed body", None, None)
     if looks_like_json(body):
-        return _parse_json_feed(body, source_id, feed_url, now)
-    if ENTITY_DECLARATION.search(body[:65536]):
+        return _parse_json_feed(body, source_id, feed_url, now, max_items)
+    # the whole body, NUL bytes dropped so a UTF-16/32 document cannot hide its DOCTYPE
+    if ENTITY_DECLARATION.search(body) or ENTITY_DECLARATION.search(body.replace(b"\x00", b"")):
         return FeedParse([], "refused: feed declares XML entities (possible entity-expansion or XXE attack)", None, None)
+    body, n_listed = _cut_items(body, max_items)
     try:
         parsed = feedparser.parse(body, response_headers={"content-location": feed_url, "content-type": "application/xml"}, sanitize_html=False)
     except Exception as exc:  # feedparser is defensive, but a parser crash must not stop the run
@@ -126,23 +206,23 @@ def parse_feed(body: bytes, feed_url: str, source_id: str, now: datetime | None 
     kind = parsed.get("version") or None
     items: list[FeedItem] = []
     seen: set[str] = set()
-    for entry in parsed.entries[:MAX_ITEMS_PER_FEED]:
-        link = _entry_link(entry, feed_url)
-        if not link:
+    skipped = _Skipped()
+    for entry in parsed.entries[:max_items]:
+        url = _entry_link(entry, feed_url)
+        if not url:
+            skipped.add(_link_candidates(entry))
             continue
-        url = canonical_url(link)
         if url in seen:
             continue
         seen.add(url)
         published, has_time = _entry_date(entry, now)
         title = (entry.get("title") or "").strip() or None
         items.append(FeedItem(url, source_id, title, published, has_time))
-    problem = str(parsed.get("bozo_exception", "")) if parsed.get("bozo") else ""
+    problem = str(parsed.get("bozo_exception", "")) if parsed.get("bozo") and n_listed is None else ""
     if not items:
         if not kind:
             return FeedParse([], f"not a feed: {problem or 'no RSS/Atom/JSON structure found'}", None, None)
         return FeedParse([], "feed lists no items" + (f" ({problem})" if problem else ""), None, kind)
-    note = f"malformed feed, {len(items)} items recovered: {problem}" if problem else None
-    if len(parsed.entries) > MAX_ITEMS_PER_FEED:
-        note = (note + "; " if note else "") + f"only the first {MAX_ITEMS_PER_FEED} of {len(parsed.entries)} items read"
+    note = _join_notes(f"malformed feed, {len(items)} items recovered: {problem}" if problem else None,
+                       skipped.note(), _cap_note(n_listed or len(parsed.entries), max_items))
     return FeedParse(items, None, note, kind)

@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
-ROBOTS_MAX_BYTES = 500 * 1024  # robots.txt beyond this is ignored (as Google does)
+ROBOTS_MAX_BYTES = 500 * 1024  # default of FetchSettings.max_robots_bytes
 _CHUNK = 64 * 1024
 _TEXT_TYPES = {"text/html", "application/xhtml+xml", "text/plain", "text/xml", "application/xml", "application/json"}
 
@@ -79,6 +79,22 @@ def is_text_type(content_type: str | None) -> bool:
         return True
     media = content_type.split(";", 1)[0].strip().lower()
     return not media or media in _TEXT_TYPES or media.endswith(("+xml", "+json"))
+
+
+# bytes that never occur in text (WHATWG MIME sniffing's "binary data bytes")
+_BINARY_BYTES = bytes([*range(0x00, 0x09), 0x0B, *range(0x0E, 0x1B), *range(0x1C, 0x20)])
+_BINARY_SHARE = 0.05  # more than this share of binary bytes in the first _SNIFF bytes: not a text page
+_SNIFF = 4096
+
+
+def looks_binary(body: bytes) -> bool:
+    """True for bodies that are not text whatever their Content-Type says (images, archives, random bytes).
+    UTF-16/32 text (with its BOM) and a few stray control bytes in HTML are not binary."""
+    head = body[:_SNIFF]
+    if not head or head.startswith((b"\xff\xfe", b"\xfe\xff", b"\x00\x00\xfe\xff")):
+        return False
+    stray = len(head) - len(head.translate(None, _BINARY_BYTES))
+    return stray > _BINARY_SHARE * len(head)
 
 
 def parse_retry_after(value: str | None, now: datetime | None = None) -> float | None:
@@ -334,8 +350,11 @@ class Fetcher:
             error = resp.error
         if error is None and not (200 <= resp.status < 300 or not_modified):
             error = f"HTTP {resp.status}"
-        if error is None and req.kind == "page" and not not_modified and not is_text_type(ctype_header):
-            error = f"not text: {media}"
+        if error is None and req.kind == "page" and not not_modified:
+            if not is_text_type(ctype_header) or (media or "").endswith(("/json", "+json")):
+                error = f"not text: {media}"  # a JSON document is data, not an article page
+            elif looks_binary(resp.body):
+                error = f"not text: binary content served as {media or 'untyped'}"
         values: dict[str, object] = dict(
             final_url=resp.url, status=resp.status, error=error, fetched_at=fetched_at,
             content_type=media, n_bytes=len(resp.body), elapsed_ms=int(elapsed * 1000),
@@ -385,7 +404,7 @@ class Fetcher:
             headers["If-None-Match"] = req.etag
         if req.last_modified:
             headers["If-Modified-Since"] = req.last_modified
-        cap = min(s.max_bytes, ROBOTS_MAX_BYTES) if req.kind == "robots" else s.max_bytes
+        cap = min(s.max_bytes, s.max_robots_bytes) if req.kind == "robots" else s.max_bytes
         with self.gates.slot(_host(url), delay):
             started = time.monotonic()
             date = utcnow()

@@ -73,12 +73,12 @@ def _handler_for(site: Site):
 
 
 @contextmanager
-def serve(host: str = "127.0.0.1") -> Iterator[Site]:
+def serve(host: str = "127.0.0.1", port: int = 0) -> Iterator[Site]:
     site = Site()
-    server = ThreadingHTTPServer((host, 0), _handler_for(site))
+    server = ThreadingHTTPServer((host, port), _handler_for(site))
     server.daemon_threads = True
     site.base = f"http://{host}:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True)
     thread.start()
     try:
         yield site

@@ -9,5 +9,5 @@ WHERE fi.source_id IN (SELECT source_id FROM wanted_sources)
       SELECT 1 FROM fetches f
       WHERE f.url = fi.url AND f.kind = 'page'
         AND (f.status IN (404, 410) OR f.error LIKE 'refused%' OR f.error LIKE 'robots.txt%'
-             OR f.error = 'no article text found' OR f.error LIKE 'not text%'))
+             OR f.error LIKE 'no article text found%' OR f.error LIKE 'not text%'))
 ORDER BY fi.source_id, fi.url;
