@@ -195,3 +195,20 @@ CREATE TABLE IF NOT EXISTS agencies (
     kind     VARCHAR,
     note     VARCHAR
 );
+
+-- Backfill coverage: per source, UTC day and method, what was found and loaded, so gaps are visible.
+CREATE TABLE IF NOT EXISTS coverage (
+    source_id     VARCHAR NOT NULL,
+    day           DATE NOT NULL,        -- UTC publication day
+    method        VARCHAR NOT NULL,     -- sitemap | warc | feed
+    found         INTEGER,              -- pages the method listed (or the WARC files held) for the day
+    loaded        INTEGER,              -- of those, articles now in the database (new, updated or unchanged)
+    failed        INTEGER,              -- fetch or extraction failures
+    out_of_range  INTEGER,              -- pages whose extracted date fell outside the backfill range: not loaded
+    undated       INTEGER,              -- pages with no date at all: not loaded by a backfill
+    status        VARCHAR NOT NULL,     -- complete | failed (a rerun skips complete days)
+    note          VARCHAR,              -- why failed, or e.g. 'no sitemap'
+    run_id        VARCHAR,
+    updated_at    TIMESTAMP,            -- UTC
+    PRIMARY KEY (source_id, day, method)
+);

@@ -1,0 +1,378 @@
+"""The backfill flow: fill a date range from news sitemaps, WARC files and feeds, one task group per day."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, replace
+from datetime import date, timedelta
+from pathlib import Path
+
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_progress_artifact, create_table_artifact, update_progress_artifact
+from prefect.cache_policies import NO_CACHE
+from prefect.states import Completed
+from prefect.task_runners import ThreadPoolTaskRunner
+from tqdm import tqdm
+
+from flows.ingest import current_run_id
+from flows.steps import (PageFetch, PagePlan, SourceStats, extract_pages, fetch_feeds, fetch_pages, fetch_row,
+                         finish_run, load_pages, mark_run_failed, prepare_run, utcnow)
+from forumwatch import db as fwdb
+from forumwatch.resources import seed_path
+from forumwatch.settings import FetchSettings, PipelineSettings, default_db_path, fetch_settings, pipeline_settings, raw_dir_for
+from tasks import coverage, load
+from tasks.coverage import Key, Tally
+from tasks.discover import FeedItem
+from tasks.enrich import shutdown_pool
+from tasks.extract import Extracted
+from tasks.fetch import FetchRequest, FetchResult, fetch_all
+from tasks.sitemaps import SourceSitemaps, discover
+from tasks.sources import Source, read_sources
+from tasks.urls import host_of
+from tasks.warc_input import ArchivedPage, read_pages, warc_files
+
+REPROCESS = ("none", "all", "failed")
+OUTCOMES = ("loaded", "failed", "out_of_range", "undated")
+HTTP_METHODS = ("sitemap", "feed")  # tried for every source; 'warc' only when WARC files are given
+
+
+class BackfillError(ValueError):
+    """The backfill parameters cannot be used; the message says why."""
+
+
+@dataclass
+class BackfillPlan:
+    start: date
+    end: date
+    sources: list[Source]
+    methods: list[str]
+    todo: dict[date, set[tuple[str, str]]]  # day -> (source_id, method) pairs to run
+    skipped_days: list[date]
+    status_known: bool = True  # False when the database was busy and completeness could not be read
+
+    @property
+    def days(self) -> list[date]:
+        return sorted(self.todo)
+
+    def describe(self) -> str:
+        n = (self.end - self.start).days + 1
+        lines = [f"backfill {self.start} .. {self.end}: {n} days, {len(self.sources)} sources, "
+                 f"methods {', '.join(self.methods)}",
+                 f"  days to run: {len(self.todo)}; already complete, skipped: {len(self.skipped_days)}"
+                 + ("" if self.status_known else " (database busy: completeness unknown)")]
+        if self.todo:
+            lines.append(f"  first {self.days[0]}, last {self.days[-1]}")
+        for s in self.sources:
+            where = f"sitemap {s.sitemap_url}" if s.sitemap_url else "sitemaps listed in robots.txt"
+            lines.append(f"  {s.source_id}: {where}; feed {s.feed_url}")
+        return "\n".join(lines)
+
+    def as_dict(self) -> dict:
+        return {"start": str(self.start), "end": str(self.end), "methods": self.methods,
+                "sources": [s.source_id for s in self.sources], "days": [str(d) for d in self.days],
+                "skipped_days": [str(d) for d in self.skipped_days]}
+
+
+def parse_day(value: date | str, name: str) -> date:
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise BackfillError(f"--{name} must be a date as YYYY-MM-DD, got {value!r}") from None
+
+
+def plan_backfill(start: date | str, end: date | str, sources: str, db: str, warc: list[str] | None = None,
+                  reprocess: str = "none", statuses: dict[Key, str] | None = None) -> BackfillPlan:
+    """Validate the parameters and decide which (day, source, method) to run; reads, never writes."""
+    start, end = parse_day(start, "start"), parse_day(end, "end")
+    if start > end:
+        raise BackfillError(f"--start {start} is after --end {end}")
+    if reprocess not in REPROCESS:
+        raise BackfillError(f"--reprocess must be one of {', '.join(REPROCESS)}, got {reprocess!r}")
+    warc_files(warc or [])  # raises FileNotFoundError for a missing path
+    source_list = read_sources(sources)
+    methods = list(HTTP_METHODS) + (["warc"] if warc else [])
+    known = statuses if statuses is not None else coverage.read_statuses(db, start, end)
+    todo: dict[date, set[tuple[str, str]]] = {}
+    skipped = []
+    day = start
+    while day <= end:
+        pairs = {(s.source_id, m) for s in source_list for m in methods
+                 if _wanted((known or {}).get((s.source_id, day, m)), reprocess)}
+        if pairs:
+            todo[day] = pairs
+        else:
+            skipped.append(day)
+        day += timedelta(days=1)
+    return BackfillPlan(start, end, source_list, methods, todo, skipped, status_known=known is not None)
+
+
+def _wanted(status: str | None, reprocess: str) -> bool:
+    if reprocess == "all":
+        return True
+    if reprocess == "failed":
+        return status == "failed"
+    return status != "complete"
+
+
+# --- discovery (whole range, before the days) ----------------------------------------------
+
+
+@task(cache_policy=NO_CACHE)
+def find_sitemap_items(sources: list[Source], start: date, end: date, db: str, run_id: str,
+                       settings: FetchSettings, warc_dir: str) -> dict[str, SourceSitemaps]:
+    """Read robots.txt and sitemaps for these sources, log every fetch, keep pages dated in range."""
+    rows: list[dict] = []
+    calls = Counter()
+
+    def fetch(requests: list[FetchRequest]) -> list[FetchResult]:
+        calls["n"] += 1
+        only_robots = all(r.kind == "robots" for r in requests)  # robots.txt itself is always fetchable
+        robots: list[FetchResult] = []
+        results = fetch_all(requests, replace(settings, respect_robots=False) if only_robots else settings,
+                            Path(warc_dir), f"{run_id}-sitemaps-{calls['n']}", on_robots=robots.append)
+        rows.extend(fetch_row(run_id, r) for r in results + robots)
+        return results
+
+    found = discover(sources, start, end, fetch)
+    with fwdb.connect(db) as con:
+        con.begin()
+        load.insert_fetches(con, rows)
+        con.commit()
+    logger = get_run_logger()
+    for s in found.values():
+        logger.info("sitemaps of %s: %d read, %d pages in range, %d outside%s", s.source_id, len(s.sitemaps),
+                    len(s.items), s.out_of_range, f" ({s.error or s.note})" if s.error or s.note else "")
+    return found
+
+
+@task(cache_policy=NO_CACHE)
+def read_warc(paths: list[str], sources: list[Source]) -> list[ArchivedPage]:
+    """HTML pages of the configured sources found in the given WARC files (latest copy per URL)."""
+    return read_pages(paths, sources)
+
+
+class DayWork:
+    """One day's work: pages to fetch over HTTP, WARC pages already extracted, the coverage to record."""
+
+    __slots__ = ("day", "plans", "listed_by", "archived", "targets", "discovery_errors")
+
+    def __init__(self, day: date, targets: set[tuple[str, str]], discovery_errors: dict[tuple[str, str], str]) -> None:
+        self.day = day
+        self.plans: list[PagePlan] = []
+        self.listed_by: dict[str, set[str]] = defaultdict(set)  # url -> methods that listed it
+        self.archived: list[tuple[PagePlan, FetchResult, Extracted | None]] = []
+        self.targets = targets  # (source_id, method) coverage rows to write
+        self.discovery_errors = discovery_errors
+
+
+def _page_plan(item: FeedItem, source: Source) -> PagePlan:
+    """A plan with no validators: a backfill wants the body even if an earlier run saw it."""
+    request = FetchRequest(url=item.url, source_id=item.source_id, kind="page",
+                           trusted_host=host_of(source.feed_url), crawl_delay=source.crawl_delay)
+    return PagePlan(request, item, None)
+
+
+def _outcome(result: FetchResult, page: Extracted | None, start: date, end: date) -> tuple[str, bool]:
+    """(coverage outcome, retryable) of one page."""
+    if result.error:
+        return "failed", coverage.is_retryable(result.status)
+    if page is None or page.error:
+        return "failed", False
+    if page.published_at is None:
+        return "undated", False
+    return ("loaded" if start <= page.published_at.date() <= end else "out_of_range"), False
+
+
+# --- one day ---------------------------------------------------------------------------------
+
+
+@task(cache_policy=NO_CACHE)
+def record_coverage(db: str, records: list[dict]) -> None:
+    with fwdb.connect(db) as con:
+        con.begin()
+        coverage.upsert(con, records)
+        con.commit()
+
+
+def _named(task_, day: date, step: str):
+    """The task under a per-day run name, so each day shows as one group of task runs in the UI."""
+    return task_.with_options(task_run_name=f"{day} {step}", tags=[f"day:{day}"])
+
+
+def run_day(work: DayWork, start: date, end: date, db: str, run_id: str, sources: list[Source],
+            warc_dir: str) -> Counter:
+    """Fetch, extract and load one day's pages, then record its coverage rows; (source, outcome) counts."""
+    day = work.day
+    settings, pipeline = fetch_settings(), pipeline_settings()
+    tallies: dict[Key, Tally] = {(sid, day, m): Tally() for sid, m in work.targets}
+    for (source_id, method), error in work.discovery_errors.items():
+        tallies[(source_id, day, method)].retryable = True
+        tallies[(source_id, day, method)].notes.append(error)
+    counts: Counter = Counter()
+    chunks = [work.plans[i:i + pipeline.batch_size] for i in range(0, len(work.plans), pipeline.batch_size)]
+    loads: list[tuple[list[PagePlan], PageFetch, list[Extracted | None]]] = []
+    for number, batch in enumerate(chunks, start=1):
+        fetched = _named(fetch_pages, day, f"fetch {number}")(batch, settings, warc_dir, f"{run_id}-{day}-{number:03d}")
+        loads.append((batch, fetched, _named(extract_pages, day, f"extract {number}")(batch, fetched, sources, pipeline)))
+    if work.archived:
+        plans, results, pages = (list(x) for x in zip(*work.archived))
+        loads.append((plans, PageFetch(results, []), pages))
+    for number, (plans, fetched, pages) in enumerate(loads, start=1):
+        kept: list[Extracted | None] = []
+        for plan, result, page in zip(plans, fetched.results, pages):
+            outcome, retryable = _outcome(result, page, start, end)
+            counts[(plan.item.source_id, outcome)] += 1
+            for method in work.listed_by.get(plan.item.url, ()):
+                tallies[(plan.item.source_id, day, method)].add(outcome, retryable)
+            kept.append(page if outcome == "loaded" else None)  # None: the fetch is logged, nothing loaded
+        loaded = _named(load_pages, day, f"load {number}")(db, run_id, plans, fetched, kept, pipeline)
+        counts.update({key: n for key, n in loaded.counts.items() if key[1] in ("new", "updated")})
+    _named(record_coverage, day, "coverage")(db, coverage.rows(tallies, run_id, utcnow()))
+    return counts
+
+
+def record_failed_day(work: DayWork, db: str, run_id: str, error: str) -> None:
+    """A day that crashed: its coverage rows say 'failed', so a rerun (or --reprocess failed) redoes it."""
+    tallies = {(sid, work.day, m): Tally(retryable=True, notes=[error]) for sid, m in work.targets}
+    record_coverage(db, coverage.rows(tallies, run_id, utcnow()))
+
+
+# --- the flow --------------------------------------------------------------------------------
+
+
+def _assign_days(plan: BackfillPlan, sitemaps: dict[str, SourceSitemaps], feed_items: list[FeedItem],
+                 archived: list[tuple[PagePlan, FetchResult, Extracted | None]],
+                 discovery_errors: dict[tuple[str, str], str]) -> list[DayWork]:
+    """Spread discovered pages over the days to run; a URL listed by several methods is fetched once."""
+    by_id = {s.source_id: s for s in plan.sources}
+    works = {day: DayWork(day, pairs, {k: v for k, v in discovery_errors.items() if k in pairs})
+             for day, pairs in plan.todo.items()}
+    for plan_, result, page in archived:
+        day = page.published_at.date() if page is not None and page.published_at else None
+        if day in works and (plan_.item.source_id, "warc") in works[day].targets:
+            works[day].archived.append((plan_, result, page))
+            works[day].listed_by[plan_.item.url].add("warc")
+    listed = [("sitemap", item) for s in sitemaps.values() for item in s.items] + [("feed", i) for i in feed_items]
+    for method, item in listed:
+        day = item.published_at.date() if item.published_at else None
+        work = works.get(day)  # type: ignore[arg-type]
+        if work is None or (item.source_id, method) not in work.targets:
+            continue
+        if item.url not in work.listed_by:
+            work.plans.append(_page_plan(item, by_id[item.source_id]))
+        work.listed_by[item.url].add(method)
+    return [works[day] for day in sorted(works)]
+
+
+def _extract_archived(paths: list[str], sources: list[Source], pipeline: PipelineSettings) -> list:
+    """The WARC pages of these sources, extracted in batches: (plan, result, extracted) triples."""
+    pages = read_warc(paths, sources)
+    out: list[tuple[PagePlan, FetchResult, Extracted | None]] = []
+    by_id = {s.source_id: s for s in sources}
+    for i in range(0, len(pages), pipeline.batch_size):
+        batch = pages[i:i + pipeline.batch_size]
+        plans = [_page_plan(p.item, by_id[p.item.source_id]) for p in batch]
+        results = [p.result for p in batch]
+        extracted = extract_pages(plans, PageFetch(results, []), sources, pipeline)
+        out += list(zip(plans, results, extracted))
+    return out
+
+
+@flow(name="backfill", task_runner=ThreadPoolTaskRunner(max_workers=4))
+def backfill(start: date, end: date, sources: str = str(seed_path("sources.csv")), db: str = str(default_db_path()),
+             warc: list[str] | None = None, reprocess: str = "none", dry_run: bool = False):
+    """Fill [start, end] (UTC days) from news sitemaps, WARC files and feeds; complete days are skipped."""
+    logger = get_run_logger()
+    if dry_run:
+        plan = plan_backfill(start, end, sources, db, warc, reprocess)
+        logger.info("dry run, nothing written:\n%s", plan.describe())
+        return Completed(message=plan.describe(), data=plan.as_dict())
+    statuses = None
+    if fwdb.is_local_path(db) and Path(db).is_file():
+        with fwdb.connect(db) as con:
+            fwdb.init_schema(con)
+            statuses = coverage.statuses(con, parse_day(start, "start"), parse_day(end, "end"))
+    plan = plan_backfill(start, end, sources, db, warc, reprocess, statuses if statuses is not None else {})
+    if not plan.todo:
+        message = f"backfill {plan.start} .. {plan.end}: every day already complete, nothing to do"
+        logger.info(message)
+        return Completed(message=message, data={"days_run": 0, "days_skipped": len(plan.skipped_days)})
+    run_id = current_run_id()
+    warc_dir = str(raw_dir_for(db) if fwdb.is_local_path(db) else Path("data/raw"))
+    prepare_run(db, plan.sources, run_id, "backfill", {"start": str(plan.start), "end": str(plan.end),
+                "sources": sources, "db": db, "warc": warc, "reprocess": reprocess})
+    try:
+        counts, stats = _run_days(plan, db, run_id, warc, warc_dir)
+        summary = finish_run(db, run_id, stats)
+    except BaseException as exc:
+        mark_run_failed(db, run_id, f"{type(exc).__name__}: {exc}")
+        raise
+    finally:
+        shutdown_pool()
+    totals: Counter = Counter()
+    for (_, outcome), n in counts.items():
+        totals[outcome] += n
+    message = (f"backfill {plan.start} .. {plan.end}: {len(plan.todo)} days run, {len(plan.skipped_days)} skipped; "
+               f"{totals['loaded']} pages in range ({totals['new']} new, {totals['updated']} updated), "
+               f"{totals['out_of_range']} outside the range, {totals['undated']} undated, {totals['failed']} failed")
+    logger.info("%s (%s)", message, summary)
+    return Completed(message=message, data={"days_run": len(plan.todo), "days_skipped": len(plan.skipped_days),
+                                            **{k: totals[k] for k in ("loaded", "new", "updated", "out_of_range",
+                                                                      "undated", "failed")}})
+
+
+def _run_days(plan: BackfillPlan, db: str, run_id: str, warc: list[str] | None,
+              warc_dir: str) -> tuple[Counter, dict[str, SourceStats]]:
+    """Discover pages for the whole range, then run the days one by one; (source, outcome) counts."""
+    logger = get_run_logger()
+    settings, pipeline = fetch_settings(), pipeline_settings()
+    wanted = {method: [s for s in plan.sources if any((s.source_id, method) in p for p in plan.todo.values())]
+              for method in plan.methods}
+    stats = {s.source_id: SourceStats(s.source_id) for s in plan.sources}
+    errors: dict[tuple[str, str], str] = {}
+    sitemaps = find_sitemap_items(wanted["sitemap"], plan.start, plan.end, db, run_id, settings, warc_dir) \
+        if wanted["sitemap"] else {}
+    errors.update({(sid, "sitemap"): s.error for sid, s in sitemaps.items() if s.error})
+    feed_items: list[FeedItem] = []
+    if wanted["feed"]:
+        feed_items, feed_stats = fetch_feeds(wanted["feed"], db, run_id, settings, warc_dir)
+        errors.update({(sid, "feed"): f"feed: {s.feed_error}" for sid, s in feed_stats.items() if s.feed_error})
+    archived = _extract_archived(warc or [], wanted["warc"], pipeline) if wanted.get("warc") else []
+    counts: Counter = Counter()
+    for plan_, _, page in archived:  # WARC pages that belong to no day of the range: counted, never loaded
+        if page is not None and not page.error and page.published_at is None:
+            counts[(plan_.item.source_id, "undated")] += 1
+        elif page is not None and page.published_at and not plan.start <= page.published_at.date() <= plan.end:
+            counts[(plan_.item.source_id, "out_of_range")] += 1
+    for (source_id, method), error in errors.items():
+        stats[source_id].feed_status, stats[source_id].feed_error = "failed", f"{method}: {error}"
+    works = _assign_days(plan, sitemaps, feed_items, archived, errors)
+    logger.info("backfill %s .. %s: %d days to run, %d pages from sitemaps and feeds, %d from WARC files",
+                plan.start, plan.end, len(works), sum(len(w.plans) for w in works), len(archived))
+    progress = create_progress_artifact(progress=0.0, key="backfill-progress",
+                                        description=f"backfill {plan.start} .. {plan.end}")
+    rows = []
+    with tqdm(total=len(works), desc="backfill", unit="day", disable=None) as bar:
+        for number, work in enumerate(works, start=1):
+            try:
+                day_counts = run_day(work, plan.start, plan.end, db, run_id, plan.sources, warc_dir)
+            except Exception as exc:  # one bad day must not stop the others; it stays 'failed'
+                logger.exception("backfill of %s failed", work.day)
+                record_failed_day(work, db, run_id, f"{type(exc).__name__}: {exc}"[:500])
+                day_counts = Counter()
+            counts.update(day_counts)
+            rows.append({"day": str(work.day), **{k: sum(n for (_, o), n in day_counts.items() if o == k)
+                                                  for k in ("loaded", "new", "failed", "out_of_range")}})
+            bar.set_postfix(day=str(work.day))
+            bar.update()
+            if progress:
+                update_progress_artifact(progress, 100.0 * number / len(works))
+    for s in stats.values():
+        get = lambda outcome: counts[(s.source_id, outcome)]  # noqa: E731
+        s.items, s.new, s.updated, s.failed = sum(get(o) for o in OUTCOMES), get("new"), get("updated"), get("failed")
+        s.fetched = get("loaded") + get("out_of_range") + get("undated")
+        s.unchanged = get("loaded") - s.new - s.updated
+    create_table_artifact(key="backfill-days", table=rows, description=f"backfill {plan.start} .. {plan.end}")
+    return counts, stats
