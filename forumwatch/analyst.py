@@ -77,14 +77,11 @@ def trends(
     """Stories and copies of a topic ('all' = every article) per period, gaps filled with zeros."""
     if by not in PERIOD_FREQ:
         raise ValueError(f"by must be one of {', '.join(PERIOD_FREQ)}, not {by!r}")
-    con = duckdb.connect(str(db), read_only=True)
-    try:
+    with connect(db, read_only=True) as con:  # under the writer lock: never trips a writer
         known = {r[0] for r in con.execute("SELECT topic FROM topics").fetchall()} | {"all"}
         if topic not in known:
             raise ValueError(f"unknown topic {topic!r}; known: {', '.join(sorted(known))}")
         frame = con.execute(sql_text("trends.sql"), {"by": by, "topic": topic, "since": since}).fetchdf()
-    finally:
-        con.close()
     frame["period"] = pd.to_datetime(frame["period"])
     if frame.empty:
         return frame.astype({"stories": "int64", "copies": "int64"})
@@ -133,8 +130,7 @@ def export_parquet(db: str, out_dir: Path) -> list[Path]:
     (articles/month=YYYY-MM/*.parquet, month=unknown when undated), other tables whole (<table>.parquet)."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(db), read_only=True)
-    try:
+    with connect(db, read_only=True) as con:  # under the writer lock: never trips a writer
         tables = [r[0] for r in con.execute(
             "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY table_name"
         ).fetchall()]
@@ -146,6 +142,4 @@ def export_parquet(db: str, out_dir: Path) -> list[Path]:
                 )
             else:
                 con.execute(f'COPY "{table}" TO {_sql_path(out_dir / (table + ".parquet"))} (FORMAT parquet)')
-    finally:
-        con.close()
     return sorted(out_dir.rglob("*.parquet"))

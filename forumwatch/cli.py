@@ -42,6 +42,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from forumwatch.snapshot_server import serve_snapshot, write_sources
     from forumwatch.summary import print_summary
 
+    os.environ.setdefault("FORUMWATCH_CRAWL_DELAY", "0")  # our own loopback server: no politeness delay needed
     with ExitStack() as stack:
         try:
             base = stack.enter_context(serve_snapshot(port=args.port))
@@ -97,6 +98,65 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_serve(args: argparse.Namespace) -> int:
+    """Run the daily and backfill deployments from this process (no work pool needed)."""
+    from prefect.settings import get_current_settings
+
+    if not get_current_settings().api.url:
+        print("forumwatch: serve needs a Prefect server that schedules runs: start `prefect server start`, then\n"
+              "  prefect config set PREFECT_API_URL=http://127.0.0.1:4200/api", file=sys.stderr)
+        return 2
+    from flows.serve import pool_deployments, serve_all
+
+    if taken := pool_deployments():
+        print(f"forumwatch: {', '.join(taken)} run on a work pool (prefect deploy); to serve instead, first run\n"
+              + "\n".join(f"  prefect deployment delete {name}" for name in taken), file=sys.stderr)
+        return 2
+    serve_all(args.sources, args.db, limit=args.limit)
+    return 0
+
+
+def cmd_backfill(args: argparse.Namespace) -> int:
+    """Fill a date range from news sitemaps, WARC files and feeds; --dry-run prints the plan only."""
+    from flows.backfill import BackfillError, plan_backfill
+    from tasks.sources import SourcesError
+
+    try:
+        plan = plan_backfill(args.start, args.end, args.sources, args.db, args.warc, args.reprocess)
+    except (BackfillError, SourcesError, FileNotFoundError) as exc:
+        print(f"forumwatch: {exc}", file=sys.stderr)
+        return 2
+    if args.dry_run:
+        print(plan.describe())
+        print("dry run: nothing fetched, nothing written")
+        return 0
+    from flows.backfill import backfill
+
+    state = backfill(start=plan.start, end=plan.end, sources=args.sources, db=args.db, warc=args.warc,
+                     reprocess=args.reprocess, return_state=True)
+    print(f"backfill {state.name.lower()}: {state.message}")
+    return 0 if state.is_completed() else 1
+
+
+def cmd_reprocess(args: argparse.Namespace) -> int:
+    """Re-extract and re-group the raw archive with the current code; no network."""
+    from datetime import date
+
+    try:
+        start, end = (date.fromisoformat(v) if v else None for v in (args.start, args.end))
+    except ValueError as exc:
+        print(f"forumwatch: --start/--end must be dates as YYYY-MM-DD ({exc})", file=sys.stderr)
+        return 2
+    if start and end and start > end:
+        print(f"forumwatch: --start {start} is after --end {end}", file=sys.stderr)
+        return 2
+    from flows.reprocess import reprocess
+
+    state = reprocess(db=args.db, raw_dir=args.raw_dir, start=start, end=end, return_state=True)
+    print(f"reprocess {state.name.lower()}: {state.message}")
+    return 0 if state.is_completed() else 1
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="forumwatch", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -112,6 +172,31 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--port", type=int, default=8765,
                    help="local port serving the snapshot; keep it fixed so reruns see the same URLs")
     p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("serve", help="serve the daily (06:00 UTC) and backfill deployments without a work pool")
+    p.add_argument("--sources", default=str(seed_path("sources.csv")), help="CSV with at least name,feed_url")
+    p.add_argument("--db", default=str(default_db_path()), help="DuckDB file (default data/forumwatch.duckdb)")
+    p.add_argument("--limit", type=int, default=None, help="run at most N flow runs at once")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("backfill", help="fill a date range from news sitemaps, WARC files and feeds")
+    p.add_argument("--start", required=True, help="first UTC day, YYYY-MM-DD")
+    p.add_argument("--end", required=True, help="last UTC day, YYYY-MM-DD (inclusive)")
+    p.add_argument("--sources", default=str(seed_path("sources.csv")), help="CSV with at least name,feed_url")
+    p.add_argument("--db", default=str(default_db_path()))
+    p.add_argument("--warc", action="append", metavar="PATH",
+                   help="WARC file or folder (CC-NEWS or data/raw); repeatable")
+    p.add_argument("--reprocess", choices=("none", "all", "failed"), default="none",
+                   help="redo days already complete (all) or only failed days (failed)")
+    p.add_argument("--dry-run", action="store_true", help="print the plan (days, sources, methods); write nothing")
+    p.set_defaults(func=cmd_backfill)
+
+    p = sub.add_parser("reprocess", help="re-extract and re-group the raw WARC archive (no network)")
+    p.add_argument("--db", default=str(default_db_path()))
+    p.add_argument("--raw-dir", default=None, help="raw archive folder (default: raw/ beside the database)")
+    p.add_argument("--start", default=None, help="only pages published from this UTC day, YYYY-MM-DD")
+    p.add_argument("--end", default=None, help="only pages published up to this UTC day, YYYY-MM-DD")
+    p.set_defaults(func=cmd_reprocess)
 
     p = sub.add_parser("retag", help="re-tag topics, forums and people from stored text after a seed edit")
     p.add_argument("--db", default=str(default_db_path()))

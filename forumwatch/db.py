@@ -47,13 +47,16 @@ def writer_lock(db: str, wait_seconds: float = LOCK_WAIT_SECONDS) -> Iterator[No
 
 
 @contextmanager
-def connect(db: str | Path) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-write connection, held under the writer lock for as short as the caller needs."""
+def connect(db: str | Path, read_only: bool = False,
+            wait_seconds: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection held under the writer lock for as short as the caller needs. Read-only opens of
+    the main file take the lock too: DuckDB refuses a read-write open while another process holds
+    the file read-only, and the other way round. Analysts who must not wait read the published copy."""
     db = str(db)
-    if is_local_path(db):
+    if is_local_path(db) and not read_only:
         Path(db).parent.mkdir(parents=True, exist_ok=True)
-    with writer_lock(db):
-        con = duckdb.connect(db)
+    with writer_lock(db, wait_seconds):
+        con = duckdb.connect(db, read_only=read_only)
         try:
             yield con
         finally:
@@ -84,5 +87,5 @@ def publish_read_copy(db: str | Path, target: str | Path | None = None) -> Path 
         finally:
             con.close()
         shutil.copyfile(source, tmp)
-    os.replace(tmp, target)
+        os.replace(tmp, target)  # under the lock too, so an older copy never replaces a newer one
     return target

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import duckdb
-
+from forumwatch.db import connect
 from forumwatch.resources import sql_text
 
 
 def print_summary(db: str) -> None:
-    con = duckdb.connect(db, read_only=True)
-    try:
+    with connect(db, read_only=True) as con:  # under the writer lock: never trips a writer
         counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
                   for t in ("sources", "fetches", "articles", "stories", "article_topics")}
         print("loaded: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
         print("\nstories (syndicated copies grouped):")
-        print(con.execute(sql_text("load/summary_stories.sql")).df().to_string(index=False))
+        print(con.execute(sql_text("load/summary_stories.sql")).df().fillna("").to_string(index=False))
         print("\nfailed fetches:")
         failed = con.execute("SELECT url, status, error FROM fetches WHERE error IS NOT NULL ORDER BY url").df()
         print(failed.to_string(index=False) if len(failed) else "  none")
-    finally:
-        con.close()

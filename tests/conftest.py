@@ -48,3 +48,12 @@ def snapshot_sources(tmp_path, snapshot_base):
 @pytest.fixture(scope="session")
 def expected_pages() -> list[dict]:
     return json.loads((snapshot_dir() / "expected.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="session")
+def prefect_api(tmp_path_factory):
+    """A real `prefect server start` on a free port with its own PREFECT_HOME; yields the env to reach it."""
+    from prefect_server import prefect_server
+
+    with prefect_server(tmp_path_factory.mktemp("prefect-home")) as env:
+        yield env
