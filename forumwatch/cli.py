@@ -1,4 +1,4 @@
-"""The `forumwatch` command: ingest, demo, and the analyst helpers."""
+"""The `forumwatch` command: ingest, backfill, reprocess, serve, demo, and the analyst helpers."""
 
 from __future__ import annotations
 
@@ -140,13 +140,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
 
 def cmd_reprocess(args: argparse.Namespace) -> int:
     """Re-extract and re-group the raw archive with the current code; no network."""
-    from datetime import date
-
-    try:
-        start, end = (date.fromisoformat(v) if v else None for v in (args.start, args.end))
-    except ValueError as exc:
-        print(f"forumwatch: --start/--end must be dates as YYYY-MM-DD ({exc})", file=sys.stderr)
-        return 2
+    start, end = args.start, args.end
     if start and end and start > end:
         print(f"forumwatch: --start {start} is after --end {end}", file=sys.stderr)
         return 2
@@ -157,33 +151,43 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     return 0 if state.is_completed() else 1
 
 
+def _add_sources(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--sources", default=str(seed_path("sources.csv")),
+                        help="CSV with at least name,feed_url (default: the bundled seeds/sources.csv)")
+
+
+def _add_db(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--db", default=str(default_db_path()),
+                        help="DuckDB file or connection string (default data/forumwatch.duckdb)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="forumwatch", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="fetch the configured feeds and load new articles")
-    p.add_argument("--sources", default=str(seed_path("sources.csv")), help="CSV with at least name,feed_url")
-    p.add_argument("--db", default=str(default_db_path()), help="DuckDB file (default data/forumwatch.duckdb)")
+    _add_sources(p)
+    _add_db(p)
     p.add_argument("--max-per-source", type=int, default=None, help="fetch at most N pages per source")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("demo", help="ingest the bundled offline snapshot and print a summary")
-    p.add_argument("--db", default=str(default_db_path()))
+    _add_db(p)
     p.add_argument("--port", type=int, default=8765,
                    help="local port serving the snapshot; keep it fixed so reruns see the same URLs")
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("serve", help="serve the daily (06:00 UTC) and backfill deployments without a work pool")
-    p.add_argument("--sources", default=str(seed_path("sources.csv")), help="CSV with at least name,feed_url")
-    p.add_argument("--db", default=str(default_db_path()), help="DuckDB file (default data/forumwatch.duckdb)")
+    _add_sources(p)
+    _add_db(p)
     p.add_argument("--limit", type=int, default=None, help="run at most N flow runs at once")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("backfill", help="fill a date range from news sitemaps, WARC files and feeds")
     p.add_argument("--start", required=True, help="first UTC day, YYYY-MM-DD")
     p.add_argument("--end", required=True, help="last UTC day, YYYY-MM-DD (inclusive)")
-    p.add_argument("--sources", default=str(seed_path("sources.csv")), help="CSV with at least name,feed_url")
-    p.add_argument("--db", default=str(default_db_path()))
+    _add_sources(p)
+    _add_db(p)
     p.add_argument("--warc", action="append", metavar="PATH",
                    help="WARC file or folder (CC-NEWS or data/raw); repeatable")
     p.add_argument("--reprocess", choices=("none", "all", "failed"), default="none",
@@ -192,14 +196,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_backfill)
 
     p = sub.add_parser("reprocess", help="re-extract and re-group the raw WARC archive (no network)")
-    p.add_argument("--db", default=str(default_db_path()))
+    _add_db(p)
     p.add_argument("--raw-dir", default=None, help="raw archive folder (default: raw/ beside the database)")
-    p.add_argument("--start", default=None, help="only pages published from this UTC day, YYYY-MM-DD")
-    p.add_argument("--end", default=None, help="only pages published up to this UTC day, YYYY-MM-DD")
+    p.add_argument("--start", type=_date, default=None, help="only pages published from this UTC day, YYYY-MM-DD")
+    p.add_argument("--end", type=_date, default=None, help="only pages published up to this UTC day, YYYY-MM-DD")
     p.set_defaults(func=cmd_reprocess)
 
     p = sub.add_parser("retag", help="re-tag topics, forums and people from stored text after a seed edit")
-    p.add_argument("--db", default=str(default_db_path()))
+    _add_db(p)
     p.set_defaults(func=cmd_retag)
 
     p = sub.add_parser("trends", help="stories vs copies over time for a topic")
@@ -207,12 +211,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", choices=("day", "week", "month"), default="day")
     p.add_argument("--since", type=_date, default=None, help="first day (YYYY-MM-DD)")
     p.add_argument("--plot", default=None, help="write a PNG line chart here")
-    p.add_argument("--db", default=str(default_db_path()))
+    _add_db(p)
     p.set_defaults(func=cmd_trends)
 
     p = sub.add_parser("export", help="write the tables as Parquet (articles partitioned by month)")
     p.add_argument("--parquet", required=True, help="output folder")
-    p.add_argument("--db", default=str(default_db_path()))
+    _add_db(p)
     p.set_defaults(func=cmd_export)
     return parser
 

@@ -6,6 +6,7 @@ from datetime import date, datetime, timedelta
 
 import duckdb
 import pytest
+from dbquery import query
 
 from flows.backfill import BackfillError, backfill, plan_backfill
 from tasks.warc import WarcArchive
@@ -18,14 +19,6 @@ DAYS = [FIRST_DAY + timedelta(days=i) for i in range(60)]
 START, END = DAYS[40], DAYS[59]  # a 20-day range; the feed holds the last 10 days
 WORDS = ("defence ministers delegation forum dialogue navy exercise treaty summit envoy talks border strait "
          "security cooperation drills missile frigate coast guard patrol joint statement bilateral regional").split()
-
-
-def query(db, sql, params=None):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def article_html(title: str, published: datetime | None, seed: int) -> str:

@@ -4,21 +4,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import duckdb
 import pytest
+from dbquery import query
 
 from flows.ingest import ingest
 from webserver import serve
 
 pytestmark = pytest.mark.usefixtures("prefect_harness", "fast_crawl")
-
-
-def query(db, sql, params=None):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def table_counts(db) -> dict[str, int]:

@@ -4,20 +4,13 @@ from __future__ import annotations
 
 import duckdb
 import pytest
+from dbquery import query
 import requests
 
 from flows.ingest import ingest
 from flows.reprocess import ReprocessError, reprocess
 
 pytestmark = pytest.mark.usefixtures("prefect_harness", "fast_crawl")
-
-
-def query(db, sql, params=None):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 ARTICLES = "SELECT * EXCLUDE (run_id, updated_at, fetched_at) FROM articles ORDER BY article_id"

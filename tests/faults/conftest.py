@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from dbquery import query  # noqa: F401  (re-exported for the fault tests)
 
 # Tight limits for the whole fault suite (read by forumwatch.settings at flow start).
 FAULT_ENV = {
@@ -96,16 +97,6 @@ def rss(items: list[tuple[str, str]], extra: str = "") -> bytes:
 
 
 # --- database --------------------------------------------------------------------------------
-
-
-def query(db, sql: str, params=None) -> list[tuple]:
-    if isinstance(db, duckdb.DuckDBPyConnection):
-        return db.execute(sql, params or []).fetchall()
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(sql, params or []).fetchall()
-    finally:
-        con.close()
 
 
 def hashable(value):
