@@ -11,7 +11,7 @@ from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 
 from forumwatch import db as fwdb
-from forumwatch.settings import FetchSettings, PipelineSettings
+from forumwatch.settings import FetchSettings, PipelineSettings, pipeline_settings
 from tasks import load
 from tasks.discover import FeedItem, parse_feed
 from tasks.enrich import enrich_many
@@ -56,10 +56,13 @@ class BatchOutcome:
 
 
 def fetch_row(run_id: str, result: FetchResult, error: str | None = None, note: str | None = None) -> dict:
+    error = error or result.error
+    if result.kind == "robots" and result.status and 400 <= result.status < 500:
+        error, note = None, f"no robots.txt (HTTP {result.status}): crawling allowed"
     return {
         "fetch_id": load.fetch_id(run_id, result.kind, result.url), "run_id": run_id, "url": result.url,
         "final_url": result.final_url, "source_id": result.source_id, "kind": result.kind,
-        "fetched_at": result.fetched_at, "status": result.status, "error": error or result.error, "note": note,
+        "fetched_at": result.fetched_at, "status": result.status, "error": error, "note": note,
         "bytes": result.n_bytes, "content_type": result.content_type, "encoding": result.encoding,
         "etag": result.etag, "last_modified": result.last_modified, "content_sha1": result.content_sha1,
         "elapsed_ms": result.elapsed_ms, "attempts": result.attempts, "warc_file": result.warc_file,
@@ -109,7 +112,8 @@ def fetch_feeds(sources: list[Source], db: str, run_id: str, settings: FetchSett
             stat.feed_status = "unchanged"
             rows.append(fetch_row(run_id, result))
         else:
-            parsed = parse_feed(result.body or b"", result.final_url or source.feed_url, source.source_id)
+            parsed = parse_feed(result.body or b"", result.final_url or source.feed_url, source.source_id,
+                                max_items=settings.max_feed_items)
             if parsed.error:
                 stat.feed_status, stat.feed_error = "failed", parsed.error
             stat.items = len(parsed.items)
@@ -163,25 +167,40 @@ def fetch_pages(plans: list[PagePlan], settings: FetchSettings, warc_dir: str, w
     return PageFetch(results, robots)
 
 
-@task(cache_policy=NO_CACHE)
-def extract_pages(plans: list[PagePlan], fetched: PageFetch, sources: list[Source],
-                  pipeline: PipelineSettings) -> list[Extracted | None]:
-    """Extract (in worker processes) the pages that came back with a new body; None for the others."""
-    results = fetched.results
+def pages_to_extract(plans: list[PagePlan], fetched: PageFetch, sources: list[Source],
+                     pipeline: PipelineSettings | None = None) -> list[tuple[int, PageInput]]:
+    """(index in the batch, input) of the pages that came back with a new body."""
+    pipeline = pipeline or pipeline_settings()  # FORUMWATCH_* env applied
     languages = {s.source_id: s.language for s in sources}
     todo: list[tuple[int, PageInput]] = []
-    for index, (plan, result) in enumerate(zip(plans, results)):
+    for index, (plan, result) in enumerate(zip(plans, fetched.results)):
         if result.error or result.not_modified or result.text is None or result.content_sha1 == plan.last_sha1:
             continue
         todo.append((index, PageInput(
             url=plan.item.url, source_id=plan.item.source_id, html=result.text, fetched_at=result.fetched_at,
             feed_published_at=plan.item.published_at, feed_has_time=plan.item.published_has_time,
             feed_title=plan.item.title, default_language=languages.get(plan.item.source_id),
+            max_chars=pipeline.max_page_chars, min_words=pipeline.min_article_words,
         )))
+    return todo
+
+
+@task(cache_policy=NO_CACHE)
+def extract_pages(plans: list[PagePlan], fetched: PageFetch, sources: list[Source],
+                  pipeline: PipelineSettings) -> list[Extracted | None]:
+    """Extract (in worker processes) the pages that came back with a new body; None for the others."""
+    todo = pages_to_extract(plans, fetched, sources, pipeline)
     extracted: list[Extracted | None] = [None] * len(plans)
     for (index, _), page in zip(todo, enrich_many([p for _, p in todo], pipeline.extract_workers)):
         extracted[index] = page
     return extracted
+
+
+@task(cache_policy=NO_CACHE)
+def extract_inputs(pages: list[PageInput], workers: int = 1) -> list[Extracted]:
+    """Extract and enrich pages, in order: over `workers` local processes, or in this (Dask) worker when 1.
+    Takes only the page inputs, so what travels to a remote worker is the HTML and its feed item."""
+    return enrich_many(pages, workers)
 
 
 @task(cache_policy=NO_CACHE)

@@ -21,6 +21,8 @@ class FetchSettings:
     total_timeout: float = 60.0  # seconds for a whole response, however it drips
     max_bytes: int = 10 * 1024 * 1024  # decompressed body cap per response
     max_redirects: int = 5
+    max_robots_bytes: int = 500 * 1024  # robots.txt beyond this is cut (as Google does)
+    max_feed_items: int = 5000  # items read from one feed document (the rest are noted and ignored)
     retries: int = 3  # extra attempts on 429/5xx/connection errors
     backoff_base: float = 1.0  # seconds; doubled each retry unless Retry-After says otherwise
     max_retry_after: float = 120.0  # longest Retry-After we are willing to honour
@@ -38,6 +40,11 @@ class PipelineSettings:
     batch_size: int = 200  # pages per fetch/extract/load batch
     extract_workers: int = max(1, os.cpu_count() or 1)  # processes for trafilatura
     story_window_days: int = 7  # copies of one story must be published within this many days
+    task_runner: str = "threads"  # where extraction runs: threads (+ local process pool) | dask
+    dask_address: str = ""  # scheduler of a running Dask cluster (tcp://host:8786); empty: a temporary LocalCluster
+    dask_chunk: int = 50  # pages per extraction task on Dask
+    max_page_chars: int = 5_000_000  # decoded characters of a page handed to the HTML parser (the rest is cut)
+    min_article_words: int = 10  # extracted text shorter than this is not an article (navigation, stubs)
 
 
 def _coerce(value: str, like: object) -> object:

@@ -120,8 +120,8 @@ def _densify(mins: np.ndarray, filled: np.ndarray) -> np.ndarray:
 
 
 def signatures(texts: Iterable[str | None], chunk: int = CHUNK) -> Signatures:
-    assert chunk < 2**_DOC_BITS
     """MinHash signatures of raw article texts (normalised here), in batches to bound memory."""
+    assert chunk < 2**_DOC_BITS
     parts: list[Signatures] = []
     batch: list[list[str]] = []
     for text in texts:

@@ -21,6 +21,7 @@ BOILERPLATE_LINE = re.compile(
 )
 MAX_BOILERPLATE_LINE = 220
 MAX_TREE_CHARS = 5_000_000  # pages above this many characters are cut before parsing
+MIN_ARTICLE_WORDS = 10  # fewer words than this is navigation or a stub, not an article
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ class PageInput:
     feed_has_time: bool = False
     feed_title: str | None = None
     default_language: str | None = None
+    max_chars: int = MAX_TREE_CHARS  # PipelineSettings.max_page_chars
+    min_words: int = MIN_ARTICLE_WORDS  # PipelineSettings.min_article_words
 
 
 @dataclass
@@ -83,7 +86,7 @@ def extract_page(page: PageInput) -> Extracted:
     """Extract one page; never raises (problems land in .error)."""
     out = Extracted(article_id(page.url), page.url, page.source_id, page.fetched_at, title=page.feed_title)
     try:
-        tree = lxml_html.fromstring(page.html[:MAX_TREE_CHARS])
+        tree = lxml_html.fromstring(page.html[:page.max_chars])
     except (ValueError, TypeError, lxml_html.etree.ParserError) as exc:
         out.error = f"unparseable HTML: {exc}"
         return out
@@ -107,8 +110,12 @@ def extract_page(page: PageInput) -> Extracted:
     if doc is None or not (doc.text or "").strip():
         out.error = "no article text found"
         return out
+    text = clean_text(doc.text)
+    if len(text.split()) < page.min_words:
+        out.error = f"no article text found (only {len(text.split())} words)"
+        return out
     out.title = (doc.title or page.feed_title or "").strip() or None
-    out.text = clean_text(doc.text)
+    out.text = text
     out.author, out.sitename, out.description = doc.author, doc.sitename, doc.description
     out.word_count = len(out.text.split())
     out.content_sha1 = hashlib.sha1(out.text.encode("utf-8")).hexdigest()

@@ -1,0 +1,66 @@
+"""Bare trafilatura on one core over a bench corpus: the reference the pipeline is measured against.
+
+    python -m bench.bare CORPUS_DIR [--limit N]
+
+Same call and settings as tasks/extract.py (bare_extraction with metadata, favor_precision, no
+comments, extensive date search with original_date and max_date = crawl day); the HTML string is
+passed as it is, so trafilatura parses it itself. Prints one JSON line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from datetime import datetime
+from pathlib import Path
+
+from bench.pages import load_corpus
+
+
+def read_pages(root: Path, base_for, limit: int | None = None) -> list[tuple[str, str]]:
+    meta = load_corpus(root)
+    slugs = {o["slug"]: i for i, o in enumerate(meta["outlets"])}
+    pages = meta["pages"][:limit] if limit else meta["pages"]
+    out = []
+    for p in pages:
+        base = base_for(slugs[p["outlet"]])
+        raw = (root / p["outlet"] / p["path"].lstrip("/")).read_bytes().replace(b"__BASE__", base.encode())
+        out.append((base + p["path"], raw.decode("utf-8")))
+    return out
+
+
+def run(root: Path, limit: int | None = None) -> dict:
+    from trafilatura import bare_extraction
+
+    from bench.server import outlet_address
+
+    try:
+        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core, explicitly
+    except (AttributeError, OSError):
+        pass
+    pages = read_pages(root, lambda i: f"http://{outlet_address(i)}:8790", limit)
+    max_date = datetime.now().date().isoformat()
+    words = 0
+    cpu0, wall0 = time.process_time(), time.perf_counter()
+    for url, html in pages:
+        doc = bare_extraction(html, url=url, with_metadata=True, include_comments=False, favor_precision=True,
+                              date_extraction_params={"extensive_search": True, "original_date": True,
+                                                      "max_date": max_date})
+        words += len((doc.text or "").split()) if doc is not None else 0
+    wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
+    return {"pages": len(pages), "seconds": wall, "cpu_seconds": cpu, "pages_per_s": len(pages) / wall,
+            "pages_per_cpu_s": len(pages) / cpu, "words": words}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("corpus", type=Path)
+    parser.add_argument("--limit", type=int)
+    args = parser.parse_args()
+    print(json.dumps(run(args.corpus, args.limit)), flush=True)
+
+
+if __name__ == "__main__":
+    main()
