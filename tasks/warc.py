@@ -83,13 +83,17 @@ class WarcArchive:
         stored.append(("Content-Length", str(len(body))))
         http_headers = StatusAndHeaders(f"{status} {reason or ''}".strip(), stored, protocol="HTTP/1.1")
         warc_headers = {"WARC-Date": _warc_date(date), **(extra or {})}
+        # Digest and gzip the record outside the lock (zlib releases the GIL), then append its bytes.
+        member = BytesIO()
+        writer = WARCWriter(member, gzip=True)
+        writer.write_record(writer.create_warc_record(
+            url, "response", payload=BytesIO(body), http_headers=http_headers, warc_headers_dict=warc_headers
+        ))
         with self._lock:
-            writer = self._writer or self._open()
-            record = writer.create_warc_record(
-                url, "response", payload=BytesIO(body), http_headers=http_headers, warc_headers_dict=warc_headers
-            )
-            writer.write_record(record)
+            if self._writer is None:
+                self._open()
             assert self._fh is not None and self.path is not None
+            self._fh.write(member.getbuffer())
             self._fh.flush()
             return str(self.path)
 
