@@ -30,6 +30,7 @@ class Agency:
     name: str
     kind: str  # credit | cited
     regex: re.Pattern[str]
+    screen: re.Pattern[str] | None = None  # cited: the bare name, searched first (cheap) before `regex`
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,8 @@ def load_agencies(path: Path | None = None) -> list[Agency]:
         elif kind == "cited":
             name = rf"(?<![\w-])(?:{pattern})(?![\w-])"
             regex = re.compile(rf"{_CUE_FAR}{_FILLER}{name}|{_CUE_NEAR}\s+(?:the\s+)?{name}|{name}(?:\s+(?i:news\s+agency))?\s+{_CUE_AFTER}\b")
+            agencies.append(Agency(row["agency"].strip(), kind, regex, re.compile(name)))
+            continue
         else:
             raise ValueError(f"agencies.csv: unknown kind {kind!r} for {row['agency']}")
         agencies.append(Agency(row["agency"].strip(), kind, regex))
@@ -83,5 +86,6 @@ def attribute(text: str, agencies: list[Agency]) -> Attribution:
             place = groups["place"] or groups["place2"] or groups["place3"]
             date = groups["date"] or groups["date2"]
             break
-    cited = sorted({a.name for a in agencies if a.kind == "cited" and a.regex.search(body)})
+    cited = sorted({a.name for a in agencies
+                    if a.kind == "cited" and (a.screen is None or a.screen.search(body)) and a.regex.search(body)})
     return Attribution(_credit(body, agencies), place, date, cited)

@@ -57,15 +57,18 @@ def _term_regex(term: str) -> str:
     wildcard = term.endswith("*")
     words = re.split(r"[\s\-‐–]+", term.rstrip("*").strip())
     body = r"[\s\-‐–]+".join(re.escape(w).replace("'", "['’]") for w in words if w)
-    return rf"(?<!\w){body}" + (r"\w*" if wildcard else r"(?!\w)")
+    return body + (r"\w*" if wildcard else r"(?!\w)")
 
 
 def compile_group(terms: str) -> re.Pattern[str]:
-    """One `|`-separated group of terms as one case-insensitive regex, longest term first."""
+    """One `|`-separated group of terms as one case-insensitive regex, longest term first.
+
+    The word-start lookbehind is shared by every term, so it stands once outside the alternation
+    (tested once per position instead of once per term: several times faster, the same matches)."""
     parts = sorted({t.strip() for t in terms.split("|") if t.strip()}, key=len, reverse=True)
     if not parts:
         raise ValueError(f"empty term group in {terms!r}")
-    return re.compile("|".join(_term_regex(p) for p in parts), re.IGNORECASE)
+    return re.compile(r"(?<!\w)(?:" + "|".join(_term_regex(p) for p in parts) + ")", re.IGNORECASE)
 
 
 def compile_rule(key: str, rule: str) -> Matcher:
@@ -141,6 +144,8 @@ def tag_article(article_id: str, text: str, rules: TagRules) -> TagResult:
         (rules.people, "person", result.people),
     ):
         for matcher in matchers:
+            if not all(g.search(text) for g in matcher.groups):  # cheap screen: a group absent from the text
+                continue
             row = _match(article_id, paras, matcher, column, rules.version)
             if row:
                 rows.append(row)
