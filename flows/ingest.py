@@ -69,7 +69,6 @@ def uses_dask(pipeline: PipelineSettings) -> bool:
 def ingest(sources: str = str(seed_path("sources.csv")), db: str = str(default_db_path()),
            max_per_source: int | None = None):
     """Fetch the configured feeds and their pages, and load articles and stories into DuckDB."""
-    logger = get_run_logger()
     run_id = current_run_id()
     settings, pipeline = fetch_settings(), pipeline_settings()
     source_list = read_sources(sources)
