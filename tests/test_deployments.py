@@ -49,6 +49,17 @@ def wait_for(check, seconds: float, what: str):
     return result
 
 
+def create_flow_run(api: httpx.Client, deployment_id: str) -> str:
+    """POST create_flow_run, retried while the just-registered deployment is not ready (seen as a non-2xx)."""
+    deadline = time.monotonic() + 60
+    while True:
+        response = api.post(f"/deployments/{deployment_id}/create_flow_run", json={})
+        if response.is_success:
+            return response.json()["id"]
+        assert time.monotonic() < deadline, f"create_flow_run: HTTP {response.status_code} {response.text[:2000]}"
+        time.sleep(1)
+
+
 def test_forumwatch_serve_runs_the_daily_deployment(prefect_api, tmp_path, snapshot_sources, expected_pages):
     """Runs before `prefect deploy` below: serve and the work pool are alternatives for the same names."""
     env = {**prefect_api, **FAST}
@@ -67,7 +78,7 @@ def test_forumwatch_serve_runs_the_daily_deployment(prefect_api, tmp_path, snaps
         daily = api.get("/deployments/name/ingest/daily").json()
         assert daily["work_pool_name"] is None and daily["parameters"]["db"] == str(db)
         assert schedules(daily) == [("0 6 * * *", "UTC")]
-        run_id = api.post(f"/deployments/{daily['id']}/create_flow_run", json={}).json()["id"]
+        run_id = create_flow_run(api, daily["id"])
         state = wait_for(lambda: (s := api.get(f"/flow_runs/{run_id}").json()["state"])["type"] in FINAL and s,
                          300, "the served daily run")
         assert state["type"] == "COMPLETED", (tmp_path / "serve.log").read_text()[-4000:]
