@@ -89,3 +89,13 @@ def publish_read_copy(db: str | Path, target: str | Path | None = None) -> Path 
         shutil.copyfile(source, tmp)
         os.replace(tmp, target)  # under the lock too, so an older copy never replaces a newer one
     return target
+
+
+@contextmanager
+def registered(con: duckdb.DuckDBPyConnection, name: str, frame) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Expose a DataFrame to SQL as `name` for the duration of the block."""
+    con.register(name, frame)
+    try:
+        yield con
+    finally:
+        con.unregister(name)

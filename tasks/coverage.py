@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from forumwatch.db import connect
+from forumwatch.db import connect, registered
 from forumwatch.resources import sql_text
 
 COLUMNS = ["source_id", "day", "method", "found", "loaded", "failed", "out_of_range", "undated", "status", "note",
@@ -52,11 +52,8 @@ def rows(tallies: dict[Key, Tally], run_id: str, now: datetime) -> list[dict]:
 def upsert(con: duckdb.DuckDBPyConnection, records: list[dict]) -> None:
     if not records:
         return
-    con.register("batch", pd.DataFrame(records, columns=COLUMNS))
-    try:
+    with registered(con, "batch", pd.DataFrame(records, columns=COLUMNS)):
         con.execute(sql_text("load/upsert_coverage.sql"))
-    finally:
-        con.unregister("batch")
 
 
 def statuses(con: duckdb.DuckDBPyConnection, start: date, end: date) -> dict[Key, str]:

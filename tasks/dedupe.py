@@ -27,6 +27,7 @@ import pandas as pd
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from forumwatch.db import registered
 from forumwatch.resources import sql_text
 from tasks.normalize import normalize_title, normalized_words
 
@@ -176,11 +177,8 @@ def candidate_pairs(
             "t": np.repeat(seconds[rows], BANDS),
         }
     )
-    con.register("fw_bands", frame)
-    try:
+    with registered(con, "fw_bands", frame):
         pairs = con.execute(sql_text("stories_candidates.sql"), {"window_seconds": window_days * 86400}).fetchnumpy()
-    finally:
-        con.unregister("fw_bands")
     return pairs["i"].astype(np.int64), pairs["j"].astype(np.int64)
 
 
@@ -252,11 +250,8 @@ def _store_batch(con: duckdb.DuckDBPyConnection, article_ids: list[str], pool: P
     )
     upsert = rows.loc[changed, ["article_id", "published_at", "new_n", "new_sig"]]
     if not upsert.empty:
-        con.register("fw_signatures", upsert)
-        try:
+        with registered(con, "fw_signatures", upsert):
             con.execute(sql_text("stories_signatures_upsert.sql"))
-        finally:
-            con.unregister("fw_signatures")
     return len(upsert)
 
 
@@ -378,17 +373,11 @@ def assign_stories(
     if stale:
         con.execute("DELETE FROM stories WHERE story_id = ANY($ids)", {"ids": stale})
     if not story_updates.empty:
-        con.register("fw_stories", story_updates)
-        try:
+        with registered(con, "fw_stories", story_updates):
             con.execute(sql_text("stories_upsert.sql"), {"now": datetime.now(timezone.utc).replace(tzinfo=None)})
-        finally:
-            con.unregister("fw_stories")
     if not article_updates.empty:
-        con.register("fw_story_articles", article_updates)
-        try:
+        with registered(con, "fw_story_articles", article_updates):
             con.execute(sql_text("stories_articles_update.sql"))
-        finally:
-            con.unregister("fw_story_articles")
     clock.lap("write")
     log.debug("assign_stories timings: %s", clock.laps)
     return {

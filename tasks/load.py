@@ -11,6 +11,7 @@ from datetime import datetime
 import duckdb
 import pandas as pd
 
+from forumwatch.db import registered
 from forumwatch.resources import sql_text
 from tasks.discover import FeedItem
 from tasks.sources import Source
@@ -36,11 +37,8 @@ def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
 
 
 def _execute_with(con: duckdb.DuckDBPyConnection, statement: str, frame: pd.DataFrame, name: str = "batch") -> None:
-    con.register(name, frame)
-    try:
+    with registered(con, name, frame):
         con.execute(sql_text(statement))
-    finally:
-        con.unregister(name)
 
 
 def upsert_sources(con: duckdb.DuckDBPyConnection, sources: Iterable[Source], now: datetime) -> None:
@@ -75,11 +73,8 @@ def last_fetches(con: duckdb.DuckDBPyConnection, urls: list[str]) -> dict[str, t
     if not urls:
         return {}
     _urls = pd.DataFrame({"url": urls})
-    con.register("urls", _urls)
-    try:
+    with registered(con, "urls", _urls):
         rows = con.execute(sql_text("load/last_fetches.sql")).fetchall()
-    finally:
-        con.unregister("urls")
     return {url: (etag, modified, sha) for url, etag, modified, sha in rows}
 
 
@@ -88,20 +83,14 @@ def existing_articles(con: duckdb.DuckDBPyConnection, article_ids: list[str]) ->
     if not article_ids:
         return {}
     ids = pd.DataFrame({"article_id": article_ids})
-    con.register("ids", ids)
-    try:
+    with registered(con, "ids", ids):
         rows = con.execute("SELECT article_id, content_sha1 FROM articles WHERE article_id IN (SELECT article_id FROM ids)").fetchall()
-    finally:
-        con.unregister("ids")
     return dict(rows)
 
 
 def pending_items(con: duckdb.DuckDBPyConnection, source_ids: list[str], since: datetime) -> list[FeedItem]:
-    con.register("wanted_sources", pd.DataFrame({"source_id": source_ids}))
-    try:
+    with registered(con, "wanted_sources", pd.DataFrame({"source_id": source_ids})):
         rows = con.execute(sql_text("load/pending_items.sql"), {"since": since}).fetchall()
-    finally:
-        con.unregister("wanted_sources")
     return [FeedItem(url, sid, title, published, bool(has_time)) for url, sid, title, published, has_time in rows]
 
 

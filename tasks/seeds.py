@@ -7,6 +7,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from forumwatch.db import registered
+
 SEED_TABLES = ("topics", "forums", "people", "agencies")
 
 
@@ -34,9 +36,6 @@ def load_seed_tables(con: duckdb.DuckDBPyConnection, seeds_dir: Path | None = No
             continue
         columns = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall()]
         seed = read_seed(path)
-        con.register("seed_frame", seed[[c for c in seed.columns if c in columns]])
-        try:
+        with registered(con, "seed_frame", seed[[c for c in seed.columns if c in columns]]):
             con.execute(f"DELETE FROM {table}")
             con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM seed_frame")
-        finally:
-            con.unregister("seed_frame")

@@ -23,6 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from forumwatch.db import registered
+
 if TYPE_CHECKING:
     import duckdb
 
@@ -157,20 +159,14 @@ def write_tags(con: duckdb.DuckDBPyConnection, results: list[TagResult]) -> None
     latest = {r.article_id: r for r in results}  # one result per article; the last wins
     if not latest:
         return
-    con.register("tag_ids_frame", pd.DataFrame({"article_id": list(latest)}))
-    try:
+    with registered(con, "tag_ids_frame", pd.DataFrame({"article_id": list(latest)})):
         for table, attr in TAG_TABLES.items():
             con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM tag_ids_frame)")
             insert_tag_rows(con, table, [row for r in latest.values() for row in getattr(r, attr)])
-    finally:
-        con.unregister("tag_ids_frame")
 
 
 def insert_tag_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
     if not rows:
         return
-    con.register("tag_rows_frame", pd.DataFrame(rows))
-    try:
+    with registered(con, "tag_rows_frame", pd.DataFrame(rows)):
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM tag_rows_frame")
-    finally:
-        con.unregister("tag_rows_frame")
