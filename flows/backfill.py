@@ -300,7 +300,7 @@ def backfill(start: date, end: date, sources: str = str(seed_path("sources.csv")
         logger.info(message)
         return Completed(message=message, data={"days_run": 0, "days_skipped": len(plan.skipped_days)})
     run_id = current_run_id()
-    warc_dir = str(raw_dir_for(db) if fwdb.is_local_path(db) else Path("data/raw"))
+    warc_dir = str(raw_dir_for(db))
     prepare_run(db, plan.sources, run_id, "backfill", {"start": str(plan.start), "end": str(plan.end),
                 "sources": sources, "db": db, "warc": warc, "reprocess": reprocess})
     try:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import uuid
 from collections import deque
-from pathlib import Path
 
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
@@ -15,7 +14,6 @@ from prefect.utilities.annotations import quote
 
 from flows.steps import (PageFetch, PagePlan, SourceStats, extract_inputs, fetch_feeds, fetch_pages, finish_run,
                          load_pages, mark_run_failed, pages_to_extract, plan_pages, prepare_run)
-from forumwatch import db as fwdb
 from forumwatch.resources import seed_path
 from forumwatch.settings import PipelineSettings, default_db_path, fetch_settings, pipeline_settings, raw_dir_for
 from tasks.enrich import shutdown_pool
@@ -72,7 +70,7 @@ def ingest(sources: str = str(seed_path("sources.csv")), db: str = str(default_d
     run_id = current_run_id()
     settings, pipeline = fetch_settings(), pipeline_settings()
     source_list = read_sources(sources)
-    warc_dir = str(raw_dir_for(db) if fwdb.is_local_path(db) else Path("data/raw"))  # md:, ducklake: have no folder
+    warc_dir = str(raw_dir_for(db))
     prepare_run(db, source_list, run_id, "ingest", {"sources": sources, "db": db, "max_per_source": max_per_source})
     try:
         message, stats = _ingest_pages(db, run_id, source_list, warc_dir, max_per_source, settings, pipeline)

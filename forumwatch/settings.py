@@ -82,5 +82,9 @@ def default_db_path() -> Path:
 
 
 def raw_dir_for(db_path: str | Path) -> Path:
-    """The raw WARC archive lives beside the database: data/raw/."""
+    """The raw WARC archive lives beside the database file; for md:/ducklake: connection strings, in data/raw/."""
+    from forumwatch.db import is_local_path
+
+    if not is_local_path(str(db_path)):
+        return Path("data/raw")
     return Path(db_path).resolve().parent / "raw"

@@ -210,30 +210,27 @@ def _check_peer(host: str, sock: socket.socket) -> None:
         raise NetguardRefused(f"refused: {normalize_host(host)} connected to {peer}, {reason}")
 
 
-class _GuardedHTTPConnection(HTTPConnection):
+class _Guarded:
+    """Mixin for urllib3 connections: check the connected peer address and attach the total-time watchdog."""
+
     def _new_conn(self) -> socket.socket:
-        sock = super()._new_conn()
-        _check_peer(self.host, sock)
+        sock = super()._new_conn()  # type: ignore[misc]
+        _check_peer(self.host, sock)  # type: ignore[attr-defined]
         return sock
 
-    def request(self, *args, **kwargs):  # type: ignore[no-untyped-def, override]
+    def request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
         _, watchdog = _state()
         if watchdog is not None:
             watchdog.attach(self)
-        return super().request(*args, **kwargs)
+        return super().request(*args, **kwargs)  # type: ignore[misc]
 
 
-class _GuardedHTTPSConnection(HTTPSConnection):
-    def _new_conn(self) -> socket.socket:
-        sock = super()._new_conn()
-        _check_peer(self.host, sock)
-        return sock
+class _GuardedHTTPConnection(_Guarded, HTTPConnection):
+    pass
 
-    def request(self, *args, **kwargs):  # type: ignore[no-untyped-def, override]
-        _, watchdog = _state()
-        if watchdog is not None:
-            watchdog.attach(self)
-        return super().request(*args, **kwargs)
+
+class _GuardedHTTPSConnection(_Guarded, HTTPSConnection):
+    pass
 
 
 class _GuardedHTTPPool(HTTPConnectionPool):
