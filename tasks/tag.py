@@ -10,6 +10,10 @@ Forum and person aliases (seeds/forums.csv, seeds/people.csv) use the same term 
 
 Paragraphs are the non-blank lines of the text (trafilatura puts "\n" between paragraphs),
 numbered from 0; a tag's `paragraph` is the first paragraph that matched.
+
+Speed: a regex search per term group and paragraph is the slow part, so each group also has a
+screen, the folded first word of each of its terms; a paragraph whose words hold no screen word
+cannot match the group and is skipped. The screen never rejects a paragraph the regex would match.
 """
 
 from __future__ import annotations
@@ -17,6 +21,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -33,9 +38,18 @@ TAG_TABLES = {"article_topics": "topics", "article_forums": "forums", "article_p
 
 
 @dataclass(frozen=True)
+class Screen:
+    """The words one of which a paragraph must hold (or start a word with) for a term group to match."""
+
+    words: frozenset[str]
+    prefixes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
 class Matcher:
     key: str  # topic, forum or person id
     groups: tuple[re.Pattern[str], ...]  # every group must match in one paragraph
+    screens: tuple[Screen | None, ...]  # one per group; None: no cheap screen, always search
 
 
 @dataclass(frozen=True)
@@ -73,8 +87,69 @@ def compile_group(terms: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)(?:" + "|".join(_term_regex(p) for p in parts) + ")", re.IGNORECASE)
 
 
+def _fold_char(ch: str) -> str:
+    upper = ch.upper()
+    return (upper if len(upper) == 1 else ch).lower()[0]
+
+
+_FOLDED: dict[int, str] = {}
+
+
+def fold(text: str) -> str:
+    """Lower-case `text` so that characters re.IGNORECASE takes as equal become equal ('ſ' -> 's',
+    'İ' -> 'i', 'ς' -> 'σ'), one character for one: word boundaries stay where they were."""
+    if not text.isascii():
+        for ch in set(text):
+            if ord(ch) > 127 and ord(ch) not in _FOLDED:
+                _FOLDED[ord(ch)] = _fold_char(ch)
+        text = text.translate(_FOLDED)
+    return text.lower()
+
+
+WORD = re.compile(r"\w+")
+
+
+def group_screen(terms: str) -> Screen | None:
+    """The screen of a `|`-separated group: each term's first word, folded (a prefix for `word*`)."""
+    words, prefixes = set(), []
+    for term in (t.strip() for t in terms.split("|")):
+        if not term:
+            continue
+        body = fold(term.rstrip("*").strip())
+        first = WORD.match(body)
+        if first is None:  # starts with a non-word character: no word to look for
+            return None
+        if term.endswith("*") and first.end() == len(body):
+            prefixes.append(first.group(0))
+        else:
+            words.add(first.group(0))
+    return Screen(frozenset(words), tuple(sorted(prefixes)))
+
+
 def compile_rule(key: str, rule: str) -> Matcher:
-    return Matcher(key, tuple(compile_group(group) for group in rule.split("&")))
+    groups = rule.split("&")
+    return Matcher(key, tuple(compile_group(g) for g in groups), tuple(group_screen(g) for g in groups))
+
+
+@dataclass(frozen=True)
+class Words:
+    """The folded words of a paragraph (or a whole text), as a set and sorted for prefix lookups."""
+
+    unique: frozenset[str]
+    ordered: tuple[str, ...]
+
+    @classmethod
+    def of(cls, words: set[str] | frozenset[str]) -> Words:
+        return cls(frozenset(words), tuple(sorted(words)))
+
+    def may_match(self, screen: Screen | None) -> bool:
+        if screen is None or not screen.words.isdisjoint(self.unique):
+            return True
+        for prefix in screen.prefixes:
+            at = bisect_left(self.ordered, prefix)
+            if at < len(self.ordered) and self.ordered[at].startswith(prefix):
+                return True
+        return False
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -89,7 +164,7 @@ def _alias_matchers(rows: list[dict[str, str]], key: str) -> tuple[Matcher, ...]
         names.update(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
         if row.get("name") and key == "person":
             names.add(row["name"])
-    return tuple(Matcher(k, (compile_group(" | ".join(sorted(v))),)) for k, v in aliases.items() if v)
+    return tuple(compile_rule(k, " | ".join(sorted(v))) for k, v in aliases.items() if v)
 
 
 def load_rules(seeds_dir: Path | None = None) -> TagRules:
@@ -114,12 +189,14 @@ def paragraphs(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def _match(article_id: str, paras: list[str], matcher: Matcher, column: str, version: str) -> Row | None:
+def _match(article_id: str, paras: list[str], candidates: list[int], matcher: Matcher, column: str,
+           version: str) -> Row | None:
+    """The tag row if every group matches in one of the candidate paragraphs (indexes, ascending)."""
     first: int | None = None
     evidence: list[str] = []
     n = 0
-    for index, para in enumerate(paras):
-        found = [[m.group(0) for m in g.finditer(para)] for g in matcher.groups]
+    for index in candidates:
+        found = [[m.group(0) for m in g.finditer(paras[index])] for g in matcher.groups]
         if all(found):
             n += 1
             if first is None:
@@ -139,6 +216,9 @@ def _match(article_id: str, paras: list[str], matcher: Matcher, column: str, ver
 
 def tag_article(article_id: str, text: str, rules: TagRules) -> TagResult:
     paras = paragraphs(text)
+    para_words = [set(WORD.findall(fold(p))) for p in paras]
+    in_paras = [Words.of(w) for w in para_words]
+    in_text = Words.of(set().union(*para_words))
     result = TagResult(article_id)
     for matchers, column, rows in (
         (rules.topics, "topic", result.topics),
@@ -146,9 +226,11 @@ def tag_article(article_id: str, text: str, rules: TagRules) -> TagResult:
         (rules.people, "person", result.people),
     ):
         for matcher in matchers:
-            if not all(g.search(text) for g in matcher.groups):  # cheap screen: a group absent from the text
+            if not all(in_text.may_match(screen) for screen in matcher.screens):
                 continue
-            row = _match(article_id, paras, matcher, column, rules.version)
+            candidates = [i for i, words in enumerate(in_paras)
+                          if all(words.may_match(screen) for screen in matcher.screens)]
+            row = _match(article_id, paras, candidates, matcher, column, rules.version)
             if row:
                 rows.append(row)
     return result

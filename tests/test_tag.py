@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from forumwatch.resources import seeds_dir
-from tasks.tag import compile_rule, load_rules, paragraphs, tag_article
+from tasks.tag import Words, compile_rule, fold, group_screen, load_rules, paragraphs, tag_article, WORD
 
 PAGE = Path(__file__).parent / "data" / "asianlite-2023-10-31-china-russia-security.txt"
 
@@ -70,6 +70,28 @@ def test_terms_match_case_insensitively_on_word_boundaries():
     assert hit("CHINESE and russian MILITARIES met")
     assert hit("China’s navy and Russia's militaries")
     assert not hit("Chinaware from Prussia, military band")  # China/Russia only as whole words
+
+
+@pytest.mark.parametrize("text", [
+    "CHINESE and russian MILITARIES met", "China’s navy and Russia's militaries", "Chinaware from Prussia, military band",
+    "ſino: the CHİNA and RUSSİA militarı", "the Chinese-Russian military", "china_russia military", "ЧИНА Russia militar",
+])
+def test_word_screen_never_rejects_what_the_regex_matches(text):
+    """The screen may let through a paragraph the regex then rejects, never the other way round."""
+    rule = compile_rule("sr", "China | Chinese & Russia | Russian* & militar* | People's Army | U.S. forces")
+    words = Words.of(set(WORD.findall(fold(text))))
+    for group, screen in zip(rule.groups, rule.screens):
+        if group.search(text):
+            assert words.may_match(screen), (text, group.pattern)
+
+
+def test_fold_matches_what_ignorecase_takes_as_equal():
+    assert fold("ſİıςK") == "siiσk"  # long s, dotted I, dotless i, final sigma, Kelvin sign
+    assert len(fold("Straße İstanbul")) == len("Straße İstanbul")  # one character for one
+    assert group_screen("militar* | joint exercise* | People's Army") == group_screen("PEOPLE'S army | Joint Exercise* | MILITAR*")
+    screen = group_screen("militar* | joint exercise*")
+    assert screen.words == {"joint"} and screen.prefixes == ("militar",)
+    assert group_screen("(ANI) | China") is None  # a term that starts with punctuation cannot be screened
 
 
 def test_cooccurrence_is_per_paragraph(tmp_path):
