@@ -50,6 +50,16 @@ def test_cited_media(agencies):
     assert got.cited_media == ["Global Times", "Reuters", "TASS", "Xinhua"]  # the credit is not a citation
 
 
+def test_cited_needs_the_cue_near_the_name(agencies):
+    near = "Officials met, according to the state-run news agency Xinhua, on Monday."
+    assert attribute(near, agencies).cited_media == ["Xinhua"]
+    assert attribute("Xinhuanet said so. Xinhua-style prose.", agencies).cited_media == []  # whole names only
+    far = "According to one official. " + "The talks went on. " * 30 + "Xinhua was there."
+    assert attribute(far, agencies).cited_media == []
+    repeated = "Xinhua was there. " * 40 + "Later Xinhua reported it."  # the last of many mentions has the cue
+    assert attribute(repeated, agencies).cited_media == ["Xinhua"]
+
+
 def test_crediting_wire_cited_separately(agencies):
     got = attribute("Beijing is ready, Reuters reported. (Reuters)", agencies)
     assert got.wire_agency == "Reuters" and got.cited_media == ["Reuters"]
