@@ -29,7 +29,8 @@ RULES = [
 
 
 def classify(stack: str) -> str:
-    frames = stack.split(";")[::-1]
+    frames = [f for f in stack.split(";") if not f.startswith("process ")][::-1]  # py-spy's process labels
+    stack = ";".join(frames[::-1])  # (a process's command line names the .duckdb file: not a frame)
     inner = ";".join(frames[:3])
     for name, needles in RULES[:1]:
         if any(n in inner for n in needles):
