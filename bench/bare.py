@@ -1,10 +1,13 @@
 """Bare trafilatura on one core over a bench corpus: the reference the pipeline is measured against.
 
-    python -m bench.bare CORPUS_DIR [--limit N]
+    python -m bench.bare CORPUS_DIR [--limit N] [--processes P]
 
 Same call and settings as tasks/extract.py (bare_extraction with metadata, favor_precision, no
 comments, extensive date search with original_date and max_date = crawl day); the HTML string is
 passed as it is, so trafilatura parses it itself. Prints one JSON line.
+
+With --processes P the pages are split over P processes started together (one per core): the
+machine's own parallel ceiling for this work, since the pipeline can do no better on P cores.
 """
 
 from __future__ import annotations
@@ -31,16 +34,18 @@ def read_pages(root: Path, base_for, limit: int | None = None) -> list[tuple[str
     return out
 
 
-def run(root: Path, limit: int | None = None) -> dict:
+def run(root: Path, limit: int | None = None, part: tuple[int, int] = (0, 1)) -> dict:
+    """Extract pages part[0], part[0] + part[1], ... of the corpus on core number part[0]."""
     from trafilatura import bare_extraction
 
     from bench.server import outlet_address
 
     try:
-        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})  # one core, explicitly
+        cores = sorted(os.sched_getaffinity(0))
+        os.sched_setaffinity(0, {cores[part[0] % len(cores)]})  # one core, explicitly
     except (AttributeError, OSError):
         pass
-    pages = read_pages(root, lambda i: f"http://{outlet_address(i)}:8790", limit)
+    pages = read_pages(root, lambda i: f"http://{outlet_address(i)}:8790", limit)[part[0]::part[1]]
     max_date = datetime.now().date().isoformat()
     words = 0
     cpu0, wall0 = time.process_time(), time.perf_counter()
@@ -54,12 +59,31 @@ def run(root: Path, limit: int | None = None) -> dict:
             "pages_per_cpu_s": len(pages) / cpu, "words": words}
 
 
+def _run_part(args: tuple[Path, int | None, int, int]) -> dict:
+    root, limit, index, processes = args
+    return run(root, limit, (index, processes))
+
+
+def run_parallel(root: Path, limit: int | None, processes: int) -> dict:
+    """The pages split over `processes` processes at once; pages/s over the wall time of the slowest."""
+    from multiprocessing import get_context
+
+    with get_context("spawn").Pool(processes) as pool:
+        parts = pool.map(_run_part, [(root, limit, i, processes) for i in range(processes)])
+    pages = sum(p["pages"] for p in parts)
+    seconds = max(p["seconds"] for p in parts)
+    return {"pages": pages, "processes": processes, "seconds": seconds, "pages_per_s": pages / seconds,
+            "parts_pages_per_s": [p["pages_per_s"] for p in parts]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--limit", type=int)
+    parser.add_argument("--processes", type=int, default=1)
     args = parser.parse_args()
-    print(json.dumps(run(args.corpus, args.limit)), flush=True)
+    result = run(args.corpus, args.limit) if args.processes <= 1 else run_parallel(args.corpus, args.limit, args.processes)
+    print(json.dumps(result), flush=True)
 
 
 if __name__ == "__main__":

@@ -138,8 +138,9 @@ def start_server(corpus: Path, port: int) -> tuple[subprocess.Popen, Path]:
     return proc, Path(json.loads(line)["sources"])
 
 
-def run_bare(corpus: Path, limit: int | None) -> dict:
-    cmd = [sys.executable, "-m", "bench.bare", str(corpus)] + (["--limit", str(limit)] if limit else [])
+def run_bare(corpus: Path, limit: int | None, processes: int = 1) -> dict:
+    cmd = [sys.executable, "-m", "bench.bare", str(corpus), "--processes", str(processes)]
+    cmd += ["--limit", str(limit)] if limit else []
     out = subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -226,6 +227,13 @@ def bench(args: argparse.Namespace) -> dict:
     report["bare_pages_per_cpu_s"] = bare["pages_per_cpu_s"]
     report["ratio"] = report["pipeline_pages_per_s"] / report["bare_pages_per_s"]
     print(f"  bare trafilatura: {bare['pages_per_s']:.1f} pages/s", file=sys.stderr)
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+    if cores > 1:  # what this machine gives when every core runs trafilatura: the pipeline's ceiling
+        parallel = run_bare(corpus, args.bare_limit, processes=cores)
+        report["bare_parallel"] = parallel
+        report["parallel_scaling"] = parallel["pages_per_s"] / report["bare_pages_per_s"]
+        report["ratio_to_parallel"] = report["pipeline_pages_per_s"] / parallel["pages_per_s"]
+        print(f"  bare trafilatura on {cores} processes: {parallel['pages_per_s']:.1f} pages/s", file=sys.stderr)
 
     if args.load_articles:
         from bench.synth import load_bench
@@ -257,6 +265,15 @@ def render(r: dict) -> str:
         f"{'pipeline end to end (pages/s)':44} {r['pipeline_pages_per_s']:12.1f}  "
         f"(median of {len(r['pipeline_runs_seconds'])}: {', '.join(f'{x:.1f}' for x in r['pipeline_runs_seconds'])} s)",
         f"{'ratio pipeline / bare':44} {r['ratio']:12.2f}  >= 1.5",
+    ]
+    if r.get("bare_parallel"):
+        p = r["bare_parallel"]
+        lines += [
+            f"{'bare trafilatura, ' + str(p['processes']) + ' processes at once (pages/s)':44} {p['pages_per_s']:12.1f}  "
+            f"(scaling {r['parallel_scaling']:.2f}x over 1 process: this machine's ceiling for the ratio)",
+            f"{'ratio pipeline / bare on every core':44} {r['ratio_to_parallel']:12.2f}",
+        ]
+    lines += [
         f"{'pipeline seconds (incl. Prefect start)':44} {r['pipeline_seconds']:12.1f}  "
         f"(Prefect/import start {r['prefect_start_seconds']:.1f} s; CPU of the tree {r['pipeline_cpu_seconds']:.0f} s)",
         f"{'peak RSS of the process tree (MB)':44} {r['peak_rss_mb']:12.0f}  < 2048",
