@@ -71,8 +71,9 @@ def fetch_row(run_id: str, result: FetchResult, error: str | None = None, note: 
 
 @task(cache_policy=NO_CACHE)
 def prepare_run(db: str, sources: list[Source], run_id: str, flow_name: str, parameters: dict) -> None:
-    """Create the schema, load the seed tables and sources, and open the run's `runs` row."""
-    from forumwatch.analyst import create_views
+    """Create the schema (and the views, in a new file), load the seed tables and sources, and open the
+    run's `runs` row."""
+    from forumwatch.analyst import ensure_views
     from tasks.seeds import load_seed_tables
 
     now = utcnow()
@@ -80,7 +81,7 @@ def prepare_run(db: str, sources: list[Source], run_id: str, flow_name: str, par
         fwdb.init_schema(con)
         con.begin()
         load_seed_tables(con)
-        create_views(con)
+        ensure_views(con)  # finish_run rebuilds them with this run's articles
         load.upsert_sources(con, sources, now)
         load.start_run(con, run_id, flow_name, now, parameters)
         con.commit()
@@ -243,7 +244,8 @@ def load_pages(db: str, run_id: str, plans: list[PagePlan], fetched: PageFetch,
         load.upsert_articles(con, article_rows)
         write_tags(con, [t for t in tags if t is not None])
         if outcome.article_ids:
-            assign_stories(con, outcome.article_ids, window_days=pipeline.story_window_days)
+            assign_stories(con, outcome.article_ids, window_days=pipeline.story_window_days,
+                           workers=pipeline.extract_workers, texts={r["article_id"]: r["text"] for r in article_rows})
         con.commit()
     return outcome
 
@@ -257,7 +259,10 @@ def page_row(page: Extracted, run_id: str) -> dict:
 
 @task(cache_policy=NO_CACHE)
 def finish_run(db: str, run_id: str, stats: dict[str, SourceStats]) -> str:
-    """Close the run's row, publish the read-only copy, and return the one-line summary."""
+    """Rebuild the tables behind the views, close the run's row, publish the read-only copy, and return
+    the one-line summary."""
+    from forumwatch.analyst import create_views
+
     failed = [s for s in stats.values() if s.feed_status == "failed"]
     totals = Counter()
     for s in stats.values():
@@ -268,7 +273,10 @@ def finish_run(db: str, run_id: str, stats: dict[str, SourceStats]) -> str:
                f"{totals['n_new']} new, {totals['n_updated']} updated, {totals['n_unchanged']} unchanged, "
                f"{totals['n_failed']} failed pages")
     with fwdb.connect(db) as con:
+        con.begin()
+        create_views(con)  # rebuilds the mv_* tables behind the views from everything now loaded
         load.finish_run(con, run_id, utcnow(), "completed", totals, message)
+        con.commit()
     fwdb.publish_read_copy(db)
     return message
 

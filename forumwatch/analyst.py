@@ -17,13 +17,25 @@ from tasks.tag import TAG_TABLES, insert_tag_rows, load_rules, tag_article, writ
 
 PERIOD_FREQ = {"day": "D", "week": "W-MON", "month": "MS"}
 RETAG_BATCH = 2000
+MATERIALISED_PREFIX = "mv_"  # tables behind the costly views, rebuilt by create_views; derived, not exported
 
-__all__ = ["create_views", "export_parquet", "plot_trends", "retag", "trends", "write_tags"]
+__all__ = ["create_views", "ensure_views", "export_parquet", "plot_trends", "retag", "trends", "write_tags"]
 
 
 def create_views(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)create every view in sql/views.sql."""
+    """(Re)create every view in sql/views.sql and rebuild the mv_* tables behind the costly ones
+    (article facts, topic tags, stories, daily and weekly coverage) from the current data. Every flow
+    run calls it as it ends (flows.steps.finish_run), retag after re-tagging; it takes seconds over a
+    million articles."""
     con.execute(sql_text("views.sql"))
+
+
+def ensure_views(con: duckdb.DuckDBPyConnection) -> None:
+    """create_views on a database that has no views yet; otherwise leave the views and their mv_*
+    tables as the last run's end made them (flows.steps.prepare_run: a run pays one rebuild, not two)."""
+    if not con.execute("SELECT view_name FROM duckdb_views() WHERE schema_name = 'main' "
+                       "AND view_name = 'article_facts'").fetchall():  # fetchall: no result left open
+        create_views(con)
 
 
 def retag(db: str, seeds_dir: Path | None = None) -> dict:
@@ -127,12 +139,14 @@ def _sql_path(path: Path) -> str:
 
 def export_parquet(db: str, out_dir: Path) -> list[Path]:
     """Write every table as Parquet: articles partitioned by month of published_at
-    (articles/month=YYYY-MM/*.parquet, month=unknown when undated), other tables whole (<table>.parquet)."""
+    (articles/month=YYYY-MM/*.parquet, month=unknown when undated), other tables whole (<table>.parquet);
+    not the mv_* tables, which the views derive from the others."""
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     with connect(db, read_only=True) as con:  # under the writer lock: never trips a writer
         tables = [r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY table_name"
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT starts_with(table_name, ?) "
+            "ORDER BY table_name", [MATERIALISED_PREFIX]
         ).fetchall()]
         for table in tables:
             if table == "articles":

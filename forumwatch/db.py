@@ -92,6 +92,21 @@ def publish_read_copy(db: str | Path, target: str | Path | None = None) -> Path 
 
 
 @contextmanager
+def bulk_writes(con: duckdb.DuckDBPyConnection, wal_limit: str = "1GB") -> Iterator[duckdb.DuckDBPyConnection]:
+    """Let one connection commit many batches with few checkpoints, then checkpoint once at the end.
+    Each commit is still durable (in the WAL); only the rewrite into the main file waits. DuckDB's
+    default (16MB of WAL) checkpoints every few thousand articles, and those checkpoints cost more
+    and more as the tables grow."""
+    old = con.execute("SELECT current_setting('checkpoint_threshold')").fetchone()[0]
+    con.execute(f"SET checkpoint_threshold = '{wal_limit}'")
+    try:
+        yield con
+    finally:
+        con.execute(f"SET checkpoint_threshold = '{old}'")
+    con.execute("CHECKPOINT")
+
+
+@contextmanager
 def registered(con: duckdb.DuckDBPyConnection, name: str, frame) -> Iterator[duckdb.DuckDBPyConnection]:
     """Expose a DataFrame to SQL as `name` for the duration of the block."""
     con.register(name, frame)

@@ -121,6 +121,14 @@ CREATE TABLE IF NOT EXISTS article_signatures (
     signature     BLOB
 );
 
+-- LSH band keys of the usable signatures (text and a date), so a batch finds its candidate copies
+-- without reading every stored signature. Rewritten with the signature, in the same transaction.
+CREATE TABLE IF NOT EXISTS article_bands (
+    article_id  VARCHAR NOT NULL,
+    key         UBIGINT NOT NULL,   -- one band's hash values and its number, mixed into one key
+    t           BIGINT NOT NULL     -- published_at in epoch seconds
+);
+
 -- One row per (article, topic) tag, with the evidence that made it.
 CREATE TABLE IF NOT EXISTS article_topics (
     article_id  VARCHAR NOT NULL,

@@ -1,15 +1,15 @@
--- Everything the given articles can be grouped with: fingerprinted articles published within
--- +-$window_days of them, plus every member of any story those already belong to.
+-- Everything the given articles can be grouped with: articles sharing an LSH band key with them and
+-- published within +-$window_seconds, plus every member of any story either already belongs to.
+-- fw_probe(key, t) is a registered DataFrame: the band keys of the given articles; $lo/$hi bound
+-- t so that a time-ordered article_bands is read only where it can match.
 WITH seeds AS (
     SELECT unnest($ids::VARCHAR[]) AS article_id
 ),
-bounds AS (
-    SELECT min(s.published_at) - to_days(CAST($window_days AS INTEGER)) AS lo,
-           max(s.published_at) + to_days(CAST($window_days AS INTEGER)) AS hi
-    FROM article_signatures s JOIN seeds USING (article_id)
-),
 near AS (
-    SELECT s.article_id FROM article_signatures s, bounds WHERE s.published_at BETWEEN bounds.lo AND bounds.hi
+    SELECT b.article_id
+    FROM fw_probe p
+    JOIN article_bands b ON b.key = p.key
+    WHERE b.t BETWEEN $lo AND $hi AND abs(b.t - p.t) <= $window_seconds
     UNION
     SELECT article_id FROM seeds
 ),
@@ -22,8 +22,7 @@ pool AS (
     SELECT a.article_id FROM articles a JOIN touched USING (story_id)
 )
 SELECT a.article_id, a.title, a.published_at, a.source_id, a.wire_agency,
-       a.story_id, a.story_similarity, a.headline_changed, s.n_shingles, s.signature
+       a.story_id, a.story_similarity, a.headline_changed
 FROM pool
 JOIN articles a USING (article_id)
-LEFT JOIN article_signatures s USING (article_id)
 ORDER BY a.article_id

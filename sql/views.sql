@@ -1,4 +1,10 @@
 -- forumwatch analyst views. Created by forumwatch.analyst.create_views; safe to rerun.
+-- The views at article or story grain and the daily and weekly coverage read mv_* tables that this
+-- file rebuilds (CREATE OR REPLACE TABLE) from the loaded data, so that each view answers in under a
+-- second over a million articles (python -m bench.synth).
+-- Every flow run reruns this file as it ends (flows/steps.py finish_run), `forumwatch retag` after
+-- tagging; in the main file these views lag what a running flow has loaded so far, the read-only
+-- copy (published as a run ends) is current.
 -- Vocabulary: a "copy" is one article (one outlet's page); a "story" is a group of syndicated
 -- copies (articles.story_id; an article not grouped yet counts as its own story).
 -- Every topic view also carries topic = 'all' (every article, tagged or not).
@@ -6,7 +12,8 @@
 
 -- article_facts: one row per article, with its story key, outlet, dates, wire credit, citations
 -- and its position in its story (pickup_rank 1 = the first copy published).
-CREATE OR REPLACE VIEW article_facts AS
+-- Stored in mv_article_facts: its window over every story is the costly part of most views below.
+CREATE OR REPLACE TABLE mv_article_facts AS
 WITH base AS (
     SELECT
         a.article_id,
@@ -39,23 +46,28 @@ SELECT
                                                                     AS hours_after_first
 FROM base;
 
+CREATE OR REPLACE VIEW article_facts AS SELECT * FROM mv_article_facts;
+
 -- topic_articles: one row per (topic, article) tag, plus one row per article with topic = 'all';
--- is_first_in_topic marks the story's earliest copy within that topic.
-CREATE OR REPLACE VIEW topic_articles AS
-WITH tagged AS (
-    SELECT t.topic, f.* FROM article_topics t JOIN article_facts f USING (article_id)
-    UNION ALL
-    SELECT 'all' AS topic, f.* FROM article_facts f
-)
+-- is_first_in_topic marks the story's earliest copy within that topic (for 'all': pickup_rank = 1).
+-- The tagged rows are stored in mv_topic_articles, rebuilt with mv_article_facts.
+CREATE OR REPLACE TABLE mv_topic_articles AS
 SELECT
-    *,
-    row_number() OVER (PARTITION BY topic, story_key ORDER BY published_at NULLS LAST, article_id) = 1
+    t.topic,
+    f.*,
+    row_number() OVER (PARTITION BY t.topic, f.story_key ORDER BY f.published_at NULLS LAST, f.article_id) = 1
         AS is_first_in_topic
-FROM tagged;
+FROM article_topics t JOIN mv_article_facts f USING (article_id);
+
+CREATE OR REPLACE VIEW topic_articles AS
+SELECT * FROM mv_topic_articles
+UNION ALL
+SELECT 'all' AS topic, *, pickup_rank = 1 AS is_first_in_topic FROM mv_article_facts;
 
 -- topic_coverage_daily: one row per (topic, UTC day) with coverage: distinct stories with a copy
 -- that day, stories first seen that day, copies (articles) and outlets.
-CREATE OR REPLACE VIEW topic_coverage_daily AS
+-- Stored in mv_topic_coverage_daily: distinct stories and outlets per period over every copy.
+CREATE OR REPLACE TABLE mv_topic_coverage_daily AS
 SELECT
     topic,
     day,
@@ -67,8 +79,11 @@ FROM topic_articles
 WHERE published_at IS NOT NULL
 GROUP BY topic, day;
 
+CREATE OR REPLACE VIEW topic_coverage_daily AS SELECT * FROM mv_topic_coverage_daily;
+
 -- topic_coverage_weekly: one row per (topic, ISO week starting Monday), same measures as daily.
-CREATE OR REPLACE VIEW topic_coverage_weekly AS
+-- Stored in mv_topic_coverage_weekly: distinct stories and outlets per period over every copy.
+CREATE OR REPLACE TABLE mv_topic_coverage_weekly AS
 SELECT
     topic,
     week,
@@ -79,6 +94,8 @@ SELECT
 FROM topic_articles
 WHERE published_at IS NOT NULL
 GROUP BY topic, week;
+
+CREATE OR REPLACE VIEW topic_coverage_weekly AS SELECT * FROM mv_topic_coverage_weekly;
 
 -- coverage_by_outlet: one row per (topic, outlet): stories and copies it carried, how many of
 -- those stories it published first, copies with a wire credit, first and last copy times.
@@ -108,9 +125,10 @@ SELECT
 FROM topic_articles
 GROUP BY topic, coalesce(outlet_country, '(unknown)');
 
--- topic_stories: one row per (topic, story): its wire agency, copies, outlets and whether any
--- copy cites Xinhua or TASS.
-CREATE OR REPLACE VIEW topic_stories AS
+-- topic_stories: one row per (topic, story): its wire agency, copies, outlets, whether any copy
+-- cites Xinhua or TASS, and the media its copies cite (sorted, each once). Stored in
+-- mv_topic_stories (one row per story: too many groups to aggregate on every read).
+CREATE OR REPLACE TABLE mv_topic_stories AS
 SELECT
     topic,
     story_key,
@@ -121,9 +139,12 @@ SELECT
     count(*)                                     AS copies,
     count(DISTINCT source_id)                    AS outlets,
     bool_or(cites_xinhua)                        AS cites_xinhua,
-    bool_or(cites_tass)                          AS cites_tass
+    bool_or(cites_tass)                          AS cites_tass,
+    list_sort(list_distinct(flatten(list(cited_media)))) AS cited_media
 FROM topic_articles
 GROUP BY topic, story_key;
+
+CREATE OR REPLACE VIEW topic_stories AS SELECT * FROM mv_topic_stories;
 
 -- coverage_by_agency: one row per (topic, wire agency of the story, '(none)' when uncredited):
 -- stories, copies and the share of stories citing Xinhua, TASS, or either.
@@ -142,21 +163,26 @@ FROM topic_stories
 GROUP BY topic, wire_agency;
 
 -- cited_media_coverage: one row per (topic, medium named in articles.cited_media): stories and
--- copies citing it, and its share of the topic's stories.
+-- copies citing it, and its share of the topic's stories (a NULL list entry names no medium).
 CREATE OR REPLACE VIEW cited_media_coverage AS
-WITH cited AS (
-    SELECT DISTINCT topic, story_key, article_id, unnest(cited_media) AS medium FROM topic_articles
+WITH by_story AS (  -- topic_stories.cited_media lists each medium once per story
+    SELECT topic, medium, count(*) AS stories
+    FROM (SELECT topic, unnest(cited_media) AS medium FROM topic_stories WHERE len(cited_media) > 0)
+    GROUP BY topic, medium
+), by_copy AS (  -- a copy is in topic_articles once per topic; each medium counted once per copy
+    SELECT topic, medium, count(*) AS copies
+    FROM (SELECT topic, unnest(list_distinct(cited_media)) AS medium FROM topic_articles WHERE len(cited_media) > 0)
+    GROUP BY topic, medium
 ), totals AS (
-    SELECT topic, count(DISTINCT story_key) AS topic_stories FROM topic_articles GROUP BY topic
+    SELECT topic, count(*) AS topic_stories FROM topic_stories GROUP BY topic
 )
 SELECT
-    c.topic,
-    c.medium,
-    count(DISTINCT c.story_key)                                   AS stories,
-    count(DISTINCT c.article_id)                                  AS copies,
-    round(count(DISTINCT c.story_key) / any_value(t.topic_stories), 4) AS share_of_stories
-FROM cited c JOIN totals t USING (topic)
-GROUP BY c.topic, c.medium;
+    topic,
+    medium,
+    s.stories,
+    c.copies,
+    round(s.stories / t.topic_stories, 4)  AS share_of_stories
+FROM by_story s JOIN by_copy c USING (topic, medium) JOIN totals t USING (topic);
 
 -- story_pickups: one row per copy of a story: who published it, when, its pickup rank and the
 -- hours between the story's first copy and this one.
@@ -168,8 +194,9 @@ SELECT
 FROM article_facts;
 
 -- syndication_reach: one row per story: copies, outlets and countries reached, who published
--- first, and the delay (hours) from the first copy to the pickups.
-CREATE OR REPLACE VIEW syndication_reach AS
+-- first, and the delay (hours) from the first copy to the pickups. Stored in mv_syndication_reach,
+-- rebuilt with mv_article_facts.
+CREATE OR REPLACE TABLE mv_syndication_reach AS
 SELECT
     story_key,
     any_value(story_id)                                              AS story_id,
@@ -185,6 +212,8 @@ SELECT
     max(hours_after_first)                                           AS hours_to_last_pickup
 FROM article_facts
 GROUP BY story_key;
+
+CREATE OR REPLACE VIEW syndication_reach AS SELECT * FROM mv_syndication_reach;
 
 -- forum_edition_articles: one row per (forum edition, topic, article) for articles published
 -- within 7 days before the edition's start to 7 days after its end; mentions_forum says whether
@@ -208,9 +237,10 @@ SELECT
     ta.published_at,
     EXISTS (SELECT 1 FROM article_forums af
             WHERE af.article_id = ta.article_id AND af.forum = e.forum) AS mentions_forum
-FROM forums e
-JOIN topic_articles ta
-  ON ta.day BETWEEN e.start_date - 7 AND e.end_date + 7;
+FROM (  -- one row per day of each window, so articles join on an equal day (a hash join)
+    SELECT *, unnest(generate_series(start_date - 7, end_date + 7, INTERVAL 1 DAY))::DATE AS day FROM forums
+) e
+JOIN topic_articles ta USING (day);
 
 -- forum_edition_coverage: one row per (forum edition, topic incl. 'all'), zeros included:
 -- stories, copies and outlets in the edition's window, and those naming the forum.

@@ -2,20 +2,29 @@
 
 Signatures are one-permutation MinHash (one 64-bit hash per word shingle, split into NUM_PERM bins,
 min per bin, empty bins filled by rotation), computed for a whole batch with numpy and stored in
-`article_signatures` in datasketch's LeanMinHash layout. Candidates come from LSH banding
-(BANDS x ROWS) over every stored signature within +-window_days; a pair is a copy when the smaller
-text is mostly contained in the larger one. Stories are the connected components of that graph,
-so they depend only on the set of articles, never on the order they arrived in.
+`article_signatures` in datasketch's LeanMinHash layout, their LSH band keys (BANDS x ROWS) in
+`article_bands`. Two articles are candidates when they share a band key and were published within
++-window_days; a pair is a copy when the smaller text is mostly contained in the larger one. Stories
+are the connected components of that graph, so they depend only on the set of articles, never on the
+order they arrived in.
+
+Each call regroups only what the given articles can touch: the articles sharing a band key with them
+(one join over `article_bands`) and every member of the stories either belongs to. Since stored
+stories are the components of the graph before the call, that pool is a union of whole components of
+the graph after it, so regrouping the pool alone gives the same stories as regrouping everything.
+Articles with no story yet (`story_id IS NULL`: loaded by a bulk loader that groups later, or by a
+run that died before grouping) join every call, so a later call finishes their grouping.
 """
 
 from __future__ import annotations
 
+import atexit
 import hashlib
 import logging
 import os
 import struct
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -24,12 +33,14 @@ from multiprocessing import get_context
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from forumwatch.db import registered
 from forumwatch.resources import sql_text
-from tasks.normalize import normalize_title, normalized_words
+from tasks.normalize import normalize_title, spaced_words
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +56,7 @@ _LOW32 = np.uint64(0xFFFFFFFF)
 _HEADER = struct.pack("<qi", SEED, NUM_PERM)
 CHUNK = 4000  # documents fingerprinted together (bounds numpy memory)
 BATCH = 20_000  # articles read from DuckDB at a time
-PARALLEL_MIN = 20_000  # from this many articles, fingerprint in `workers` processes
+PARALLEL_MIN = 500  # from this many articles, fingerprint in `workers` processes
 _DOC_BITS = 20  # chunk documents are packed in the top bits when counting distinct shingles
 
 
@@ -53,6 +64,17 @@ _DOC_BITS = 20  # chunk documents are packed in the top bits when counting disti
 class Signatures:
     hashvalues: np.ndarray  # (n, NUM_PERM) uint32; undefined where n_shingles == 0
     n_shingles: np.ndarray  # (n,) distinct shingles; 0 = no usable text
+
+
+@dataclass(frozen=True)
+class Fingerprints:
+    """What one call fingerprinted: signatures in the order of article_ids, and the band keys (article_id,
+    key, t) of the usable ones."""
+
+    article_ids: np.ndarray
+    signatures: Signatures
+    bands: pd.DataFrame
+    changed: int  # signature rows written
 
 
 @dataclass(frozen=True)
@@ -71,21 +93,24 @@ def _mix(h: np.ndarray) -> np.ndarray:
         return h ^ (h >> np.uint64(31))
 
 
-def _chunk_signatures(words: list[list[str]]) -> Signatures:
-    n = len(words)
-    lengths = np.fromiter((len(w) for w in words), dtype=np.int64, count=n)
+def _chunk_signatures(docs: list[str]) -> Signatures:
+    """Signatures of documents given as spaced_words strings."""
+    n = len(docs)
+    lists = pc.split_pattern(pa.array(docs, type=pa.large_string()), " ")  # Arrow: no Python str per word
+    tokens, doc = pc.list_flatten(lists), pc.list_parent_indices(lists).to_numpy()
+    word = pc.greater(pc.binary_length(tokens), 0).to_numpy(zero_copy_only=False)  # runs of spaces give ""
+    lengths = np.bincount(doc[word], minlength=n)
     usable = lengths >= MIN_WORDS
     sig = np.zeros((n, NUM_PERM), dtype=np.uint32)
     counts = np.zeros(n, dtype=np.int64)
     if not usable.any():
         return Signatures(sig, counts)
-    tokens: list[str] = []
-    for w, ok in zip(words, usable):
-        if ok:
-            tokens.extend(w)
-    tok = pd.util.hash_array(np.array(tokens, dtype=object))  # siphash, fixed key: stable across runs
+    keep = word & usable[doc]
+    coded = tokens.filter(pa.array(keep)).dictionary_encode()
+    vocabulary = np.array(coded.dictionary.to_pylist(), dtype=object)
+    tok = pd.util.hash_array(vocabulary, categorize=False)[coded.indices.to_numpy()]  # siphash, fixed key: stable
     doc_len = lengths[usable]
-    doc = np.repeat(np.flatnonzero(usable), doc_len)
+    doc = doc[keep]
     starts = np.repeat(np.cumsum(doc_len) - doc_len, doc_len)
     last = len(tok) - SHINGLE + 1
     valid = ((np.arange(len(tok)) - starts) <= np.repeat(doc_len - SHINGLE, doc_len))[:last]
@@ -124,9 +149,9 @@ def signatures(texts: Iterable[str | None], chunk: int = CHUNK) -> Signatures:
     """MinHash signatures of raw article texts (normalised here), in batches to bound memory."""
     assert chunk < 2**_DOC_BITS
     parts: list[Signatures] = []
-    batch: list[list[str]] = []
+    batch: list[str] = []
     for text in texts:
-        batch.append(normalized_words(text if isinstance(text, str) else ""))
+        batch.append(spaced_words(text if isinstance(text, str) else ""))
         if len(batch) == chunk:
             parts.append(_chunk_signatures(batch))
             batch = []
@@ -160,23 +185,27 @@ def pair_scores(sig: np.ndarray, size: np.ndarray, i: np.ndarray, j: np.ndarray)
     return jac, np.minimum(inter / np.maximum(np.minimum(ni, nj), 1.0), 1.0)
 
 
+def band_keys(sig: np.ndarray) -> np.ndarray:
+    """LSH band keys, (n, BANDS) uint64: the ROWS hash values of each band mixed into one key, salted
+    with the band number so that one key column serves every band."""
+    bands = sig[:, : BANDS * ROWS].astype(np.uint64).reshape(len(sig), BANDS, ROWS)
+    keys = _mix(np.arange(1, BANDS + 1, dtype=np.uint64)) ^ bands[:, :, 0]
+    for r in range(1, ROWS):
+        keys = _mix(keys) ^ bands[:, :, r]
+    return keys
+
+
+def band_rows(ids: np.ndarray, sig: np.ndarray, seconds: np.ndarray) -> pd.DataFrame:
+    """One row (id, key, t) per signature and band."""
+    return pd.DataFrame({"id": np.repeat(ids, BANDS), "key": band_keys(sig).ravel(), "t": np.repeat(seconds, BANDS)})
+
+
 def candidate_pairs(
     con: duckdb.DuckDBPyConnection, sig: np.ndarray, seconds: np.ndarray, usable: np.ndarray, window_days: int
 ) -> tuple[np.ndarray, np.ndarray]:
     """LSH banding: pairs sharing one band, published within the window (DuckDB does the join)."""
     rows = np.flatnonzero(usable)
-    bands = sig[rows, : BANDS * ROWS].astype(np.uint64).reshape(len(rows), BANDS, ROWS)
-    keys = bands[:, :, 0]
-    for r in range(1, ROWS):
-        keys = _mix(keys) ^ bands[:, :, r]
-    frame = pd.DataFrame(
-        {
-            "i": np.repeat(rows.astype(np.int32), BANDS),
-            "band": np.tile(np.arange(BANDS, dtype=np.int16), len(rows)),
-            "key": keys.ravel(),
-            "t": np.repeat(seconds[rows], BANDS),
-        }
-    )
+    frame = band_rows(rows.astype(np.int32), sig[rows], seconds[rows]).rename(columns={"id": "i"})
     with registered(con, "fw_bands", frame):
         pairs = con.execute(sql_text("stories_candidates.sql"), {"window_seconds": window_days * 86400}).fetchnumpy()
     return pairs["i"].astype(np.int64), pairs["j"].astype(np.int64)
@@ -210,31 +239,82 @@ def story_id_for(representative_id: str) -> str:
     return "st_" + hashlib.sha1(representative_id.encode("utf-8")).hexdigest()[:16]
 
 
-def _load_pool(con: duckdb.DuckDBPyConnection, article_ids: list[str], window_days: int) -> pd.DataFrame:
-    return con.execute(sql_text("stories_pool.sql"), {"ids": article_ids, "window_days": window_days}).df()
+def _load_pool(
+    con: duckdb.DuckDBPyConnection, article_ids: list[str], probe: pd.DataFrame, window_days: int
+) -> pd.DataFrame:
+    """The given articles, those sharing a band key with them (probe) in the window, and their stories' members."""
+    window = window_days * 86400
+    lo, hi = (int(probe["t"].min()) - window, int(probe["t"].max()) + window) if len(probe) else (0, -1)
+    params = {"ids": article_ids, "window_seconds": window, "lo": lo, "hi": hi}
+    with registered(con, "fw_probe", probe[["key", "t"]]):
+        return con.execute(sql_text("stories_pool.sql"), params).df()
 
 
-def _store_signatures(con: duckdb.DuckDBPyConnection, article_ids: list[str], workers: int = 1) -> int:
-    """Compute and upsert signatures for the given articles, a batch at a time; returns rows changed."""
+def _pending(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """Articles not grouped yet (story_id IS NULL)."""
+    return [r[0] for r in con.execute("SELECT article_id FROM articles WHERE story_id IS NULL").fetchall()]
+
+
+def _texts(con: duckdb.DuckDBPyConnection, article_ids: list[str], given: Mapping[str, str | None]) -> list:
+    """The articles' texts, in order: from `given` where present, else read back from the table."""
+    missing = [a for a in article_ids if a not in given]
+    if missing:
+        query = "SELECT article_id, text FROM articles WHERE article_id = ANY($ids)"
+        given = {**given, **dict(con.execute(query, {"ids": missing}).fetchall())}
+    return [given[a] for a in article_ids]
+
+
+def _store_signatures(
+    con: duckdb.DuckDBPyConnection, article_ids: list[str], texts: Mapping[str, str | None], workers: int = 1
+) -> Fingerprints:
+    """Compute the signatures and band keys of the given articles and store those that changed, a batch at a time."""
     workers = min(workers, os.cpu_count() or 1) if len(article_ids) >= PARALLEL_MIN else 1
-    pool = ProcessPoolExecutor(workers, mp_context=get_context("forkserver")) if workers > 1 else None
-    changed = 0
-    try:
-        for lo in range(0, len(article_ids), BATCH):
-            changed += _store_batch(con, article_ids[lo : lo + BATCH], pool)
-    finally:
-        if pool:
-            pool.shutdown()
-    return changed
+    pool = _process_pool(workers - 1) if workers > 1 else None
+    parts = [_store_batch(con, article_ids[lo : lo + BATCH], texts, pool, workers)
+             for lo in range(0, len(article_ids), BATCH)]
+    return Fingerprints(
+        np.concatenate([p.article_ids for p in parts]),
+        Signatures(np.vstack([p.signatures.hashvalues for p in parts]),
+                   np.concatenate([p.signatures.n_shingles for p in parts])),
+        pd.concat([p.bands for p in parts], ignore_index=True),
+        sum(p.changed for p in parts),
+    )
 
 
-def _store_batch(con: duckdb.DuckDBPyConnection, article_ids: list[str], pool: ProcessPoolExecutor | None) -> int:
+_POOL: tuple[int, ProcessPoolExecutor] | None = None  # (workers, pool)
+
+
+def _process_pool(workers: int) -> ProcessPoolExecutor:
+    """Fingerprinting processes besides the caller's, started once and kept: starting them costs more
+    than a batch."""
+    global _POOL
+    if _POOL is None or _POOL[0] != workers:
+        shutdown_pool()
+        _POOL = (workers, ProcessPoolExecutor(workers, mp_context=get_context("forkserver")))
+    return _POOL[1]
+
+
+def shutdown_pool() -> None:
+    global _POOL
+    if _POOL is not None:
+        _POOL[1].shutdown(cancel_futures=True)
+        _POOL = None
+
+
+atexit.register(shutdown_pool)
+
+
+def _store_batch(
+    con: duckdb.DuckDBPyConnection, article_ids: list[str], given: Mapping[str, str | None],
+    pool: ProcessPoolExecutor | None,
+    shares: int = 1,
+) -> Fingerprints:
     rows = con.execute(sql_text("stories_batch.sql"), {"ids": article_ids}).df()
-    if rows.empty:
-        return 0
-    texts = rows.pop("text").tolist()
-    if pool:
-        parts = list(pool.map(signatures, [texts[i : i + CHUNK] for i in range(0, len(texts), CHUNK)]))
+    texts = _texts(con, rows["article_id"].tolist(), given)
+    if pool and len(texts) >= shares:  # one share here, the others in the pool's processes
+        step = -(-len(texts) // shares)
+        futures = [pool.submit(signatures, texts[i : i + step]) for i in range(step, len(texts), step)]
+        parts = [signatures(texts[:step])] + [f.result() for f in futures]
         sigs = Signatures(np.vstack([p.hashvalues for p in parts]), np.concatenate([p.n_shingles for p in parts]))
     else:
         sigs = signatures(texts)
@@ -242,17 +322,65 @@ def _store_batch(con: duckdb.DuckDBPyConnection, article_ids: list[str], pool: P
     blobs = encode(sigs.hashvalues)
     rows["new_n"] = sigs.n_shingles
     rows["new_sig"] = [b if n > 0 else None for b, n in zip(blobs, sigs.n_shingles)]
-    changed = (
-        rows["sig_published_at"].ne(rows["published_at"]) & ~(rows["sig_published_at"].isna() & rows["published_at"].isna())
-        | rows["n_shingles"].ne(rows["new_n"])
-        | (rows["signature"].map(_bytes) != rows["new_sig"].map(_bytes))
-        | rows["has_sig"].eq(False)
-    )
-    upsert = rows.loc[changed, ["article_id", "published_at", "new_n", "new_sig"]]
-    if not upsert.empty:
-        with registered(con, "fw_signatures", upsert):
+    stored = rows["has_sig"].to_numpy(dtype=bool)
+    changed = ~stored
+    if stored.any():
+        changed |= (
+            rows["sig_published_at"].ne(rows["published_at"]) & ~(rows["sig_published_at"].isna() & rows["published_at"].isna())
+            | rows["n_shingles"].ne(rows["new_n"])
+            | (rows["signature"].map(_bytes) != rows["new_sig"].map(_bytes))
+        ).to_numpy(dtype=bool)
+    usable = (sigs.n_shingles > 0) & rows["published_at"].notna().to_numpy()
+    seconds = _epoch(rows["published_at"])[usable]
+    bands = band_rows(rows["article_id"].to_numpy()[usable], sigs.hashvalues[usable], seconds)
+    bands = bands.rename(columns={"id": "article_id"})
+    columns = ["article_id", "published_at", "new_n", "new_sig"]
+    if (changed & stored).any():
+        replaced = rows.loc[changed & stored, columns]
+        con.execute("DELETE FROM article_bands WHERE article_id = ANY($ids)", {"ids": replaced["article_id"].tolist()})
+        with registered(con, "fw_signatures", replaced):
             con.execute(sql_text("stories_signatures_upsert.sql"))
-    return len(upsert)
+    if (changed & ~stored).any():  # a plain INSERT is much cheaper for DuckDB than INSERT OR REPLACE
+        with registered(con, "fw_signatures", rows.loc[changed & ~stored, columns]):
+            con.execute("INSERT INTO article_signatures SELECT * FROM fw_signatures")
+    if changed.any():
+        with registered(con, "fw_bands", bands[np.repeat(changed[usable], BANDS)]):
+            con.execute("INSERT INTO article_bands SELECT article_id, key, t FROM fw_bands")
+    return Fingerprints(rows["article_id"].to_numpy(dtype=object), sigs, bands, int(changed.sum()))
+
+
+def _pool_signatures(
+    con: duckdb.DuckDBPyConnection, pool_ids: pd.Series, known: Fingerprints
+) -> tuple[np.ndarray, np.ndarray]:
+    """Signature rows and shingle counts for the pool: this call's fingerprints, the others read from the table."""
+    at = pd.Index(known.article_ids).get_indexer(pool_ids)
+    mine = at >= 0
+    size = np.zeros(len(at), dtype=np.int64)
+    sig = np.zeros((len(at), NUM_PERM), dtype=np.uint32)
+    size[mine] = known.signatures.n_shingles[at[mine]]
+    sig[mine] = known.signatures.hashvalues[at[mine]]
+    if not mine.all():
+        query = "SELECT article_id, n_shingles, signature FROM article_signatures WHERE article_id = ANY($ids)"
+        rows = con.execute(query, {"ids": pool_ids[~mine].tolist()}).df().query("n_shingles > 0")
+        where = pd.Index(pool_ids).get_indexer(rows["article_id"])
+        size[where] = rows["n_shingles"].to_numpy()
+        sig[where] = decode([bytes(b) for b in rows["signature"]])
+    sig[size == 0] = 0
+    return sig, size
+
+
+def _backfill_bands(con: duckdb.DuckDBPyConnection) -> None:
+    """Band keys for signatures stored before article_bands existed (a one-time upgrade of old files)."""
+    if con.execute("SELECT EXISTS (FROM article_bands)").fetchone()[0]:
+        return
+    ids = [r[0] for r in con.execute(sql_text("stories_unbanded.sql")).fetchall()]
+    for lo in range(0, len(ids), BATCH):
+        query = "SELECT article_id, published_at, signature FROM article_signatures WHERE article_id = ANY($ids)"
+        rows = con.execute(query, {"ids": ids[lo : lo + BATCH]}).df()
+        sig = decode([bytes(b) for b in rows["signature"]])
+        bands = band_rows(rows["article_id"].to_numpy(), sig, _epoch(rows["published_at"]))
+        with registered(con, "fw_bands", bands):
+            con.execute("INSERT INTO article_bands SELECT id, key, t FROM fw_bands")
 
 
 def _bytes(value) -> bytes | None:
@@ -260,49 +388,46 @@ def _bytes(value) -> bytes | None:
 
 
 def _desired(pool: pd.DataFrame, labels: np.ndarray, sig: np.ndarray, size: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Per-article story columns and per-story rows for the grouped pool."""
-    pool = pool.assign(label=labels, row=np.arange(len(pool)))
-    ordered = pool.sort_values(["label", "published_at", "article_id"], na_position="last", kind="mergesort")
-    rep = ordered.groupby("label", sort=False).head(1).set_index("label")
-    rep_row = rep.loc[pool["label"], "row"].to_numpy()
-    rows = pool["row"].to_numpy()
+    """Per-article story columns and per-story rows for the grouped pool (labels are 0..k-1)."""
+    ids = pool["article_id"].to_numpy(dtype=object)
+    published = pool["published_at"].to_numpy(dtype="datetime64[us]")
+    when = np.where(np.isnat(published), np.iinfo(np.int64).max, published.astype(np.int64))
+    order = np.lexsort((ids.astype(str), when, labels))  # per story: earliest first (undated last), then id
+    first = np.ones(len(order), dtype=bool)
+    first[1:] = labels[order][1:] != labels[order][:-1]
+    rep = order[first]  # the representative row of each label
+    rows, rep_row = np.arange(len(pool)), rep[labels]
     _, contained = pair_scores(sig, size, rows, rep_row)
     similarity = np.where(size > 0, np.round(contained, 4), np.nan)
     similarity[rows == rep_row] = np.where(size[rows == rep_row] > 0, 1.0, np.nan)
-    rep_titles = rep.loc[pool["label"], "title"].map(normalize_title).to_numpy()
+    titles = np.array([normalize_title(t if isinstance(t, str) else None) for t in pool["title"]], dtype=object)
+    story_ids = np.array([story_id_for(a) for a in ids[rep]], dtype=object)
     articles = pd.DataFrame(
         {
-            "article_id": pool["article_id"],
-            "story_id": [story_id_for(a) for a in rep.loc[pool["label"], "article_id"]],
+            "article_id": ids,
+            "story_id": story_ids[labels],
             "story_similarity": similarity,
-            "headline_changed": pool["title"].map(normalize_title).to_numpy() != rep_titles,
+            "headline_changed": titles != titles[rep_row],
         }
     )
-    members = pool.assign(story_id=articles["story_id"].to_numpy())
-    wires = (
-        members.dropna(subset=["wire_agency"])
-        .groupby(["story_id", "wire_agency"])
-        .size()
-        .reset_index(name="n")
-        .sort_values(["story_id", "n", "wire_agency"], ascending=[True, False, True])
-        .drop_duplicates("story_id")
-        .set_index("story_id")["wire_agency"]
-    )
-    grouped = members.groupby("story_id")
+    members = pool.assign(label=labels)
+    grouped = members.groupby("label")
+    wires = members.dropna(subset=["wire_agency"]).groupby(["label", "wire_agency"]).size().reset_index(name="n")
+    wires = wires.sort_values(["label", "n", "wire_agency"], ascending=[True, False, True]).drop_duplicates("label")
     stories = pd.DataFrame(
         {
-            "first_published_at": grouped["published_at"].min(),
-            "last_published_at": grouped["published_at"].max(),
-            "n_articles": grouped.size().astype("int32"),
-            "n_outlets": grouped["source_id"].nunique().astype("int32"),
+            "story_id": story_ids,
+            "headline": pool["title"].iloc[rep].to_numpy(),
+            "wire_agency": wires.set_index("label")["wire_agency"].reindex(range(len(rep))).to_numpy(),
+            "first_published_at": grouped["published_at"].min().to_numpy(),
+            "last_published_at": grouped["published_at"].max().to_numpy(),
+            "first_outlet": pool["source_id"].iloc[rep].to_numpy(),
+            "representative_id": ids[rep],
+            "n_articles": np.bincount(labels).astype("int32"),
+            "n_outlets": grouped["source_id"].nunique().to_numpy().astype("int32"),
         }
     )
-    rep = rep.assign(story_id=[story_id_for(a) for a in rep["article_id"]]).set_index("story_id")
-    stories["headline"] = rep["title"]
-    stories["wire_agency"] = wires.reindex(stories.index)
-    stories["first_outlet"] = rep["source_id"]
-    stories["representative_id"] = rep["article_id"]
-    return articles, stories.reset_index()
+    return articles, stories
 
 
 class _Clock:
@@ -316,74 +441,55 @@ class _Clock:
         self._last = now
 
 
-STORY_COLUMNS = [
-    "story_id",
-    "headline",
-    "wire_agency",
-    "first_published_at",
-    "last_published_at",
-    "first_outlet",
-    "representative_id",
-    "n_articles",
-    "n_outlets",
-]
-
-
-def _differs(new: pd.DataFrame, old: pd.DataFrame, key: str, columns: list[str]) -> pd.DataFrame:
-    """Rows of `new` that are absent from `old` or differ in any of `columns` (NULL == NULL)."""
-    merged = new.merge(old, on=key, how="left", suffixes=("", "_old"), indicator=True)
-    changed = merged["_merge"].eq("left_only")
-    for column in columns:
-        a, b = merged[column], merged[column + "_old"]
-        changed |= ~((a == b) | (a.isna() & b.isna()))
-    return new.loc[changed.to_numpy()]
-
-
 def assign_stories(
-    con: duckdb.DuckDBPyConnection, article_ids: list[str], window_days: int = 7, workers: int = 1
+    con: duckdb.DuckDBPyConnection,
+    article_ids: list[str],
+    window_days: int = 7,
+    workers: int = 1,
+    texts: Mapping[str, str | None] | None = None,
 ) -> dict:
-    """Fingerprint the given articles and regroup every story they touch, inside the caller's transaction.
+    """Fingerprint the given articles (and any not grouped yet), regroup every story they touch, inside
+    the caller's transaction. Costs in proportion to the articles and the stories they touch.
 
-    workers > 1 fingerprints big batches (>= PARALLEL_MIN articles) in that many forkserver processes;
-    the calling program's __main__ must then be import-safe (guarded by `if __name__ == "__main__"`).
+    workers > 1 fingerprints batches of PARALLEL_MIN articles or more in that many processes: this one
+    and workers - 1 forkserver processes kept for later calls (shutdown_pool ends them); the calling
+    program's __main__ must then be import-safe (guarded by `if __name__ == "__main__"`).
+    texts: article_id -> the text the caller has just stored, which spares reading it back.
     """
-    article_ids = sorted(set(article_ids))
+    _backfill_bands(con)
+    article_ids = sorted(set(article_ids) | set(_pending(con)))
     if not article_ids:
         return {"articles": 0, "signatures_changed": 0, "pool": 0, "articles_changed": 0, "stories_touched": 0}
     clock = _Clock()
-    n_sigs = _store_signatures(con, article_ids, workers)
+    known = _store_signatures(con, article_ids, texts or {}, workers)
     clock.lap("fingerprint")
-    pool = _load_pool(con, article_ids, window_days)
-    size = pool["n_shingles"].fillna(0).to_numpy(dtype=np.int64)
-    sig = np.zeros((len(pool), NUM_PERM), dtype=np.uint32)
-    has = size > 0
-    sig[has] = decode([bytes(b) for b in pool.pop("signature")[has]])
+    pool = _load_pool(con, article_ids, known.bands, window_days)
+    sig, size = _pool_signatures(con, pool["article_id"], known)
     clock.lap("load pool")
     labels = group(con, sig, size, pool["published_at"], window_days)
     clock.lap("lsh+verify")
     articles, stories = _desired(pool, labels, sig, size)
-
-    current = pool[["article_id", "story_id", "story_similarity", "headline_changed"]]
-    article_updates = _differs(articles, current, "article_id", ["story_id", "story_similarity", "headline_changed"])
-    old_ids = sorted(set(pool["story_id"].dropna()))
-    old_stories = con.execute(sql_text("stories_current.sql"), {"ids": old_ids + stories["story_id"].tolist()}).df()
-    story_updates = _differs(stories[STORY_COLUMNS], old_stories[STORY_COLUMNS], "story_id", STORY_COLUMNS[1:])
-    stale = sorted(set(old_ids) - set(stories["story_id"]))
-
+    stale = sorted(set(pool["story_id"].dropna()) - set(stories["story_id"]))
+    n_stories = 0
     if stale:
-        con.execute("DELETE FROM stories WHERE story_id = ANY($ids)", {"ids": stale})
-    if not story_updates.empty:
-        with registered(con, "fw_stories", story_updates):
-            con.execute(sql_text("stories_upsert.sql"), {"now": datetime.now(timezone.utc).replace(tzinfo=None)})
-    if not article_updates.empty:
-        with registered(con, "fw_story_articles", article_updates):
-            con.execute(sql_text("stories_articles_update.sql"))
+        n_stories += _count(con.execute("DELETE FROM stories WHERE story_id = ANY($ids)", {"ids": stale}))
+    now = {"now": datetime.now(timezone.utc).replace(tzinfo=None)}
+    with registered(con, "fw_stories", stories):
+        n_stories += _count(con.execute(sql_text("stories_update.sql"), now))
+        n_stories += _count(con.execute(sql_text("stories_insert.sql"), now))
+    with registered(con, "fw_story_articles", articles):
+        n_articles = _count(con.execute(sql_text("stories_articles_update.sql")))
     clock.lap("write")
     log.debug("assign_stories timings: %s", clock.laps)
     return {
         "articles": len(article_ids),
-        "signatures_changed": n_sigs,
+        "signatures_changed": known.changed,
         "pool": len(pool),
-        "articles_changed": len(article_updates),
-        "stories_touched": len(story_updates) + len(stale),
+        "articles_changed": n_articles,
+        "stories_touched": n_stories,
     }
+
+
+def _count(result: duckdb.DuckDBPyConnection) -> int:
+    """Rows changed by the INSERT, UPDATE or DELETE just executed."""
+    return int(result.fetchone()[0])

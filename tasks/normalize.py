@@ -128,6 +128,14 @@ def normalized_words(text: str) -> list[str]:
     return words(strip_furniture(text))
 
 
+def spaced_words(text: str) -> str:
+    """The words of normalized_words(text) in one string, separated by runs of spaces (no list made)."""
+    text = strip_furniture(text)
+    if text.isascii():
+        return text.encode("ascii").translate(_ASCII_FOLD).decode("ascii")
+    return " ".join(words(text))
+
+
 def normalize_title(title: str | None) -> str:
     """A title folded for comparison (headline_changed, the title baseline)."""
     return fold(title or "")

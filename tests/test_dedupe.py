@@ -11,7 +11,7 @@ import pytest
 from datasketch import LeanMinHash
 
 from forumwatch.db import init_schema
-from tasks.dedupe import assign_stories, decode, encode, signatures
+from tasks.dedupe import BANDS, assign_stories, decode, encode, signatures
 
 PAGE = Path(__file__).parent / "data" / "asianlite-2023-10-31-china-russia-security.txt"
 T0 = pd.Timestamp("2023-10-31 06:00")
@@ -173,19 +173,38 @@ def test_order_independent(tmp_path):
         pd.testing.assert_frame_equal(states[0][1], s)
 
 
-def test_late_copy_bridges_two_groups(con):
+def at_once(tmp_path, frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The state a new file reaches by loading the frame in one batch."""
+    connection = duckdb.connect(str(tmp_path / "at_once.duckdb"))
+    init_schema(connection)
+    load(connection, frame)
+    result = state(connection)
+    connection.close()
+    return result
+
+
+def assert_same_state(got: tuple[pd.DataFrame, pd.DataFrame], expected: tuple[pd.DataFrame, pd.DataFrame]) -> None:
+    pd.testing.assert_frame_equal(got[0], expected[0])
+    pd.testing.assert_frame_equal(got[1], expected[1])
+
+
+def bridged() -> pd.DataFrame:
+    """Two halves of the story and, five hours later, the whole story that links them."""
     b = body()
-    t0 = pd.Timestamp("2023-10-31 06:00")
-    frame = pd.DataFrame(
+    return pd.DataFrame(
         {
             "article_id": ["x1", "x2", "x3"],
             "url": ["u1", "u2", "u3"],
             "source_id": ["first-half", "second-half", "full"],
             "title": ["Part one", "Part two", "Whole story"],
-            "published_at": [t0, t0 + pd.Timedelta(hours=1), t0 + pd.Timedelta(hours=5)],
+            "published_at": [T0, T0 + pd.Timedelta(hours=1), T0 + pd.Timedelta(hours=5)],
             "text": ["\n\n".join(b[:9]), "\n\n".join(b[7:]), "\n\n".join(b)],
         }
     )
+
+
+def test_late_copy_bridges_two_groups(con):
+    frame = bridged()
     load(con, frame, [["x1"], ["x2"]])
     assert con.execute("SELECT count(*) FROM stories").fetchone()[0] == 2
     load(con, frame, [["x3"]])
@@ -211,3 +230,86 @@ def test_signatures_are_datasketch_lean_minhashes():
     assert np.array_equal(lean[0].hashvalues, sig.hashvalues[0])
     assert np.array_equal(decode(blobs), sig.hashvalues)
     assert 0.5 < lean[0].jaccard(lean[1]) < 0.95
+
+
+def test_changed_text_leaves_the_story_it_bridged(con, tmp_path):
+    frame = bridged()
+    load(con, frame, [["x1"], ["x2"], ["x3"]])
+    assert con.execute("SELECT count(*) FROM stories").fetchone()[0] == 1
+    other = "\n\n".join(FOLLOW_UP)
+    con.execute("BEGIN")
+    con.execute("UPDATE articles SET text = $text WHERE article_id = 'x3'", {"text": other})
+    counts = assign_stories(con, ["x3"])
+    con.execute("COMMIT")
+    assert counts["signatures_changed"] == 1
+    assert con.execute("SELECT count(*) FROM stories").fetchone()[0] == 3
+    assert_same_state(state(con), at_once(tmp_path, frame.assign(text=frame["text"].where(frame["article_id"] != "x3", other))))
+    # the old band keys of x3 are gone, the new ones stored: one set per article
+    assert con.execute("SELECT count(*), count(DISTINCT article_id) FROM article_bands").fetchone() == (3 * BANDS, 3)
+
+
+def test_grouping_left_undone_is_finished_by_the_next_call(con, tmp_path):
+    """Batches committed without their grouping (a bulk loader that died before it) are grouped by the next call."""
+    frame = articles()
+    ids = frame["article_id"].tolist()
+    for batch in (ids[:3], ids[3:6]):
+        con.execute("BEGIN")
+        insert(con, frame[frame["article_id"].isin(batch)])
+        con.execute("COMMIT")
+    assert con.execute("SELECT count(*) FROM articles WHERE story_id IS NULL").fetchone()[0] == 6
+    load(con, frame, [ids[6:]])
+    assert con.execute("SELECT count(*) FROM articles WHERE story_id IS NULL").fetchone()[0] == 0
+    assert_same_state(state(con), at_once(tmp_path, frame))
+
+
+def test_a_batch_regroups_only_what_it_can_touch(con):
+    """A batch pools its articles, the articles sharing a band key with them in the window, and their stories."""
+    frame = articles()
+    load(con, frame)
+    later = frame.assign(article_id="later-" + frame["article_id"], url=frame["url"] + "/later",
+                         published_at=frame["published_at"] + pd.Timedelta(days=30))
+    load(con, later)  # the same texts, but outside the 7-day window of the first ones
+    assert con.execute("SELECT count(DISTINCT story_id) FROM articles").fetchone()[0] == 6
+    copy = frame[frame["article_id"] == "a1"].assign(article_id="copy", url="u-copy")
+    con.execute("BEGIN")
+    insert(con, copy)
+    counts = assign_stories(con, ["copy"])
+    con.execute("COMMIT")
+    story = con.execute("SELECT story_id FROM articles WHERE article_id = 'a1'").fetchone()[0]
+    assert con.execute("SELECT n_articles FROM stories WHERE story_id = $s", {"s": story}).fetchone()[0] == 7
+    # the copy, the story it joined, and at most the two near misses that share a band key with it
+    assert 7 <= counts["pool"] <= 9 and counts["articles_changed"] == 1 and counts["stories_touched"] == 1
+
+
+def test_file_grouped_before_band_keys_gets_them(con, tmp_path):
+    """A file whose signatures were stored without band keys gets the keys of all of them on the next call."""
+    frame = articles()
+    ids = frame.sort_values("published_at")["article_id"].tolist()
+    load(con, frame, [ids[:-1]])
+    con.execute("DELETE FROM article_bands")
+    load(con, frame, [ids[-1:]])
+    usable = "SELECT count(*) FROM article_signatures WHERE n_shingles > 0 AND published_at IS NOT NULL"
+    assert con.execute(f"SELECT (SELECT count(*) FROM article_bands) = {BANDS} * ({usable})").fetchone()[0]
+    assert_same_state(state(con), at_once(tmp_path, frame))
+
+
+def test_fingerprints_from_worker_processes_are_the_same(tmp_path):
+    """A batch of PARALLEL_MIN articles or more is fingerprinted in processes, with the same result."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/ is not an installed package
+    from bench.synth import synth_articles
+    from tasks.dedupe import PARALLEL_MIN, shutdown_pool
+
+    frame = pd.DataFrame(synth_articles(PARALLEL_MIN + 100, days=10))
+    states = []
+    for workers in (1, 2):
+        connection = duckdb.connect(str(tmp_path / f"workers{workers}.duckdb"))
+        init_schema(connection)
+        insert(connection, frame)
+        assign_stories(connection, frame["article_id"].tolist(), workers=workers)
+        states.append(state(connection) + (connection.execute("SELECT * FROM article_signatures ORDER BY 1").df(),))
+        connection.close()
+    shutdown_pool()
+    for one, two in zip(*states):
+        pd.testing.assert_frame_equal(one, two)

@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from forumwatch.analyst import create_views, write_tags
+from forumwatch.analyst import create_views, ensure_views, write_tags
 from forumwatch.db import init_schema
 from forumwatch.resources import sql_dir
 from tasks.seeds import load_seed_tables
@@ -257,4 +257,76 @@ def test_write_tags_replaces_only_given_articles(tmp_path):
     write_tags(connection, [tag_article("a6", AUKUS, rules)])  # a6's text now reads as AUKUS
     assert connection.execute("SELECT topic FROM article_topics WHERE article_id = 'a6'").fetchall() == [("aukus",)]
     assert connection.execute("SELECT count(*) FROM article_topics").fetchone() == (18,)
+    connection.close()
+
+
+LATE_ROWS = """INSERT INTO articles (article_id, url, source_id, title, published_at, story_id, cited_media) VALUES
+    ('a8', 'https://example.org/8', 'globaltimes', 'Beijing hosts Xiangshan delegates', '2023-10-30 09:00', 's2',
+     ['TASS', 'TASS']),
+    ('a9', 'https://example.org/9', 'ani', 'Forum week opens', '2023-10-22 00:00', NULL, NULL),
+    ('a10', 'https://example.org/10', 'ani', 'Forum week closes', '2023-11-07 23:59', NULL, NULL),
+    ('a11', 'https://example.org/11', 'ani', 'A day too late', '2023-11-08 00:00', NULL, NULL);
+INSERT INTO article_topics (article_id, topic) VALUES ('a8', 'south_china_sea');"""
+
+
+def test_stored_views_follow_create_views(tmp_path):
+    """Six views read mv_* tables that create_views rebuilds: rows loaded later show once it runs
+    again (a flow run's end does), counted as the views always counted them."""
+    connection = duckdb.connect(str(build_fixture_db(tmp_path / "mv.duckdb")))
+    connection.execute(LATE_ROWS)  # a8: an earlier copy of s2 (duplicate TASS); a9..a11 around Xiangshan 2023
+    assert rows(connection, "SELECT count(*) FROM article_facts") == [(7,)]
+    create_views(connection)
+    assert rows(connection, "SELECT count(*) FROM article_facts") == [(11,)]
+    assert rows(connection, "SELECT count(*) FROM topic_articles WHERE topic = 'all'") == [(11,)]
+    assert rows(connection, "SELECT article_id, pickup_rank, hours_after_first FROM story_pickups "
+                            "WHERE story_key = 's2' ORDER BY pickup_rank") == [
+        ("a8", 1, 0.0), ("a4", 2, 3.0), ("a5", 3, 9.0),
+    ]
+    assert rows(connection, "SELECT topic, copies, outlets, cites_tass, cited_media FROM topic_stories "
+                            "WHERE story_key = 's2' AND topic IN ('all', 'south_china_sea') ORDER BY topic") == [
+        ("all", 3, 2, True, ["TASS", "Xinhua"]), ("south_china_sea", 3, 2, True, ["TASS", "Xinhua"]),
+    ]
+    assert rows(connection, "SELECT first_outlet, copies, median_hours_to_pickup, hours_to_last_pickup "
+                            "FROM syndication_reach WHERE story_key = 's2'") == [("globaltimes", 3, 6.0, 9.0)]
+    assert rows(connection, "SELECT day, stories, new_stories, copies FROM topic_coverage_daily "
+                            "WHERE topic = 'south_china_sea'") == [(date(2023, 10, 30), 1, 1, 3)]
+    # a8 names TASS twice: one copy; shares of the 7 stories (s1, s2 and five single articles)
+    assert rows(connection, "SELECT medium, stories, copies, share_of_stories FROM cited_media_coverage "
+                            "WHERE topic = 'all' ORDER BY medium") == [("TASS", 2, 3, 0.2857), ("Xinhua", 2, 3, 0.2857)]
+    # the window is 2023-10-22 .. 2023-11-07, both days included
+    assert rows(connection, "SELECT article_id, days_from_start, phase FROM forum_edition_articles "
+                            "WHERE edition = 'xiangshan-2023' AND topic = 'all' AND article_id IN ('a9', 'a10', 'a11') "
+                            "ORDER BY days_from_start") == [("a9", -7, "before"), ("a10", 9, "after")]
+    connection.close()
+
+
+def test_finish_run_rebuilds_views_before_publishing(tmp_path):
+    from flows.steps import finish_run
+
+    path = build_fixture_db(tmp_path / "run.duckdb")
+    connection = duckdb.connect(str(path))
+    connection.execute(LATE_ROWS)
+    connection.close()
+    finish_run.fn(str(path), "run-1", {})  # the task's function, without the Prefect engine
+    for db in (path, tmp_path / "run-read.duckdb"):
+        connection = duckdb.connect(str(db), read_only=True)
+        assert rows(connection, "SELECT count(*) FROM article_facts") == [(11,)]
+        assert rows(connection, "SELECT copies FROM syndication_reach WHERE story_key = 's2'") == [(3,)]
+        connection.close()
+
+
+def test_ensure_views_builds_only_in_a_new_file(tmp_path):
+    connection = duckdb.connect(str(tmp_path / "new.duckdb"))
+    init_schema(connection)
+    connection.begin()  # inside the transaction of prepare_run
+    ensure_views(connection)  # as a run starts on a new file
+    connection.commit()
+    assert rows(connection, "SELECT count(*) FROM article_facts") == [(0,)]
+    connection.execute("INSERT INTO articles (article_id, url) VALUES ('x1', 'https://example.org/x1')")
+    connection.begin()
+    ensure_views(connection)  # views exist: left as they are until the run's end rebuilds them
+    connection.commit()
+    assert rows(connection, "SELECT count(*) FROM article_facts") == [(0,)]
+    create_views(connection)
+    assert rows(connection, "SELECT story_key, pickup_rank FROM article_facts") == [("article:x1", 1)]
     connection.close()
