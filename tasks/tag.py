@@ -164,7 +164,8 @@ def _alias_matchers(rows: list[dict[str, str]], key: str) -> tuple[Matcher, ...]
         names.update(a.strip() for a in (row.get("aliases") or "").split("|") if a.strip())
         if row.get("name") and key == "person":
             names.add(row["name"])
-    return tuple(compile_rule(k, " | ".join(sorted(v))) for k, v in aliases.items() if v)
+    groups = {k: " | ".join(sorted(v)) for k, v in aliases.items() if v}  # one group: an alias may hold '&'
+    return tuple(Matcher(k, (compile_group(g),), (group_screen(g),)) for k, g in groups.items())
 
 
 def load_rules(seeds_dir: Path | None = None) -> TagRules:

@@ -85,6 +85,16 @@ def test_word_screen_never_rejects_what_the_regex_matches(text):
             assert words.may_match(screen), (text, group.pattern)
 
 
+def test_an_alias_with_an_ampersand_is_one_term(tmp_path):
+    seeds = tmp_path / "seeds"
+    shutil.copytree(seeds_dir(), seeds, ignore=shutil.ignore_patterns("snapshot", "*.py", "__pycache__"))
+    (seeds / "people.csv").write_text(
+        "person,name,aliases,kind,role,organisation,country\nrnd,R&D Board,R&D Board,org,,,\n", encoding="utf-8")
+    rules = load_rules(seeds)
+    assert [r["person"] for r in tag_article("x", "The R&D Board met.", rules).people] == ["rnd"]
+    assert tag_article("x", "Team R met the D Board.", rules).people == []  # not split into "R" & "D Board"
+
+
 def test_fold_matches_what_ignorecase_takes_as_equal():
     assert fold("ſİıςK") == "siiσk"  # long s, dotted I, dotless i, final sigma, Kelvin sign
     assert len(fold("Straße İstanbul")) == len("Straße İstanbul")  # one character for one
