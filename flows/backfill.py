@@ -16,14 +16,13 @@ from tqdm import tqdm
 
 from flows.ingest import current_run_id
 from flows.steps import (PageFetch, PagePlan, SourceStats, extract_pages, fetch_feeds, fetch_pages, fetch_row,
-                         finish_run, load_pages, mark_run_failed, prepare_run, utcnow)
+                         closing_run, finish_run, load_pages, prepare_run, utcnow)
 from forumwatch import db as fwdb
 from forumwatch.resources import seed_path
 from forumwatch.settings import FetchSettings, PipelineSettings, default_db_path, fetch_settings, pipeline_settings, raw_dir_for
 from tasks import coverage, load
 from tasks.coverage import Key, Tally
 from tasks.discover import FeedItem
-from tasks.enrich import shutdown_pool
 from tasks.extract import Extracted
 from tasks.fetch import FetchRequest, FetchResult, fetch_all
 from tasks.sitemaps import SourceSitemaps, discover
@@ -303,14 +302,9 @@ def backfill(start: date, end: date, sources: str = str(seed_path("sources.csv")
     warc_dir = str(raw_dir_for(db))
     prepare_run(db, plan.sources, run_id, "backfill", {"start": str(plan.start), "end": str(plan.end),
                 "sources": sources, "db": db, "warc": warc, "reprocess": reprocess})
-    try:
+    with closing_run(db, run_id):
         counts, stats = _run_days(plan, db, run_id, warc, warc_dir)
         summary = finish_run(db, run_id, stats)
-    except BaseException as exc:
-        mark_run_failed(db, run_id, f"{type(exc).__name__}: {exc}")
-        raise
-    finally:
-        shutdown_pool()
     totals: Counter = Counter()
     for (_, outcome), n in counts.items():
         totals[outcome] += n

@@ -12,11 +12,10 @@ from prefect.states import Completed
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from flows.steps import (PageFetch, PagePlan, SourceStats, extract_inputs, fetch_feeds, fetch_pages, finish_run,
-                         load_pages, mark_run_failed, pages_to_extract, plan_pages, prepare_run)
+from flows.steps import (PageFetch, PagePlan, SourceStats, closing_run, extract_inputs, fetch_feeds, fetch_pages,
+                         finish_run, load_pages, pages_to_extract, plan_pages, prepare_run)
 from forumwatch.resources import seed_path
 from forumwatch.settings import PipelineSettings, default_db_path, fetch_settings, pipeline_settings, raw_dir_for
-from tasks.enrich import shutdown_pool
 from tasks.sources import read_sources
 
 OUTCOMES = ("fetched", "new", "updated", "unchanged", "failed")
@@ -72,11 +71,8 @@ def ingest(sources: str = str(seed_path("sources.csv")), db: str = str(default_d
     source_list = read_sources(sources)
     warc_dir = str(raw_dir_for(db))
     prepare_run(db, source_list, run_id, "ingest", {"sources": sources, "db": db, "max_per_source": max_per_source})
-    try:
+    with closing_run(db, run_id):
         message, stats = _ingest_pages(db, run_id, source_list, warc_dir, max_per_source, settings, pipeline)
-    except BaseException as exc:
-        mark_run_failed(db, run_id, f"{type(exc).__name__}: {exc}")
-        raise
     report(stats, message)
     return Completed(message=message, data={s.source_id: vars(s) for s in stats.values()})
 
@@ -110,27 +106,24 @@ def _ingest_pages(db, run_id, source_list, warc_dir, max_per_source, settings, p
                                                "extracted": quote(extracted), "pipeline": pipeline},
                                   wait_for=loads[-1:]))  # one at a time, in batch order
 
-    try:
-        with local:
-            next_fetch = submit_fetch(1) if batches else None
-            for number, batch in enumerate(batches, start=1):
-                fetched = next_fetch.result()
-                next_fetch = submit_fetch(number + 1) if number < len(batches) else None
-                todo = pages_to_extract(batch, fetched, source_list, pipeline)
-                pages = [page for _, page in todo]
-                # (prefect-dask rebuilds a quote() as a plain tuple: only the thread runner gets one)
-                wrap = (lambda part: part) if dask else quote
-                futures = [extract_inputs.submit(wrap(pages[i:i + chunk]), workers) for i in range(0, len(pages), chunk)]
-                extracting.append((number, batch, fetched, todo, futures))
-                while len(extracting) > 1:  # keep one batch queued behind the one being extracted, no more
-                    submit_load(*extracting.popleft())
-            while extracting:
+    with local:
+        next_fetch = submit_fetch(1) if batches else None
+        for number, batch in enumerate(batches, start=1):
+            fetched = next_fetch.result()
+            next_fetch = submit_fetch(number + 1) if number < len(batches) else None
+            todo = pages_to_extract(batch, fetched, source_list, pipeline)
+            pages = [page for _, page in todo]
+            # (prefect-dask rebuilds a quote() as a plain tuple: only the thread runner gets one)
+            wrap = (lambda part: part) if dask else quote
+            futures = [extract_inputs.submit(wrap(pages[i:i + chunk]), workers) for i in range(0, len(pages), chunk)]
+            extracting.append((number, batch, fetched, todo, futures))
+            while len(extracting) > 1:  # keep one batch queued behind the one being extracted, no more
                 submit_load(*extracting.popleft())
-            for number, future in enumerate(loads, start=1):
-                outcome = future.result()
-                for (source_id, kind), n in outcome.counts.items():
-                    setattr(stats[source_id], kind, getattr(stats[source_id], kind) + n)
-                logger.info("batch %d/%d loaded: %d articles new or changed", number, len(batches), len(outcome.article_ids))
-    finally:
-        shutdown_pool()
+        while extracting:
+            submit_load(*extracting.popleft())
+        for number, future in enumerate(loads, start=1):
+            outcome = future.result()
+            for (source_id, kind), n in outcome.counts.items():
+                setattr(stats[source_id], kind, getattr(stats[source_id], kind) + n)
+            logger.info("batch %d/%d loaded: %d articles new or changed", number, len(batches), len(outcome.article_ids))
     return finish_run(db, run_id, stats), stats

@@ -10,11 +10,10 @@ from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed
 
 from flows.ingest import current_run_id, report
-from flows.steps import (PageFetch, PagePlan, SourceStats, extract_pages, finish_run, load_pages, mark_run_failed,
+from flows.steps import (PageFetch, PagePlan, SourceStats, closing_run, extract_pages, finish_run, load_pages,
                          prepare_run)
 from forumwatch import db as fwdb
 from forumwatch.settings import default_db_path, pipeline_settings, raw_dir_for
-from tasks.enrich import shutdown_pool
 from tasks.extract import Extracted
 from tasks.fetch import FetchRequest
 from tasks.sources import Source
@@ -79,14 +78,9 @@ def reprocess(db: str = str(default_db_path()), raw_dir: str | None = None, star
         raise ReprocessError(f"no raw archive at {raw}")
     sources, pipeline, run_id = configured_sources(db), pipeline_settings(), current_run_id()
     prepare_run(db, sources, run_id, "reprocess", {"db": db, "raw_dir": str(raw), "start": start, "end": end})
-    try:
+    with closing_run(db, run_id):
         stats = _reprocess(db, run_id, str(raw), sources, pipeline, start, end)
         message = finish_run(db, run_id, stats)
-    except BaseException as exc:
-        mark_run_failed(db, run_id, f"{type(exc).__name__}: {exc}")
-        raise
-    finally:
-        shutdown_pool()
     report(stats, f"reprocess: {message}")
     return Completed(message=message, data={s.source_id: vars(s) for s in stats.values()})
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -14,7 +16,7 @@ from forumwatch import db as fwdb
 from forumwatch.settings import FetchSettings, PipelineSettings, pipeline_settings
 from tasks import load
 from tasks.discover import FeedItem, parse_feed
-from tasks.enrich import enrich_many
+from tasks.enrich import enrich_many, shutdown_pool
 from tasks.extract import Extracted, PageInput
 from tasks.fetch import FetchRequest, FetchResult, fetch_all
 from tasks.sources import Source
@@ -279,6 +281,18 @@ def finish_run(db: str, run_id: str, stats: dict[str, SourceStats]) -> str:
         con.commit()
     fwdb.publish_read_copy(db)
     return message
+
+
+@contextmanager
+def closing_run(db: str, run_id: str) -> Iterator[None]:
+    """Around a run's work: if it raises, close the run's row as failed; either way stop the extraction pool."""
+    try:
+        yield
+    except BaseException as exc:
+        mark_run_failed(db, run_id, f"{type(exc).__name__}: {exc}")
+        raise
+    finally:
+        shutdown_pool()
 
 
 def mark_run_failed(db: str, run_id: str, message: str) -> None:
