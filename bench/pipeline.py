@@ -59,7 +59,7 @@ def main() -> None:
 
         profiler = Profiler(async_mode="disabled")
         profiler.start()
-    from flows.ingest import ingest
+    from forumwatch.flows.ingest import ingest
 
     t_import = time.time()
     state = ingest(sources=args.sources, db=args.db, return_state=True)

@@ -83,10 +83,10 @@ def synth_articles(n: int, seed: int = 7, days: int = 365) -> list[dict]:
 def load_bench(n: int = 100_000, batch_size: int = 1000, window_days: int = 7, db: str | None = None) -> dict:
     from forumwatch import db as fwdb
     from forumwatch.settings import pipeline_settings
-    from tasks import load
-    from tasks.dedupe import assign_stories
-    from tasks.seeds import load_seed_tables
-    from tasks.tag import TagResult, write_tags
+    from forumwatch.tasks import load
+    from forumwatch.tasks.dedupe import assign_stories
+    from forumwatch.tasks.seeds import load_seed_tables
+    from forumwatch.tasks.tag import TagResult, write_tags
 
     t0 = time.perf_counter()
     rows = synth_articles(n)
@@ -195,7 +195,7 @@ def build_views_db(path: str, n: int) -> None:
 
     from forumwatch import db as fwdb
     from forumwatch.analyst import create_views
-    from tasks.seeds import load_seed_tables
+    from forumwatch.tasks.seeds import load_seed_tables
 
     con = duckdb.connect(path)
     try:

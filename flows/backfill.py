@@ -14,21 +14,21 @@ from prefect.states import Completed
 from prefect.task_runners import ThreadPoolTaskRunner
 from tqdm import tqdm
 
-from flows.ingest import current_run_id
-from flows.steps import (PageFetch, PagePlan, SourceStats, extract_pages, fetch_feeds, fetch_pages, fetch_row,
+from forumwatch.flows.ingest import current_run_id
+from forumwatch.flows.steps import (PageFetch, PagePlan, SourceStats, extract_pages, fetch_feeds, fetch_pages, fetch_row,
                          closing_run, finish_run, load_pages, prepare_run, utcnow)
 from forumwatch import db as fwdb
 from forumwatch.resources import seed_path
 from forumwatch.settings import FetchSettings, PipelineSettings, default_db_path, fetch_settings, pipeline_settings, raw_dir_for
-from tasks import coverage, load
-from tasks.coverage import Key, Tally
-from tasks.discover import FeedItem
-from tasks.extract import Extracted
-from tasks.fetch import FetchRequest, FetchResult, fetch_all
-from tasks.sitemaps import SourceSitemaps, discover
-from tasks.sources import Source, read_sources
-from tasks.urls import host_of
-from tasks.warc_input import ArchivedPage, read_pages, warc_files
+from forumwatch.tasks import coverage, load
+from forumwatch.tasks.coverage import Key, Tally
+from forumwatch.tasks.discover import FeedItem
+from forumwatch.tasks.extract import Extracted
+from forumwatch.tasks.fetch import FetchRequest, FetchResult, fetch_all
+from forumwatch.tasks.sitemaps import SourceSitemaps, discover
+from forumwatch.tasks.sources import Source, read_sources
+from forumwatch.tasks.urls import host_of
+from forumwatch.tasks.warc_input import ArchivedPage, read_pages, warc_files
 
 REPROCESS = ("none", "all", "failed")
 OUTCOMES = ("loaded", "failed", "out_of_range", "undated")

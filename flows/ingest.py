@@ -12,11 +12,11 @@ from prefect.states import Completed
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from flows.steps import (PageFetch, PagePlan, SourceStats, closing_run, extract_inputs, fetch_feeds, fetch_pages,
+from forumwatch.flows.steps import (PageFetch, PagePlan, SourceStats, closing_run, extract_inputs, fetch_feeds, fetch_pages,
                          finish_run, load_pages, pages_to_extract, plan_pages, prepare_run)
 from forumwatch.resources import seed_path
 from forumwatch.settings import PipelineSettings, default_db_path, fetch_settings, pipeline_settings, raw_dir_for
-from tasks.sources import read_sources
+from forumwatch.tasks.sources import read_sources
 
 OUTCOMES = ("fetched", "new", "updated", "unchanged", "failed")
 

@@ -9,15 +9,15 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed
 
-from flows.ingest import current_run_id, report
-from flows.steps import (PageFetch, PagePlan, SourceStats, closing_run, extract_pages, finish_run, load_pages,
+from forumwatch.flows.ingest import current_run_id, report
+from forumwatch.flows.steps import (PageFetch, PagePlan, SourceStats, closing_run, extract_pages, finish_run, load_pages,
                          prepare_run)
 from forumwatch import db as fwdb
 from forumwatch.settings import default_db_path, pipeline_settings, raw_dir_for
-from tasks.extract import Extracted
-from tasks.fetch import FetchRequest
-from tasks.sources import Source
-from tasks.warc_input import ArchivedPage, read_pages
+from forumwatch.tasks.extract import Extracted
+from forumwatch.tasks.fetch import FetchRequest
+from forumwatch.tasks.sources import Source
+from forumwatch.tasks.warc_input import ArchivedPage, read_pages
 
 REGROUP_BATCH = 5000
 
@@ -43,7 +43,7 @@ def read_archive(raw_dir: str, sources: list[Source]) -> list[ArchivedPage]:
 @task(cache_policy=NO_CACHE)
 def regroup(db: str, article_ids: list[str], window_days: int) -> int:
     """Re-run story grouping over the reprocessed articles (a no-op when nothing changed)."""
-    from tasks.dedupe import assign_stories
+    from forumwatch.tasks.dedupe import assign_stories
 
     changed = 0
     with fwdb.connect(db) as con:

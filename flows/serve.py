@@ -7,8 +7,8 @@ from pathlib import Path
 from prefect import serve
 from prefect.schedules import Cron
 
-from flows.backfill import backfill
-from flows.ingest import ingest
+from forumwatch.flows.backfill import backfill
+from forumwatch.flows.ingest import ingest
 
 DAILY_CRON = "0 6 * * *"  # every day at 06:00 UTC, as in prefect.yaml
 

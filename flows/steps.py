@@ -14,13 +14,13 @@ from prefect.cache_policies import NO_CACHE
 
 from forumwatch import db as fwdb
 from forumwatch.settings import FetchSettings, PipelineSettings, pipeline_settings
-from tasks import load
-from tasks.discover import FeedItem, parse_feed
-from tasks.enrich import enrich_many, shutdown_pool
-from tasks.extract import Extracted, PageInput
-from tasks.fetch import FetchRequest, FetchResult, fetch_all
-from tasks.sources import Source
-from tasks.urls import host_of
+from forumwatch.tasks import load
+from forumwatch.tasks.discover import FeedItem, parse_feed
+from forumwatch.tasks.enrich import enrich_many, shutdown_pool
+from forumwatch.tasks.extract import Extracted, PageInput
+from forumwatch.tasks.fetch import FetchRequest, FetchResult, fetch_all
+from forumwatch.tasks.sources import Source
+from forumwatch.tasks.urls import host_of
 
 PENDING_DAYS = 7  # feed items that failed are retried on later runs for this many days
 
@@ -76,7 +76,7 @@ def prepare_run(db: str, sources: list[Source], run_id: str, flow_name: str, par
     """Create the schema (and the views, in a new file), load the seed tables and sources, and open the
     run's `runs` row."""
     from forumwatch.analyst import ensure_views
-    from tasks.seeds import load_seed_tables
+    from forumwatch.tasks.seeds import load_seed_tables
 
     now = utcnow()
     with fwdb.connect(db) as con:
@@ -210,8 +210,8 @@ def extract_inputs(pages: list[PageInput], workers: int = 1) -> list[Extracted]:
 def load_pages(db: str, run_id: str, plans: list[PagePlan], fetched: PageFetch,
                extracted: list[Extracted | None], pipeline: PipelineSettings) -> BatchOutcome:
     """One transaction: fetch rows, new and changed articles, their tags, and their story groups."""
-    from tasks.dedupe import assign_stories
-    from tasks.tag import write_tags
+    from forumwatch.tasks.dedupe import assign_stories
+    from forumwatch.tasks.tag import write_tags
 
     outcome = BatchOutcome()
     results = fetched.results

@@ -12,8 +12,8 @@ import pandas as pd
 
 from forumwatch.db import connect, init_schema
 from forumwatch.resources import sql_text
-from tasks.seeds import load_seed_tables
-from tasks.tag import TAG_TABLES, insert_tag_rows, load_rules, tag_article, write_tags
+from forumwatch.tasks.seeds import load_seed_tables
+from forumwatch.tasks.tag import TAG_TABLES, insert_tag_rows, load_rules, tag_article, write_tags
 
 PERIOD_FREQ = {"day": "D", "week": "W-MON", "month": "MS"}
 RETAG_BATCH = 2000

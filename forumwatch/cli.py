@@ -20,8 +20,8 @@ from forumwatch.settings import default_db_path  # noqa: E402
 
 
 def _run_ingest(sources: str, db: str, max_per_source: int | None) -> int:
-    from flows.ingest import ingest
-    from tasks.sources import SourcesError, read_sources
+    from forumwatch.flows.ingest import ingest
+    from forumwatch.tasks.sources import SourcesError, read_sources
 
     try:
         read_sources(sources)
@@ -106,7 +106,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print("forumwatch: serve needs a Prefect server that schedules runs: start `prefect server start`, then\n"
               "  prefect config set PREFECT_API_URL=http://127.0.0.1:4200/api", file=sys.stderr)
         return 2
-    from flows.serve import pool_deployments, serve_all
+    from forumwatch.flows.serve import pool_deployments, serve_all
 
     if taken := pool_deployments():
         print(f"forumwatch: {', '.join(taken)} run on a work pool (prefect deploy); to serve instead, first run\n"
@@ -118,8 +118,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 def cmd_backfill(args: argparse.Namespace) -> int:
     """Fill a date range from news sitemaps, WARC files and feeds; --dry-run prints the plan only."""
-    from flows.backfill import BackfillError, plan_backfill
-    from tasks.sources import SourcesError
+    from forumwatch.flows.backfill import BackfillError, plan_backfill
+    from forumwatch.tasks.sources import SourcesError
 
     try:
         plan = plan_backfill(args.start, args.end, args.sources, args.db, args.warc, args.reprocess)
@@ -130,7 +130,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         print(plan.describe())
         print("dry run: nothing fetched, nothing written")
         return 0
-    from flows.backfill import backfill
+    from forumwatch.flows.backfill import backfill
 
     state = backfill(start=plan.start, end=plan.end, sources=args.sources, db=args.db, warc=args.warc,
                      reprocess=args.reprocess, return_state=True)
@@ -144,7 +144,7 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     if start and end and start > end:
         print(f"forumwatch: --start {start} is after --end {end}", file=sys.stderr)
         return 2
-    from flows.reprocess import reprocess
+    from forumwatch.flows.reprocess import reprocess
 
     state = reprocess(db=args.db, raw_dir=args.raw_dir, start=start, end=end, return_state=True)
     print(f"reprocess {state.name.lower()}: {state.message}")

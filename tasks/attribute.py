@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from forumwatch.resources import seed_path
-from tasks.normalize import DATELINE, body_lines
+from forumwatch.tasks.normalize import DATELINE, body_lines
 
 _CUE_FAR = r"(?i:as\s+per|according\s+to|reported\s+by|cited\s+by|quoted\s+by)"
 _CUE_NEAR = r"(?i:quoting|citing|told|(?:an?\s+)?interview\s+with)"

@@ -40,7 +40,7 @@ from scipy.sparse.csgraph import connected_components
 
 from forumwatch.db import registered
 from forumwatch.resources import sql_text
-from tasks.normalize import normalize_title, spaced_words
+from forumwatch.tasks.normalize import normalize_title, spaced_words
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
-from tasks.urls import canonical_url
+from forumwatch.tasks.urls import canonical_url
 
 EARLIEST_PLAUSIBLE = datetime(1995, 1, 1)
 MAX_ITEMS_PER_FEED = 5000

@@ -6,9 +6,9 @@ import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 
-from tasks.attribute import Agency, attribute, load_agencies
-from tasks.extract import Extracted, PageInput, extract_page
-from tasks.tag import TagRules, load_rules, tag_article
+from forumwatch.tasks.attribute import Agency, attribute, load_agencies
+from forumwatch.tasks.extract import Extracted, PageInput, extract_page
+from forumwatch.tasks.tag import TagRules, load_rules, tag_article
 
 
 @lru_cache(maxsize=1)
@@ -42,7 +42,7 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     global _POOL
     if _POOL is None:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["tasks.enrich"])
+        context.set_forkserver_preload(["forumwatch.tasks.enrich"])
         _POOL = ProcessPoolExecutor(max_workers=workers, mp_context=context)
     return _POOL
 

@@ -10,8 +10,8 @@ from datetime import date, datetime
 from lxml import html as lxml_html
 from trafilatura import bare_extraction
 
-from tasks.dates import DateCandidate, choose_date, page_date_candidates
-from tasks.urls import article_id
+from forumwatch.tasks.dates import DateCandidate, choose_date, page_date_candidates
+from forumwatch.tasks.urls import article_id
 
 BOILERPLATE_LINE = re.compile(
     r"^\s*(also read|read also|read more|also see|see also|related( stories| news)?|previous (story|article|post)|"

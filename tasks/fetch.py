@@ -21,10 +21,10 @@ import requests
 import urllib3.exceptions
 
 from forumwatch.settings import FetchSettings
-from tasks import netguard
-from tasks.charset import decode_html
-from tasks.robots import RobotsCache
-from tasks.warc import WarcArchive
+from forumwatch.tasks import netguard
+from forumwatch.tasks.charset import decode_html
+from forumwatch.tasks.robots import RobotsCache
+from forumwatch.tasks.warc import WarcArchive
 
 log = logging.getLogger(__name__)
 

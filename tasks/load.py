@@ -13,8 +13,8 @@ import pandas as pd
 
 from forumwatch.db import registered
 from forumwatch.resources import sql_text
-from tasks.discover import FeedItem
-from tasks.sources import Source
+from forumwatch.tasks.discover import FeedItem
+from forumwatch.tasks.sources import Source
 
 ARTICLE_COLUMNS = [
     "article_id", "url", "source_id", "title", "published_at", "published_at_source", "published_at_precision",

@@ -14,11 +14,11 @@ from xml.etree.ElementTree import Element
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
-from tasks.discover import FeedItem
-from tasks.fetch import FetchRequest, FetchResult
-from tasks.robots import robots_url
-from tasks.sources import Source
-from tasks.urls import canonical_url, host_of
+from forumwatch.tasks.discover import FeedItem
+from forumwatch.tasks.fetch import FetchRequest, FetchResult
+from forumwatch.tasks.robots import robots_url
+from forumwatch.tasks.sources import Source
+from forumwatch.tasks.urls import canonical_url, host_of
 
 MAX_SITEMAPS_PER_SOURCE = 100  # sitemap documents fetched per source (indexes included)
 MAX_URLS_PER_SOURCE = 50_000  # page URLs kept per source

@@ -9,12 +9,12 @@ from datetime import datetime, timezone
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from tasks.charset import decode_html
-from tasks.discover import FeedItem
-from tasks.fetch import FetchResult
-from tasks.sources import Source
-from tasks.urls import canonical_url, host_of
-from tasks.warc import ArchivedResponse, iter_responses
+from forumwatch.tasks.charset import decode_html
+from forumwatch.tasks.discover import FeedItem
+from forumwatch.tasks.fetch import FetchResult
+from forumwatch.tasks.sources import Source
+from forumwatch.tasks.urls import canonical_url, host_of
+from forumwatch.tasks.warc import ArchivedResponse, iter_responses
 
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
 WARC_SUFFIXES = (".warc", ".warc.gz")

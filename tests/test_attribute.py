@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from tasks.attribute import Attribution, attribute, load_agencies
+from forumwatch.tasks.attribute import Attribution, attribute, load_agencies
 
 PAGE = Path(__file__).parent / "data" / "asianlite-2023-10-31-china-russia-security.txt"
 

@@ -8,8 +8,8 @@ import duckdb
 import pytest
 from dbquery import query
 
-from flows.backfill import BackfillError, backfill, plan_backfill
-from tasks.warc import WarcArchive
+from forumwatch.flows.backfill import BackfillError, backfill, plan_backfill
+from forumwatch.tasks.warc import WarcArchive
 from webserver import serve
 
 pytestmark = pytest.mark.usefixtures("prefect_harness", "fast_crawl")

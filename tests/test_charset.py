@@ -6,7 +6,7 @@ import codecs
 
 import pytest
 
-from tasks.charset import declared_encoding, decode_html, normalize_encoding
+from forumwatch.tasks.charset import declared_encoding, decode_html, normalize_encoding
 
 ZH_S = "北京香山论坛于十月在北京举行，中俄两国国防部长出席并发表讲话。与会者讨论了地区安全、军事合作、军控和南海问题。"
 ZH_T = "北京香山論壇於十月在北京舉行，中俄兩國國防部長出席並發表講話。與會者討論了地區安全、軍事合作、軍控和南海問題。"

@@ -9,7 +9,7 @@ import pytest
 pytest.importorskip("prefect_dask")
 distributed = pytest.importorskip("distributed")
 
-from flows.ingest import ingest, task_runner_for  # noqa: E402
+from forumwatch.flows.ingest import ingest, task_runner_for  # noqa: E402
 from forumwatch.settings import pipeline_settings  # noqa: E402
 
 pytestmark = pytest.mark.usefixtures("prefect_harness", "fast_crawl")

@@ -1,6 +1,6 @@
 from datetime import date, datetime
 
-from tasks.dates import DateCandidate, choose_date, page_date_candidates, parse_stamp
+from forumwatch.tasks.dates import DateCandidate, choose_date, page_date_candidates, parse_stamp
 
 FETCHED = datetime(2025, 6, 1, 9, 0)
 

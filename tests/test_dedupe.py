@@ -11,7 +11,7 @@ import pytest
 from datasketch import LeanMinHash
 
 from forumwatch.db import init_schema
-from tasks.dedupe import BANDS, assign_stories, decode, encode, signatures
+from forumwatch.tasks.dedupe import BANDS, assign_stories, decode, encode, signatures
 
 PAGE = Path(__file__).parent / "data" / "asianlite-2023-10-31-china-russia-security.txt"
 T0 = pd.Timestamp("2023-10-31 06:00")
@@ -299,7 +299,7 @@ def test_fingerprints_from_worker_processes_are_the_same(tmp_path):
 
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/ is not an installed package
     from bench.synth import synth_articles
-    from tasks.dedupe import PARALLEL_MIN, shutdown_pool
+    from forumwatch.tasks.dedupe import PARALLEL_MIN, shutdown_pool
 
     frame = pd.DataFrame(synth_articles(PARALLEL_MIN + 100, days=10))
     states = []

@@ -1,6 +1,6 @@
 from datetime import datetime
 
-from tasks.discover import parse_feed
+from forumwatch.tasks.discover import parse_feed
 
 NOW = datetime(2023, 11, 5)
 

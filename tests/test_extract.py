@@ -5,7 +5,7 @@ from datetime import datetime
 import pytest
 
 from forumwatch.snapshot_server import snapshot_dir
-from tasks.extract import PageInput, clean_text, extract_page
+from forumwatch.tasks.extract import PageInput, clean_text, extract_page
 
 FETCHED = datetime(2025, 6, 1, 10, 0)  # the crawl day the Asian Lite header shows
 

@@ -18,8 +18,8 @@ from pytest_httpserver import HTTPServer
 from werkzeug import Request, Response
 
 from forumwatch.settings import USER_AGENT, FetchSettings
-from tasks.fetch import FetchRequest, FetchResult, fetch_all, is_text_type, parse_retry_after
-from tasks.warc import iter_responses
+from forumwatch.tasks.fetch import FetchRequest, FetchResult, fetch_all, is_text_type, parse_retry_after
+from forumwatch.tasks.warc import iter_responses
 
 FAST = FetchSettings(
     connect_timeout=1.0, read_timeout=1.0, total_timeout=3.0, retries=2, backoff_base=0.01,

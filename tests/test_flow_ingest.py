@@ -7,7 +7,7 @@ from datetime import datetime
 import pytest
 from dbquery import query
 
-from flows.ingest import ingest
+from forumwatch.flows.ingest import ingest
 from webserver import serve
 
 pytestmark = pytest.mark.usefixtures("prefect_harness", "fast_crawl")

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 
 from forumwatch.db import bulk_writes, connect, init_schema
-from tasks import load
+from forumwatch.tasks import load
 
 
 def article(article_id: str, text: str, fetched_at: datetime, **extra) -> dict:

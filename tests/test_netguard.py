@@ -6,8 +6,8 @@ import pytest
 import requests
 from pytest_httpserver import HTTPServer
 
-from tasks import netguard
-from tasks.netguard import check_url, ip_refusal
+from forumwatch.tasks import netguard
+from forumwatch.tasks.netguard import check_url, ip_refusal
 
 
 @pytest.mark.parametrize(

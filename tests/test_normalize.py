@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from tasks.normalize import fold, normalize, strip_furniture
+from forumwatch.tasks.normalize import fold, normalize, strip_furniture
 
 PAGE = Path(__file__).parent / "data" / "asianlite-2023-10-31-china-russia-security.txt"
 

@@ -7,8 +7,8 @@ import pytest
 from dbquery import query
 import requests
 
-from flows.ingest import ingest
-from flows.reprocess import ReprocessError, reprocess
+from forumwatch.flows.ingest import ingest
+from forumwatch.flows.reprocess import ReprocessError, reprocess
 
 pytestmark = pytest.mark.usefixtures("prefect_harness", "fast_crawl")
 

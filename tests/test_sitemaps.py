@@ -5,9 +5,9 @@ from __future__ import annotations
 import gzip
 from datetime import date, datetime
 
-from tasks.fetch import FetchRequest, FetchResult
-from tasks.sitemaps import discover, parse_sitemap, sitemaps_in_robots
-from tasks.sources import Source
+from forumwatch.tasks.fetch import FetchRequest, FetchResult
+from forumwatch.tasks.sitemaps import discover, parse_sitemap, sitemaps_in_robots
+from forumwatch.tasks.sources import Source
 
 NEWS = b"""<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"
  xmlns:news="http://www.google.com/schemas/sitemap-news/0.9"><url><loc>https://a.example/x?utm_source=s</loc>

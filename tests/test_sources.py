@@ -1,6 +1,6 @@
 import pytest
 
-from tasks.sources import SourcesError, read_sources, slugify
+from forumwatch.tasks.sources import SourcesError, read_sources, slugify
 from forumwatch.resources import seed_path
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from forumwatch.resources import seeds_dir
-from tasks.tag import Words, compile_rule, fold, group_screen, load_rules, paragraphs, tag_article, WORD
+from forumwatch.tasks.tag import Words, compile_rule, fold, group_screen, load_rules, paragraphs, tag_article, WORD
 
 PAGE = Path(__file__).parent / "data" / "asianlite-2023-10-31-china-russia-security.txt"
 

@@ -1,4 +1,4 @@
-from tasks.urls import article_id, canonical_url
+from forumwatch.tasks.urls import article_id, canonical_url
 
 
 def test_tracking_parameters_removed_and_query_sorted():

@@ -12,8 +12,8 @@ import pytest
 from forumwatch.analyst import create_views, ensure_views, write_tags
 from forumwatch.db import init_schema
 from forumwatch.resources import sql_dir
-from tasks.seeds import load_seed_tables
-from tasks.tag import load_rules, tag_article
+from forumwatch.tasks.seeds import load_seed_tables
+from forumwatch.tasks.tag import load_rules, tag_article
 
 PAGE = Path(__file__).parent / "data" / "asianlite-2023-10-31-china-russia-security.txt"
 BODY = PAGE.read_text(encoding="utf-8").split("(ANI)")[0] + "(ANI)"
@@ -301,7 +301,7 @@ def test_stored_views_follow_create_views(tmp_path):
 
 
 def test_finish_run_rebuilds_views_before_publishing(tmp_path):
-    from flows.steps import finish_run
+    from forumwatch.flows.steps import finish_run
 
     path = build_fixture_db(tmp_path / "run.duckdb")
     connection = duckdb.connect(str(path))

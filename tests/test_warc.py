@@ -8,7 +8,7 @@ import threading
 from datetime import datetime
 from pathlib import Path
 
-from tasks.warc import WarcArchive, iter_responses
+from forumwatch.tasks.warc import WarcArchive, iter_responses
 
 WHEN = datetime(2025, 6, 1, 12, 0, 0)
 
@@ -54,7 +54,7 @@ def test_torn_last_record_is_skipped_with_a_warning(tmp_path: Path, caplog) -> N
     data = Path(path).read_bytes()
     for cut in (sizes[1] + 10, (sizes[1] + sizes[2]) // 2, sizes[2] - 100):  # inside the 3rd record
         Path(path).write_bytes(data[:cut])
-        with caplog.at_level(logging.WARNING, logger="tasks.warc"):
+        with caplog.at_level(logging.WARNING, logger="forumwatch.tasks.warc"):
             caplog.clear()
             records = list(iter_responses(path))
         assert [r.url for r in records] == ["http://example.org/0", "http://example.org/1"]

@@ -28,8 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus  # noqa: E402
 from forumwatch.db import init_schema  # noqa: E402
-from tasks.dedupe import assign_stories  # noqa: E402
-from tasks.normalize import normalize_title  # noqa: E402
+from forumwatch.tasks.dedupe import assign_stories  # noqa: E402
+from forumwatch.tasks.normalize import normalize_title  # noqa: E402
 from trafilatura.deduplication import Simhash, content_fingerprint  # noqa: E402
 
 ARTICLE_COLUMNS = ["article_id", "url", "source_id", "title", "published_at", "text"]

@@ -25,7 +25,7 @@ import pytest
 from conftest import article_html, content_snapshot, harness_env, prose, query, rss, write_sources
 from webserver import serve
 
-from tasks.warc import iter_responses
+from forumwatch.tasks.warc import iter_responses
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 

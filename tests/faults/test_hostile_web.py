@@ -21,9 +21,9 @@ from server import (drip, gzip_bomb, huge, never_answer, redirect, reset_connect
                     unaccepting_listener)
 from webserver import serve
 
-from flows.ingest import ingest
-from tasks.sources import slugify
-from tasks.urls import canonical_url
+from forumwatch.flows.ingest import ingest
+from forumwatch.tasks.sources import slugify
+from forumwatch.tasks.urls import canonical_url
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
