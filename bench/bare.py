@@ -45,18 +45,29 @@ def run(root: Path, limit: int | None = None, part: tuple[int, int] = (0, 1)) ->
         os.sched_setaffinity(0, {cores[part[0] % len(cores)]})  # one core, explicitly
     except (AttributeError, OSError):
         pass
-    pages = read_pages(root, lambda i: f"http://{outlet_address(i)}:8790", limit)[part[0]::part[1]]
+    pages = read_pages(root, lambda i: f"http://{outlet_address(i)}:8790", limit)[part[0] :: part[1]]
     max_date = datetime.now().date().isoformat()
     words = 0
     cpu0, wall0 = time.process_time(), time.perf_counter()
     for url, html in pages:
-        doc = bare_extraction(html, url=url, with_metadata=True, include_comments=False, favor_precision=True,
-                              date_extraction_params={"extensive_search": True, "original_date": True,
-                                                      "max_date": max_date})
+        doc = bare_extraction(
+            html,
+            url=url,
+            with_metadata=True,
+            include_comments=False,
+            favor_precision=True,
+            date_extraction_params={"extensive_search": True, "original_date": True, "max_date": max_date},
+        )
         words += len((doc.text or "").split()) if doc is not None else 0
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
-    return {"pages": len(pages), "seconds": wall, "cpu_seconds": cpu, "pages_per_s": len(pages) / wall,
-            "pages_per_cpu_s": len(pages) / cpu, "words": words}
+    return {
+        "pages": len(pages),
+        "seconds": wall,
+        "cpu_seconds": cpu,
+        "pages_per_s": len(pages) / wall,
+        "pages_per_cpu_s": len(pages) / cpu,
+        "words": words,
+    }
 
 
 def _run_part(args: tuple[Path, int | None, int, int]) -> dict:
@@ -72,8 +83,13 @@ def run_parallel(root: Path, limit: int | None, processes: int) -> dict:
         parts = pool.map(_run_part, [(root, limit, i, processes) for i in range(processes)])
     pages = sum(p["pages"] for p in parts)
     seconds = max(p["seconds"] for p in parts)
-    return {"pages": pages, "processes": processes, "seconds": seconds, "pages_per_s": pages / seconds,
-            "parts_pages_per_s": [p["pages_per_s"] for p in parts]}
+    return {
+        "pages": pages,
+        "processes": processes,
+        "seconds": seconds,
+        "pages_per_s": pages / seconds,
+        "parts_pages_per_s": [p["pages_per_s"] for p in parts],
+    }
 
 
 def main() -> None:
@@ -82,7 +98,9 @@ def main() -> None:
     parser.add_argument("--limit", type=int)
     parser.add_argument("--processes", type=int, default=1)
     args = parser.parse_args()
-    result = run(args.corpus, args.limit) if args.processes <= 1 else run_parallel(args.corpus, args.limit, args.processes)
+    result = (
+        run(args.corpus, args.limit) if args.processes <= 1 else run_parallel(args.corpus, args.limit, args.processes)
+    )
     print(json.dumps(result), flush=True)
 
 

@@ -29,8 +29,9 @@ def task_durations(flow_run_id) -> dict:
     runs = []
     with get_client(sync_client=True) as client:
         while True:
-            page = client.read_task_runs(flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])),
-                                         limit=200, offset=len(runs))
+            page = client.read_task_runs(
+                flow_run_filter=FlowRunFilter(id=FlowRunFilterId(any_=[flow_run_id])), limit=200, offset=len(runs)
+            )
             runs += page
             if len(page) < 200:
                 break
@@ -70,8 +71,14 @@ def main() -> None:
             handle.write(profiler.output_html())
         with open(args.profile.rsplit(".", 1)[0] + ".txt", "w", encoding="utf-8") as handle:
             handle.write(profiler.output_text(unicode=True, show_all=False))
-    out = {"state": state.name, "message": state.message, "t_start": T_START, "t_imported": t_import,
-           "t_flow_end": t_flow_end, "flow_seconds": t_flow_end - t_import}
+    out = {
+        "state": state.name,
+        "message": state.message,
+        "t_start": T_START,
+        "t_imported": t_import,
+        "t_flow_end": t_flow_end,
+        "flow_seconds": t_flow_end - t_import,
+    }
     try:
         out.update(task_durations(state.state_details.flow_run_id))
     except Exception as exc:  # timings are a nice-to-have; the run itself counted

@@ -7,9 +7,22 @@ from pathlib import Path
 
 # first matching rule wins; matched against the whole stack, innermost frames first
 RULES = [
-    ("idle (waiting, sleeping, polling)", ("select (selectors", "poll (selectors", "wait (threading", "acquire (",
-                                           "sleep (", "_recv_bytes (", "accept (socket", "recv_into (", "epoll",
-                                           "_worker (concurrent/futures/thread", "read (multiprocessing")),
+    (
+        "idle (waiting, sleeping, polling)",
+        (
+            "select (selectors",
+            "poll (selectors",
+            "wait (threading",
+            "acquire (",
+            "sleep (",
+            "_recv_bytes (",
+            "accept (socket",
+            "recv_into (",
+            "epoll",
+            "_worker (concurrent/futures/thread",
+            "read (multiprocessing",
+        ),
+    ),
     ("trafilatura: lxml HTML parse", ("fromstring (lxml", "document_fromstring (lxml", "load_html (trafilatura")),
     ("trafilatura: date search (htmldate)", ("htmldate",)),
     ("trafilatura: metadata", ("extract_metadata (trafilatura",)),
@@ -21,8 +34,10 @@ RULES = [
     ("raw archive (WARC, gzip)", ("warcio", "tasks/warc.py")),
     ("HTTP fetch (requests, charset)", ("tasks/fetch.py", "requests/", "urllib3", "charset")),
     ("process pool pickling / IPC", ("multiprocessing", "concurrent/futures/process")),
-    ("Prefect (engine, API client, server)", ("prefect", "uvicorn", "httpx", "sqlalchemy", "anyio", "starlette", "fastapi",
-                                              "pydantic", "aiosqlite")),
+    (
+        "Prefect (engine, API client, server)",
+        ("prefect", "uvicorn", "httpx", "sqlalchemy", "anyio", "starlette", "fastapi", "pydantic", "aiosqlite"),
+    ),
     ("bench server", ("bench/server.py", "http/server.py", "socketserver")),
     ("imports", ("_find_and_load",)),
 ]

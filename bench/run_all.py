@@ -29,8 +29,17 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-REPORT_FIELDS = ("pages", "bare_pages_per_s", "pipeline_pages_per_s", "ratio", "peak_rss_mb", "stages",
-                 "rerun_seconds", "load", "views")
+REPORT_FIELDS = (
+    "pages",
+    "bare_pages_per_s",
+    "pipeline_pages_per_s",
+    "ratio",
+    "peak_rss_mb",
+    "stages",
+    "rerun_seconds",
+    "load",
+    "views",
+)
 
 
 def _free_port() -> int:
@@ -108,8 +117,18 @@ def run_pipeline(sources: Path, db: Path, env: dict, profile: Path | None = None
     if profile:
         cmd += ["--profile", str(profile)]
     if spy:  # sample every thread of every process of the tree (py-spy), collapsed stacks
-        cmd = [str(Path(sys.executable).with_name("py-spy")), "record", "--subprocesses", "--rate", "40",
-               "--format", "raw", "--output", str(spy), "--"] + cmd
+        cmd = [
+            str(Path(sys.executable).with_name("py-spy")),
+            "record",
+            "--subprocesses",
+            "--rate",
+            "40",
+            "--format",
+            "raw",
+            "--output",
+            str(spy),
+            "--",
+        ] + cmd
     cpu0 = _children_cpu()
     t0 = time.time()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -130,8 +149,13 @@ def run_pipeline(sources: Path, db: Path, env: dict, profile: Path | None = None
 
 
 def start_server(corpus: Path, port: int) -> tuple[subprocess.Popen, Path]:
-    proc = subprocess.Popen([sys.executable, "-m", "bench.server", str(corpus), "--port", str(port)], cwd=ROOT,
-                            stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "bench.server", str(corpus), "--port", str(port)],
+        cwd=ROOT,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     line = proc.stdout.readline()
     if not line:
         raise RuntimeError("bench server did not start")
@@ -167,12 +191,24 @@ def bench(args: argparse.Namespace) -> dict:
     t = time.perf_counter()
     meta = ensure_corpus(corpus, args.pages, args.outlets)
     sizes = [p["n_bytes"] for p in meta["pages"]]
-    report: dict = {"pages": len(sizes), "outlets": args.outlets, "mean_page_kb": sum(sizes) / len(sizes) / 1024,
-                    "corpus_seconds": time.perf_counter() - t, "cores": os.cpu_count(),
-                    "loadavg_start": os.getloadavg()}
-    env = {**os.environ, "FORUMWATCH_CRAWL_DELAY": "0", "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
-           "DO_NOT_TRACK": "1", "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": os.environ.get("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180"),
-           "PREFECT_LOGGING_LEVEL": os.environ.get("PREFECT_LOGGING_LEVEL", "WARNING")}
+    report: dict = {
+        "pages": len(sizes),
+        "outlets": args.outlets,
+        "mean_page_kb": sum(sizes) / len(sizes) / 1024,
+        "corpus_seconds": time.perf_counter() - t,
+        "cores": os.cpu_count(),
+        "loadavg_start": os.getloadavg(),
+    }
+    env = {
+        **os.environ,
+        "FORUMWATCH_CRAWL_DELAY": "0",
+        "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
+        "DO_NOT_TRACK": "1",
+        "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS": os.environ.get(
+            "PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180"
+        ),
+        "PREFECT_LOGGING_LEVEL": os.environ.get("PREFECT_LOGGING_LEVEL", "WARNING"),
+    }
     if args.prefect_home:
         env["PREFECT_HOME"] = str(args.prefect_home)
     elif "PREFECT_API_URL" not in env:
@@ -191,8 +227,11 @@ def bench(args: argparse.Namespace) -> dict:
 
                 report["profile"] = summarise(spy)
             runs.append(run)
-            print(f"  pipeline run {i + 1}/{args.repeat}: {run['seconds']:.1f} s, peak {run['peak_rss_mb']:.0f} MB; "
-                  f"{run['message']}", file=sys.stderr)
+            print(
+                f"  pipeline run {i + 1}/{args.repeat}: {run['seconds']:.1f} s, peak {run['peak_rss_mb']:.0f} MB; "
+                f"{run['message']}",
+                file=sys.stderr,
+            )
         reruns = []
         for i in range(args.repeat):
             rerun = run_pipeline(sources, db, env)
@@ -282,14 +321,21 @@ def render(r: dict) -> str:
     ]
     if r.get("load"):
         ld = r["load"]
-        lines.append(f"{'load ' + str(ld['articles']) + ' articles + tags + stories (s)':44} {ld['seconds']:12.1f}  < 60 "
-                     f"(batch {ld['batch_size']}: " + ", ".join(f"{k} {v:.1f}" for k, v in ld["stages"].items()) + ")")
+        lines.append(
+            f"{'load ' + str(ld['articles']) + ' articles + tags + stories (s)':44} {ld['seconds']:12.1f}  < 60 "
+            f"(batch {ld['batch_size']}: " + ", ".join(f"{k} {v:.1f}" for k, v in ld["stages"].items()) + ")"
+        )
     if r.get("pipeline_cpu_by_role"):
         lines += ["", f"CPU seconds of the pipeline's processes ({r['pages']} pages; ms per page):"]
-        lines += [f"  {role:44} {sec:8.1f} s {1000 * sec / r['pages']:7.1f} ms"
-                  for role, sec in sorted(r["pipeline_cpu_by_role"].items(), key=lambda kv: -kv[1])]
-    lines += ["", "stage times (Prefect task runs; fetch, extract and load overlap):",
-              f"  {'task':16} {'runs':>5} {'sum s':>9} {'max s':>8}"]
+        lines += [
+            f"  {role:44} {sec:8.1f} s {1000 * sec / r['pages']:7.1f} ms"
+            for role, sec in sorted(r["pipeline_cpu_by_role"].items(), key=lambda kv: -kv[1])
+        ]
+    lines += [
+        "",
+        "stage times (Prefect task runs; fetch, extract and load overlap):",
+        f"  {'task':16} {'runs':>5} {'sum s':>9} {'max s':>8}",
+    ]
     for name, s in sorted(r["stages"].items(), key=lambda kv: -kv[1]["seconds"]):
         lines.append(f"  {name:16} {s['runs']:5d} {s['seconds']:9.1f} {s['max_seconds']:8.2f}")
     if r.get("stages_error"):
@@ -301,7 +347,9 @@ def render(r: dict) -> str:
         v = r["views"]
         lines += ["", f"views over {v['articles']} articles (materialised, median s; target < 1 s):"]
         for name, s in v["views"].items():
-            lines.append(f"  {name:28} {s['seconds']:8.2f} s {s['rows']:>10} rows{'' if s['seconds'] < 1 else '   OVER'}")
+            lines.append(
+                f"  {name:28} {s['seconds']:8.2f} s {s['rows']:>10} rows{'' if s['seconds'] < 1 else '   OVER'}"
+            )
     if r.get("dedupe_bench"):
         lines += ["", "dedupe bench (bench/dedupe/run.py):", r["dedupe_bench"].rstrip()]
     return "\n".join(lines)

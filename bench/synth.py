@@ -32,15 +32,30 @@ def _vocabulary(rng: np.random.Generator, n: int = 6000) -> np.ndarray:
 
 
 PHRASE_TAGS = {  # the tags tasks.tag gives these phrases (the load benchmark does not re-run tagging)
-    0: ("topics", "topic", "sino_russian_military"), 2: ("topics", "topic", "arms_control"),
-    3: ("topics", "topic", "south_china_sea"), 4: ("forums", "forum", "xiangshan"), 5: ("forums", "forum", "shangri_la"),
-    6: ("forums", "forum", "msc"), 7: ("people", "person", "dong_jun"), 8: ("people", "person", "zhang_youxia"),
+    0: ("topics", "topic", "sino_russian_military"),
+    2: ("topics", "topic", "arms_control"),
+    3: ("topics", "topic", "south_china_sea"),
+    4: ("forums", "forum", "xiangshan"),
+    5: ("forums", "forum", "shangri_la"),
+    6: ("forums", "forum", "msc"),
+    7: ("people", "person", "dong_jun"),
+    8: ("people", "person", "zhang_youxia"),
 }
 PHRASES = [
-    "China and Russia held joint military exercises with naval drills", "the war in Ukraine and a ceasefire in Kyiv",
-    "arms control and the New START treaty", "patrols in the South China Sea near Second Thomas Shoal",
-    "the Beijing Xiangshan Forum", "the Shangri-La Dialogue", "the Munich Security Conference",
-    "Dong Jun said", "Zhang Youxia said", "(ANI)", "(PTI)", "(Reuters) -", "according to Xinhua", "TASS reported",
+    "China and Russia held joint military exercises with naval drills",
+    "the war in Ukraine and a ceasefire in Kyiv",
+    "arms control and the New START treaty",
+    "patrols in the South China Sea near Second Thomas Shoal",
+    "the Beijing Xiangshan Forum",
+    "the Shangri-La Dialogue",
+    "the Munich Security Conference",
+    "Dong Jun said",
+    "Zhang Youxia said",
+    "(ANI)",
+    "(PTI)",
+    "(Reuters) -",
+    "according to Xinhua",
+    "TASS reported",
 ]
 
 
@@ -60,23 +75,39 @@ def synth_articles(n: int, seed: int = 7, days: int = 365) -> list[dict]:
         phrases = sorted({int(rng.integers(0, len(PHRASES))) for _ in range(int(rng.integers(1, 4)))})
         for k in phrases:
             words.insert(int(rng.integers(0, len(words))), PHRASES[k])
-        paras = [" ".join(words[i:i + 60]) + "." for i in range(0, len(words), 60)]
+        paras = [" ".join(words[i : i + 60]) + "." for i in range(0, len(words), 60)]
         published = start + timedelta(minutes=int(rng.integers(0, days * 24 * 60)))
         for c in range(copies):
             body = paras if c == 0 or rng.random() < 0.5 else paras[:-1]
             text = "\n".join(body)
             source = f"outlet{int(rng.integers(0, 400)):03d}"
             article_id = f"{story:08x}{c:02x}{int(rng.integers(0, 2**24)):06x}"
-            rows.append({
-                "article_id": article_id, "url": f"https://{source}.example/news/{article_id}", "source_id": source,
-                "title": f"Story {story} headline {c}", "published_at": published + timedelta(minutes=17 * c),
-                "published_at_source": "jsonld", "published_at_precision": "minute", "date_note": None,
-                "text": text, "author": None, "sitename": source, "language": "en", "description": None,
-                "word_count": text.count(" ") + len(body), "content_sha1": article_id, "wire_agency": "ANI" if wire else None,
-                "dateline_place": None, "dateline_date": None, "cited_media": ["Xinhua"] if "Xinhua" in text else [],
-                "fetched_at": published + timedelta(hours=2), "run_id": "bench",
-                "_phrases": phrases,
-            })
+            rows.append(
+                {
+                    "article_id": article_id,
+                    "url": f"https://{source}.example/news/{article_id}",
+                    "source_id": source,
+                    "title": f"Story {story} headline {c}",
+                    "published_at": published + timedelta(minutes=17 * c),
+                    "published_at_source": "jsonld",
+                    "published_at_precision": "minute",
+                    "date_note": None,
+                    "text": text,
+                    "author": None,
+                    "sitename": source,
+                    "language": "en",
+                    "description": None,
+                    "word_count": text.count(" ") + len(body),
+                    "content_sha1": article_id,
+                    "wire_agency": "ANI" if wire else None,
+                    "dateline_place": None,
+                    "dateline_date": None,
+                    "cited_media": ["Xinhua"] if "Xinhua" in text else [],
+                    "fetched_at": published + timedelta(hours=2),
+                    "run_id": "bench",
+                    "_phrases": phrases,
+                }
+            )
     return rows
 
 
@@ -96,8 +127,16 @@ def load_bench(n: int = 100_000, batch_size: int = 1000, window_days: int = 7, d
         for k in r.pop("_phrases"):
             if k in PHRASE_TAGS:
                 attr, column, key = PHRASE_TAGS[k]
-                getattr(result, attr).append({"article_id": r["article_id"], column: key, "paragraph": 0,
-                                              "evidence": PHRASES[k], "n_paragraphs": 1, "rules_version": "bench"})
+                getattr(result, attr).append(
+                    {
+                        "article_id": r["article_id"],
+                        column: key,
+                        "paragraph": 0,
+                        "evidence": PHRASES[k],
+                        "n_paragraphs": 1,
+                        "rules_version": "bench",
+                    }
+                )
         tags.append(result)
     prep = time.perf_counter() - t0
     workers = pipeline_settings().extract_workers  # as load_pages passes
@@ -110,7 +149,7 @@ def load_bench(n: int = 100_000, batch_size: int = 1000, window_days: int = 7, d
             load_seed_tables(con)
             with fwdb.bulk_writes(con):  # one checkpoint at the end, counted under "commit"
                 for i in range(0, len(rows), batch_size):
-                    batch, batch_tags = rows[i:i + batch_size], tags[i:i + batch_size]
+                    batch, batch_tags = rows[i : i + batch_size], tags[i : i + batch_size]
                     con.begin()
                     t = time.perf_counter()
                     load.upsert_articles(con, batch)
@@ -119,8 +158,13 @@ def load_bench(n: int = 100_000, batch_size: int = 1000, window_days: int = 7, d
                     write_tags(con, batch_tags)
                     stages["tags"] += time.perf_counter() - t
                     t = time.perf_counter()
-                    assign_stories(con, [r["article_id"] for r in batch], window_days=window_days,
-                                   workers=workers, texts={r["article_id"]: r["text"] for r in batch})
+                    assign_stories(
+                        con,
+                        [r["article_id"] for r in batch],
+                        window_days=window_days,
+                        workers=workers,
+                        texts={r["article_id"]: r["text"] for r in batch},
+                    )
                     stages["stories"] += time.perf_counter() - t
                     t = time.perf_counter()
                     con.commit()
@@ -128,10 +172,19 @@ def load_bench(n: int = 100_000, batch_size: int = 1000, window_days: int = 7, d
                 t = time.perf_counter()
             stages["commit"] += time.perf_counter() - t
             seconds = time.perf_counter() - t0
-            counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                      for t in ("articles", "stories", "article_topics", "article_forums", "article_people")}
-    return {"articles": n, "batch_size": batch_size, "seconds": seconds, "articles_per_s": n / seconds,
-            "prepare_seconds": prep, "stages": stages, "counts": counts}
+            counts = {
+                t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("articles", "stories", "article_topics", "article_forums", "article_people")
+            }
+    return {
+        "articles": n,
+        "batch_size": batch_size,
+        "seconds": seconds,
+        "articles_per_s": n / seconds,
+        "prepare_seconds": prep,
+        "stages": stages,
+        "counts": counts,
+    }
 
 
 VIEWS_SQL = """
@@ -234,8 +287,12 @@ def views_bench(n: int = 1_000_000, repeat: int = 3, db: str | None = None, show
         finally:
             con.close()
         if show:
-            print(f"views over {n} articles (refresh {refresh:.2f} s); median of {repeat}:\n"
-                  f"  {'view':28} {'rows':>10} {'seconds':>8}", file=sys.stderr, flush=True)
+            print(
+                f"views over {n} articles (refresh {refresh:.2f} s); median of {repeat}:\n"
+                f"  {'view':28} {'rows':>10} {'seconds':>8}",
+                file=sys.stderr,
+                flush=True,
+            )
         con = duckdb.connect(path, read_only=True)
         try:
             con.execute("SET enable_progress_bar = false")
@@ -250,8 +307,10 @@ def views_bench(n: int = 1_000_000, repeat: int = 3, db: str | None = None, show
                 views[name] = {"seconds": statistics.median(times), "all_seconds": times, "rows": rows}
                 if show:
                     print(view_line(name, views[name]), file=sys.stderr, flush=True)
-            counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                      for t in ("articles", "stories", "article_topics", "article_forums", "article_people")}
+            counts = {
+                t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+                for t in ("articles", "stories", "article_topics", "article_forums", "article_people")
+            }
         finally:
             con.close()
     return {"articles": n, "build_seconds": build, "refresh_seconds": refresh, "views": views, "counts": counts}

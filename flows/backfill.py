@@ -14,12 +14,31 @@ from prefect.states import Completed
 from prefect.task_runners import ThreadPoolTaskRunner
 from tqdm import tqdm
 
-from forumwatch.flows.ingest import current_run_id
-from forumwatch.flows.steps import (PageFetch, PagePlan, SourceStats, extract_pages, fetch_feeds, fetch_pages, fetch_row,
-                         closing_run, finish_run, load_pages, prepare_run, utcnow)
 from forumwatch import db as fwdb
+from forumwatch.flows.ingest import current_run_id
+from forumwatch.flows.steps import (
+    PageFetch,
+    PagePlan,
+    SourceStats,
+    closing_run,
+    extract_pages,
+    fetch_feeds,
+    fetch_pages,
+    fetch_row,
+    finish_run,
+    load_pages,
+    prepare_run,
+    utcnow,
+)
 from forumwatch.resources import seed_path
-from forumwatch.settings import FetchSettings, PipelineSettings, default_db_path, fetch_settings, pipeline_settings, raw_dir_for
+from forumwatch.settings import (
+    FetchSettings,
+    PipelineSettings,
+    default_db_path,
+    fetch_settings,
+    pipeline_settings,
+    raw_dir_for,
+)
 from forumwatch.tasks import coverage, load
 from forumwatch.tasks.coverage import Key, Tally
 from forumwatch.tasks.discover import FeedItem
@@ -55,10 +74,12 @@ class BackfillPlan:
 
     def describe(self) -> str:
         n = (self.end - self.start).days + 1
-        lines = [f"backfill {self.start} .. {self.end}: {n} days, {len(self.sources)} sources, "
-                 f"methods {', '.join(self.methods)}",
-                 f"  days to run: {len(self.todo)}; already complete, skipped: {len(self.skipped_days)}"
-                 + ("" if self.status_known else " (database busy: completeness unknown)")]
+        lines = [
+            f"backfill {self.start} .. {self.end}: {n} days, {len(self.sources)} sources, "
+            f"methods {', '.join(self.methods)}",
+            f"  days to run: {len(self.todo)}; already complete, skipped: {len(self.skipped_days)}"
+            + ("" if self.status_known else " (database busy: completeness unknown)"),
+        ]
         if self.todo:
             lines.append(f"  first {self.days[0]}, last {self.days[-1]}")
         for s in self.sources:
@@ -67,9 +88,14 @@ class BackfillPlan:
         return "\n".join(lines)
 
     def as_dict(self) -> dict:
-        return {"start": str(self.start), "end": str(self.end), "methods": self.methods,
-                "sources": [s.source_id for s in self.sources], "days": [str(d) for d in self.days],
-                "skipped_days": [str(d) for d in self.skipped_days]}
+        return {
+            "start": str(self.start),
+            "end": str(self.end),
+            "methods": self.methods,
+            "sources": [s.source_id for s in self.sources],
+            "days": [str(d) for d in self.days],
+            "skipped_days": [str(d) for d in self.skipped_days],
+        }
 
 
 def parse_day(value: date | str, name: str) -> date:
@@ -81,8 +107,15 @@ def parse_day(value: date | str, name: str) -> date:
         raise BackfillError(f"--{name} must be a date as YYYY-MM-DD, got {value!r}") from None
 
 
-def plan_backfill(start: date | str, end: date | str, sources: str, db: str, warc: list[str] | None = None,
-                  reprocess: str = "none", statuses: dict[Key, str] | None = None) -> BackfillPlan:
+def plan_backfill(
+    start: date | str,
+    end: date | str,
+    sources: str,
+    db: str,
+    warc: list[str] | None = None,
+    reprocess: str = "none",
+    statuses: dict[Key, str] | None = None,
+) -> BackfillPlan:
     """Validate the parameters and decide which (day, source, method) to run; reads, never writes."""
     start, end = parse_day(start, "start"), parse_day(end, "end")
     if start > end:
@@ -97,8 +130,12 @@ def plan_backfill(start: date | str, end: date | str, sources: str, db: str, war
     skipped = []
     day = start
     while day <= end:
-        pairs = {(s.source_id, m) for s in source_list for m in methods
-                 if _wanted((known or {}).get((s.source_id, day, m)), reprocess)}
+        pairs = {
+            (s.source_id, m)
+            for s in source_list
+            for m in methods
+            if _wanted((known or {}).get((s.source_id, day, m)), reprocess)
+        }
         if pairs:
             todo[day] = pairs
         else:
@@ -119,8 +156,9 @@ def _wanted(status: str | None, reprocess: str) -> bool:
 
 
 @task(cache_policy=NO_CACHE)
-def find_sitemap_items(sources: list[Source], start: date, end: date, db: str, run_id: str,
-                       settings: FetchSettings, warc_dir: str) -> dict[str, SourceSitemaps]:
+def find_sitemap_items(
+    sources: list[Source], start: date, end: date, db: str, run_id: str, settings: FetchSettings, warc_dir: str
+) -> dict[str, SourceSitemaps]:
     """Read robots.txt and sitemaps for these sources, log every fetch, keep pages dated in range."""
     rows: list[dict] = []
     calls = Counter()
@@ -129,8 +167,13 @@ def find_sitemap_items(sources: list[Source], start: date, end: date, db: str, r
         calls["n"] += 1
         only_robots = all(r.kind == "robots" for r in requests)  # robots.txt itself is always fetchable
         robots: list[FetchResult] = []
-        results = fetch_all(requests, replace(settings, respect_robots=False) if only_robots else settings,
-                            Path(warc_dir), f"{run_id}-sitemaps-{calls['n']}", on_robots=robots.append)
+        results = fetch_all(
+            requests,
+            replace(settings, respect_robots=False) if only_robots else settings,
+            Path(warc_dir),
+            f"{run_id}-sitemaps-{calls['n']}",
+            on_robots=robots.append,
+        )
         rows.extend(fetch_row(run_id, r) for r in results + robots)
         return results
 
@@ -141,8 +184,14 @@ def find_sitemap_items(sources: list[Source], start: date, end: date, db: str, r
         con.commit()
     logger = get_run_logger()
     for s in found.values():
-        logger.info("sitemaps of %s: %d read, %d pages in range, %d outside%s", s.source_id, len(s.sitemaps),
-                    len(s.items), s.out_of_range, f" ({s.error or s.note})" if s.error or s.note else "")
+        logger.info(
+            "sitemaps of %s: %d read, %d pages in range, %d outside%s",
+            s.source_id,
+            len(s.sitemaps),
+            len(s.items),
+            s.out_of_range,
+            f" ({s.error or s.note})" if s.error or s.note else "",
+        )
     return found
 
 
@@ -168,8 +217,13 @@ class DayWork:
 
 def _page_plan(item: FeedItem, source: Source) -> PagePlan:
     """A plan with no validators: a backfill wants the body even if an earlier run saw it."""
-    request = FetchRequest(url=item.url, source_id=item.source_id, kind="page",
-                           trusted_host=host_of(source.feed_url), crawl_delay=source.crawl_delay)
+    request = FetchRequest(
+        url=item.url,
+        source_id=item.source_id,
+        kind="page",
+        trusted_host=host_of(source.feed_url),
+        crawl_delay=source.crawl_delay,
+    )
     return PagePlan(request, item, None)
 
 
@@ -200,8 +254,9 @@ def _named(task_, day: date, step: str):
     return task_.with_options(task_run_name=f"{day} {step}", tags=[f"day:{day}"])
 
 
-def run_day(work: DayWork, start: date, end: date, db: str, run_id: str, sources: list[Source],
-            warc_dir: str) -> Counter:
+def run_day(
+    work: DayWork, start: date, end: date, db: str, run_id: str, sources: list[Source], warc_dir: str
+) -> Counter:
     """Fetch, extract and load one day's pages, then record its coverage rows; (source, outcome) counts."""
     day = work.day
     settings, pipeline = fetch_settings(), pipeline_settings()
@@ -210,11 +265,13 @@ def run_day(work: DayWork, start: date, end: date, db: str, run_id: str, sources
         tallies[(source_id, day, method)].retryable = True
         tallies[(source_id, day, method)].notes.append(error)
     counts: Counter = Counter()
-    chunks = [work.plans[i:i + pipeline.batch_size] for i in range(0, len(work.plans), pipeline.batch_size)]
+    chunks = [work.plans[i : i + pipeline.batch_size] for i in range(0, len(work.plans), pipeline.batch_size)]
     loads: list[tuple[list[PagePlan], PageFetch, list[Extracted | None]]] = []
     for number, batch in enumerate(chunks, start=1):
         fetched = _named(fetch_pages, day, f"fetch {number}")(batch, settings, warc_dir, f"{run_id}-{day}-{number:03d}")
-        loads.append((batch, fetched, _named(extract_pages, day, f"extract {number}")(batch, fetched, sources, pipeline)))
+        loads.append(
+            (batch, fetched, _named(extract_pages, day, f"extract {number}")(batch, fetched, sources, pipeline))
+        )
     if work.archived:
         plans, results, pages = (list(x) for x in zip(*work.archived))
         loads.append((plans, PageFetch(results, []), pages))
@@ -241,13 +298,19 @@ def record_failed_day(work: DayWork, db: str, run_id: str, error: str) -> None:
 # --- the flow --------------------------------------------------------------------------------
 
 
-def _assign_days(plan: BackfillPlan, sitemaps: dict[str, SourceSitemaps], feed_items: list[FeedItem],
-                 archived: list[tuple[PagePlan, FetchResult, Extracted | None]],
-                 discovery_errors: dict[tuple[str, str], str]) -> list[DayWork]:
+def _assign_days(
+    plan: BackfillPlan,
+    sitemaps: dict[str, SourceSitemaps],
+    feed_items: list[FeedItem],
+    archived: list[tuple[PagePlan, FetchResult, Extracted | None]],
+    discovery_errors: dict[tuple[str, str], str],
+) -> list[DayWork]:
     """Spread discovered pages over the days to run; a URL listed by several methods is fetched once."""
     by_id = {s.source_id: s for s in plan.sources}
-    works = {day: DayWork(day, pairs, {k: v for k, v in discovery_errors.items() if k in pairs})
-             for day, pairs in plan.todo.items()}
+    works = {
+        day: DayWork(day, pairs, {k: v for k, v in discovery_errors.items() if k in pairs})
+        for day, pairs in plan.todo.items()
+    }
     for plan_, result, page in archived:
         day = page.published_at.date() if page is not None and page.published_at else None
         if day in works and (plan_.item.source_id, "warc") in works[day].targets:
@@ -271,7 +334,7 @@ def _extract_archived(paths: list[str], sources: list[Source], pipeline: Pipelin
     out: list[tuple[PagePlan, FetchResult, Extracted | None]] = []
     by_id = {s.source_id: s for s in sources}
     for i in range(0, len(pages), pipeline.batch_size):
-        batch = pages[i:i + pipeline.batch_size]
+        batch = pages[i : i + pipeline.batch_size]
         plans = [_page_plan(p.item, by_id[p.item.source_id]) for p in batch]
         results = [p.result for p in batch]
         extracted = extract_pages(plans, PageFetch(results, []), sources, pipeline)
@@ -280,8 +343,15 @@ def _extract_archived(paths: list[str], sources: list[Source], pipeline: Pipelin
 
 
 @flow(name="backfill", task_runner=ThreadPoolTaskRunner(max_workers=4))
-def backfill(start: date, end: date, sources: str = str(seed_path("sources.csv")), db: str = str(default_db_path()),
-             warc: list[str] | None = None, reprocess: str = "none", dry_run: bool = False):
+def backfill(
+    start: date,
+    end: date,
+    sources: str = str(seed_path("sources.csv")),
+    db: str = str(default_db_path()),
+    warc: list[str] | None = None,
+    reprocess: str = "none",
+    dry_run: bool = False,
+):
     """Fill [start, end] (UTC days) from news sitemaps, WARC files and feeds; complete days are skipped."""
     logger = get_run_logger()
     if dry_run:
@@ -300,34 +370,59 @@ def backfill(start: date, end: date, sources: str = str(seed_path("sources.csv")
         return Completed(message=message, data={"days_run": 0, "days_skipped": len(plan.skipped_days)})
     run_id = current_run_id()
     warc_dir = str(raw_dir_for(db))
-    prepare_run(db, plan.sources, run_id, "backfill", {"start": str(plan.start), "end": str(plan.end),
-                "sources": sources, "db": db, "warc": warc, "reprocess": reprocess})
+    prepare_run(
+        db,
+        plan.sources,
+        run_id,
+        "backfill",
+        {
+            "start": str(plan.start),
+            "end": str(plan.end),
+            "sources": sources,
+            "db": db,
+            "warc": warc,
+            "reprocess": reprocess,
+        },
+    )
     with closing_run(db, run_id):
         counts, stats = _run_days(plan, db, run_id, warc, warc_dir)
         summary = finish_run(db, run_id, stats)
     totals: Counter = Counter()
     for (_, outcome), n in counts.items():
         totals[outcome] += n
-    message = (f"backfill {plan.start} .. {plan.end}: {len(plan.todo)} days run, {len(plan.skipped_days)} skipped; "
-               f"{totals['loaded']} pages in range ({totals['new']} new, {totals['updated']} updated), "
-               f"{totals['out_of_range']} outside the range, {totals['undated']} undated, {totals['failed']} failed")
+    message = (
+        f"backfill {plan.start} .. {plan.end}: {len(plan.todo)} days run, {len(plan.skipped_days)} skipped; "
+        f"{totals['loaded']} pages in range ({totals['new']} new, {totals['updated']} updated), "
+        f"{totals['out_of_range']} outside the range, {totals['undated']} undated, {totals['failed']} failed"
+    )
     logger.info("%s (%s)", message, summary)
-    return Completed(message=message, data={"days_run": len(plan.todo), "days_skipped": len(plan.skipped_days),
-                                            **{k: totals[k] for k in ("loaded", "new", "updated", "out_of_range",
-                                                                      "undated", "failed")}})
+    return Completed(
+        message=message,
+        data={
+            "days_run": len(plan.todo),
+            "days_skipped": len(plan.skipped_days),
+            **{k: totals[k] for k in ("loaded", "new", "updated", "out_of_range", "undated", "failed")},
+        },
+    )
 
 
-def _run_days(plan: BackfillPlan, db: str, run_id: str, warc: list[str] | None,
-              warc_dir: str) -> tuple[Counter, dict[str, SourceStats]]:
+def _run_days(
+    plan: BackfillPlan, db: str, run_id: str, warc: list[str] | None, warc_dir: str
+) -> tuple[Counter, dict[str, SourceStats]]:
     """Discover pages for the whole range, then run the days one by one; (source, outcome) counts."""
     logger = get_run_logger()
     settings, pipeline = fetch_settings(), pipeline_settings()
-    wanted = {method: [s for s in plan.sources if any((s.source_id, method) in p for p in plan.todo.values())]
-              for method in plan.methods}
+    wanted = {
+        method: [s for s in plan.sources if any((s.source_id, method) in p for p in plan.todo.values())]
+        for method in plan.methods
+    }
     stats = {s.source_id: SourceStats(s.source_id) for s in plan.sources}
     errors: dict[tuple[str, str], str] = {}
-    sitemaps = find_sitemap_items(wanted["sitemap"], plan.start, plan.end, db, run_id, settings, warc_dir) \
-        if wanted["sitemap"] else {}
+    sitemaps = (
+        find_sitemap_items(wanted["sitemap"], plan.start, plan.end, db, run_id, settings, warc_dir)
+        if wanted["sitemap"]
+        else {}
+    )
     errors.update({(sid, "sitemap"): s.error for sid, s in sitemaps.items() if s.error})
     feed_items: list[FeedItem] = []
     if wanted["feed"]:
@@ -343,10 +438,17 @@ def _run_days(plan: BackfillPlan, db: str, run_id: str, warc: list[str] | None,
     for (source_id, method), error in errors.items():
         stats[source_id].feed_status, stats[source_id].feed_error = "failed", f"{method}: {error}"
     works = _assign_days(plan, sitemaps, feed_items, archived, errors)
-    logger.info("backfill %s .. %s: %d days to run, %d pages from sitemaps and feeds, %d from WARC files",
-                plan.start, plan.end, len(works), sum(len(w.plans) for w in works), len(archived))
-    progress = create_progress_artifact(progress=0.0, key="backfill-progress",
-                                        description=f"backfill {plan.start} .. {plan.end}")
+    logger.info(
+        "backfill %s .. %s: %d days to run, %d pages from sitemaps and feeds, %d from WARC files",
+        plan.start,
+        plan.end,
+        len(works),
+        sum(len(w.plans) for w in works),
+        len(archived),
+    )
+    progress = create_progress_artifact(
+        progress=0.0, key="backfill-progress", description=f"backfill {plan.start} .. {plan.end}"
+    )
     rows = []
     with tqdm(total=len(works), desc="backfill", unit="day", disable=None) as bar:
         for number, work in enumerate(works, start=1):
@@ -357,14 +459,21 @@ def _run_days(plan: BackfillPlan, db: str, run_id: str, warc: list[str] | None,
                 record_failed_day(work, db, run_id, f"{type(exc).__name__}: {exc}"[:500])
                 day_counts = Counter()
             counts.update(day_counts)
-            rows.append({"day": str(work.day), **{k: sum(n for (_, o), n in day_counts.items() if o == k)
-                                                  for k in ("loaded", "new", "failed", "out_of_range")}})
+            rows.append(
+                {
+                    "day": str(work.day),
+                    **{
+                        k: sum(n for (_, o), n in day_counts.items() if o == k)
+                        for k in ("loaded", "new", "failed", "out_of_range")
+                    },
+                }
+            )
             bar.set_postfix(day=str(work.day))
             bar.update()
             if progress:
                 update_progress_artifact(progress, 100.0 * number / len(works))
     for s in stats.values():
-        get = lambda outcome: counts[(s.source_id, outcome)]  # noqa: E731
+        get = lambda outcome, source_id=s.source_id: counts[(source_id, outcome)]  # noqa: E731
         s.items, s.new, s.updated, s.failed = sum(get(o) for o in OUTCOMES), get("new"), get("updated"), get("failed")
         s.fetched = get("loaded") + get("out_of_range") + get("undated")
         s.unchanged = get("loaded") - s.new - s.updated

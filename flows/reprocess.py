@@ -9,10 +9,18 @@ from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed
 
-from forumwatch.flows.ingest import current_run_id, report
-from forumwatch.flows.steps import (PageFetch, PagePlan, SourceStats, closing_run, extract_pages, finish_run, load_pages,
-                         prepare_run)
 from forumwatch import db as fwdb
+from forumwatch.flows.ingest import current_run_id, report
+from forumwatch.flows.steps import (
+    PageFetch,
+    PagePlan,
+    SourceStats,
+    closing_run,
+    extract_pages,
+    finish_run,
+    load_pages,
+    prepare_run,
+)
 from forumwatch.settings import default_db_path, pipeline_settings, raw_dir_for
 from forumwatch.tasks.extract import Extracted
 from forumwatch.tasks.fetch import FetchRequest
@@ -29,8 +37,10 @@ class ReprocessError(ValueError):
 def configured_sources(db: str) -> list[Source]:
     """The sources table of an existing database, as Source records."""
     with fwdb.connect(db) as con:
-        rows = con.execute("SELECT source_id, name, feed_url, homepage, country, language, kind, crawl_delay, "
-                           "sitemap_url FROM sources ORDER BY source_id").fetchall()
+        rows = con.execute(
+            "SELECT source_id, name, feed_url, homepage, country, language, kind, crawl_delay, "
+            "sitemap_url FROM sources ORDER BY source_id"
+        ).fetchall()
     return [Source(*row) for row in rows]
 
 
@@ -50,7 +60,7 @@ def regroup(db: str, article_ids: list[str], window_days: int) -> int:
         ids = sorted(set(article_ids) & {r[0] for r in con.execute("SELECT article_id FROM articles").fetchall()})
         for i in range(0, len(ids), REGROUP_BATCH):
             con.begin()
-            changed += assign_stories(con, ids[i:i + REGROUP_BATCH], window_days=window_days)["articles_changed"]
+            changed += assign_stories(con, ids[i : i + REGROUP_BATCH], window_days=window_days)["articles_changed"]
             con.commit()
     return changed
 
@@ -65,8 +75,9 @@ def _in_range(page: Extracted | None, start: date | None, end: date | None) -> b
 
 
 @flow(name="reprocess")
-def reprocess(db: str = str(default_db_path()), raw_dir: str | None = None, start: date | None = None,
-              end: date | None = None):
+def reprocess(
+    db: str = str(default_db_path()), raw_dir: str | None = None, start: date | None = None, end: date | None = None
+):
     """Re-extract, re-tag and re-group the pages of the raw archive (beside the DB); optionally only
     those published within [start, end]."""
     if start and end and start > end:
@@ -92,7 +103,7 @@ def _reprocess(db, run_id, raw_dir, sources, pipeline, start, end) -> dict[str, 
     logger.info("%d archived pages to re-extract from %s", len(pages), raw_dir)
     article_ids: list[str] = []
     for i in range(0, len(pages), pipeline.batch_size):
-        batch = pages[i:i + pipeline.batch_size]
+        batch = pages[i : i + pipeline.batch_size]
         plans = [PagePlan(FetchRequest(p.item.url, p.item.source_id, "warc"), p.item, None) for p in batch]
         fetched = PageFetch([p.result for p in batch], [])
         extracted = extract_pages(plans, fetched, sources, pipeline)

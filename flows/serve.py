@@ -17,11 +17,17 @@ def deployments(sources: str, db: str) -> list:
     """The two deployments, with absolute paths so runs do not depend on the serving directory."""
     sources, db = str(Path(sources).resolve()), str(Path(db).resolve())
     return [
-        ingest.to_deployment(name="daily", schedules=[Cron(DAILY_CRON, timezone="UTC")],
-                             parameters={"sources": sources, "db": db},
-                             description="Fetch every configured feed at 06:00 UTC and load new articles."),
-        backfill.to_deployment(name="backfill", parameters={"sources": sources, "db": db},
-                               description="Fill a date range: run with -p start=YYYY-MM-DD -p end=YYYY-MM-DD."),
+        ingest.to_deployment(
+            name="daily",
+            schedules=[Cron(DAILY_CRON, timezone="UTC")],
+            parameters={"sources": sources, "db": db},
+            description="Fetch every configured feed at 06:00 UTC and load new articles.",
+        ),
+        backfill.to_deployment(
+            name="backfill",
+            parameters={"sources": sources, "db": db},
+            description="Fill a date range: run with -p start=YYYY-MM-DD -p end=YYYY-MM-DD.",
+        ),
     ]
 
 

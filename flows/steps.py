@@ -6,7 +6,7 @@ from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from prefect import get_run_logger, task
@@ -26,7 +26,7 @@ PENDING_DAYS = 7  # feed items that failed are retried on later runs for this ma
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 @dataclass
@@ -62,12 +62,25 @@ def fetch_row(run_id: str, result: FetchResult, error: str | None = None, note: 
     if result.kind == "robots" and result.status and 400 <= result.status < 500:
         error, note = None, f"no robots.txt (HTTP {result.status}): crawling allowed"
     return {
-        "fetch_id": load.fetch_id(run_id, result.kind, result.url), "run_id": run_id, "url": result.url,
-        "final_url": result.final_url, "source_id": result.source_id, "kind": result.kind,
-        "fetched_at": result.fetched_at, "status": result.status, "error": error, "note": note,
-        "bytes": result.n_bytes, "content_type": result.content_type, "encoding": result.encoding,
-        "etag": result.etag, "last_modified": result.last_modified, "content_sha1": result.content_sha1,
-        "elapsed_ms": result.elapsed_ms, "attempts": result.attempts, "warc_file": result.warc_file,
+        "fetch_id": load.fetch_id(run_id, result.kind, result.url),
+        "run_id": run_id,
+        "url": result.url,
+        "final_url": result.final_url,
+        "source_id": result.source_id,
+        "kind": result.kind,
+        "fetched_at": result.fetched_at,
+        "status": result.status,
+        "error": error,
+        "note": note,
+        "bytes": result.n_bytes,
+        "content_type": result.content_type,
+        "encoding": result.encoding,
+        "etag": result.etag,
+        "last_modified": result.last_modified,
+        "content_sha1": result.content_sha1,
+        "elapsed_ms": result.elapsed_ms,
+        "attempts": result.attempts,
+        "warc_file": result.warc_file,
     }
 
 
@@ -90,15 +103,23 @@ def prepare_run(db: str, sources: list[Source], run_id: str, flow_name: str, par
 
 
 @task(cache_policy=NO_CACHE)
-def fetch_feeds(sources: list[Source], db: str, run_id: str, settings: FetchSettings, warc_dir: str) -> tuple[list[FeedItem], dict[str, SourceStats]]:
+def fetch_feeds(
+    sources: list[Source], db: str, run_id: str, settings: FetchSettings, warc_dir: str
+) -> tuple[list[FeedItem], dict[str, SourceStats]]:
     """Fetch every feed (conditional GET), parse it, and record fetches and feed items in one transaction."""
     logger = get_run_logger()
     with fwdb.connect(db) as con:
         previous = load.last_fetches(con, [s.feed_url for s in sources])
     requests = [
-        FetchRequest(url=s.feed_url, source_id=s.source_id, kind="feed", trusted_host=host_of(s.feed_url),
-                     etag=previous.get(s.feed_url, (None, None, None))[0],
-                     last_modified=previous.get(s.feed_url, (None, None, None))[1], crawl_delay=s.crawl_delay)
+        FetchRequest(
+            url=s.feed_url,
+            source_id=s.source_id,
+            kind="feed",
+            trusted_host=host_of(s.feed_url),
+            etag=previous.get(s.feed_url, (None, None, None))[0],
+            last_modified=previous.get(s.feed_url, (None, None, None))[1],
+            crawl_delay=s.crawl_delay,
+        )
         for s in sources
     ]
     robots: list[FetchResult] = []
@@ -115,8 +136,12 @@ def fetch_feeds(sources: list[Source], db: str, run_id: str, settings: FetchSett
             stat.feed_status = "unchanged"
             rows.append(fetch_row(run_id, result))
         else:
-            parsed = parse_feed(result.body or b"", result.final_url or source.feed_url, source.source_id,
-                                max_items=settings.max_feed_items)
+            parsed = parse_feed(
+                result.body or b"",
+                result.final_url or source.feed_url,
+                source.source_id,
+                max_items=settings.max_feed_items,
+            )
             if parsed.error:
                 stat.feed_status, stat.feed_error = "failed", parsed.error
             stat.items = len(parsed.items)
@@ -134,7 +159,9 @@ def fetch_feeds(sources: list[Source], db: str, run_id: str, settings: FetchSett
 
 
 @task(cache_policy=NO_CACHE)
-def plan_pages(db: str, sources: list[Source], items: list[FeedItem], max_per_source: int | None = None) -> list[PagePlan]:
+def plan_pages(
+    db: str, sources: list[Source], items: list[FeedItem], max_per_source: int | None = None
+) -> list[PagePlan]:
     """This run's feed items plus earlier ones never loaded, each URL once, with its validators."""
     by_id = {s.source_id: s for s in sources}
     with fwdb.connect(db) as con:
@@ -151,8 +178,15 @@ def plan_pages(db: str, sources: list[Source], items: list[FeedItem], max_per_so
     for url, item in wanted.items():
         source = by_id[item.source_id]
         etag, modified, sha = previous.get(url, (None, None, None))
-        request = FetchRequest(url=url, source_id=item.source_id, kind="page", trusted_host=host_of(source.feed_url),
-                               etag=etag, last_modified=modified, crawl_delay=source.crawl_delay)
+        request = FetchRequest(
+            url=url,
+            source_id=item.source_id,
+            kind="page",
+            trusted_host=host_of(source.feed_url),
+            etag=etag,
+            last_modified=modified,
+            crawl_delay=source.crawl_delay,
+        )
         plans.append(PagePlan(request, item, sha))
     return plans
 
@@ -170,8 +204,9 @@ def fetch_pages(plans: list[PagePlan], settings: FetchSettings, warc_dir: str, w
     return PageFetch(results, robots)
 
 
-def pages_to_extract(plans: list[PagePlan], fetched: PageFetch, sources: list[Source],
-                     pipeline: PipelineSettings | None = None) -> list[tuple[int, PageInput]]:
+def pages_to_extract(
+    plans: list[PagePlan], fetched: PageFetch, sources: list[Source], pipeline: PipelineSettings | None = None
+) -> list[tuple[int, PageInput]]:
     """(index in the batch, input) of the pages that came back with a new body."""
     pipeline = pipeline or pipeline_settings()  # FORUMWATCH_* env applied
     languages = {s.source_id: s.language for s in sources}
@@ -179,18 +214,30 @@ def pages_to_extract(plans: list[PagePlan], fetched: PageFetch, sources: list[So
     for index, (plan, result) in enumerate(zip(plans, fetched.results)):
         if result.error or result.not_modified or result.text is None or result.content_sha1 == plan.last_sha1:
             continue
-        todo.append((index, PageInput(
-            url=plan.item.url, source_id=plan.item.source_id, html=result.text, fetched_at=result.fetched_at,
-            feed_published_at=plan.item.published_at, feed_has_time=plan.item.published_has_time,
-            feed_title=plan.item.title, default_language=languages.get(plan.item.source_id),
-            max_chars=pipeline.max_page_chars, min_words=pipeline.min_article_words,
-        )))
+        todo.append(
+            (
+                index,
+                PageInput(
+                    url=plan.item.url,
+                    source_id=plan.item.source_id,
+                    html=result.text,
+                    fetched_at=result.fetched_at,
+                    feed_published_at=plan.item.published_at,
+                    feed_has_time=plan.item.published_has_time,
+                    feed_title=plan.item.title,
+                    default_language=languages.get(plan.item.source_id),
+                    max_chars=pipeline.max_page_chars,
+                    min_words=pipeline.min_article_words,
+                ),
+            )
+        )
     return todo
 
 
 @task(cache_policy=NO_CACHE)
-def extract_pages(plans: list[PagePlan], fetched: PageFetch, sources: list[Source],
-                  pipeline: PipelineSettings) -> list[Extracted | None]:
+def extract_pages(
+    plans: list[PagePlan], fetched: PageFetch, sources: list[Source], pipeline: PipelineSettings
+) -> list[Extracted | None]:
     """Extract (in worker processes) the pages that came back with a new body; None for the others."""
     todo = pages_to_extract(plans, fetched, sources, pipeline)
     extracted: list[Extracted | None] = [None] * len(plans)
@@ -207,8 +254,14 @@ def extract_inputs(pages: list[PageInput], workers: int = 1) -> list[Extracted]:
 
 
 @task(cache_policy=NO_CACHE)
-def load_pages(db: str, run_id: str, plans: list[PagePlan], fetched: PageFetch,
-               extracted: list[Extracted | None], pipeline: PipelineSettings) -> BatchOutcome:
+def load_pages(
+    db: str,
+    run_id: str,
+    plans: list[PagePlan],
+    fetched: PageFetch,
+    extracted: list[Extracted | None],
+    pipeline: PipelineSettings,
+) -> BatchOutcome:
     """One transaction: fetch rows, new and changed articles, their tags, and their story groups."""
     from forumwatch.tasks.dedupe import assign_stories
     from forumwatch.tasks.tag import write_tags
@@ -246,8 +299,13 @@ def load_pages(db: str, run_id: str, plans: list[PagePlan], fetched: PageFetch,
         load.upsert_articles(con, article_rows)
         write_tags(con, [t for t in tags if t is not None])
         if outcome.article_ids:
-            assign_stories(con, outcome.article_ids, window_days=pipeline.story_window_days,
-                           workers=pipeline.extract_workers, texts={r["article_id"]: r["text"] for r in article_rows})
+            assign_stories(
+                con,
+                outcome.article_ids,
+                window_days=pipeline.story_window_days,
+                workers=pipeline.extract_workers,
+                texts={r["article_id"]: r["text"] for r in article_rows},
+            )
         con.commit()
     return outcome
 
@@ -268,12 +326,22 @@ def finish_run(db: str, run_id: str, stats: dict[str, SourceStats]) -> str:
     failed = [s for s in stats.values() if s.feed_status == "failed"]
     totals = Counter()
     for s in stats.values():
-        totals.update({"n_feed_items": s.items, "n_fetched": s.fetched, "n_new": s.new,
-                       "n_updated": s.updated, "n_unchanged": s.unchanged, "n_failed": s.failed})
+        totals.update(
+            {
+                "n_feed_items": s.items,
+                "n_fetched": s.fetched,
+                "n_new": s.new,
+                "n_updated": s.updated,
+                "n_unchanged": s.unchanged,
+                "n_failed": s.failed,
+            }
+        )
     totals["n_sources"], totals["n_sources_failed"] = len(stats), len(failed)
-    message = (f"{len(stats) - len(failed)} of {len(stats)} sources ok, {len(failed)} failed; "
-               f"{totals['n_new']} new, {totals['n_updated']} updated, {totals['n_unchanged']} unchanged, "
-               f"{totals['n_failed']} failed pages")
+    message = (
+        f"{len(stats) - len(failed)} of {len(stats)} sources ok, {len(failed)} failed; "
+        f"{totals['n_new']} new, {totals['n_updated']} updated, {totals['n_unchanged']} unchanged, "
+        f"{totals['n_failed']} failed pages"
+    )
     with fwdb.connect(db) as con:
         con.begin()
         create_views(con)  # rebuilds the mv_* tables behind the views from everything now loaded

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal
 
@@ -33,15 +33,16 @@ def create_views(con: duckdb.DuckDBPyConnection) -> None:
 def ensure_views(con: duckdb.DuckDBPyConnection) -> None:
     """create_views on a database that has no views yet; otherwise leave the views and their mv_*
     tables as the last run's end made them (flows.steps.prepare_run: a run pays one rebuild, not two)."""
-    if not con.execute("SELECT view_name FROM duckdb_views() WHERE schema_name = 'main' "
-                       "AND view_name = 'article_facts'").fetchall():  # fetchall: no result left open
+    if not con.execute(
+        "SELECT view_name FROM duckdb_views() WHERE schema_name = 'main' AND view_name = 'article_facts'"
+    ).fetchall():  # fetchall: no result left open
         create_views(con)
 
 
 def retag(db: str, seeds_dir: Path | None = None) -> dict:
     """Reload the seed tables and re-tag every article from its stored text, in one transaction."""
     rules = load_rules(seeds_dir)
-    started = datetime.now(timezone.utc).replace(tzinfo=None)
+    started = datetime.now(UTC).replace(tzinfo=None)
     run_id = "retag-" + started.strftime("%Y%m%dT%H%M%S%f")
     counts = {"articles": 0, "rules_version": rules.version}
     with connect(db) as con:
@@ -67,7 +68,7 @@ def retag(db: str, seeds_dir: Path | None = None) -> dict:
             for table in TAG_TABLES:
                 counts[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
             create_views(con)
-            finished = datetime.now(timezone.utc).replace(tzinfo=None)
+            finished = datetime.now(UTC).replace(tzinfo=None)
             con.execute(
                 "INSERT INTO runs (run_id, flow, started_at, finished_at, status, parameters, message) "
                 "VALUES (?, 'retag', ?, ?, 'completed', ?, ?)",
@@ -144,10 +145,14 @@ def export_parquet(db: str, out_dir: Path) -> list[Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     with connect(db, read_only=True) as con:  # under the writer lock: never trips a writer
-        tables = [r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT starts_with(table_name, ?) "
-            "ORDER BY table_name", [MATERIALISED_PREFIX]
-        ).fetchall()]
+        tables = [
+            r[0]
+            for r in con.execute(
+                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT starts_with(table_name, ?) "
+                "ORDER BY table_name",
+                [MATERIALISED_PREFIX],
+            ).fetchall()
+        ]
         for table in tables:
             if table == "articles":
                 con.execute(

@@ -47,8 +47,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
         try:
             base = stack.enter_context(serve_snapshot(port=args.port))
         except OSError as exc:
-            print(f"forumwatch: cannot serve the snapshot on 127.0.0.1:{args.port} ({exc}); choose --port",
-                  file=sys.stderr)
+            print(
+                f"forumwatch: cannot serve the snapshot on 127.0.0.1:{args.port} ({exc}); choose --port",
+                file=sys.stderr,
+            )
             return 2
         sources = write_sources(base, Path(stack.enter_context(tempfile.TemporaryDirectory())) / "sources.csv")
         print(f"demo: serving the offline snapshot at {base}")
@@ -86,7 +88,9 @@ def cmd_trends(args: argparse.Namespace) -> int:
     shown = frame.assign(period=frame["period"].dt.strftime("%Y-%m-%d")) if len(frame) else frame
     print(shown.to_string(index=False) if len(frame) else f"no articles for topic {args.topic!r}")
     if args.plot:
-        print(f"chart written to {plot_trends(frame, Path(args.plot), f'{args.topic}: stories vs copies per {args.by}')}")
+        print(
+            f"chart written to {plot_trends(frame, Path(args.plot), f'{args.topic}: stories vs copies per {args.by}')}"
+        )
     return 0
 
 
@@ -103,14 +107,20 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from prefect.settings import get_current_settings
 
     if not get_current_settings().api.url:
-        print("forumwatch: serve needs a Prefect server that schedules runs: start `prefect server start`, then\n"
-              "  prefect config set PREFECT_API_URL=http://127.0.0.1:4200/api", file=sys.stderr)
+        print(
+            "forumwatch: serve needs a Prefect server that schedules runs: start `prefect server start`, then\n"
+            "  prefect config set PREFECT_API_URL=http://127.0.0.1:4200/api",
+            file=sys.stderr,
+        )
         return 2
     from forumwatch.flows.serve import pool_deployments, serve_all
 
     if taken := pool_deployments():
-        print(f"forumwatch: {', '.join(taken)} run on a work pool (prefect deploy); to serve instead, first run\n"
-              + "\n".join(f"  prefect deployment delete {name}" for name in taken), file=sys.stderr)
+        print(
+            f"forumwatch: {', '.join(taken)} run on a work pool (prefect deploy); to serve instead, first run\n"
+            + "\n".join(f"  prefect deployment delete {name}" for name in taken),
+            file=sys.stderr,
+        )
         return 2
     serve_all(args.sources, args.db, limit=args.limit)
     return 0
@@ -132,8 +142,15 @@ def cmd_backfill(args: argparse.Namespace) -> int:
         return 0
     from forumwatch.flows.backfill import backfill
 
-    state = backfill(start=plan.start, end=plan.end, sources=args.sources, db=args.db, warc=args.warc,
-                     reprocess=args.reprocess, return_state=True)
+    state = backfill(
+        start=plan.start,
+        end=plan.end,
+        sources=args.sources,
+        db=args.db,
+        warc=args.warc,
+        reprocess=args.reprocess,
+        return_state=True,
+    )
     print(f"backfill {state.name.lower()}: {state.message}")
     return 0 if state.is_completed() else 1
 
@@ -152,13 +169,17 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
 
 
 def _add_sources(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--sources", default=str(seed_path("sources.csv")),
-                        help="CSV with at least name,feed_url (default: the bundled seeds/sources.csv)")
+    parser.add_argument(
+        "--sources",
+        default=str(seed_path("sources.csv")),
+        help="CSV with at least name,feed_url (default: the bundled seeds/sources.csv)",
+    )
 
 
 def _add_db(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--db", default=str(default_db_path()),
-                        help="DuckDB file or connection string (default data/forumwatch.duckdb)")
+    parser.add_argument(
+        "--db", default=str(default_db_path()), help="DuckDB file or connection string (default data/forumwatch.duckdb)"
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -173,8 +194,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("demo", help="ingest the bundled offline snapshot and print a summary")
     _add_db(p)
-    p.add_argument("--port", type=int, default=8765,
-                   help="local port serving the snapshot; keep it fixed so reruns see the same URLs")
+    p.add_argument(
+        "--port",
+        type=int,
+        default=8765,
+        help="local port serving the snapshot; keep it fixed so reruns see the same URLs",
+    )
     p.set_defaults(func=cmd_demo)
 
     p = sub.add_parser("serve", help="serve the daily (06:00 UTC) and backfill deployments without a work pool")
@@ -188,10 +213,15 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--end", required=True, help="last UTC day, YYYY-MM-DD (inclusive)")
     _add_sources(p)
     _add_db(p)
-    p.add_argument("--warc", action="append", metavar="PATH",
-                   help="WARC file or folder (CC-NEWS or data/raw); repeatable")
-    p.add_argument("--reprocess", choices=("none", "all", "failed"), default="none",
-                   help="redo days already complete (all) or only failed days (failed)")
+    p.add_argument(
+        "--warc", action="append", metavar="PATH", help="WARC file or folder (CC-NEWS or data/raw); repeatable"
+    )
+    p.add_argument(
+        "--reprocess",
+        choices=("none", "all", "failed"),
+        default="none",
+        help="redo days already complete (all) or only failed days (failed)",
+    )
     p.add_argument("--dry-run", action="store_true", help="print the plan (days, sources, methods); write nothing")
     p.set_defaults(func=cmd_backfill)
 

@@ -47,8 +47,9 @@ def writer_lock(db: str, wait_seconds: float = LOCK_WAIT_SECONDS) -> Iterator[No
 
 
 @contextmanager
-def connect(db: str | Path, read_only: bool = False,
-            wait_seconds: float = LOCK_WAIT_SECONDS) -> Iterator[duckdb.DuckDBPyConnection]:
+def connect(
+    db: str | Path, read_only: bool = False, wait_seconds: float = LOCK_WAIT_SECONDS
+) -> Iterator[duckdb.DuckDBPyConnection]:
     """A connection held under the writer lock for as short as the caller needs. Read-only opens of
     the main file take the lock too: DuckDB refuses a read-write open while another process holds
     the file read-only, and the other way round. Analysts who must not wait read the published copy."""

@@ -8,8 +8,10 @@ from forumwatch.resources import sql_text
 
 def print_summary(db: str) -> None:
     with connect(db, read_only=True) as con:  # under the writer lock: never trips a writer
-        counts = {t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                  for t in ("sources", "fetches", "articles", "stories", "article_topics")}
+        counts = {
+            t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("sources", "fetches", "articles", "stories", "article_topics")
+        }
         print("loaded: " + ", ".join(f"{n} {t}" for t, n in counts.items()))
         print("\nstories (syndicated copies grouped):")
         print(con.execute(sql_text("load/summary_stories.sql")).df().fillna("").to_string(index=False))

@@ -55,7 +55,9 @@ def load_agencies(path: Path | None = None) -> list[Agency]:
             regex = re.compile(pattern, re.M)
         elif kind == "cited":
             name = rf"(?<![\w-])(?:{pattern})(?![\w-])"
-            regex = re.compile(rf"{_CUE_FAR}{_FILLER}{name}|{_CUE_NEAR}\s+(?:the\s+)?{name}|{name}(?:\s+(?i:news\s+agency))?\s+{_CUE_AFTER}\b")
+            regex = re.compile(
+                rf"{_CUE_FAR}{_FILLER}{name}|{_CUE_NEAR}\s+(?:the\s+)?{name}|{name}(?:\s+(?i:news\s+agency))?\s+{_CUE_AFTER}\b"
+            )
             agencies.append(Agency(row["agency"].strip(), kind, regex, re.compile(pattern)))
             continue
         else:

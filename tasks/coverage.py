@@ -12,8 +12,20 @@ import pandas as pd
 from forumwatch.db import connect, registered
 from forumwatch.resources import sql_text
 
-COLUMNS = ["source_id", "day", "method", "found", "loaded", "failed", "out_of_range", "undated", "status", "note",
-           "run_id", "updated_at"]
+COLUMNS = [
+    "source_id",
+    "day",
+    "method",
+    "found",
+    "loaded",
+    "failed",
+    "out_of_range",
+    "undated",
+    "status",
+    "note",
+    "run_id",
+    "updated_at",
+]
 Key = tuple[str, date, str]  # (source_id, day, method)
 
 
@@ -43,10 +55,23 @@ def is_retryable(status: int | None) -> bool:
 
 
 def rows(tallies: dict[Key, Tally], run_id: str, now: datetime) -> list[dict]:
-    return [{"source_id": sid, "day": day, "method": method, "found": t.found, "loaded": t.loaded,
-             "failed": t.failed, "out_of_range": t.out_of_range, "undated": t.undated, "status": t.status,
-             "note": "; ".join(dict.fromkeys(t.notes))[:1000] or None, "run_id": run_id, "updated_at": now}
-            for (sid, day, method), t in sorted(tallies.items())]
+    return [
+        {
+            "source_id": sid,
+            "day": day,
+            "method": method,
+            "found": t.found,
+            "loaded": t.loaded,
+            "failed": t.failed,
+            "out_of_range": t.out_of_range,
+            "undated": t.undated,
+            "status": t.status,
+            "note": "; ".join(dict.fromkeys(t.notes))[:1000] or None,
+            "run_id": run_id,
+            "updated_at": now,
+        }
+        for (sid, day, method), t in sorted(tallies.items())
+    ]
 
 
 def upsert(con: duckdb.DuckDBPyConnection, records: list[dict]) -> None:

@@ -5,18 +5,42 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 from dateutil import parser as dateparser
 from lxml import html as lxml_html
 
-ARTICLE_TYPES = {"newsarticle", "article", "reportagenewsarticle", "blogposting", "analysisnewsarticle",
-                 "opinionnewsarticle", "backgroundnewsarticle", "report", "liveblogposting"}
+ARTICLE_TYPES = {
+    "newsarticle",
+    "article",
+    "reportagenewsarticle",
+    "blogposting",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "backgroundnewsarticle",
+    "report",
+    "liveblogposting",
+}
 META_KEYS = (
-    "article:published_time", "og:article:published_time", "og:published_time", "datepublished",
-    "pubdate", "publishdate", "publish-date", "publish_date", "publication_date", "sailthru.date",
-    "parsely-pub-date", "dc.date.issued", "dc.date", "dcterms.issued", "dcterms.created", "date",
-    "article.published", "published-date", "cxenseparse:recs:publishtime",
+    "article:published_time",
+    "og:article:published_time",
+    "og:published_time",
+    "datepublished",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "publication_date",
+    "sailthru.date",
+    "parsely-pub-date",
+    "dc.date.issued",
+    "dc.date",
+    "dcterms.issued",
+    "dcterms.created",
+    "date",
+    "article.published",
+    "published-date",
+    "cxenseparse:recs:publishtime",
 )
 TIME_CLASS = re.compile(r"publish|posted|date|entry-date|byline", re.IGNORECASE)
 HAS_CLOCK = re.compile(r"\d{1,2}:\d{2}")
@@ -48,7 +72,7 @@ def parse_stamp(raw: str, source: str) -> DateCandidate | None:
     with_time = bool(HAS_CLOCK.search(raw))
     zone_known = moment.tzinfo is not None
     if zone_known:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
     return DateCandidate(moment, source, "minute" if with_time else "day", zone_known or not with_time)
 
 
@@ -104,7 +128,13 @@ def _from_time_elements(tree) -> list[DateCandidate]:
     """<time datetime> marked as the publication time, or inside the article element."""
     marked = tree.xpath('//time[@datetime][@itemprop="datePublished" or @pubdate or @data-published]')
     in_article = tree.xpath("//article//time[@datetime]")
-    classed = [t for t in tree.xpath("//time[@datetime]") if TIME_CLASS.search(t.get("class", "") + " " + (t.getparent().get("class", "") if t.getparent() is not None else ""))]
+    classed = [
+        t
+        for t in tree.xpath("//time[@datetime]")
+        if TIME_CLASS.search(
+            t.get("class", "") + " " + (t.getparent().get("class", "") if t.getparent() is not None else "")
+        )
+    ]
     for element in marked + in_article + classed:
         candidate = parse_stamp(element.get("datetime", ""), "time")
         if candidate:
@@ -133,8 +163,9 @@ class ChosenDate:
     note: str | None
 
 
-def choose_date(page: list[DateCandidate], feed: DateCandidate | None, fallback_day: date | None,
-                fetched_at: datetime) -> ChosenDate:
+def choose_date(
+    page: list[DateCandidate], feed: DateCandidate | None, fallback_day: date | None, fetched_at: datetime
+) -> ChosenDate:
     """Pick the most trustworthy, most precise date; never the fetch time.
 
     Order: an exact page date (JSON-LD, meta, <time>); the feed's date unless a day-only page date

@@ -27,7 +27,7 @@ import time
 from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from multiprocessing import get_context
 
 import duckdb
@@ -270,12 +270,16 @@ def _store_signatures(
     """Compute the signatures and band keys of the given articles and store those that changed, a batch at a time."""
     workers = min(workers, os.cpu_count() or 1) if len(article_ids) >= PARALLEL_MIN else 1
     pool = _process_pool(workers - 1) if workers > 1 else None
-    parts = [_store_batch(con, article_ids[lo : lo + BATCH], texts, pool, workers)
-             for lo in range(0, len(article_ids), BATCH)]
+    parts = [
+        _store_batch(con, article_ids[lo : lo + BATCH], texts, pool, workers)
+        for lo in range(0, len(article_ids), BATCH)
+    ]
     return Fingerprints(
         np.concatenate([p.article_ids for p in parts]),
-        Signatures(np.vstack([p.signatures.hashvalues for p in parts]),
-                   np.concatenate([p.signatures.n_shingles for p in parts])),
+        Signatures(
+            np.vstack([p.signatures.hashvalues for p in parts]),
+            np.concatenate([p.signatures.n_shingles for p in parts]),
+        ),
         pd.concat([p.bands for p in parts], ignore_index=True),
         sum(p.changed for p in parts),
     )
@@ -305,7 +309,9 @@ atexit.register(shutdown_pool)
 
 
 def _store_batch(
-    con: duckdb.DuckDBPyConnection, article_ids: list[str], given: Mapping[str, str | None],
+    con: duckdb.DuckDBPyConnection,
+    article_ids: list[str],
+    given: Mapping[str, str | None],
     pool: ProcessPoolExecutor | None,
     shares: int = 1,
 ) -> Fingerprints:
@@ -326,7 +332,8 @@ def _store_batch(
     changed = ~stored
     if stored.any():
         changed |= (
-            rows["sig_published_at"].ne(rows["published_at"]) & ~(rows["sig_published_at"].isna() & rows["published_at"].isna())
+            rows["sig_published_at"].ne(rows["published_at"])
+            & ~(rows["sig_published_at"].isna() & rows["published_at"].isna())
             | rows["n_shingles"].ne(rows["new_n"])
             | (rows["signature"].map(_bytes) != rows["new_sig"].map(_bytes))
         ).to_numpy(dtype=bool)
@@ -387,7 +394,9 @@ def _bytes(value) -> bytes | None:
     return None if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)) else bytes(value)
 
 
-def _desired(pool: pd.DataFrame, labels: np.ndarray, sig: np.ndarray, size: np.ndarray) -> tuple[pd.DataFrame, pd.DataFrame]:
+def _desired(
+    pool: pd.DataFrame, labels: np.ndarray, sig: np.ndarray, size: np.ndarray
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-article story columns and per-story rows for the grouped pool (labels are 0..k-1)."""
     ids = pool["article_id"].to_numpy(dtype=object)
     published = pool["published_at"].to_numpy(dtype="datetime64[us]")
@@ -473,7 +482,7 @@ def assign_stories(
     n_stories = 0
     if stale:
         n_stories += _count(con.execute("DELETE FROM stories WHERE story_id = ANY($ids)", {"ids": stale}))
-    now = {"now": datetime.now(timezone.utc).replace(tzinfo=None)}
+    now = {"now": datetime.now(UTC).replace(tzinfo=None)}
     with registered(con, "fw_stories", stories):
         n_stories += _count(con.execute(sql_text("stories_update.sql"), now))
         n_stories += _count(con.execute(sql_text("stories_insert.sql"), now))

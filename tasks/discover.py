@@ -6,7 +6,7 @@ import calendar
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
@@ -106,15 +106,16 @@ def _entry_date(entry: feedparser.FeedParserDict, now: datetime) -> tuple[dateti
         parsed = entry.get(f"{key}_parsed")
         if parsed:
             try:
-                moment = datetime.fromtimestamp(calendar.timegm(parsed), tz=timezone.utc).replace(tzinfo=None)
+                moment = datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC).replace(tzinfo=None)
             except (OverflowError, ValueError):
                 moment = None
             return _plausible(moment, now), _has_time(entry.get(key))
     return None, False
 
 
-def _parse_json_feed(body: bytes, source_id: str, base: str, now: datetime,
-                     max_items: int = MAX_ITEMS_PER_FEED) -> FeedParse:
+def _parse_json_feed(
+    body: bytes, source_id: str, base: str, now: datetime, max_items: int = MAX_ITEMS_PER_FEED
+) -> FeedParse:
     try:
         doc = json.loads(body.decode("utf-8-sig", errors="replace"))
     except ValueError as exc:
@@ -139,7 +140,7 @@ def _parse_json_feed(body: bytes, source_id: str, base: str, now: datetime,
             try:
                 parsed = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
                 if parsed.tzinfo:
-                    parsed = parsed.astimezone(timezone.utc).replace(tzinfo=None)
+                    parsed = parsed.astimezone(UTC).replace(tzinfo=None)
                 moment = _plausible(parsed, now)
             except ValueError:
                 moment = None
@@ -179,8 +180,9 @@ def looks_like_json(body: bytes) -> bool:
     return body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
 
 
-def parse_feed(body: bytes, feed_url: str, source_id: str, now: datetime | None = None,
-               max_items: int = MAX_ITEMS_PER_FEED) -> FeedParse:
+def parse_feed(
+    body: bytes, feed_url: str, source_id: str, now: datetime | None = None, max_items: int = MAX_ITEMS_PER_FEED
+) -> FeedParse:
     """Items of a feed document (at most `max_items`). Never raises: a feed that cannot be read comes
     back with error set."""
     try:
@@ -190,17 +192,23 @@ def parse_feed(body: bytes, feed_url: str, source_id: str, now: datetime | None 
 
 
 def _parse_feed(body: bytes, feed_url: str, source_id: str, now: datetime | None, max_items: int) -> FeedParse:
-    now = now or datetime.now(timezone.utc).replace(tzinfo=None)
+    now = now or datetime.now(UTC).replace(tzinfo=None)
     if not body or not body.strip():
         return FeedParse([], "empty feed body", None, None)
     if looks_like_json(body):
         return _parse_json_feed(body, source_id, feed_url, now, max_items)
     # the whole body, NUL bytes dropped so a UTF-16/32 document cannot hide its DOCTYPE
     if ENTITY_DECLARATION.search(body) or ENTITY_DECLARATION.search(body.replace(b"\x00", b"")):
-        return FeedParse([], "refused: feed declares XML entities (possible entity-expansion or XXE attack)", None, None)
+        return FeedParse(
+            [], "refused: feed declares XML entities (possible entity-expansion or XXE attack)", None, None
+        )
     body, n_listed = _cut_items(body, max_items)
     try:
-        parsed = feedparser.parse(body, response_headers={"content-location": feed_url, "content-type": "application/xml"}, sanitize_html=False)
+        parsed = feedparser.parse(
+            body,
+            response_headers={"content-location": feed_url, "content-type": "application/xml"},
+            sanitize_html=False,
+        )
     except Exception as exc:  # feedparser is defensive, but a parser crash must not stop the run
         return FeedParse([], f"feed parser crashed: {type(exc).__name__}: {exc}", None, None)
     kind = parsed.get("version") or None
@@ -223,6 +231,9 @@ def _parse_feed(body: bytes, feed_url: str, source_id: str, now: datetime | None
         if not kind:
             return FeedParse([], f"not a feed: {problem or 'no RSS/Atom/JSON structure found'}", None, None)
         return FeedParse([], "feed lists no items" + (f" ({problem})" if problem else ""), None, kind)
-    note = _join_notes(f"malformed feed, {len(items)} items recovered: {problem}" if problem else None,
-                       skipped.note(), _cap_note(n_listed or len(parsed.entries), max_items))
+    note = _join_notes(
+        f"malformed feed, {len(items)} items recovered: {problem}" if problem else None,
+        skipped.note(),
+        _cap_note(n_listed or len(parsed.entries), max_items),
+    )
     return FeedParse(items, None, note, kind)

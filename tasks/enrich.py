@@ -25,8 +25,12 @@ def enrich_text(out: Extracted) -> Extracted:
     """Add wire attribution and tags to an extracted page (no-op without text)."""
     if out.text:
         found = attribute(out.text, _agencies())
-        out.extras.update(wire_agency=found.wire_agency, dateline_place=found.dateline_place,
-                          dateline_date=found.dateline_date, cited_media=list(found.cited_media))
+        out.extras.update(
+            wire_agency=found.wire_agency,
+            dateline_place=found.dateline_place,
+            dateline_date=found.dateline_date,
+            cited_media=list(found.cited_media),
+        )
         out.extras["tags"] = tag_article(out.article_id, out.text, _rules())
     return out
 

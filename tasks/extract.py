@@ -62,8 +62,9 @@ class Extracted:
 
 def clean_text(text: str) -> str:
     """Drop 'ALSO READ', previous/next and similar navigation lines that sit inside article bodies."""
-    kept = [line for line in text.splitlines()
-            if not (len(line) <= MAX_BOILERPLATE_LINE and BOILERPLATE_LINE.match(line))]
+    kept = [
+        line for line in text.splitlines() if not (len(line) <= MAX_BOILERPLATE_LINE and BOILERPLATE_LINE.match(line))
+    ]
     return "\n".join(line.strip() for line in kept if line.strip())
 
 
@@ -86,7 +87,7 @@ def extract_page(page: PageInput) -> Extracted:
     """Extract one page; never raises (problems land in .error)."""
     out = Extracted(article_id(page.url), page.url, page.source_id, page.fetched_at, title=page.feed_title)
     try:
-        tree = lxml_html.fromstring(page.html[:page.max_chars])
+        tree = lxml_html.fromstring(page.html[: page.max_chars])
     except (ValueError, TypeError, lxml_html.etree.ParserError) as exc:
         out.error = f"unparseable HTML: {exc}"
         return out
@@ -94,9 +95,16 @@ def extract_page(page: PageInput) -> Extracted:
         candidates = page_date_candidates(tree)
         out.language = _page_language(tree) or page.default_language
         doc = bare_extraction(
-            tree, url=page.url, with_metadata=True, include_comments=False, favor_precision=True,
-            date_extraction_params={"extensive_search": True, "original_date": True,
-                                    "max_date": page.fetched_at.date().isoformat()},
+            tree,
+            url=page.url,
+            with_metadata=True,
+            include_comments=False,
+            favor_precision=True,
+            date_extraction_params={
+                "extensive_search": True,
+                "original_date": True,
+                "max_date": page.fetched_at.date().isoformat(),
+            },
         )
     except Exception as exc:  # a page must never stop its batch
         out.error = f"extraction failed: {type(exc).__name__}: {exc}"

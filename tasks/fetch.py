@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -70,7 +70,7 @@ class FetchResult:
 
 
 def utcnow() -> datetime:
-    return datetime.now(timezone.utc).replace(tzinfo=None)
+    return datetime.now(UTC).replace(tzinfo=None)
 
 
 def is_text_type(content_type: str | None) -> bool:
@@ -109,8 +109,8 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     except (TypeError, ValueError, IndexError):
         return None
     if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return max(0.0, (when - (now or datetime.now(timezone.utc))).total_seconds())
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
 # --- per-host politeness --------------------------------------------------------------------
@@ -220,7 +220,7 @@ class _NoResponse(Exception):
 class _ChainFailed(Exception):
     """A response came but the redirect chain cannot go on."""
 
-    def __init__(self, message: str, status: int, url: str) -> None:
+    def __init__(self, message: str, status: int | None, url: str) -> None:
         super().__init__(message)
         self.status = status
         self.url = url
@@ -369,17 +369,17 @@ class Fetcher:
                 values["text"], values["encoding"] = decode_html(resp.body, ctype_header)
         return self._result(req, **values)
 
-    def _chain(
-        self, req: FetchRequest, delay: float, robots: bool, clock: list[float]
-    ) -> tuple[_Response, str | None]:
+    def _chain(self, req: FetchRequest, delay: float, robots: bool, clock: list[float]) -> tuple[_Response, str | None]:
         """Follow redirects by hand, checking every hop; returns the last response."""
         url = req.url
         seen = {url}
         warc_file: str | None = None
+        status: int | None = None  # of the previous hop, for the error of a refused redirect
         for hop in range(self.settings.max_redirects + 1):
             if hop > 0 and robots and not self.robots.allowed(url, req.trusted_host):
-                raise _ChainFailed(f"robots.txt disallows redirect to {url}", resp.status, url)
+                raise _ChainFailed(f"robots.txt disallows redirect to {url}", status, url)
             resp = self._hop(url, req, delay, clock)
+            status = resp.status
             warc_file = resp.warc_file or warc_file
             location = resp.headers.get("Location")
             if resp.status not in REDIRECT_STATUSES or not location or resp.error:

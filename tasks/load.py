@@ -17,18 +17,53 @@ from forumwatch.tasks.discover import FeedItem
 from forumwatch.tasks.sources import Source
 
 ARTICLE_COLUMNS = [
-    "article_id", "url", "source_id", "title", "published_at", "published_at_source", "published_at_precision",
-    "date_note", "text", "author", "sitename", "language", "description", "word_count", "content_sha1",
-    "wire_agency", "dateline_place", "dateline_date", "cited_media", "fetched_at", "run_id",
+    "article_id",
+    "url",
+    "source_id",
+    "title",
+    "published_at",
+    "published_at_source",
+    "published_at_precision",
+    "date_note",
+    "text",
+    "author",
+    "sitename",
+    "language",
+    "description",
+    "word_count",
+    "content_sha1",
+    "wire_agency",
+    "dateline_place",
+    "dateline_date",
+    "cited_media",
+    "fetched_at",
+    "run_id",
 ]
 FETCH_COLUMNS = [
-    "fetch_id", "run_id", "url", "final_url", "source_id", "kind", "fetched_at", "status", "error", "note",
-    "bytes", "content_type", "encoding", "etag", "last_modified", "content_sha1", "elapsed_ms", "attempts", "warc_file",
+    "fetch_id",
+    "run_id",
+    "url",
+    "final_url",
+    "source_id",
+    "kind",
+    "fetched_at",
+    "status",
+    "error",
+    "note",
+    "bytes",
+    "content_type",
+    "encoding",
+    "etag",
+    "last_modified",
+    "content_sha1",
+    "elapsed_ms",
+    "attempts",
+    "warc_file",
 ]
 
 
 def fetch_id(run_id: str, kind: str, url: str) -> str:
-    return hashlib.sha1(f"{run_id}|{kind}|{url}".encode("utf-8")).hexdigest()[:20]
+    return hashlib.sha1(f"{run_id}|{kind}|{url}".encode()).hexdigest()[:20]
 
 
 def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
@@ -43,8 +78,18 @@ def _execute_with(con: duckdb.DuckDBPyConnection, statement: str, frame: pd.Data
 
 def upsert_sources(con: duckdb.DuckDBPyConnection, sources: Iterable[Source], now: datetime) -> None:
     rows = [{**asdict(s), "updated_at": now} for s in sources]
-    columns = ["source_id", "name", "feed_url", "homepage", "country", "language", "kind", "crawl_delay",
-               "sitemap_url", "updated_at"]
+    columns = [
+        "source_id",
+        "name",
+        "feed_url",
+        "homepage",
+        "country",
+        "language",
+        "kind",
+        "crawl_delay",
+        "sitemap_url",
+        "updated_at",
+    ]
     _execute_with(con, "load/upsert_sources.sql", _frame(rows, columns))
 
 
@@ -74,7 +119,9 @@ def upsert_articles(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
             _execute_with(con, "load/insert_articles.sql", frame[~stored])
 
 
-def last_fetches(con: duckdb.DuckDBPyConnection, urls: list[str]) -> dict[str, tuple[str | None, str | None, str | None]]:
+def last_fetches(
+    con: duckdb.DuckDBPyConnection, urls: list[str]
+) -> dict[str, tuple[str | None, str | None, str | None]]:
     """url -> (etag, last_modified, content_sha1) of its latest good response."""
     if not urls:
         return {}
@@ -90,7 +137,9 @@ def existing_articles(con: duckdb.DuckDBPyConnection, article_ids: list[str]) ->
         return {}
     ids = pd.DataFrame({"article_id": article_ids})
     with registered(con, "ids", ids):
-        rows = con.execute("SELECT article_id, content_sha1 FROM articles WHERE article_id IN (SELECT article_id FROM ids)").fetchall()
+        rows = con.execute(
+            "SELECT article_id, content_sha1 FROM articles WHERE article_id IN (SELECT article_id FROM ids)"
+        ).fetchall()
     return dict(rows)
 
 
@@ -101,16 +150,38 @@ def pending_items(con: duckdb.DuckDBPyConnection, source_ids: list[str], since: 
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, flow: str, started_at: datetime, parameters: dict) -> None:
-    con.execute(sql_text("load/start_run.sql"), {
-        "run_id": run_id, "flow": flow, "started_at": started_at,
-        "parameters": json.dumps(parameters, default=str, sort_keys=True),
-    })
+    con.execute(
+        sql_text("load/start_run.sql"),
+        {
+            "run_id": run_id,
+            "flow": flow,
+            "started_at": started_at,
+            "parameters": json.dumps(parameters, default=str, sort_keys=True),
+        },
+    )
 
 
-def finish_run(con: duckdb.DuckDBPyConnection, run_id: str, finished_at: datetime, status: str, counts: dict,
-               message: str) -> None:
-    keys = ["n_sources", "n_sources_failed", "n_feed_items", "n_fetched", "n_new", "n_updated", "n_unchanged", "n_failed"]
+def finish_run(
+    con: duckdb.DuckDBPyConnection, run_id: str, finished_at: datetime, status: str, counts: dict, message: str
+) -> None:
+    keys = [
+        "n_sources",
+        "n_sources_failed",
+        "n_feed_items",
+        "n_fetched",
+        "n_new",
+        "n_updated",
+        "n_unchanged",
+        "n_failed",
+    ]
     params = {k: int(counts.get(k, 0)) for k in keys}
-    con.execute(sql_text("load/finish_run.sql"), {
-        **params, "run_id": run_id, "finished_at": finished_at, "status": status, "message": message,
-    })
+    con.execute(
+        sql_text("load/finish_run.sql"),
+        {
+            **params,
+            "run_id": run_id,
+            "finished_at": finished_at,
+            "status": status,
+            "message": message,
+        },
+    )

@@ -98,9 +98,7 @@ def resolve(host: str, port: int) -> list[str]:
     return sorted({str(info[4][0]) for info in infos})
 
 
-def check_url(
-    url: str, trusted_host: str | None = None, allow_private_hosts: Iterable[str] = ()
-) -> str | None:
+def check_url(url: str, trusted_host: str | None = None, allow_private_hosts: Iterable[str] = ()) -> str | None:
     """Return a refusal reason for `url`, or None when it may be fetched."""
     try:
         parts = urlsplit(url)

@@ -7,7 +7,7 @@ import re
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from urllib.parse import urljoin, urlsplit
 from xml.etree.ElementTree import Element
 
@@ -70,7 +70,7 @@ def parse_w3c_date(text: str | None) -> tuple[datetime | None, bool]:
         return None, False
     has_time = "T" in text or " " in text
     if moment.tzinfo is not None:
-        moment = moment.astimezone(timezone.utc).replace(tzinfo=None)
+        moment = moment.astimezone(UTC).replace(tzinfo=None)
     return moment, has_time
 
 
@@ -144,8 +144,14 @@ def day_of(entry: SitemapEntry) -> date | None:
     return moment.date() if moment else None
 
 
-def discover(sources: list[Source], start: date, end: date, fetch: Fetch,
-             max_sitemaps: int = MAX_SITEMAPS_PER_SOURCE, max_urls: int = MAX_URLS_PER_SOURCE) -> dict[str, SourceSitemaps]:
+def discover(
+    sources: list[Source],
+    start: date,
+    end: date,
+    fetch: Fetch,
+    max_sitemaps: int = MAX_SITEMAPS_PER_SOURCE,
+    max_urls: int = MAX_URLS_PER_SOURCE,
+) -> dict[str, SourceSitemaps]:
     """Read every source's sitemaps level by level (one `fetch` call per level, all sources together)
     and keep the page URLs dated within [start, end]."""
     found = {s.source_id: SourceSitemaps(s.source_id) for s in sources}
@@ -154,8 +160,16 @@ def discover(sources: list[Source], start: date, end: date, fetch: Fetch,
     queue: list[tuple[str, str]] = [(s.source_id, s.sitemap_url) for s in sources if s.sitemap_url]
     robots = [s for s in sources if not s.sitemap_url]
     if robots:
-        requests = [FetchRequest(robots_url(s.homepage or s.feed_url), s.source_id, "robots",
-                                 trusted_host=host_of(s.feed_url), crawl_delay=s.crawl_delay) for s in robots]
+        requests = [
+            FetchRequest(
+                robots_url(s.homepage or s.feed_url),
+                s.source_id,
+                "robots",
+                trusted_host=host_of(s.feed_url),
+                crawl_delay=s.crawl_delay,
+            )
+            for s in robots
+        ]
         for source, result in zip(robots, fetch(requests)):
             if result.error and not (result.status and 400 <= result.status < 500):
                 errors[source.source_id].append(f"{result.url}: {result.error}")
@@ -174,8 +188,12 @@ def discover(sources: list[Source], start: date, end: date, fetch: Fetch,
                 todo.append((source_id, url))
         if not todo:
             break
-        requests = [FetchRequest(url, sid, "sitemap", trusted_host=host_of(by_id[sid].feed_url),
-                                 crawl_delay=by_id[sid].crawl_delay) for sid, url in todo]
+        requests = [
+            FetchRequest(
+                url, sid, "sitemap", trusted_host=host_of(by_id[sid].feed_url), crawl_delay=by_id[sid].crawl_delay
+            )
+            for sid, url in todo
+        ]
         queue = []
         for (source_id, url), result in zip(todo, fetch(requests)):
             parsed = parse_sitemap(result.body or b"", result.final_url or url) if not result.error else None
@@ -192,8 +210,9 @@ def discover(sources: list[Source], start: date, end: date, fetch: Fetch,
     return found
 
 
-def _keep_pages(found: SourceSitemaps, source: Source, entries: list[SitemapEntry], start: date, end: date,
-                max_urls: int) -> None:
+def _keep_pages(
+    found: SourceSitemaps, source: Source, entries: list[SitemapEntry], start: date, end: date, max_urls: int
+) -> None:
     hosts = source_hosts(source)
     known = {item.url for item in found.items}
     for entry in entries:
@@ -208,5 +227,6 @@ def _keep_pages(found: SourceSitemaps, source: Source, entries: list[SitemapEntr
             url = canonical_url(entry.loc)
             if url not in known:
                 known.add(url)
-                found.items.append(FeedItem(url, source.source_id, entry.title,
-                                            entry.published_at or entry.lastmod, entry.has_time))
+                found.items.append(
+                    FeedItem(url, source.source_id, entry.title, entry.published_at or entry.lastmod, entry.has_time)
+                )

@@ -62,7 +62,9 @@ def read_sources(path: str | Path) -> list[Source]:
             try:
                 crawl_delay = float(delay) if delay else None
             except ValueError:
-                raise SourcesError(f"{path}:{line_no}: crawl_delay must be a number of seconds, got {delay!r}") from None
+                raise SourcesError(
+                    f"{path}:{line_no}: crawl_delay must be a number of seconds, got {delay!r}"
+                ) from None
             source_id = slugify(name)
             if source_id in sources and sources[source_id].feed_url != feed_url:
                 source_id = f"{source_id}-{len(sources)}"

@@ -190,8 +190,9 @@ def paragraphs(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
-def _match(article_id: str, paras: list[str], candidates: list[int], matcher: Matcher, column: str,
-           version: str) -> Row | None:
+def _match(
+    article_id: str, paras: list[str], candidates: list[int], matcher: Matcher, column: str, version: str
+) -> Row | None:
     """The tag row if every group matches in one of the candidate paragraphs (indexes, ascending)."""
     first: int | None = None
     evidence: list[str] = []
@@ -229,8 +230,9 @@ def tag_article(article_id: str, text: str, rules: TagRules) -> TagResult:
         for matcher in matchers:
             if not all(in_text.may_match(screen) for screen in matcher.screens):
                 continue
-            candidates = [i for i, words in enumerate(in_paras)
-                          if all(words.may_match(screen) for screen in matcher.screens)]
+            candidates = [
+                i for i, words in enumerate(in_paras) if all(words.may_match(screen) for screen in matcher.screens)
+            ]
             row = _match(article_id, paras, candidates, matcher, column, rules.version)
             if row:
                 rows.append(row)

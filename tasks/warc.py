@@ -79,8 +79,14 @@ class WarcArchive:
             except FileExistsError:
                 n += 1
         self.path = path
-        self._fh.write(_record_member(lambda w: w.write_record(
-            w.create_warcinfo_record(path.name, {"software": f"forumwatch/{__version__}"})), self.gzip_level))
+        self._fh.write(
+            _record_member(
+                lambda w: w.write_record(
+                    w.create_warcinfo_record(path.name, {"software": f"forumwatch/{__version__}"})
+                ),
+                self.gzip_level,
+            )
+        )
 
     def write_response(
         self,
@@ -100,10 +106,19 @@ class WarcArchive:
         # The payload digest and length given up front spare warcio a copy and a digest pass of the body.
         warc_headers = {"WARC-Date": _warc_date(date), "WARC-Payload-Digest": _sha1_b32(body), **(extra or {})}
         # Digest and gzip the record outside the lock (zlib releases the GIL), then append its bytes.
-        member = _record_member(lambda w: w.write_record(w.create_warc_record(
-            url, "response", payload=BytesIO(body), length=len(body), http_headers=http_headers,
-            warc_headers_dict=warc_headers,
-        )), self.gzip_level)
+        member = _record_member(
+            lambda w: w.write_record(
+                w.create_warc_record(
+                    url,
+                    "response",
+                    payload=BytesIO(body),
+                    length=len(body),
+                    http_headers=http_headers,
+                    warc_headers_dict=warc_headers,
+                )
+            ),
+            self.gzip_level,
+        )
         with self._lock:
             if self._fh is None:
                 self._open()
@@ -135,7 +150,9 @@ def iter_responses(path: str | Path) -> Iterator[ArchivedResponse]:
                 record = next(records)
             except StopIteration:
                 if archive.offset < size:  # e.g. cut inside a gzip header: nothing readable
-                    log.warning("%s: torn tail of %d bytes after offset %d skipped", path, size - archive.offset, archive.offset)
+                    log.warning(
+                        "%s: torn tail of %d bytes after offset %d skipped", path, size - archive.offset, archive.offset
+                    )
                 return
             except Exception as exc:  # torn gzip member or WARC header
                 log.warning("%s: unreadable record after %d bytes, skipped: %s", path, fh.tell(), exc)
@@ -145,7 +162,9 @@ def iter_responses(path: str | Path) -> Iterator[ArchivedResponse]:
             try:
                 item = _read_response(record)
             except Exception as exc:  # torn payload
-                log.warning("%s: torn record %s skipped: %s", path, record.rec_headers.get_header("WARC-Target-URI"), exc)
+                log.warning(
+                    "%s: torn record %s skipped: %s", path, record.rec_headers.get_header("WARC-Target-URI"), exc
+                )
                 return
             if item is None:
                 log.warning("%s: torn record %s skipped", path, record.rec_headers.get_header("WARC-Target-URI"))

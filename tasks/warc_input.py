@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -72,8 +72,8 @@ def _when(record: ArchivedResponse) -> datetime:
     try:
         moment = datetime.fromisoformat(record.date.replace("Z", "+00:00"))
     except ValueError:
-        return datetime.now(timezone.utc).replace(tzinfo=None)
-    return moment.astimezone(timezone.utc).replace(tzinfo=None) if moment.tzinfo else moment
+        return datetime.now(UTC).replace(tzinfo=None)
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def _page(record: ArchivedResponse, source_id: str, path: Path) -> ArchivedPage:
@@ -82,10 +82,25 @@ def _page(record: ArchivedResponse, source_id: str, path: Path) -> ArchivedPage:
     text, encoding = decode_html(record.body, content_type)
     url = canonical_url(record.url)
     result = FetchResult(
-        url=url, source_id=source_id, kind="warc", final_url=record.url, status=record.status, error=None,
-        fetched_at=_when(record), body=None, text=text, encoding=encoding, content_type=_media(headers), etag=None,
-        last_modified=None, not_modified=False, n_bytes=len(record.body), elapsed_ms=0, attempts=0,
-        content_sha1=hashlib.sha1(record.body).hexdigest(), warc_file=str(path),
+        url=url,
+        source_id=source_id,
+        kind="warc",
+        final_url=record.url,
+        status=record.status,
+        error=None,
+        fetched_at=_when(record),
+        body=None,
+        text=text,
+        encoding=encoding,
+        content_type=_media(headers),
+        etag=None,
+        last_modified=None,
+        not_modified=False,
+        n_bytes=len(record.body),
+        elapsed_ms=0,
+        attempts=0,
+        content_sha1=hashlib.sha1(record.body).hexdigest(),
+        warc_file=str(path),
     )
     return ArchivedPage(FeedItem(url, source_id, None, None, False), result)
 

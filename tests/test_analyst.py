@@ -9,10 +9,10 @@ import duckdb
 import matplotlib.image
 import pandas as pd
 import pytest
+from test_views import build_fixture_db
 
 from forumwatch.analyst import export_parquet, plot_trends, retag, trends
 from forumwatch.resources import seeds_dir
-from test_views import build_fixture_db
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +35,10 @@ def test_trends_fill_gaps_and_since(db):
     daily = trends(db, "all", by="day")
     assert len(daily) == 22 and daily["copies"].sum() == 6  # Oct 30 .. Nov 20; the undated article is left out
     assert as_tuples(trends(db, "all", by="week")) == [
-        (date(2023, 10, 30), 2, 5), (date(2023, 11, 6), 0, 0), (date(2023, 11, 13), 0, 0), (date(2023, 11, 20), 1, 1),
+        (date(2023, 10, 30), 2, 5),
+        (date(2023, 11, 6), 0, 0),
+        (date(2023, 11, 13), 0, 0),
+        (date(2023, 11, 20), 1, 1),
     ]
     assert as_tuples(trends(db, "all", by="month")) == [(date(2023, 10, 1), 2, 4), (date(2023, 11, 1), 2, 2)]
     since = trends(db, "all", by="day", since=date(2023, 11, 1))

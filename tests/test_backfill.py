@@ -7,27 +7,32 @@ from datetime import date, datetime, timedelta
 import duckdb
 import pytest
 from dbquery import query
+from webserver import serve
 
 from forumwatch.flows.backfill import BackfillError, backfill, plan_backfill
 from forumwatch.tasks.warc import WarcArchive
-from webserver import serve
 
 pytestmark = pytest.mark.usefixtures("prefect_harness", "fast_crawl")
 
 FIRST_DAY = date(2023, 10, 2)  # 60 days of articles: 2023-10-02 .. 2023-11-30
 DAYS = [FIRST_DAY + timedelta(days=i) for i in range(60)]
 START, END = DAYS[40], DAYS[59]  # a 20-day range; the feed holds the last 10 days
-WORDS = ("defence ministers delegation forum dialogue navy exercise treaty summit envoy talks border strait "
-         "security cooperation drills missile frigate coast guard patrol joint statement bilateral regional").split()
+WORDS = (
+    "defence ministers delegation forum dialogue navy exercise treaty summit envoy talks border strait "
+    "security cooperation drills missile frigate coast guard patrol joint statement bilateral regional"
+).split()
 
 
 def article_html(title: str, published: datetime | None, seed: int) -> str:
     words = [WORDS[(seed * 7 + i * (seed % 5 + 1)) % len(WORDS)] for i in range(60)]
-    paras = "".join(f"<p>Story {seed} paragraph {p}: {' '.join(words[p * 10:(p + 1) * 10])} continues here.</p>"
-                    for p in range(6))
+    paras = "".join(
+        f"<p>Story {seed} paragraph {p}: {' '.join(words[p * 10 : (p + 1) * 10])} continues here.</p>" for p in range(6)
+    )
     meta = f'<meta property="article:published_time" content="{published.isoformat()}+00:00">' if published else ""
-    return (f'<html lang="en"><head><title>{title}</title>{meta}</head>'
-            f"<body><article><h1>{title}</h1>{paras}</article></body></html>")
+    return (
+        f'<html lang="en"><head><title>{title}</title>{meta}</head>'
+        f"<body><article><h1>{title}</h1>{paras}</article></body></html>"
+    )
 
 
 def slug(day: date) -> str:
@@ -35,14 +40,22 @@ def slug(day: date) -> str:
 
 
 def url_entry(base: str, day: date, news: bool = True) -> str:
-    news_part = (f"<news:news><news:publication><news:name>Planet</news:name><news:language>en</news:language>"
-                 f"</news:publication><news:publication_date>{day}T10:00:00Z</news:publication_date>"
-                 f"<news:title>Story of {day}</news:title></news:news>") if news else ""
+    news_part = (
+        (
+            f"<news:news><news:publication><news:name>Planet</news:name><news:language>en</news:language>"
+            f"</news:publication><news:publication_date>{day}T10:00:00Z</news:publication_date>"
+            f"<news:title>Story of {day}</news:title></news:news>"
+        )
+        if news
+        else ""
+    )
     return f"<url><loc>{base}{slug(day)}</loc><lastmod>{day}T11:00:00Z</lastmod>{news_part}</url>"
 
 
-URLSET = ('<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
-          'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">{}</urlset>')
+URLSET = (
+    '<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+    'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">{}</urlset>'
+)
 
 
 @pytest.fixture
@@ -62,17 +75,31 @@ def planet(tmp_path):
                 entries += f"<url><loc>{base}/planet/old/republished.html</loc><lastmod>{END}T09:00:00Z</lastmod></url>"
             site.add(f"/planet/sitemap-{month}.xml", URLSET.format(entries), content_type="application/xml")
         site.add("/planet/sitemap-2023-09.xml", URLSET.format(url_entry(base, stale)), content_type="application/xml")
-        index = "".join(f"<sitemap><loc>{base}/planet/sitemap-{m}.xml</loc><lastmod>{last}</lastmod></sitemap>"
-                        for m, last in (("2023-09", "2023-09-30"), ("2023-10", "2023-10-31"), ("2023-11", "2023-11-30")))
-        site.add("/planet/sitemap-index.xml", '<?xml version="1.0"?><sitemapindex '
-                 f'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{index}</sitemapindex>',
-                 content_type="application/xml")
-        site.add("/robots.txt", f"User-agent: *\nAllow: /\nSitemap: {base}/planet/sitemap-index.xml\n",
-                 content_type="text/plain")
-        items = "".join(f"<item><title>Story of {d}</title><link>{base}{slug(d)}?utm_source=rss</link>"
-                        f"<pubDate>{d:%a, %d %b %Y} 10:00:00 +0000</pubDate></item>" for d in DAYS[-10:])
-        site.add("/planet/feed.xml", f'<?xml version="1.0"?><rss version="2.0"><channel><title>Planet</title>{items}'
-                 "</channel></rss>", content_type="application/rss+xml")
+        index = "".join(
+            f"<sitemap><loc>{base}/planet/sitemap-{m}.xml</loc><lastmod>{last}</lastmod></sitemap>"
+            for m, last in (("2023-09", "2023-09-30"), ("2023-10", "2023-10-31"), ("2023-11", "2023-11-30"))
+        )
+        site.add(
+            "/planet/sitemap-index.xml",
+            '<?xml version="1.0"?><sitemapindex '
+            f'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{index}</sitemapindex>',
+            content_type="application/xml",
+        )
+        site.add(
+            "/robots.txt",
+            f"User-agent: *\nAllow: /\nSitemap: {base}/planet/sitemap-index.xml\n",
+            content_type="text/plain",
+        )
+        items = "".join(
+            f"<item><title>Story of {d}</title><link>{base}{slug(d)}?utm_source=rss</link>"
+            f"<pubDate>{d:%a, %d %b %Y} 10:00:00 +0000</pubDate></item>"
+            for d in DAYS[-10:]
+        )
+        site.add(
+            "/planet/feed.xml",
+            f'<?xml version="1.0"?><rss version="2.0"><channel><title>Planet</title>{items}</channel></rss>',
+            content_type="application/rss+xml",
+        )
         sources = tmp_path / "sources.csv"
         sources.write_text(f"name,feed_url,homepage\nDaily Planet,{base}/planet/feed.xml,{base}/planet/\n")
         yield site, sources
@@ -85,18 +112,26 @@ def test_sitemap_backfill_loads_exactly_the_range_and_rerun_is_a_no_op(tmp_path,
     assert state.is_completed(), state.message
     loaded = query(db, "SELECT CAST(published_at AS DATE) FROM articles ORDER BY 1")
     assert [d for (d,) in loaded] == DAYS[40:]
-    assert query(db, "SELECT count(*) FROM articles WHERE published_at < ? OR published_at >= ?",
-                 [START, END + timedelta(days=1)]) == [(0,)]
+    assert query(
+        db,
+        "SELECT count(*) FROM articles WHERE published_at < ? OR published_at >= ?",
+        [START, END + timedelta(days=1)],
+    ) == [(0,)]
     assert query(db, "SELECT count(*) FROM articles WHERE url LIKE '%utm_%' OR url LIKE '%republished%'") == [(0,)]
     assert not any("sitemap-2023-09" in path for path, _ in site.requests)  # index child older than the range
     # coverage: one row per day and method; the feed only knows the last 10 days
-    rows = query(db, "SELECT method, count(*), sum(found), sum(loaded), sum(out_of_range), min(status), max(status) "
-                     "FROM coverage GROUP BY method ORDER BY method")
+    rows = query(
+        db,
+        "SELECT method, count(*), sum(found), sum(loaded), sum(out_of_range), min(status), max(status) "
+        "FROM coverage GROUP BY method ORDER BY method",
+    )
     assert rows == [("feed", 20, 10, 10, 0, "complete", "complete"), ("sitemap", 20, 21, 20, 1, "complete", "complete")]
     assert query(db, "SELECT status, flow FROM runs") == [("completed", "backfill")]
     # every page URL tried has a fetches row; the sitemaps too
     assert query(db, "SELECT count(DISTINCT url) FROM fetches WHERE kind = 'page'") == [(21,)]
-    assert query(db, "SELECT count(*) FROM fetches WHERE kind = 'sitemap'") == [(2,)]  # the index and November: October ended before START
+    assert query(db, "SELECT count(*) FROM fetches WHERE kind = 'sitemap'") == [
+        (2,)
+    ]  # the index and November: October ended before START
 
     tables = ("articles", "stories", "coverage", "runs", "fetches", "article_topics")
     before = {t: query(db, f"SELECT * FROM {t} ORDER BY ALL") for t in tables}
@@ -145,28 +180,42 @@ def test_warc_input_backfill_needs_no_server(tmp_path):
     """CC-NEWS style input: pages of configured hosts in range are loaded; other hosts, other
     dates, undated pages and non-HTML records are not."""
     archive = WarcArchive(tmp_path / "ccnews", "CC-NEWS-20231015")
-    html = [("https://www.planet.example/a/in-range", article_html("In range", datetime(2023, 10, 15, 9), 1)),
-            ("https://news.planet.example/b/also-in-range", article_html("Also in range", datetime(2023, 10, 16, 9), 2)),
-            ("https://www.planet.example/c/too-old", article_html("Too old", datetime(2023, 9, 1, 9), 3)),
-            ("https://elsewhere.example/d/not-ours", article_html("Not ours", datetime(2023, 10, 15, 9), 4)),
-            ("https://www.planet.example/e/undated", article_html("Undated", None, 5))]
+    html = [
+        ("https://www.planet.example/a/in-range", article_html("In range", datetime(2023, 10, 15, 9), 1)),
+        ("https://news.planet.example/b/also-in-range", article_html("Also in range", datetime(2023, 10, 16, 9), 2)),
+        ("https://www.planet.example/c/too-old", article_html("Too old", datetime(2023, 9, 1, 9), 3)),
+        ("https://elsewhere.example/d/not-ours", article_html("Not ours", datetime(2023, 10, 15, 9), 4)),
+        ("https://www.planet.example/e/undated", article_html("Undated", None, 5)),
+    ]
     when = datetime(2023, 10, 16, 23)
     for url, body in html:
         archive.write_response(url, 200, "OK", [("Content-Type", "text/html; charset=utf-8")], body.encode(), when)
-    archive.write_response("https://www.planet.example/logo.png", 200, "OK", [("Content-Type", "image/png")],
-                           b"\x89PNG", when)
+    archive.write_response(
+        "https://www.planet.example/logo.png", 200, "OK", [("Content-Type", "image/png")], b"\x89PNG", when
+    )
     archive.close()
     sources = tmp_path / "sources.csv"
     sources.write_text("name,feed_url,homepage\nPlanet,http://127.0.0.1:9/feed.xml,https://www.planet.example/\n")
     db = tmp_path / "fw.duckdb"
-    result = backfill(start=date(2023, 10, 14), end=date(2023, 10, 17), sources=str(sources), db=str(db),
-                      warc=[str(tmp_path / "ccnews")])
+    result = backfill(
+        start=date(2023, 10, 14),
+        end=date(2023, 10, 17),
+        sources=str(sources),
+        db=str(db),
+        warc=[str(tmp_path / "ccnews")],
+    )
     assert query(db, "SELECT title, url FROM articles ORDER BY url") == [
         ("Also in range", "https://news.planet.example/b/also-in-range"),
-        ("In range", "https://www.planet.example/a/in-range")]
+        ("In range", "https://www.planet.example/a/in-range"),
+    ]
     assert result["out_of_range"] == 1 and result["undated"] == 1
     assert query(db, "SELECT day, found, loaded FROM coverage WHERE method = 'warc' AND found > 0 ORDER BY day") == [
-        (date(2023, 10, 15), 1, 1), (date(2023, 10, 16), 1, 1)]
+        (date(2023, 10, 15), 1, 1),
+        (date(2023, 10, 16), 1, 1),
+    ]
     # the unreachable feed and robots.txt make those methods 'failed', so --reprocess failed can retry them
     assert query(db, "SELECT method, min(status), max(status) FROM coverage GROUP BY method ORDER BY method") == [
-        ("feed", "failed", "failed"), ("sitemap", "failed", "failed"), ("warc", "complete", "complete")]
+        ("feed", "failed", "failed"),
+        ("sitemap", "failed", "failed"),
+        ("warc", "complete", "complete"),
+    ]

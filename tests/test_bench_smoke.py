@@ -9,7 +9,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/ is not an installed package
 
-from bench.run_all import REPORT_FIELDS, main as bench_main
+from bench.run_all import REPORT_FIELDS
+from bench.run_all import main as bench_main
 
 pytestmark = pytest.mark.usefixtures("prefect_harness")
 
@@ -21,9 +22,29 @@ def test_bench_smoke(tmp_path, monkeypatch):
     # the child processes use the harness's running Prefect server instead of starting their own
     monkeypatch.setenv("PREFECT_API_URL", PREFECT_API_URL.value())
     out = tmp_path / "report.json"
-    code = bench_main(["--pages", "30", "--outlets", "5", "--repeat", "1", "--load-articles", "300",
-                       "--load-batch", "100", "--view-articles", "2000", "--view-repeat", "1", "--no-dedupe",
-                       "--workdir", str(tmp_path / "work"), "--json", str(out)])
+    code = bench_main(
+        [
+            "--pages",
+            "30",
+            "--outlets",
+            "5",
+            "--repeat",
+            "1",
+            "--load-articles",
+            "300",
+            "--load-batch",
+            "100",
+            "--view-articles",
+            "2000",
+            "--view-repeat",
+            "1",
+            "--no-dedupe",
+            "--workdir",
+            str(tmp_path / "work"),
+            "--json",
+            str(out),
+        ]
+    )
     assert code == 0
     import json
 

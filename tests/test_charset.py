@@ -48,7 +48,9 @@ def test_declared_charset_is_used_and_widened(text: str, codec: str, expected: s
     assert text in decoded and used == expected
 
 
-@pytest.mark.parametrize("text, codec", [(ZH_S, "gbk"), (ZH_S, "gb2312"), (EN, "cp1252"), (JA, "shift_jis"), (RU, "cp1251")])
+@pytest.mark.parametrize(
+    "text, codec", [(ZH_S, "gbk"), (ZH_S, "gb2312"), (EN, "cp1252"), (JA, "shift_jis"), (RU, "cp1251")]
+)
 def test_lying_meta_utf8_is_caught(text: str, codec: str) -> None:
     decoded, used = decode_html(page(text, "utf-8").encode(codec), "text/html; charset=UTF-8")
     assert text in decoded

@@ -28,8 +28,9 @@ def test_ingest_from_another_directory_runs_clean_and_analyst_commands_work(tmp_
     con.close()
 
     png = tmp_path / "chart.png"
-    trends = run(["trends", "--db", str(db), "--topic", "sino_russian_military", "--by", "day", "--plot", str(png)],
-                 cwd=tmp_path)
+    trends = run(
+        ["trends", "--db", str(db), "--topic", "sino_russian_military", "--by", "day", "--plot", str(png)], cwd=tmp_path
+    )
     assert trends.returncode == 0, trends.stderr
     assert "2023-10-31" in trends.stdout
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"

@@ -33,8 +33,10 @@ def subset(sources: Path, names: tuple[str, ...], target: Path) -> Path:
 
 def running_flows(api: httpx.Client) -> set[str]:
     """Names of the top-level flows the Prefect server has in the RUNNING state."""
-    runs = api.post("/flow_runs/filter", json={"flow_runs": {"state": {"type": {"any_": ["RUNNING"]}},
-                                                            "parent_task_run_id": {"is_null_": True}}}).json()
+    runs = api.post(
+        "/flow_runs/filter",
+        json={"flow_runs": {"state": {"type": {"any_": ["RUNNING"]}}, "parent_task_run_id": {"is_null_": True}}},
+    ).json()
     names = {f["id"]: f["name"] for f in api.post("/flows/filter", json={}).json()}
     return {names[r["flow_id"]] for r in runs}
 
@@ -58,16 +60,37 @@ def test_ingest_and_backfill_at_once_lose_nothing(prefect_api, tmp_path, snapsho
     # both processes report to one Prefect server, as a worker's daily run and a person's backfill would
     env = {**prefect_api, "FORUMWATCH_CRAWL_DELAY": "0", "FORUMWATCH_EXTRACT_WORKERS": "1"}
     commands = {
-        "ingest": [sys.executable, "-m", "forumwatch.cli", "ingest", "--db", str(db), "--sources",
-                   str(subset(snapshot_sources, INGEST_SOURCES, tmp_path / "ingest.csv"))],
-        "backfill": [sys.executable, "-m", "forumwatch.cli", "backfill", "--start", START, "--end", END,
-                     "--db", str(db), "--sources",
-                     str(subset(snapshot_sources, BACKFILL_SOURCES, tmp_path / "backfill.csv"))],
+        "ingest": [
+            sys.executable,
+            "-m",
+            "forumwatch.cli",
+            "ingest",
+            "--db",
+            str(db),
+            "--sources",
+            str(subset(snapshot_sources, INGEST_SOURCES, tmp_path / "ingest.csv")),
+        ],
+        "backfill": [
+            sys.executable,
+            "-m",
+            "forumwatch.cli",
+            "backfill",
+            "--start",
+            START,
+            "--end",
+            END,
+            "--db",
+            str(db),
+            "--sources",
+            str(subset(snapshot_sources, BACKFILL_SOURCES, tmp_path / "backfill.csv")),
+        ],
     }
     logs = {name: tmp_path / f"{name}.log" for name in commands}
     handles = {name: open(log, "w") for name, log in logs.items()}
-    procs = {name: subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=handles[name], stderr=subprocess.STDOUT)
-             for name, cmd in commands.items()}
+    procs = {
+        name: subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=handles[name], stderr=subprocess.STDOUT)
+        for name, cmd in commands.items()
+    }
     api = httpx.Client(base_url=env["PREFECT_API_URL"], timeout=10)
     both_running, reads = False, 0
     try:
@@ -91,16 +114,21 @@ def test_ingest_and_backfill_at_once_lose_nothing(prefect_api, tmp_path, snapsho
     assert both_running and reads > 0
 
     in_range = lambda p: p["published_at_utc"] and START <= p["published_at_utc"][:10] <= END  # noqa: E731
-    wanted = {p["path"] for p in expected_pages["pages"] if p["status"] == 200 and (
-        p["source_name"] in INGEST_SOURCES or (p["source_name"] in BACKFILL_SOURCES and in_range(p)))}
+    wanted = {
+        p["path"]
+        for p in expected_pages["pages"]
+        if p["status"] == 200
+        and (p["source_name"] in INGEST_SOURCES or (p["source_name"] in BACKFILL_SOURCES and in_range(p)))
+    }
     con = duckdb.connect(str(db), read_only=True)
     try:
         urls = [r[0] for r in con.execute("SELECT url FROM articles").fetchall()]
         runs = con.execute("SELECT flow, status FROM runs ORDER BY flow").fetchall()
         ani = con.execute("""SELECT s.n_articles, s.n_outlets FROM stories s JOIN articles a USING (story_id)
                              WHERE a.url LIKE '%china-russia-ready-to-tackle%'""").fetchall()
-        orphans = con.execute("SELECT count(*) FROM articles WHERE story_id NOT IN (SELECT story_id FROM stories)"
-                              ).fetchone()[0]
+        orphans = con.execute(
+            "SELECT count(*) FROM articles WHERE story_id NOT IN (SELECT story_id FROM stories)"
+        ).fetchone()[0]
     finally:
         con.close()
     assert len(urls) == len(set(urls)) == len(wanted)  # the union, each URL once

@@ -10,10 +10,16 @@ def page(head: str = "", body: str = "") -> str:
 
 
 def test_jsonld_article_date_beats_webpage_date_and_keeps_time_in_utc():
-    html = page('<script type="application/ld+json">{"@graph": [{"@type": "WebPage", "datePublished": "2025-06-01"},'
-                '{"@type": ["NewsArticle"], "datePublished": "2023-10-31T19:12:00+05:30"}]}</script>')
+    html = page(
+        '<script type="application/ld+json">{"@graph": [{"@type": "WebPage", "datePublished": "2025-06-01"},'
+        '{"@type": ["NewsArticle"], "datePublished": "2023-10-31T19:12:00+05:30"}]}</script>'
+    )
     chosen = choose_date(page_date_candidates(html), None, None, FETCHED)
-    assert (chosen.published_at, chosen.source, chosen.precision) == (datetime(2023, 10, 31, 13, 42), "jsonld", "minute")
+    assert (chosen.published_at, chosen.source, chosen.precision) == (
+        datetime(2023, 10, 31, 13, 42),
+        "jsonld",
+        "minute",
+    )
 
 
 def test_meta_published_time():
@@ -23,8 +29,10 @@ def test_meta_published_time():
 
 
 def test_time_element_marked_as_published_but_not_the_crawl_day_in_the_header():
-    html = page(body='<header><span>Today: <time datetime="2025-06-01">1 June 2025</time></span></header>'
-                     '<article><time itemprop="datePublished" datetime="2023-10-31T08:00:00Z">31 Oct</time></article>')
+    html = page(
+        body='<header><span>Today: <time datetime="2025-06-01">1 June 2025</time></span></header>'
+        '<article><time itemprop="datePublished" datetime="2023-10-31T08:00:00Z">31 Oct</time></article>'
+    )
     chosen = choose_date(page_date_candidates(html), None, None, FETCHED)
     assert (chosen.published_at, chosen.source) == (datetime(2023, 10, 31, 8, 0), "time")
     header_only = page(body='<header>Today: <time datetime="2025-06-01">1 June 2025</time></header>')

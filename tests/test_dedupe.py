@@ -71,26 +71,62 @@ def articles() -> pd.DataFrame:
     title = "China, Russia Ready to Tackle Security Threats Together"
     rows = [
         ("asianlite", title, 0, PAGE.read_text(encoding="utf-8"), "story"),  # the real page, sidebar and all
-        ("ani", title, -2,
-         "Beijing [China], October 31 (ANI): " + "\n\n".join(b) + " (ANI)", "story"),
-        ("theprint", "China, Russia ready to jointly tackle security threats", 3,
-         "\n\n".join(b[:5] + ["ALSO READ: India Urges WTO Talks for Dispute Settlement Body Reform"] + b[5:]), "story"),
-        ("devdiscourse", "Shoigu in Beijing: Moscow ready for post-conflict talks", 7,
-         "ANI | " + "\n\n".join(b[:-5]), "story"),  # last five paragraphs dropped
-        ("business-standard", title, 11,
-         "\n\n".join(_typos_fixed(b)) + "\n\n(Except for the headline, this story has not been edited by Business "
-         "Standard staff and is auto-generated from a syndicated feed.)", "story"),
-        ("latestly", "CHINA, RUSSIA READY TO TACKLE SECURITY THREATS TOGETHER", 26,
-         "\n\n".join(b[:8]) + "\n\nRead more: Gaza truce deal hits new snag\n\nPrevious Story\n\nNext Story", "story"),
-        ("globaltimes", "Xiangshan Forum closes with call for new security order", 30,
-         "\n\n".join(FOLLOW_UP[:4] + [b[6]] + FOLLOW_UP[4:]), "follow_up"),
-        ("reuters", "Russia's Shoigu warns West against NATO expansion into Asia", 2,
-         "\n\n".join(SAME_SESSION), "same_session"),
+        ("ani", title, -2, "Beijing [China], October 31 (ANI): " + "\n\n".join(b) + " (ANI)", "story"),
+        (
+            "theprint",
+            "China, Russia ready to jointly tackle security threats",
+            3,
+            "\n\n".join(b[:5] + ["ALSO READ: India Urges WTO Talks for Dispute Settlement Body Reform"] + b[5:]),
+            "story",
+        ),
+        (
+            "devdiscourse",
+            "Shoigu in Beijing: Moscow ready for post-conflict talks",
+            7,
+            "ANI | " + "\n\n".join(b[:-5]),
+            "story",
+        ),  # last five paragraphs dropped
+        (
+            "business-standard",
+            title,
+            11,
+            "\n\n".join(_typos_fixed(b)) + "\n\n(Except for the headline, this story has not been edited by Business "
+            "Standard staff and is auto-generated from a syndicated feed.)",
+            "story",
+        ),
+        (
+            "latestly",
+            "CHINA, RUSSIA READY TO TACKLE SECURITY THREATS TOGETHER",
+            26,
+            "\n\n".join(b[:8]) + "\n\nRead more: Gaza truce deal hits new snag\n\nPrevious Story\n\nNext Story",
+            "story",
+        ),
+        (
+            "globaltimes",
+            "Xiangshan Forum closes with call for new security order",
+            30,
+            "\n\n".join(FOLLOW_UP[:4] + [b[6]] + FOLLOW_UP[4:]),
+            "follow_up",
+        ),
+        (
+            "reuters",
+            "Russia's Shoigu warns West against NATO expansion into Asia",
+            2,
+            "\n\n".join(SAME_SESSION),
+            "same_session",
+        ),
     ]
     return pd.DataFrame(
         [
-            {"article_id": f"a{i}", "url": f"https://{src}.example/{i}", "source_id": src, "title": t,
-             "published_at": T0 + pd.Timedelta(hours=h), "text": text, "label": label}
+            {
+                "article_id": f"a{i}",
+                "url": f"https://{src}.example/{i}",
+                "source_id": src,
+                "title": t,
+                "published_at": T0 + pd.Timedelta(hours=h),
+                "text": text,
+                "label": label,
+            }
             for i, (src, t, h, text, label) in enumerate(rows)
         ]
     )
@@ -215,8 +251,14 @@ def test_late_copy_bridges_two_groups(con):
 
 def test_no_text_is_a_singleton(con):
     frame = pd.DataFrame(
-        {"article_id": ["e1", "e2"], "url": ["u1", "u2"], "source_id": ["s", "t"], "title": ["Video", "Video"],
-         "published_at": [pd.Timestamp("2023-10-31")] * 2, "text": [None, "Watch the video."]}
+        {
+            "article_id": ["e1", "e2"],
+            "url": ["u1", "u2"],
+            "source_id": ["s", "t"],
+            "title": ["Video", "Video"],
+            "published_at": [pd.Timestamp("2023-10-31")] * 2,
+            "text": [None, "Watch the video."],
+        }
     )
     load(con, frame)
     assert con.execute("SELECT count(DISTINCT story_id), count(story_id) FROM articles").fetchone() == (2, 2)
@@ -243,7 +285,9 @@ def test_changed_text_leaves_the_story_it_bridged(con, tmp_path):
     con.execute("COMMIT")
     assert counts["signatures_changed"] == 1
     assert con.execute("SELECT count(*) FROM stories").fetchone()[0] == 3
-    assert_same_state(state(con), at_once(tmp_path, frame.assign(text=frame["text"].where(frame["article_id"] != "x3", other))))
+    assert_same_state(
+        state(con), at_once(tmp_path, frame.assign(text=frame["text"].where(frame["article_id"] != "x3", other)))
+    )
     # the old band keys of x3 are gone, the new ones stored: one set per article
     assert con.execute("SELECT count(*), count(DISTINCT article_id) FROM article_bands").fetchone() == (3 * BANDS, 3)
 
@@ -266,8 +310,11 @@ def test_a_batch_regroups_only_what_it_can_touch(con):
     """A batch pools its articles, the articles sharing a band key with them in the window, and their stories."""
     frame = articles()
     load(con, frame)
-    later = frame.assign(article_id="later-" + frame["article_id"], url=frame["url"] + "/later",
-                         published_at=frame["published_at"] + pd.Timedelta(days=30))
+    later = frame.assign(
+        article_id="later-" + frame["article_id"],
+        url=frame["url"] + "/later",
+        published_at=frame["published_at"] + pd.Timedelta(days=30),
+    )
     load(con, later)  # the same texts, but outside the 7-day window of the first ones
     assert con.execute("SELECT count(DISTINCT story_id) FROM articles").fetchone()[0] == 6
     copy = frame[frame["article_id"] == "a1"].assign(article_id="copy", url="u-copy")

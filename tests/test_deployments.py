@@ -11,13 +11,17 @@ from pathlib import Path
 import duckdb
 import httpx
 import pytest
-
 from prefect_server import stop
 
 ROOT = Path(__file__).resolve().parents[1]
 PREFECT = str(Path(sys.executable).parent / "prefect")
-FAST = {"FORUMWATCH_CRAWL_DELAY": "0", "FORUMWATCH_EXTRACT_WORKERS": "1", "FORUMWATCH_BACKOFF_BASE": "0.01",
-        "FORUMWATCH_READ_TIMEOUT": "5", "FORUMWATCH_TOTAL_TIMEOUT": "10"}
+FAST = {
+    "FORUMWATCH_CRAWL_DELAY": "0",
+    "FORUMWATCH_EXTRACT_WORKERS": "1",
+    "FORUMWATCH_BACKOFF_BASE": "0.01",
+    "FORUMWATCH_READ_TIMEOUT": "5",
+    "FORUMWATCH_TOTAL_TIMEOUT": "10",
+}
 
 FINAL = {"COMPLETED", "FAILED", "CRASHED", "CANCELLED"}
 NAMES = ("ingest/daily", "backfill/backfill")
@@ -66,10 +70,23 @@ def test_forumwatch_serve_runs_the_daily_deployment(prefect_api, tmp_path, snaps
     api = httpx.Client(base_url=env["PREFECT_API_URL"], timeout=10)
     db = tmp_path / "served.duckdb"
     with open(tmp_path / "serve.log", "w") as log:
-        proc = subprocess.Popen([str(Path(sys.executable).parent / "forumwatch"), "serve", "--sources",
-                                 str(snapshot_sources), "--db", str(db)], cwd=tmp_path, env=env, stdout=log,
-                                stderr=subprocess.STDOUT, start_new_session=True)
+        proc = subprocess.Popen(
+            [
+                str(Path(sys.executable).parent / "forumwatch"),
+                "serve",
+                "--sources",
+                str(snapshot_sources),
+                "--db",
+                str(db),
+            ],
+            cwd=tmp_path,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
     try:
+
         def deployed() -> bool:
             assert proc.poll() is None, (tmp_path / "serve.log").read_text()[-4000:]
             return all(api.get(f"/deployments/name/{name}").status_code == 200 for name in NAMES)
@@ -79,8 +96,11 @@ def test_forumwatch_serve_runs_the_daily_deployment(prefect_api, tmp_path, snaps
         assert daily["work_pool_name"] is None and daily["parameters"]["db"] == str(db)
         assert schedules(daily) == [("0 6 * * *", "UTC")]
         run_id = create_flow_run(api, daily["id"])
-        state = wait_for(lambda: (s := api.get(f"/flow_runs/{run_id}").json()["state"])["type"] in FINAL and s,
-                         300, "the served daily run")
+        state = wait_for(
+            lambda: (s := api.get(f"/flow_runs/{run_id}").json()["state"])["type"] in FINAL and s,
+            300,
+            "the served daily run",
+        )
         assert state["type"] == "COMPLETED", (tmp_path / "serve.log").read_text()[-4000:]
     finally:
         stop(proc)
@@ -90,13 +110,13 @@ def test_forumwatch_serve_runs_the_daily_deployment(prefect_api, tmp_path, snaps
     con = duckdb.connect(str(db), read_only=True)
     try:
         assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == len(
-            [p for p in expected_pages["pages"] if p["status"] == 200])
+            [p for p in expected_pages["pages"] if p["status"] == 200]
+        )
     finally:
         con.close()
 
 
-def test_deploy_all_and_run_daily_and_backfill_with_a_worker(prefect_api, tmp_path, snapshot_sources,
-                                                             expected_pages):
+def test_deploy_all_and_run_daily_and_backfill_with_a_worker(prefect_api, tmp_path, snapshot_sources, expected_pages):
     env = {**prefect_api, **FAST}
     api = httpx.Client(base_url=env["PREFECT_API_URL"], timeout=10)
     prefect(env, "work-pool", "create", "forumwatch", "--type", "process")
@@ -117,8 +137,9 @@ def test_deploy_all_and_run_daily_and_backfill_with_a_worker(prefect_api, tmp_pa
     db = tmp_path / "fw.duckdb"
     runs = {
         "ingest": run_deployment(env, "ingest/daily", sources=str(snapshot_sources), db=str(db)),
-        "backfill": run_deployment(env, "backfill/backfill", start="2023-10-30", end="2023-11-01",
-                                   sources=str(snapshot_sources), db=str(db)),
+        "backfill": run_deployment(
+            env, "backfill/backfill", start="2023-10-30", end="2023-11-01", sources=str(snapshot_sources), db=str(db)
+        ),
     }
     worker = prefect(env, "worker", "start", "--pool", "forumwatch", "--run-once", cwd=tmp_path, timeout=420)
     states = {flow: api.get(f"/flow_runs/{run_id}").json()["state"] for flow, run_id in runs.items()}

@@ -12,8 +12,14 @@ FETCHED = datetime(2025, 6, 1, 10, 0)  # the crawl day the Asian Lite header sho
 
 def load_page(entry: dict, feed_published: datetime | None = None, has_time: bool = False) -> PageInput:
     html = (snapshot_dir() / entry["file"]).read_text(encoding="utf-8").replace("__BASE__", "http://127.0.0.1:1")
-    return PageInput(url="http://127.0.0.1:1" + entry["path"], source_id=entry["outlet"], html=html,
-                     fetched_at=FETCHED, feed_published_at=feed_published, feed_has_time=has_time)
+    return PageInput(
+        url="http://127.0.0.1:1" + entry["path"],
+        source_id=entry["outlet"],
+        html=html,
+        fetched_at=FETCHED,
+        feed_published_at=feed_published,
+        feed_has_time=has_time,
+    )
 
 
 def pages(expected_pages) -> list[dict]:
@@ -60,8 +66,9 @@ def test_no_date_anywhere_is_null_with_note(expected_pages):
     assert out.date_note == "no publication date found in the page or the feed"
 
 
-@pytest.mark.parametrize("html", ["", "<html></html>", "\x00\x00\x00", "<p>" * 600 + "deep" + "</p>" * 600,
-                                  "plain text, not html at all"])
+@pytest.mark.parametrize(
+    "html", ["", "<html></html>", "\x00\x00\x00", "<p>" * 600 + "deep" + "</p>" * 600, "plain text, not html at all"]
+)
 def test_broken_pages_never_raise(html):
     out = extract_page(PageInput(url="http://x/a", source_id="x", html=html, fetched_at=FETCHED))
     assert out.text is None or isinstance(out.text, str)

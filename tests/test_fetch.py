@@ -9,7 +9,7 @@ import time
 import tracemalloc
 from collections.abc import Iterator
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 from pathlib import Path
 
@@ -107,7 +107,9 @@ def drip(data: bytes, interval: float, stop_after: float = 10.0):  # type: ignor
 def test_ok_page_with_user_agent_and_archive(srv: HTTPServer, tmp_path: Path) -> None:
     html = "<html><head><meta charset='utf-8'></head><body>Xiangshan Forum — 香山论坛</body></html>"
     srv.expect_request("/a", headers={"User-Agent": USER_AGENT}).respond_with_data(
-        html, content_type="text/html; charset=utf-8", headers={"ETag": '"v1"', "Last-Modified": "Tue, 31 Oct 2023 08:00:00 GMT"}
+        html,
+        content_type="text/html; charset=utf-8",
+        headers={"ETag": '"v1"', "Last-Modified": "Tue, 31 Oct 2023 08:00:00 GMT"},
     )
     r = one(srv.url_for("/a"), warc_dir=tmp_path)
     assert (r.status, r.error, r.final_url) == (200, None, srv.url_for("/a"))
@@ -135,7 +137,9 @@ def test_gzip_encoded_body_is_decompressed_and_archived_decoded(srv: HTTPServer,
 def test_conditional_get_304(srv: HTTPServer, tmp_path: Path) -> None:
     srv.expect_request("/feed", headers={"If-None-Match": '"abc"', "If-Modified-Since": "Tue, 31 Oct 2023 08:00:00 GMT"}
                        ).respond_with_data("", status=304)  # fmt: skip
-    r = one(srv.url_for("/feed"), FAST, tmp_path, kind="feed", etag='"abc"', last_modified="Tue, 31 Oct 2023 08:00:00 GMT")
+    r = one(
+        srv.url_for("/feed"), FAST, tmp_path, kind="feed", etag='"abc"', last_modified="Tue, 31 Oct 2023 08:00:00 GMT"
+    )
     assert (r.status, r.error, r.not_modified, r.body, r.text) == (304, None, True, None, None)
     assert r.etag == '"abc"'  # validators carried over for the next run
     assert [a.status for a in iter_responses(r.warc_file)] == [304]
@@ -179,7 +183,9 @@ def flaky(statuses: list[int], headers: dict[str, str] | None = None):  # type: 
     def handler(request: Request) -> Response:
         calls.append(time.monotonic())
         status = statuses[min(len(calls), len(statuses)) - 1]
-        return Response("<p>ok</p>" if status == 200 else "busy", status=status, headers=headers, content_type="text/html")
+        return Response(
+            "<p>ok</p>" if status == 200 else "busy", status=status, headers=headers, content_type="text/html"
+        )
 
     return handler, calls
 
@@ -224,7 +230,7 @@ def test_retry_after_too_long_gives_up_at_once(srv: HTTPServer) -> None:
 
 
 def test_parse_retry_after() -> None:
-    now = datetime(2025, 6, 1, 12, 0, tzinfo=timezone.utc)
+    now = datetime(2025, 6, 1, 12, 0, tzinfo=UTC)
     assert parse_retry_after("120", now) == 120
     assert parse_retry_after(format_datetime(now + timedelta(seconds=30), usegmt=True), now) == 30
     assert parse_retry_after(format_datetime(now - timedelta(seconds=30), usegmt=True), now) == 0

@@ -6,9 +6,9 @@ from datetime import datetime
 
 import pytest
 from dbquery import query
+from webserver import serve
 
 from forumwatch.flows.ingest import ingest
-from webserver import serve
 
 pytestmark = pytest.mark.usefixtures("prefect_harness", "fast_crawl")
 
@@ -25,8 +25,11 @@ def test_snapshot_ingest_loads_every_page_and_rerun_is_served_by_304s(tmp_path, 
 
     good = [p for p in expected_pages["pages"] if p["status"] == 200]
     assert query(db, "SELECT count(*) FROM articles")[0][0] == len(good)
-    row = query(db, """SELECT title, published_at, published_at_precision, text, wire_agency, cited_media, language
-                       FROM articles WHERE url LIKE '%china-russia-ready-to-tackle%'""")[0]
+    row = query(
+        db,
+        """SELECT title, published_at, published_at_precision, text, wire_agency, cited_media, language
+                       FROM articles WHERE url LIKE '%china-russia-ready-to-tackle%'""",
+    )[0]
     title, published, precision, text, wire, cited, language = row
     assert title == "China, Russia Ready to Tackle Security Threats Together"
     assert published == datetime(2023, 10, 31, 13, 42) and precision == "minute"
@@ -39,9 +42,12 @@ def test_snapshot_ingest_loads_every_page_and_rerun_is_served_by_304s(tmp_path, 
     [(status, error)] = query(db, "SELECT status, error FROM fetches WHERE url LIKE '%afghans%'")
     assert status == 404 and "404" in error
     # the four copies of the ANI story are one story; the follow-up and the other report are not in it
-    [(n_articles, n_outlets, agency)] = query(db, """
+    [(n_articles, n_outlets, agency)] = query(
+        db,
+        """
         SELECT s.n_articles, s.n_outlets, s.wire_agency FROM stories s
-        JOIN articles a USING (story_id) WHERE a.url LIKE '%china-russia-ready-to-tackle%'""")
+        JOIN articles a USING (story_id) WHERE a.url LIKE '%china-russia-ready-to-tackle%'""",
+    )
     assert (n_articles, n_outlets, agency) == (4, 4, "ANI")
     assert query(db, "SELECT status, n_new, n_failed FROM runs")[0] == ("completed", len(good), 1)
 
@@ -77,13 +83,17 @@ def test_failures_are_recorded_and_never_stop_healthy_sources(tmp_path):
     with serve() as site:
         good = site.add("/good/a", page("Healthy story", "Defence ministers met in Singapore on Sunday."))
         slow = site.add("/good/slow", page("Slow story", "Never arrives"), delay=4)
-        site.add("/good/feed", FEED.format(items=ITEM.format(title="a", link=good) + ITEM.format(title="s", link=slow)),
-                 content_type="application/rss+xml")
+        site.add(
+            "/good/feed",
+            FEED.format(items=ITEM.format(title="a", link=good) + ITEM.format(title="s", link=slow)),
+            content_type="application/rss+xml",
+        )
         site.add("/broken/feed", "<rss><channel><item><title>cut", content_type="application/rss+xml")
         site.add("/down/feed", "oops", status=500)
         sources = tmp_path / "sources.csv"
-        sources.write_text("name,feed_url\n"
-                           f"Good,{site.base}/good/feed\nBroken,{site.base}/broken/feed\nDown,{site.base}/down/feed\n")
+        sources.write_text(
+            f"name,feed_url\nGood,{site.base}/good/feed\nBroken,{site.base}/broken/feed\nDown,{site.base}/down/feed\n"
+        )
         state = ingest(sources=str(sources), db=str(db), return_state=True)
     assert state.is_completed()
     assert "2 failed" in state.message

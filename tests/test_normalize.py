@@ -11,15 +11,30 @@ def test_real_page_keeps_body_drops_furniture():
     text = normalize(PAGE.read_text(encoding="utf-8"))
     assert "china has said it is ready to work with russia" in text
     assert "tass reported" in text and text.endswith("in addition to academics and diplomats tass reported")
-    for furniture in ["also read", "previous story", "latest from", "uae aid for gaza", "reports asian lite news",
-                      "2 mins read", "today", "ani"]:
+    for furniture in [
+        "also read",
+        "previous story",
+        "latest from",
+        "uae aid for gaza",
+        "reports asian lite news",
+        "2 mins read",
+        "today",
+        "ani",
+    ]:
         assert f" {furniture} " not in f" {text} ", furniture
 
 
 def test_datelines_and_credits_removed():
     body = "China has said it is ready to work with Russia."
-    for lead in ["New Delhi [India], Oct 31 (ANI): ", "BEIJING, Oct. 31 (Xinhua) -- ", "MOSCOW, October 31. /TASS/. ",
-                 "WASHINGTON (Reuters) - ", "New Delhi, Oct 31: ", "NEW DELHI: ", "ANI | "]:
+    for lead in [
+        "New Delhi [India], Oct 31 (ANI): ",
+        "BEIJING, Oct. 31 (Xinhua) -- ",
+        "MOSCOW, October 31. /TASS/. ",
+        "WASHINGTON (Reuters) - ",
+        "New Delhi, Oct 31: ",
+        "NEW DELHI: ",
+        "ANI | ",
+    ]:
         assert strip_furniture(lead + body) == body, lead
     for tail in [" (ANI)", " -- PTI", "\n(With inputs from PTI)", "….reports Asian Lite News"]:
         assert strip_furniture(body + tail) == body, tail

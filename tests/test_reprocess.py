@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-from dbquery import query
 import requests
+from dbquery import query
 
 from forumwatch.flows.ingest import ingest
 from forumwatch.flows.reprocess import ReprocessError, reprocess
@@ -25,8 +25,9 @@ def test_reprocess_from_the_archive_gives_the_same_articles_and_stories(tmp_path
     assert len(articles) > 5 and (tmp_path / "raw").is_dir()
     # an old extractor's output: one text mangled (its tags and story come back with the new text)
     con = duckdb.connect(str(db))
-    con.execute("UPDATE articles SET text = 'garbled', content_sha1 = 'old' "
-                "WHERE url LIKE '%china-russia-ready-to-tackle%'")
+    con.execute(
+        "UPDATE articles SET text = 'garbled', content_sha1 = 'old' WHERE url LIKE '%china-russia-ready-to-tackle%'"
+    )
     con.close()
 
     def no_network(*args, **kwargs):
@@ -38,7 +39,9 @@ def test_reprocess_from_the_archive_gives_the_same_articles_and_stories(tmp_path
     assert query(db, ARTICLES) == articles
     assert query(db, STORIES) == stories
     assert query(db, "SELECT * FROM article_topics ORDER BY ALL") == topics
-    assert query(db, "SELECT flow, status, n_updated FROM runs WHERE flow = 'reprocess'") == [("reprocess", "completed", 1)]
+    assert query(db, "SELECT flow, status, n_updated FROM runs WHERE flow = 'reprocess'") == [
+        ("reprocess", "completed", 1)
+    ]
 
     again = reprocess(db=str(db), return_state=True)  # idempotent
     assert again.is_completed()

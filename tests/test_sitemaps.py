@@ -32,21 +32,48 @@ def test_hostile_or_broken_xml_is_refused_not_raised():
 
 
 def test_robots_lines_and_discovery_caps_and_filters():
-    assert sitemaps_in_robots(b"User-agent: *\nSITEMAP: /s.xml\nSitemap: https://a.example/s.xml\n",
-                              "https://a.example/robots.txt") == ["https://a.example/s.xml"]
-    urls = "".join(f"<url><loc>https://a.example/{i}</loc><lastmod>2023-10-{1 + i % 28:02d}</lastmod></url>"
-                   for i in range(100))
-    docs = {"https://a.example/s.xml": f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}'
-            '<url><loc>https://evil.example/p</loc><lastmod>2023-10-05</lastmod></url></urlset>'}
+    assert sitemaps_in_robots(
+        b"User-agent: *\nSITEMAP: /s.xml\nSitemap: https://a.example/s.xml\n", "https://a.example/robots.txt"
+    ) == ["https://a.example/s.xml"]
+    urls = "".join(
+        f"<url><loc>https://a.example/{i}</loc><lastmod>2023-10-{1 + i % 28:02d}</lastmod></url>" for i in range(100)
+    )
+    docs = {
+        "https://a.example/s.xml": f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}'
+        "<url><loc>https://evil.example/p</loc><lastmod>2023-10-05</lastmod></url></urlset>"
+    }
 
     def fetch(requests: list[FetchRequest]) -> list[FetchResult]:
-        return [FetchResult(r.url, r.source_id, r.kind, r.url, 200, None, datetime(2023, 12, 1),
-                            docs[r.url].encode(), None, None, None, None, None, False, 0, 0, 1, None, None)
-                for r in requests]
+        return [
+            FetchResult(
+                r.url,
+                r.source_id,
+                r.kind,
+                r.url,
+                200,
+                None,
+                datetime(2023, 12, 1),
+                docs[r.url].encode(),
+                None,
+                None,
+                None,
+                None,
+                None,
+                False,
+                0,
+                0,
+                1,
+                None,
+                None,
+            )
+            for r in requests
+        ]
 
     source = Source("a", "A", "https://a.example/feed", sitemap_url="https://a.example/s.xml")
     found = discover([source], date(2023, 10, 5), date(2023, 10, 6), fetch)["a"]
-    assert sorted(i.url for i in found.items) == sorted(f"https://a.example/{i}" for i in (4, 5, 32, 33, 60, 61, 88, 89))
+    assert sorted(i.url for i in found.items) == sorted(
+        f"https://a.example/{i}" for i in (4, 5, 32, 33, 60, 61, 88, 89)
+    )
     assert found.out_of_range == 92 and found.error is None
     capped = discover([source], date(2023, 10, 1), date(2023, 10, 31), fetch, max_urls=10)["a"]
     assert len(capped.items) == 10

@@ -10,7 +10,7 @@ import re
 import subprocess
 import sys
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -80,16 +80,17 @@ def norm(text: str) -> str:
 
 
 def utc(stamp: str) -> str:
-    return datetime.fromisoformat(stamp).astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromisoformat(stamp).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def struct_utc(st) -> str:
-    return datetime(*st[:6], tzinfo=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime(*st[:6], tzinfo=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 # ---------------------------------------------------------------------------------------------
 # seeds/sources.csv (real outlets)
 # ---------------------------------------------------------------------------------------------
+
 
 def test_reference_sources_csv():
     cols, rows = read_csv(ROOT / "seeds" / "sources.csv")
@@ -114,6 +115,7 @@ def test_reference_sources_csv():
 # ---------------------------------------------------------------------------------------------
 # Snapshot: sources, feeds, links
 # ---------------------------------------------------------------------------------------------
+
 
 def snapshot_sources() -> list[dict]:
     cols, rows = read_csv(SNAP / "sources.csv")
@@ -183,7 +185,9 @@ def test_every_feed_link_resolves_and_every_page_is_listed():
                 assert target is not None, f"{name}: {it['link']} has no file in the snapshot"
             page = by_path[path]
             assert page["source_name"] == name
-            assert page["url_in_feed"] == path + (("?" + urlsplit(it["link"]).query) if urlsplit(it["link"]).query else "")
+            assert page["url_in_feed"] == path + (
+                ("?" + urlsplit(it["link"]).query) if urlsplit(it["link"]).query else ""
+            )
             assert it["published_utc"] == page["published_at_utc"], (it["link"], it["published_utc"])
             listed.add(path)
     assert listed == set(by_path), set(by_path) ^ listed
@@ -222,6 +226,7 @@ def test_no_port_or_real_host_baked_in():
 # ---------------------------------------------------------------------------------------------
 # Snapshot: pages
 # ---------------------------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("page", OK_PAGES, ids=[p["path"].split("/")[1] + ":" + p["story"] for p in OK_PAGES])
 def test_page(page):
@@ -268,10 +273,15 @@ def test_page_date_markup(page):
     if page["no_date_in_page"]:
         raw = served(page["file"])
         month = r"(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)[a-z]*\.?"
-        for pattern in (r"\b(19|20)\d\d\b", month + r" \d{1,2}\b", r"\b\d{1,2} " + month + r"\b",
-                        r"\d{4}-\d{2}-\d{2}", r"\d{1,2}/\d{1,2}/\d{2,4}"):
+        for pattern in (
+            r"\b(19|20)\d\d\b",
+            month + r" \d{1,2}\b",
+            r"\b\d{1,2} " + month + r"\b",
+            r"\d{4}-\d{2}-\d{2}",
+            r"\d{1,2}/\d{1,2}/\d{2,4}",
+        ):
             found = re.search(pattern, raw)
-            assert not found, (pattern, raw[max(0, found.start() - 60):found.end() + 20])
+            assert not found, (pattern, raw[max(0, found.start() - 60) : found.end() + 20])
 
 
 def test_expected_json_fields():
@@ -290,6 +300,7 @@ def test_expected_json_fields():
 # ---------------------------------------------------------------------------------------------
 # Stories: syndicated copies, hard negatives
 # ---------------------------------------------------------------------------------------------
+
 
 def body_paragraphs(page: dict) -> list[str]:
     el = body_el(parse_page(page), page)
@@ -328,8 +339,10 @@ def test_syndicated_copies_are_edited_but_share_most_paragraphs():
         if p["outlet"] == "asianlite":
             assert paras == [norm(x) for x in real]
             continue
+
         def loose(x: str) -> str:
             return re.sub(r"[\"“”]", "", norm(x).replace("Defense", "Defence"))
+
         plain = {loose(x) for x in real}
         shared = sum(1 for x in paras if loose(x) in plain)
         assert len(real) - 5 <= shared < len(real), (p["path"], shared)
@@ -347,7 +360,13 @@ def test_hard_negatives():
     paras = body_paragraphs(same_event)
     assert not any(x in real for x in paras)
     text = " ".join(paras)
-    for shared in ("Shoigu", "Zhang Youxia", "Xiangshan", "post-conflict resolution of the Ukrainian crisis", "90 countries"):
+    for shared in (
+        "Shoigu",
+        "Zhang Youxia",
+        "Xiangshan",
+        "post-conflict resolution of the Ukrainian crisis",
+        "90 countries",
+    ):
         assert shared in text
 
 
@@ -360,8 +379,17 @@ def test_asianlite_page_traps():
     article_text = norm(article[0].text_content())
     body = body_text(body_el(doc, page))
     page_text = norm(doc.text_content())
-    for trap in ("Today: 1 June 2025", "ALSO READ", "Piers Morgan", "Previous Story", "Next Story",
-                 "Latest from -Top News", "Don't Miss", "Gaza", "IAEA"):
+    for trap in (
+        "Today: 1 June 2025",
+        "ALSO READ",
+        "Piers Morgan",
+        "Previous Story",
+        "Next Story",
+        "Latest from -Top News",
+        "Don't Miss",
+        "Gaza",
+        "IAEA",
+    ):
         assert trap in page_text, trap
         assert trap not in article_text and trap not in body, trap
     assert "2 mins read" in page_text and "31 October 2023" in page_text
@@ -375,12 +403,17 @@ def test_asianlite_page_traps():
 # The committed output is what the builder produces
 # ---------------------------------------------------------------------------------------------
 
+
 def test_builder_output_is_committed(tmp_path):
-    subprocess.run([sys.executable, str(SNAP / "build_snapshot.py"), "--out", str(tmp_path)],
-                   check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, str(SNAP / "build_snapshot.py"), "--out", str(tmp_path)], check=True, capture_output=True
+    )
     built = sorted(p.relative_to(tmp_path) for p in tmp_path.rglob("*") if p.is_file())
-    committed = sorted(p.relative_to(SNAP) for p in SNAP.rglob("*")
-                       if p.is_file() and p.suffix not in {".py", ".md", ".pyc"} and "__pycache__" not in p.parts)
+    committed = sorted(
+        p.relative_to(SNAP)
+        for p in SNAP.rglob("*")
+        if p.is_file() and p.suffix not in {".py", ".md", ".pyc"} and "__pycache__" not in p.parts
+    )
     assert built == committed
     stale = [str(p) for p in built if not filecmp.cmp(tmp_path / p, SNAP / p, shallow=False)]
     assert not stale, f"rerun seeds/snapshot/build_snapshot.py: {stale}"

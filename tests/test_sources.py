@@ -1,7 +1,7 @@
 import pytest
 
-from forumwatch.tasks.sources import SourcesError, read_sources, slugify
 from forumwatch.resources import seed_path
+from forumwatch.tasks.sources import SourcesError, read_sources, slugify
 
 
 def test_bundled_sources_file_reads(tmp_path):
@@ -18,12 +18,15 @@ def test_minimal_columns_and_extra_columns(tmp_path):
     assert source.source_id == "asian-lite-news" and source.crawl_delay == 2.5 and source.country is None
 
 
-@pytest.mark.parametrize("content, message", [
-    ("title,url\nA,https://a\n", "missing column(s) name, feed_url"),
-    ("name,feed_url\nA,ftp://a/feed\n", "need a name and an http(s) feed_url"),
-    ("name,feed_url,crawl_delay\nA,https://a/f,soon\n", "crawl_delay must be a number"),
-    ("name,feed_url\n", "no sources listed"),
-])
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("title,url\nA,https://a\n", "missing column(s) name, feed_url"),
+        ("name,feed_url\nA,ftp://a/feed\n", "need a name and an http(s) feed_url"),
+        ("name,feed_url,crawl_delay\nA,https://a/f,soon\n", "crawl_delay must be a number"),
+        ("name,feed_url\n", "no sources listed"),
+    ],
+)
 def test_bad_sources_file_gives_clear_error(tmp_path, content, message):
     path = tmp_path / "s.csv"
     path.write_text(content)

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from forumwatch.resources import seeds_dir
-from forumwatch.tasks.tag import Words, compile_rule, fold, group_screen, load_rules, paragraphs, tag_article, WORD
+from forumwatch.tasks.tag import WORD, Words, compile_rule, fold, group_screen, load_rules, paragraphs, tag_article
 
 PAGE = Path(__file__).parent / "data" / "asianlite-2023-10-31-china-russia-security.txt"
 
@@ -72,10 +72,18 @@ def test_terms_match_case_insensitively_on_word_boundaries():
     assert not hit("Chinaware from Prussia, military band")  # China/Russia only as whole words
 
 
-@pytest.mark.parametrize("text", [
-    "CHINESE and russian MILITARIES met", "China’s navy and Russia's militaries", "Chinaware from Prussia, military band",
-    "ſino: the CHİNA and RUSSİA militarı", "the Chinese-Russian military", "china_russia military", "ЧИНА Russia militar",
-])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "CHINESE and russian MILITARIES met",
+        "China’s navy and Russia's militaries",
+        "Chinaware from Prussia, military band",
+        "ſino: the CHİNA and RUSSİA militarı",
+        "the Chinese-Russian military",
+        "china_russia military",
+        "ЧИНА Russia militar",
+    ],
+)
 def test_word_screen_never_rejects_what_the_regex_matches(text):
     """The screen may let through a paragraph the regex then rejects, never the other way round."""
     rule = compile_rule("sr", "China | Chinese & Russia | Russian* & militar* | People's Army | U.S. forces")
@@ -89,7 +97,8 @@ def test_an_alias_with_an_ampersand_is_one_term(tmp_path):
     seeds = tmp_path / "seeds"
     shutil.copytree(seeds_dir(), seeds, ignore=shutil.ignore_patterns("snapshot", "*.py", "__pycache__"))
     (seeds / "people.csv").write_text(
-        "person,name,aliases,kind,role,organisation,country\nrnd,R&D Board,R&D Board,org,,,\n", encoding="utf-8")
+        "person,name,aliases,kind,role,organisation,country\nrnd,R&D Board,R&D Board,org,,,\n", encoding="utf-8"
+    )
     rules = load_rules(seeds)
     assert [r["person"] for r in tag_article("x", "The R&D Board met.", rules).people] == ["rnd"]
     assert tag_article("x", "Team R met the D Board.", rules).people == []  # not split into "R" & "D Board"
@@ -98,7 +107,9 @@ def test_an_alias_with_an_ampersand_is_one_term(tmp_path):
 def test_fold_matches_what_ignorecase_takes_as_equal():
     assert fold("ſİıςK") == "siiσk"  # long s, dotted I, dotless i, final sigma, Kelvin sign
     assert len(fold("Straße İstanbul")) == len("Straße İstanbul")  # one character for one
-    assert group_screen("militar* | joint exercise* | People's Army") == group_screen("PEOPLE'S army | Joint Exercise* | MILITAR*")
+    assert group_screen("militar* | joint exercise* | People's Army") == group_screen(
+        "PEOPLE'S army | Joint Exercise* | MILITAR*"
+    )
     screen = group_screen("militar* | joint exercise*")
     assert screen.words == {"joint"} and screen.prefixes == ("militar",)
     assert group_screen("(ANI) | China") is None  # a term that starts with punctuation cannot be screened
@@ -125,9 +136,18 @@ def test_cooccurrence_is_per_paragraph(tmp_path):
 def test_rules_come_from_seeds(rules):
     assert len(rules.topics) >= 12
     expected = {
-        "sino_russian_military", "arms_control", "ukraine_war", "south_china_sea", "taiwan",
-        "korean_peninsula", "indo_pacific_quad", "aukus", "middle_east", "counter_terrorism",
-        "defence_industry", "maritime_security",
+        "sino_russian_military",
+        "arms_control",
+        "ukraine_war",
+        "south_china_sea",
+        "taiwan",
+        "korean_peninsula",
+        "indo_pacific_quad",
+        "aukus",
+        "middle_east",
+        "counter_terrorism",
+        "defence_industry",
+        "maritime_security",
     }
     assert expected <= {m.key for m in rules.topics}
     assert {"xiangshan", "shangri_la", "msc", "raisina", "halifax", "manama", "valdai", "mcis"} <= {

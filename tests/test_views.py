@@ -23,54 +23,80 @@ GAZA = "Israeli airstrikes hit Gaza as ceasefire talks stall."
 AUKUS = "AUKUS partners announced new submarine plans."
 QUERIES = sorted((sql_dir() / "queries").glob("*.sql"))
 VIEWS = {
-    "article_facts", "topic_articles", "topic_coverage_daily", "topic_coverage_weekly",
-    "coverage_by_outlet", "coverage_by_country", "topic_stories", "coverage_by_agency",
-    "cited_media_coverage", "story_pickups", "syndication_reach", "forum_edition_articles",
-    "forum_edition_coverage", "person_coverage", "article_tags",
+    "article_facts",
+    "topic_articles",
+    "topic_coverage_daily",
+    "topic_coverage_weekly",
+    "coverage_by_outlet",
+    "coverage_by_country",
+    "topic_stories",
+    "coverage_by_agency",
+    "cited_media_coverage",
+    "story_pickups",
+    "syndication_reach",
+    "forum_edition_articles",
+    "forum_edition_coverage",
+    "person_coverage",
+    "article_tags",
 }
 
 
 def build_fixture_db(path: Path, tag: bool = True) -> Path:
     """Four outlets; story s1 (ANI, the Asian Lite body) in 3 copies, story s2 (Xinhua, South China
     Sea) in 2 copies, an ungrouped Gaza article and an undated AUKUS article."""
-    sources = pd.DataFrame({
-        "source_id": ["ani", "asianlite", "tribune", "globaltimes"],
-        "name": ["ANI News", "Asian Lite News", "The Tribune", "Global Times"],
-        "feed_url": [f"https://{s}.example/feed" for s in ["ani", "asianlite", "tribune", "globaltimes"]],
-        "country": ["IN", "GB", "IN", "CN"],
-    })
+    sources = pd.DataFrame(
+        {
+            "source_id": ["ani", "asianlite", "tribune", "globaltimes"],
+            "name": ["ANI News", "Asian Lite News", "The Tribune", "Global Times"],
+            "feed_url": [f"https://{s}.example/feed" for s in ["ani", "asianlite", "tribune", "globaltimes"]],
+            "country": ["IN", "GB", "IN", "CN"],
+        }
+    )
     ts = pd.Timestamp
-    articles = pd.DataFrame({
-        "article_id": ["a1", "a2", "a3", "a4", "a5", "a6", "a7"],
-        "url": [f"https://example.org/{i}" for i in range(1, 8)],
-        "source_id": ["ani", "asianlite", "tribune", "globaltimes", "tribune", "tribune", "asianlite"],
-        "title": [
-            "China, Russia ready to tackle security threats together",
-            "China, Russia Ready to Tackle Security Threats Together",
-            "China, Russia ready to tackle security threats together",
-            "Xiangshan Forum speakers discuss South China Sea",
-            "South China Sea on agenda in Beijing",
-            "Gaza ceasefire talks stall",
-            "AUKUS submarine plans",
-        ],
-        "published_at": pd.to_datetime([
-            ts("2023-10-31 06:00"), ts("2023-10-31 09:00"), ts("2023-11-01 06:00"),
-            ts("2023-10-30 12:00"), ts("2023-10-30 18:00"), ts("2023-11-20 08:00"), None,
-        ]),
-        "text": [BODY, BODY, BODY, SCS_FORUM, SCS, GAZA, AUKUS],
-        "wire_agency": ["ANI", None, "ANI", "Xinhua", "Xinhua", None, None],
-        "cited_media": [["Xinhua", "TASS"], ["Xinhua", "TASS"], [], ["Xinhua"], None, None, None],
-        "story_id": ["s1", "s1", "s1", "s2", "s2", None, None],
-    })
-    stories = pd.DataFrame({
-        "story_id": ["s1", "s2"],
-        "headline": ["China, Russia ready to tackle security threats together",
-                     "Xiangshan Forum speakers discuss South China Sea"],
-        "wire_agency": ["ANI", "Xinhua"],
-        "first_published_at": [ts("2023-10-31 06:00"), ts("2023-10-30 12:00")],
-        "n_articles": [3, 2],
-        "n_outlets": [3, 2],
-    })
+    articles = pd.DataFrame(
+        {
+            "article_id": ["a1", "a2", "a3", "a4", "a5", "a6", "a7"],
+            "url": [f"https://example.org/{i}" for i in range(1, 8)],
+            "source_id": ["ani", "asianlite", "tribune", "globaltimes", "tribune", "tribune", "asianlite"],
+            "title": [
+                "China, Russia ready to tackle security threats together",
+                "China, Russia Ready to Tackle Security Threats Together",
+                "China, Russia ready to tackle security threats together",
+                "Xiangshan Forum speakers discuss South China Sea",
+                "South China Sea on agenda in Beijing",
+                "Gaza ceasefire talks stall",
+                "AUKUS submarine plans",
+            ],
+            "published_at": pd.to_datetime(
+                [
+                    ts("2023-10-31 06:00"),
+                    ts("2023-10-31 09:00"),
+                    ts("2023-11-01 06:00"),
+                    ts("2023-10-30 12:00"),
+                    ts("2023-10-30 18:00"),
+                    ts("2023-11-20 08:00"),
+                    None,
+                ]
+            ),
+            "text": [BODY, BODY, BODY, SCS_FORUM, SCS, GAZA, AUKUS],
+            "wire_agency": ["ANI", None, "ANI", "Xinhua", "Xinhua", None, None],
+            "cited_media": [["Xinhua", "TASS"], ["Xinhua", "TASS"], [], ["Xinhua"], None, None, None],
+            "story_id": ["s1", "s1", "s1", "s2", "s2", None, None],
+        }
+    )
+    stories = pd.DataFrame(
+        {
+            "story_id": ["s1", "s2"],
+            "headline": [
+                "China, Russia ready to tackle security threats together",
+                "Xiangshan Forum speakers discuss South China Sea",
+            ],
+            "wire_agency": ["ANI", "Xinhua"],
+            "first_published_at": [ts("2023-10-31 06:00"), ts("2023-10-30 12:00")],
+            "n_articles": [3, 2],
+            "n_outlets": [3, 2],
+        }
+    )
     con = duckdb.connect(str(path))
     try:
         init_schema(con)
@@ -115,75 +141,117 @@ def test_views_are_documented():
 
 def test_tags_written(con):
     assert rows(con, "SELECT topic, count(*) FROM article_topics GROUP BY ALL ORDER BY 1") == [
-        ("arms_control", 3), ("aukus", 1), ("defence_industry", 3), ("maritime_security", 2),
-        ("middle_east", 1), ("sino_russian_military", 3), ("south_china_sea", 2), ("ukraine_war", 3),
+        ("arms_control", 3),
+        ("aukus", 1),
+        ("defence_industry", 3),
+        ("maritime_security", 2),
+        ("middle_east", 1),
+        ("sino_russian_military", 3),
+        ("south_china_sea", 2),
+        ("ukraine_war", 3),
     ]
     assert rows(con, "SELECT article_id FROM article_forums WHERE forum = 'xiangshan' ORDER BY 1") == [
-        ("a1",), ("a2",), ("a3",), ("a4",)
+        ("a1",),
+        ("a2",),
+        ("a3",),
+        ("a4",),
     ]
 
 
 def test_daily_and_weekly(con):
-    assert rows(con, "SELECT day, stories, new_stories, copies, outlets FROM topic_coverage_daily "
-                     "WHERE topic = 'sino_russian_military' ORDER BY day") == [
+    assert rows(
+        con,
+        "SELECT day, stories, new_stories, copies, outlets FROM topic_coverage_daily "
+        "WHERE topic = 'sino_russian_military' ORDER BY day",
+    ) == [
         (date(2023, 10, 31), 1, 1, 2, 2),
         (date(2023, 11, 1), 1, 0, 1, 1),
     ]
     assert rows(con, "SELECT day, stories, copies FROM topic_coverage_daily WHERE topic = 'all' ORDER BY day") == [
-        (date(2023, 10, 30), 1, 2), (date(2023, 10, 31), 1, 2), (date(2023, 11, 1), 1, 1), (date(2023, 11, 20), 1, 1),
+        (date(2023, 10, 30), 1, 2),
+        (date(2023, 10, 31), 1, 2),
+        (date(2023, 11, 1), 1, 1),
+        (date(2023, 11, 20), 1, 1),
     ]
-    assert rows(con, "SELECT week, stories, new_stories, copies, outlets FROM topic_coverage_weekly "
-                     "WHERE topic = 'all' ORDER BY week") == [
+    assert rows(
+        con,
+        "SELECT week, stories, new_stories, copies, outlets FROM topic_coverage_weekly "
+        "WHERE topic = 'all' ORDER BY week",
+    ) == [
         (date(2023, 10, 30), 2, 2, 5, 4),
         (date(2023, 11, 20), 1, 1, 1, 1),
     ]
 
 
 def test_outlet_and_country(con):
-    assert rows(con, "SELECT source_id, outlet, country, stories, copies, first_copies, wire_copies "
-                     "FROM coverage_by_outlet WHERE topic = 'all' ORDER BY source_id") == [
+    assert rows(
+        con,
+        "SELECT source_id, outlet, country, stories, copies, first_copies, wire_copies "
+        "FROM coverage_by_outlet WHERE topic = 'all' ORDER BY source_id",
+    ) == [
         ("ani", "ANI News", "IN", 1, 1, 1, 1),
         ("asianlite", "Asian Lite News", "GB", 2, 2, 1, 0),  # a7 is undated, its own story
         ("globaltimes", "Global Times", "CN", 1, 1, 1, 1),
         ("tribune", "The Tribune", "IN", 3, 3, 1, 2),
     ]
-    assert rows(con, "SELECT country, outlets, stories, copies FROM coverage_by_country "
-                     "WHERE topic = 'all' ORDER BY country") == [
-        ("CN", 1, 1, 1), ("GB", 1, 2, 2), ("IN", 2, 3, 4),
+    assert rows(
+        con, "SELECT country, outlets, stories, copies FROM coverage_by_country WHERE topic = 'all' ORDER BY country"
+    ) == [
+        ("CN", 1, 1, 1),
+        ("GB", 1, 2, 2),
+        ("IN", 2, 3, 4),
     ]
 
 
 def test_agency_and_cited_media(con):
-    assert rows(con, "SELECT wire_agency, stories, copies, stories_citing_xinhua, stories_citing_tass, "
-                     "share_citing_xinhua, share_citing_tass, share_citing_xinhua_or_tass "
-                     "FROM coverage_by_agency WHERE topic = 'all' ORDER BY wire_agency") == [
+    assert rows(
+        con,
+        "SELECT wire_agency, stories, copies, stories_citing_xinhua, stories_citing_tass, "
+        "share_citing_xinhua, share_citing_tass, share_citing_xinhua_or_tass "
+        "FROM coverage_by_agency WHERE topic = 'all' ORDER BY wire_agency",
+    ) == [
         ("(none)", 2, 2, 0, 0, 0.0, 0.0, 0.0),
         ("ANI", 1, 3, 1, 1, 1.0, 1.0, 1.0),
         ("Xinhua", 1, 2, 1, 0, 1.0, 0.0, 1.0),
     ]
-    assert rows(con, "SELECT medium, stories, copies, share_of_stories FROM cited_media_coverage "
-                     "WHERE topic = 'all' ORDER BY medium") == [("TASS", 1, 2, 0.25), ("Xinhua", 2, 3, 0.5)]
+    assert rows(
+        con,
+        "SELECT medium, stories, copies, share_of_stories FROM cited_media_coverage "
+        "WHERE topic = 'all' ORDER BY medium",
+    ) == [("TASS", 1, 2, 0.25), ("Xinhua", 2, 3, 0.5)]
 
 
 def test_syndication_reach(con):
-    assert rows(con, "SELECT story_key, first_outlet, copies, outlets, countries, median_hours_to_pickup, "
-                     "hours_to_last_pickup FROM syndication_reach WHERE story_id IS NOT NULL ORDER BY 1") == [
+    assert rows(
+        con,
+        "SELECT story_key, first_outlet, copies, outlets, countries, median_hours_to_pickup, "
+        "hours_to_last_pickup FROM syndication_reach WHERE story_id IS NOT NULL ORDER BY 1",
+    ) == [
         ("s1", "ani", 3, 3, 2, 13.5, 24.0),
         ("s2", "globaltimes", 2, 2, 2, 6.0, 6.0),
     ]
-    assert rows(con, "SELECT article_id, pickup_rank, hours_after_first, is_first_copy FROM story_pickups "
-                     "WHERE story_key = 's1' ORDER BY pickup_rank") == [
-        ("a1", 1, 0.0, True), ("a2", 2, 3.0, False), ("a3", 3, 24.0, False),
+    assert rows(
+        con,
+        "SELECT article_id, pickup_rank, hours_after_first, is_first_copy FROM story_pickups "
+        "WHERE story_key = 's1' ORDER BY pickup_rank",
+    ) == [
+        ("a1", 1, 0.0, True),
+        ("a2", 2, 3.0, False),
+        ("a3", 3, 24.0, False),
     ]
-    assert rows(con, "SELECT copies, outlets, median_hours_to_pickup FROM syndication_reach "
-                     "WHERE story_key = 'article:a6'") == [(1, 1, None)]
+    assert rows(
+        con, "SELECT copies, outlets, median_hours_to_pickup FROM syndication_reach WHERE story_key = 'article:a6'"
+    ) == [(1, 1, None)]
 
 
 def test_forum_window(con):
-    assert rows(con, "SELECT topic, window_start, window_end, stories, copies, outlets, stories_during, "
-                     "forum_stories, forum_copies FROM forum_edition_coverage "
-                     "WHERE edition = 'xiangshan-2023' AND topic IN ('all', 'sino_russian_military', "
-                     "'south_china_sea', 'aukus') ORDER BY topic") == [
+    assert rows(
+        con,
+        "SELECT topic, window_start, window_end, stories, copies, outlets, stories_during, "
+        "forum_stories, forum_copies FROM forum_edition_coverage "
+        "WHERE edition = 'xiangshan-2023' AND topic IN ('all', 'sino_russian_military', "
+        "'south_china_sea', 'aukus') ORDER BY topic",
+    ) == [
         ("all", date(2023, 10, 22), date(2023, 11, 7), 2, 5, 4, 2, 2, 4),
         ("aukus", date(2023, 10, 22), date(2023, 11, 7), 0, 0, 0, 0, 0, 0),  # undated: never in a window
         ("sino_russian_military", date(2023, 10, 22), date(2023, 11, 7), 1, 3, 3, 1, 1, 3),
@@ -193,14 +261,21 @@ def test_forum_window(con):
     n_editions = rows(con, "SELECT count(*) FROM forums")[0][0]
     n_topics = rows(con, "SELECT count(*) FROM topics")[0][0] + 1
     assert rows(con, "SELECT count(*) FROM forum_edition_coverage") == [(n_editions * n_topics,)]
-    assert rows(con, "SELECT DISTINCT phase, days_from_start FROM forum_edition_articles "
-                     "WHERE article_id = 'a3' AND edition = 'xiangshan-2023'") == [("after", 3)]
+    assert rows(
+        con,
+        "SELECT DISTINCT phase, days_from_start FROM forum_edition_articles "
+        "WHERE article_id = 'a3' AND edition = 'xiangshan-2023'",
+    ) == [("after", 3)]
 
 
 def test_people_and_tags(con):
-    assert rows(con, "SELECT person, stories, copies, outlets FROM person_coverage "
-                     "WHERE person IN ('zhang_youxia', 'sergei_shoigu') ORDER BY person") == [
-        ("sergei_shoigu", 1, 3, 3), ("zhang_youxia", 1, 3, 3),
+    assert rows(
+        con,
+        "SELECT person, stories, copies, outlets FROM person_coverage "
+        "WHERE person IN ('zhang_youxia', 'sergei_shoigu') ORDER BY person",
+    ) == [
+        ("sergei_shoigu", 1, 3, 3),
+        ("zhang_youxia", 1, 3, 3),
     ]
     assert rows(con, "SELECT kind, tag, evidence FROM article_tags WHERE article_id = 'a6'") == [
         ("topic", "middle_east", "Israeli; Gaza; airstrikes; ceasefire; talks")
@@ -217,7 +292,13 @@ def test_every_query_runs(con, query):
 def test_query_xiangshan(con):
     result = rows(con, (sql_dir() / "queries" / "01_sino_russian_military_around_xiangshan.sql").read_text())
     assert result[1] == (
-        "xiangshan-2023", date(2023, 10, 29), date(2023, 10, 31), 1, 3, 3, 1,
+        "xiangshan-2023",
+        date(2023, 10, 29),
+        date(2023, 10, 31),
+        1,
+        3,
+        3,
+        1,
         "ANI News, Asian Lite News, The Tribune",
     )
     assert [r[0] for r in result] == ["xiangshan-2019", "xiangshan-2023", "xiangshan-2024", "xiangshan-2025"]
@@ -278,25 +359,44 @@ def test_stored_views_follow_create_views(tmp_path):
     create_views(connection)
     assert rows(connection, "SELECT count(*) FROM article_facts") == [(11,)]
     assert rows(connection, "SELECT count(*) FROM topic_articles WHERE topic = 'all'") == [(11,)]
-    assert rows(connection, "SELECT article_id, pickup_rank, hours_after_first FROM story_pickups "
-                            "WHERE story_key = 's2' ORDER BY pickup_rank") == [
-        ("a8", 1, 0.0), ("a4", 2, 3.0), ("a5", 3, 9.0),
+    assert rows(
+        connection,
+        "SELECT article_id, pickup_rank, hours_after_first FROM story_pickups "
+        "WHERE story_key = 's2' ORDER BY pickup_rank",
+    ) == [
+        ("a8", 1, 0.0),
+        ("a4", 2, 3.0),
+        ("a5", 3, 9.0),
     ]
-    assert rows(connection, "SELECT topic, copies, outlets, cites_tass, cited_media FROM topic_stories "
-                            "WHERE story_key = 's2' AND topic IN ('all', 'south_china_sea') ORDER BY topic") == [
-        ("all", 3, 2, True, ["TASS", "Xinhua"]), ("south_china_sea", 3, 2, True, ["TASS", "Xinhua"]),
+    assert rows(
+        connection,
+        "SELECT topic, copies, outlets, cites_tass, cited_media FROM topic_stories "
+        "WHERE story_key = 's2' AND topic IN ('all', 'south_china_sea') ORDER BY topic",
+    ) == [
+        ("all", 3, 2, True, ["TASS", "Xinhua"]),
+        ("south_china_sea", 3, 2, True, ["TASS", "Xinhua"]),
     ]
-    assert rows(connection, "SELECT first_outlet, copies, median_hours_to_pickup, hours_to_last_pickup "
-                            "FROM syndication_reach WHERE story_key = 's2'") == [("globaltimes", 3, 6.0, 9.0)]
-    assert rows(connection, "SELECT day, stories, new_stories, copies FROM topic_coverage_daily "
-                            "WHERE topic = 'south_china_sea'") == [(date(2023, 10, 30), 1, 1, 3)]
+    assert rows(
+        connection,
+        "SELECT first_outlet, copies, median_hours_to_pickup, hours_to_last_pickup "
+        "FROM syndication_reach WHERE story_key = 's2'",
+    ) == [("globaltimes", 3, 6.0, 9.0)]
+    assert rows(
+        connection, "SELECT day, stories, new_stories, copies FROM topic_coverage_daily WHERE topic = 'south_china_sea'"
+    ) == [(date(2023, 10, 30), 1, 1, 3)]
     # a8 names TASS twice: one copy; shares of the 7 stories (s1, s2 and five single articles)
-    assert rows(connection, "SELECT medium, stories, copies, share_of_stories FROM cited_media_coverage "
-                            "WHERE topic = 'all' ORDER BY medium") == [("TASS", 2, 3, 0.2857), ("Xinhua", 2, 3, 0.2857)]
+    assert rows(
+        connection,
+        "SELECT medium, stories, copies, share_of_stories FROM cited_media_coverage "
+        "WHERE topic = 'all' ORDER BY medium",
+    ) == [("TASS", 2, 3, 0.2857), ("Xinhua", 2, 3, 0.2857)]
     # the window is 2023-10-22 .. 2023-11-07, both days included
-    assert rows(connection, "SELECT article_id, days_from_start, phase FROM forum_edition_articles "
-                            "WHERE edition = 'xiangshan-2023' AND topic = 'all' AND article_id IN ('a9', 'a10', 'a11') "
-                            "ORDER BY days_from_start") == [("a9", -7, "before"), ("a10", 9, "after")]
+    assert rows(
+        connection,
+        "SELECT article_id, days_from_start, phase FROM forum_edition_articles "
+        "WHERE edition = 'xiangshan-2023' AND topic = 'all' AND article_id IN ('a9', 'a10', 'a11') "
+        "ORDER BY days_from_start",
+    ) == [("a9", -7, "before"), ("a10", 9, "after")]
     connection.close()
 
 

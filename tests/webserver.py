@@ -27,8 +27,9 @@ class Site:
         self.requests: list[tuple[str, dict[str, str]]] = []
         self.base = ""
 
-    def add(self, path: str, body: bytes | str = b"", status: int = 200, content_type: str | None = None,
-            **kwargs) -> str:
+    def add(
+        self, path: str, body: bytes | str = b"", status: int = 200, content_type: str | None = None, **kwargs
+    ) -> str:
         route = Route(status=status, body=body.encode() if isinstance(body, str) else body, **kwargs)
         if content_type:
             route.headers = {**route.headers, "Content-Type": content_type}

@@ -18,16 +18,68 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[2]
 ASIANLITE = ROOT / "tests" / "data" / "asianlite-2023-10-31-china-russia-security.txt"
 
-FORUMS = ["Xiangshan Forum", "Shangri-La Dialogue", "Munich Security Conference", "Raisina Dialogue",
-          "Valdai Discussion Club", "Halifax International Security Forum", "Manama Dialogue", "Doha Forum"]
-PEOPLE = ["Sergei Shoigu", "Zhang Youxia", "Lloyd Austin", "S Jaishankar", "Rajnath Singh", "Dong Jun",
-          "Richard Marles", "Boris Pistorius", "Wang Yi", "Sergei Lavrov", "Antony Blinken", "Kishida Fumio",
-          "Jens Stoltenberg", "Ng Eng Hen", "Gilberto Teodoro", "Prabowo Subianto"]
-COUNTRIES = ["China", "Russia", "India", "the United States", "Japan", "Australia", "Germany", "Singapore",
-             "the Philippines", "Indonesia", "Vietnam", "South Korea", "Pakistan", "Iran", "France", "Britain"]
-TOPICS = ["arms control", "maritime security", "the South China Sea", "the Ukraine conflict", "nuclear stability",
-          "counter-terrorism", "military-technical cooperation", "cyber security", "the Taiwan Strait",
-          "supply chains", "space security", "the Indo-Pacific order", "joint exercises", "defence industry"]
+FORUMS = [
+    "Xiangshan Forum",
+    "Shangri-La Dialogue",
+    "Munich Security Conference",
+    "Raisina Dialogue",
+    "Valdai Discussion Club",
+    "Halifax International Security Forum",
+    "Manama Dialogue",
+    "Doha Forum",
+]
+PEOPLE = [
+    "Sergei Shoigu",
+    "Zhang Youxia",
+    "Lloyd Austin",
+    "S Jaishankar",
+    "Rajnath Singh",
+    "Dong Jun",
+    "Richard Marles",
+    "Boris Pistorius",
+    "Wang Yi",
+    "Sergei Lavrov",
+    "Antony Blinken",
+    "Kishida Fumio",
+    "Jens Stoltenberg",
+    "Ng Eng Hen",
+    "Gilberto Teodoro",
+    "Prabowo Subianto",
+]
+COUNTRIES = [
+    "China",
+    "Russia",
+    "India",
+    "the United States",
+    "Japan",
+    "Australia",
+    "Germany",
+    "Singapore",
+    "the Philippines",
+    "Indonesia",
+    "Vietnam",
+    "South Korea",
+    "Pakistan",
+    "Iran",
+    "France",
+    "Britain",
+]
+TOPICS = [
+    "arms control",
+    "maritime security",
+    "the South China Sea",
+    "the Ukraine conflict",
+    "nuclear stability",
+    "counter-terrorism",
+    "military-technical cooperation",
+    "cyber security",
+    "the Taiwan Strait",
+    "supply chains",
+    "space security",
+    "the Indo-Pacific order",
+    "joint exercises",
+    "defence industry",
+]
 VERBS = ["deepen", "expand", "review", "strengthen", "discuss", "resume", "accelerate", "coordinate", "reassess"]
 WORDS = (
     "government officials regional partners strategic dialogue framework agreement bilateral talks pressure "
@@ -65,8 +117,20 @@ TEMPLATES = [
     "{p} warned that tensions over {t2} could escalate unless {c} and {c2} {v} their dialogue, {w}.",
     "According to the organisers, more than {k}0 speakers will address {t} and {t2} during the {f}.",
 ]
-MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December"]
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 @dataclass(frozen=True)
@@ -76,17 +140,39 @@ class Outlet:
 
 
 OUTLETS = [
-    Outlet("theprint", "full"), Outlet("asianlite", "standfirst_tagline"), Outlet("devdiscourse", "no_dateline"),
-    Outlet("lokmat", "also_read"), Outlet("business-standard", "syndicated_tagline"), Outlet("tribune", "trim"),
-    Outlet("newsonair", "pipe_credit"), Outlet("republicworld", "sidebar"), Outlet("latestly", "typos"),
-    Outlet("sify", "merged_paragraphs"), Outlet("daijiworld", "read_more"), Outlet("ptinews", "inputs_from"),
-    Outlet("outlookindia", "heavy_trim"), Outlet("newsdrum", "quotes_dashes"),
+    Outlet("theprint", "full"),
+    Outlet("asianlite", "standfirst_tagline"),
+    Outlet("devdiscourse", "no_dateline"),
+    Outlet("lokmat", "also_read"),
+    Outlet("business-standard", "syndicated_tagline"),
+    Outlet("tribune", "trim"),
+    Outlet("newsonair", "pipe_credit"),
+    Outlet("republicworld", "sidebar"),
+    Outlet("latestly", "typos"),
+    Outlet("sify", "merged_paragraphs"),
+    Outlet("daijiworld", "read_more"),
+    Outlet("ptinews", "inputs_from"),
+    Outlet("outlookindia", "heavy_trim"),
+    Outlet("newsdrum", "quotes_dashes"),
 ]
-AGENCIES = {"ANI": "{place} [{country}], {mon} {day} (ANI): ", "PTI": "{place}, {mon} {day} (PTI) ",
-            "IANS": "{place}, {mon} {day} (IANS) ", "Xinhua": "{PLACE}, {mon}. {day} (Xinhua) -- ",
-            "TASS": "{PLACE}, {month} {day}. /TASS/. ", "Reuters": "{PLACE} (Reuters) - "}
-PLACES = [("New Delhi", "India"), ("Beijing", "China"), ("Moscow", "Russia"), ("Singapore", "Singapore"),
-          ("Munich", "Germany"), ("Doha", "Qatar"), ("Washington", "US"), ("Tokyo", "Japan")]
+AGENCIES = {
+    "ANI": "{place} [{country}], {mon} {day} (ANI): ",
+    "PTI": "{place}, {mon} {day} (PTI) ",
+    "IANS": "{place}, {mon} {day} (IANS) ",
+    "Xinhua": "{PLACE}, {mon}. {day} (Xinhua) -- ",
+    "TASS": "{PLACE}, {month} {day}. /TASS/. ",
+    "Reuters": "{PLACE} (Reuters) - ",
+}
+PLACES = [
+    ("New Delhi", "India"),
+    ("Beijing", "China"),
+    ("Moscow", "Russia"),
+    ("Singapore", "Singapore"),
+    ("Munich", "Germany"),
+    ("Doha", "Qatar"),
+    ("Washington", "US"),
+    ("Tokyo", "Japan"),
+]
 
 
 SYLLABLES = "ka ri to shan mel vor di ab en qu lo sa ni ver tam ho zel pra gu fi on tel mar bas".split()
@@ -106,9 +192,20 @@ def _sentence(rng: random.Random, forum: str, people: list[str], quotes: list[st
     c, c2 = rng.sample(COUNTRIES, 2)
     t, t2 = rng.sample(TOPICS, 2)
     return rng.choice(TEMPLATES).format(
-        p=people[0] if rng.random() < 0.6 else rng.choice(PEOPLE), p2=people[1], c=c, c2=c2, t=t, t2=t2,
-        v=rng.choice(VERBS), f=forum, q=rng.choice(quotes), w=_words(rng, rng.randint(7, 14), names),
-        n=rng.randint(3, 21), m=rng.choice(MONTHS), d1=rng.randint(1, 20), d2=rng.randint(21, 28),
+        p=people[0] if rng.random() < 0.6 else rng.choice(PEOPLE),
+        p2=people[1],
+        c=c,
+        c2=c2,
+        t=t,
+        t2=t2,
+        v=rng.choice(VERBS),
+        f=forum,
+        q=rng.choice(quotes),
+        w=_words(rng, rng.randint(7, 14), names),
+        n=rng.randint(3, 21),
+        m=rng.choice(MONTHS),
+        d1=rng.randint(1, 20),
+        d2=rng.randint(21, 28),
         k=rng.randint(2, 99),
     )
 
@@ -151,8 +248,9 @@ def _headline(rng: random.Random, title: str) -> str:
     return " ".join(words[: max(4, len(words) - 2)]).capitalize()
 
 
-def render(rng: random.Random, outlet: Outlet, paragraphs: list[str], dateline: str, agency: str,
-           other_titles: list[str]) -> str:
+def render(
+    rng: random.Random, outlet: Outlet, paragraphs: list[str], dateline: str, agency: str, other_titles: list[str]
+) -> str:
     """One outlet's page text for a wire story, in that outlet's template and edit style."""
     paras = list(paragraphs)
     credit = f" ({agency})"
@@ -181,13 +279,20 @@ def render(rng: random.Random, outlet: Outlet, paragraphs: list[str], dateline: 
         paras.insert(0, paragraphs[1][:160] + "….reports Asian Lite News")
         paras.append(f"ALSO READ: {rng.choice(other_titles)}")
     if style == "syndicated_tagline":
-        paras.append("(Except for the headline, this story has not been edited by Business Standard staff "
-                     "and is published from a syndicated feed.)")
+        paras.append(
+            "(Except for the headline, this story has not been edited by Business Standard staff "
+            "and is published from a syndicated feed.)"
+        )
     if style == "inputs_from":
         paras.append(f"(With inputs from {agency})")
     if style == "sidebar":
-        paras += ["Previous Story", rng.choice(other_titles), "Next Story", rng.choice(other_titles),
-                  "Latest from Top News"] + [f"{t}\n{_words(rng, 25)}" for t in rng.sample(other_titles, 3)]
+        paras += [
+            "Previous Story",
+            rng.choice(other_titles),
+            "Next Story",
+            rng.choice(other_titles),
+            "Latest from Top News",
+        ] + [f"{t}\n{_words(rng, 25)}" for t in rng.sample(other_titles, 3)]
     return "\n\n".join(paras)
 
 
@@ -195,14 +300,27 @@ def build(n_stories: int = 60, seed: int = 7, start: str = "2023-10-01", days: i
     """Articles with columns article_id, url, source_id, title, published_at, text, label, kind."""
     rng = random.Random(seed)
     t0 = pd.Timestamp(start)
-    titles = [f"{rng.choice(PEOPLE)} {rng.choice(['urges', 'backs', 'warns on', 'seeks'])} "
-              f"{rng.choice(TOPICS)} at {rng.choice(FORUMS)}" for _ in range(max(20, n_stories))]
+    titles = [
+        f"{rng.choice(PEOPLE)} {rng.choice(['urges', 'backs', 'warns on', 'seeks'])} "
+        f"{rng.choice(TOPICS)} at {rng.choice(FORUMS)}"
+        for _ in range(max(20, n_stories))
+    ]
     rows: list[dict] = []
 
     def add(label: str, kind: str, source: str, title: str, when: pd.Timestamp, text: str) -> None:
         n = len(rows)
-        rows.append({"article_id": f"b{n:07d}", "url": f"https://{source}.example/{label}/{n}", "source_id": source,
-                     "title": title, "published_at": when, "text": text, "label": label, "kind": kind})
+        rows.append(
+            {
+                "article_id": f"b{n:07d}",
+                "url": f"https://{source}.example/{label}/{n}",
+                "source_id": source,
+                "title": title,
+                "published_at": when,
+                "text": text,
+                "label": label,
+                "kind": kind,
+            }
+        )
 
     for s in range(n_stories):
         forum = FORUMS[s % len(FORUMS)]
@@ -213,22 +331,46 @@ def build(n_stories: int = 60, seed: int = 7, start: str = "2023-10-01", days: i
         when = t0 + pd.Timedelta(minutes=rng.randint(0, days * 1440))
         paragraphs = asianlite_paragraphs() if s == 0 else _story_paragraphs(rng, forum, people, quotes)
         title = titles[s] if s else "China, Russia Ready to Tackle Security Threats Together"
-        dateline = AGENCIES[agency].format(place=place, PLACE=place.upper(), country=country,
-                                           mon=when.strftime("%b"), month=when.strftime("%B"), day=when.day)
+        dateline = AGENCIES[agency].format(
+            place=place,
+            PLACE=place.upper(),
+            country=country,
+            mon=when.strftime("%b"),
+            month=when.strftime("%B"),
+            day=when.day,
+        )
         label = f"s{s:05d}"
         add(label, "original", agency.lower(), title, when, dateline + "\n\n".join(paragraphs) + f" ({agency})")
         for outlet in rng.sample(OUTLETS, rng.randint(3, 12)):
             delay = pd.Timedelta(minutes=rng.randint(10, 36 * 60))
-            add(label, outlet.style, outlet.source_id, _headline(rng, title), when + delay,
-                render(rng, outlet, paragraphs, dateline, agency, titles))
+            add(
+                label,
+                outlet.style,
+                outlet.source_id,
+                _headline(rng, title),
+                when + delay,
+                render(rng, outlet, paragraphs, dateline, agency, titles),
+            )
         if s % 3 == 1:  # follow-up story quoting one paragraph of this one
             follow = _story_paragraphs(rng, forum, people, quotes)
             follow.insert(rng.randint(1, len(follow)), rng.choice(paragraphs))
             fl = f"f{s:05d}"
-            add(fl, "follow_up", agency.lower(), title + " — what happens next", when + pd.Timedelta(days=1),
-                "\n\n".join(follow) + f" ({agency})")
-            add(fl, "follow_up_copy", "theprint", "What next: " + title, when + pd.Timedelta(days=1, hours=3),
-                "\n\n".join(follow[:-1]))
+            add(
+                fl,
+                "follow_up",
+                agency.lower(),
+                title + " — what happens next",
+                when + pd.Timedelta(days=1),
+                "\n\n".join(follow) + f" ({agency})",
+            )
+            add(
+                fl,
+                "follow_up_copy",
+                "theprint",
+                "What next: " + title,
+                when + pd.Timedelta(days=1, hours=3),
+                "\n\n".join(follow[:-1]),
+            )
         if s % 3 == 2:  # another agency's report of the same forum session, sharing two quotes
             other = _story_paragraphs(rng, forum, people, quotes)
             for quote in quotes[:2]:

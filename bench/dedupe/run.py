@@ -1,7 +1,7 @@
 """Benchmark story grouping against exact-title and trafilatura SimHash baselines; optional scale runs.
 
-    .venv/bin/python bench/dedupe/run.py                       # quality table (a few seconds)
-    .venv/bin/python bench/dedupe/run.py --scale 10000 30000 100000   # + timing / peak memory
+.venv/bin/python bench/dedupe/run.py                       # quality table (a few seconds)
+.venv/bin/python bench/dedupe/run.py --scale 10000 30000 100000   # + timing / peak memory
 """
 
 from __future__ import annotations
@@ -27,10 +27,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus  # noqa: E402
+from trafilatura.deduplication import Simhash, content_fingerprint  # noqa: E402
+
 from forumwatch.db import init_schema  # noqa: E402
 from forumwatch.tasks.dedupe import assign_stories  # noqa: E402
 from forumwatch.tasks.normalize import normalize_title  # noqa: E402
-from trafilatura.deduplication import Simhash, content_fingerprint  # noqa: E402
 
 ARTICLE_COLUMNS = ["article_id", "url", "source_id", "title", "published_at", "text"]
 
@@ -94,14 +95,18 @@ def quality(n_stories: int, seed: int) -> None:
         "trafilatura simhash >= 0.9": simhash_groups(frame, 0.9),
         "trafilatura simhash >= 0.8": simhash_groups(frame, 0.8),
     }
-    print(f"corpus: {len(frame)} articles, {frame['label'].nunique()} true stories "
-          f"({n_stories} wire stories + hard negatives), {len(corpus.OUTLETS)} outlet templates, seed {seed}; "
-          f"grouping took {seconds:.2f}s")
+    print(
+        f"corpus: {len(frame)} articles, {frame['label'].nunique()} true stories "
+        f"({n_stories} wire stories + hard negatives), {len(corpus.OUTLETS)} outlet templates, seed {seed}; "
+        f"grouping took {seconds:.2f}s"
+    )
     print(f"{'method':34} {'precision':>9} {'recall':>7} {'F1':>6} {'ARI':>6} {'groups':>6}")
     for name, predicted in methods.items():
         m = pair_metrics(truth, predicted)
-        print(f"{name:34} {m['precision']:9.4f} {m['recall']:7.4f} {m['f1']:6.4f} {m['ari']:6.4f} "
-              f"{len(set(predicted)):6d}")
+        print(
+            f"{name:34} {m['precision']:9.4f} {m['recall']:7.4f} {m['f1']:6.4f} {m['ari']:6.4f} "
+            f"{len(set(predicted)):6d}"
+        )
 
 
 def scale_prepare(n_articles: int, seed: int, db: str) -> None:
@@ -111,7 +116,9 @@ def scale_prepare(n_articles: int, seed: int, db: str) -> None:
     con = duckdb.connect(db)
     init_schema(con)
     con.register("bench_articles", frame)
-    con.execute(f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) SELECT {', '.join(ARTICLE_COLUMNS)} FROM bench_articles")
+    con.execute(
+        f"INSERT INTO articles ({', '.join(ARTICLE_COLUMNS)}) SELECT {', '.join(ARTICLE_COLUMNS)} FROM bench_articles"
+    )
     con.execute("CREATE TABLE bench_labels AS SELECT article_id, label FROM bench_articles")
     con.close()
 
@@ -140,22 +147,30 @@ def scale(sizes: list[int], seed: int, workers: int) -> None:
             db = str(Path(tmp) / "scale.duckdb")
             me = [sys.executable, __file__, "--seed", str(seed), "--db", db]
             subprocess.run(me + ["--scale-prepare", str(n)], check=True)
-            out = subprocess.run(me + ["--scale-group", "--workers", str(workers)], check=True,
-                                 capture_output=True, text=True).stdout
+            out = subprocess.run(
+                me + ["--scale-group", "--workers", str(workers)], check=True, capture_output=True, text=True
+            ).stdout
         r = json.loads(out.strip().splitlines()[-1])
-        print(f"{r['n']:9d} {r['seconds']:8.2f} {1000 * r['seconds'] / r['n']:6.3f} {r['peak_mb']:8.0f} "
-              f"{r['precision']:9.4f} {r['recall']:7.4f} {r['ari']:6.4f}", flush=True)
-    print(f"(group s: wall time of assign_stories over all articles in one transaction, workers={workers}: "
-          "normalise, fingerprint, store signatures, LSH, verify, write; peak MB: max RSS of the grouping "
-          "process or one of its workers; load average now "
-          f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+        print(
+            f"{r['n']:9d} {r['seconds']:8.2f} {1000 * r['seconds'] / r['n']:6.3f} {r['peak_mb']:8.0f} "
+            f"{r['precision']:9.4f} {r['recall']:7.4f} {r['ari']:6.4f}",
+            flush=True,
+        )
+    print(
+        f"(group s: wall time of assign_stories over all articles in one transaction, workers={workers}: "
+        "normalise, fingerprint, store signatures, LSH, verify, write; peak MB: max RSS of the grouping "
+        "process or one of its workers; load average now "
+        f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)"
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--stories", type=int, default=60, help="wire stories in the quality corpus")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--scale", type=int, nargs="*", default=[], help="article counts to time, e.g. 10000 30000 100000")
+    parser.add_argument(
+        "--scale", type=int, nargs="*", default=[], help="article counts to time, e.g. 10000 30000 100000"
+    )
     parser.add_argument("--workers", type=int, default=2, help="fingerprinting processes in scale runs")
     parser.add_argument("--scale-prepare", type=int, help=argparse.SUPPRESS)
     parser.add_argument("--scale-group", action="store_true", help=argparse.SUPPRESS)

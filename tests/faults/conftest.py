@@ -73,14 +73,21 @@ def prose(seed: str, paragraphs: int = 5, words: int = 45) -> list[str]:
     return out
 
 
-def article_html(title: str, paragraphs: list[str], charset: str | None = "utf-8", lang: str = "en",
-                 date: str = "2024-05-31T09:00:00+00:00") -> str:
+def article_html(
+    title: str,
+    paragraphs: list[str],
+    charset: str | None = "utf-8",
+    lang: str = "en",
+    date: str = "2024-05-31T09:00:00+00:00",
+) -> str:
     meta = f'<meta charset="{charset}">' if charset else ""
     body = "\n".join(f"<p>{p}</p>" for p in paragraphs)
-    return (f'<!DOCTYPE html><html lang="{lang}"><head>{meta}<title>{title}</title>'
-            f'<meta property="article:published_time" content="{date}"></head><body>'
-            f'<nav><a href="/">Home</a> <a href="/world">World</a></nav>'
-            f"<article><h1>{title}</h1>{body}</article><footer>Copyright</footer></body></html>")
+    return (
+        f'<!DOCTYPE html><html lang="{lang}"><head>{meta}<title>{title}</title>'
+        f'<meta property="article:published_time" content="{date}"></head><body>'
+        f'<nav><a href="/">Home</a> <a href="/world">World</a></nav>'
+        f"<article><h1>{title}</h1>{body}</article><footer>Copyright</footer></body></html>"
+    )
 
 
 def page(title: str, seed: str | None = None) -> bytes:
@@ -92,8 +99,10 @@ RSS_ITEM = "<item><title>{title}</title><link>{link}</link><pubDate>Fri, 31 May 
 
 def rss(items: list[tuple[str, str]], extra: str = "") -> bytes:
     body = "".join(RSS_ITEM.format(title=t, link=l) for t, l in items)
-    return (f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>feed</title>'
-            f"<link>http://example.invalid/</link><description>d</description>{extra}{body}</channel></rss>").encode()
+    return (
+        f'<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>feed</title>'
+        f"<link>http://example.invalid/</link><description>d</description>{extra}{body}</channel></rss>"
+    ).encode()
 
 
 # --- database --------------------------------------------------------------------------------
@@ -139,10 +148,12 @@ def all_text(db) -> str:
     try:
         chunks = []
         for table, column in con.execute(
-                "SELECT table_name, column_name FROM information_schema.columns "
-                "WHERE data_type = 'VARCHAR' OR data_type LIKE 'VARCHAR[]'").fetchall():
-            for (value,) in con.execute(f'SELECT "{column}"::VARCHAR FROM "{table}" WHERE "{column}" IS NOT NULL'
-                                        ).fetchall():
+            "SELECT table_name, column_name FROM information_schema.columns "
+            "WHERE data_type = 'VARCHAR' OR data_type LIKE 'VARCHAR[]'"
+        ).fetchall():
+            for (value,) in con.execute(
+                f'SELECT "{column}"::VARCHAR FROM "{table}" WHERE "{column}" IS NOT NULL'
+            ).fetchall():
                 chunks.append(value)
         return "\n".join(chunks)
     finally:

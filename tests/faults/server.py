@@ -26,8 +26,12 @@ def _headers(h: BaseHTTPRequestHandler, status: int, headers: dict[str, str]) ->
     h.end_headers()
 
 
-def status_then(statuses: list[int], body: bytes, content_type: str = "text/html; charset=utf-8",
-                extra: dict[str, str] | None = None):
+def status_then(
+    statuses: list[int],
+    body: bytes,
+    content_type: str = "text/html; charset=utf-8",
+    extra: dict[str, str] | None = None,
+):
     """Answer with statuses[0], statuses[1], ... on successive requests, then 200 with `body`."""
     hits = Counter()
     lock = threading.Lock()
@@ -38,8 +42,9 @@ def status_then(statuses: list[int], body: bytes, content_type: str = "text/html
             hits["n"] += 1
         if n < len(statuses):
             payload = f"status {statuses[n]}".encode()
-            _headers(h, statuses[n], {"Content-Type": "text/plain", "Content-Length": str(len(payload)),
-                                      **(extra or {})})
+            _headers(
+                h, statuses[n], {"Content-Type": "text/plain", "Content-Length": str(len(payload)), **(extra or {})}
+            )
             h.wfile.write(payload)
             return
         _headers(h, 200, {"Content-Type": content_type, "Content-Length": str(len(body))})
@@ -77,7 +82,7 @@ def _wait_for_close(h: BaseHTTPRequestHandler, limit: float) -> None:
         try:
             if not h.connection.recv(1024):
                 return
-        except socket.timeout:
+        except TimeoutError:
             continue
         except OSError:
             return
@@ -103,7 +108,7 @@ def drip(interval: float = 1.0, limit: float = 30.0):
 
 def huge(total: int, declare_length: bool, chunk: int = 64 * 1024):
     """A `total`-byte HTML page generated lazily (never held in memory)."""
-    piece = (b"<p>" + b"lorem ipsum dolor sit amet " * ((chunk - 8) // 27) + b"</p>\n")
+    piece = b"<p>" + b"lorem ipsum dolor sit amet " * ((chunk - 8) // 27) + b"</p>\n"
 
     def handler(h: BaseHTTPRequestHandler) -> None:
         headers = {"Content-Type": "text/html; charset=utf-8"}

@@ -103,8 +103,9 @@ def normalized(snapshot: dict, base: str) -> dict:
 def runs(tmp_path_factory, prefect_harness):
     tmp = tmp_path_factory.mktemp("crash")
     # the harness's Prefect server is SQLite: under load it answers 503 for a moment; the client retries
-    env = harness_env({"FORUMWATCH_BATCH_SIZE": "5", "FORUMWATCH_EXTRACT_WORKERS": "1",
-                       "PREFECT_CLIENT_MAX_RETRIES": "12"})
+    env = harness_env(
+        {"FORUMWATCH_BATCH_SIZE": "5", "FORUMWATCH_EXTRACT_WORKERS": "1", "PREFECT_CLIENT_MAX_RETRIES": "12"}
+    )
     hosts = ["127.0.2.1", "127.0.2.2", "127.0.2.3"]
     out: dict = {"tmp": tmp}
     with ExitStack() as stack:
@@ -115,7 +116,11 @@ def runs(tmp_path_factory, prefect_harness):
             paths[name] = write_sources(tmp / f"{name}.csv", build_corpus(site, delay))
             (tmp / name).mkdir()
             out[f"{name}_base"] = site.base
-        crash_db, ref_db, overlap_db = tmp / "crash" / "fw.duckdb", tmp / "ref" / "fw.duckdb", tmp / "overlap" / "fw.duckdb"
+        crash_db, ref_db, overlap_db = (
+            tmp / "crash" / "fw.duckdb",
+            tmp / "ref" / "fw.duckdb",
+            tmp / "overlap" / "fw.duckdb",
+        )
         out.update(crash_db=crash_db, ref_db=ref_db, overlap_db=overlap_db)
 
         # at most three flows at once (2 cores): the run to kill and the overlapping pair, then the rerun

@@ -15,10 +15,29 @@ from dataclasses import dataclass, field
 
 import duckdb
 import pytest
-from conftest import (MAX_BYTES, MAX_FEED_ITEMS, all_text, article_html, content_snapshot, page, prose, query, rss,
-                      write_sources)
-from server import (drip, gzip_bomb, huge, never_answer, redirect, reset_connection, reset_mid_body, status_then,
-                    unaccepting_listener)
+from conftest import (
+    MAX_BYTES,
+    MAX_FEED_ITEMS,
+    all_text,
+    article_html,
+    content_snapshot,
+    page,
+    prose,
+    query,
+    rss,
+    write_sources,
+)
+from server import (
+    drip,
+    gzip_bomb,
+    huge,
+    never_answer,
+    redirect,
+    reset_connection,
+    reset_mid_body,
+    status_then,
+    unaccepting_listener,
+)
 from webserver import serve
 
 from forumwatch.flows.ingest import ingest
@@ -132,30 +151,72 @@ def build_http(w: World) -> None:
     w.source("HTTP 4xx", site, rss([("a", f"{site.base}/story-404"), ("b", f"{site.base}/story-410")]))
 
     good = lambda title: page(title)  # noqa: E731
-    page_fault("429-retry-after-then-ok", status_then([429], good("Rate limited then fine"), extra={"Retry-After": "1"}),
-               error=None, status=200, loaded=True, attempts=2)
-    page_fault("429-retry-after-too-long", status_then([429] * 9, b"", extra={"Retry-After": "3600"}),
-               error="Retry-After 3600s is over the 5s limit", status=429, attempts=1)
-    page_fault("500-then-ok", status_then([500], good("Server error then fine")),
-               error=None, status=200, loaded=True, attempts=2)
-    page_fault("503-twice-then-ok", status_then([503, 503], good("Unavailable twice then fine")),
-               error=None, status=200, loaded=True, attempts=3)
+    page_fault(
+        "429-retry-after-then-ok",
+        status_then([429], good("Rate limited then fine"), extra={"Retry-After": "1"}),
+        error=None,
+        status=200,
+        loaded=True,
+        attempts=2,
+    )
+    page_fault(
+        "429-retry-after-too-long",
+        status_then([429] * 9, b"", extra={"Retry-After": "3600"}),
+        error="Retry-After 3600s is over the 5s limit",
+        status=429,
+        attempts=1,
+    )
+    page_fault(
+        "500-then-ok",
+        status_then([500], good("Server error then fine")),
+        error=None,
+        status=200,
+        loaded=True,
+        attempts=2,
+    )
+    page_fault(
+        "503-twice-then-ok",
+        status_then([503, 503], good("Unavailable twice then fine")),
+        error=None,
+        status=200,
+        loaded=True,
+        attempts=3,
+    )
     page_fault("503-always", status_then([503] * 99, b""), error="HTTP 503 after 3 attempts", status=503, attempts=3)
-    page_fault("connection-reset", reset_connection, error="connection error: connection reset", status=None,
-               attempts=3)
+    page_fault(
+        "connection-reset", reset_connection, error="connection error: connection reset", status=None, attempts=3
+    )
     page_fault("reset-mid-body", reset_mid_body, error="connection error: body cut off", status=200)
     page_fault("never-answers", never_answer, error="timeout: no response in 1.5s", status=None)
     page_fault("drip-1-byte-per-second", drip(1.0), error="timeout: over 3s total", status=200)
     page_fault("empty-200", body=b"", content_type="text/html", error="unparseable HTML: Document is empty", status=200)
-    page_fault("pdf-as-article", body=b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n", content_type="application/pdf",
-               error="not text: application/pdf", status=200)
-    page_fault("png-as-article", body=b"\x89PNG\r\n\x1a\n" + bytes(200), content_type="image/png",
-               error="not text: image/png", status=200)
-    page_fault("50mb-declared", huge(50 * 1024 * 1024, declare_length=True), error=f"too large: over {MAX_BYTES} bytes",
-               status=200)
-    page_fault("50mb-streamed", huge(50 * 1024 * 1024, declare_length=False),
-               error=f"too large: over {MAX_BYTES} bytes", status=200,
-               check=lambda w: _assert_streamed(w.handlers["50mb-streamed"]))
+    page_fault(
+        "pdf-as-article",
+        body=b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n",
+        content_type="application/pdf",
+        error="not text: application/pdf",
+        status=200,
+    )
+    page_fault(
+        "png-as-article",
+        body=b"\x89PNG\r\n\x1a\n" + bytes(200),
+        content_type="image/png",
+        error="not text: image/png",
+        status=200,
+    )
+    page_fault(
+        "50mb-declared",
+        huge(50 * 1024 * 1024, declare_length=True),
+        error=f"too large: over {MAX_BYTES} bytes",
+        status=200,
+    )
+    page_fault(
+        "50mb-streamed",
+        huge(50 * 1024 * 1024, declare_length=False),
+        error=f"too large: over {MAX_BYTES} bytes",
+        status=200,
+        check=lambda w: _assert_streamed(w.handlers["50mb-streamed"]),
+    )
     page_fault("gzip-bomb", gzip_bomb(), error=f"too large: over {MAX_BYTES} bytes", status=200)
     page_fault("bad-gzip", _bad_gzip, error="bad content-encoding", status=200)
     page_fault("unknown-encoding", _brotli_claimed, error="unsupported content-encoding: br", status=200)
@@ -177,8 +238,15 @@ def build_http(w: World) -> None:
         Case("redirect-chain-too-long", chain, "page", "too many redirects (over 5)", status=302),
         Case("redirect-to-ftp", ftp, "page", "refused: scheme 'ftp' is not http/https", status=302),
         Case("redirect-to-file", to_file, "page", "refused: scheme 'file' is not http/https", status=302),
-        Case("redirect-301-ok", moved, "page", None, status=200, loaded=True,
-             check=lambda w: _assert_final_url(w, moved, ok_target)),
+        Case(
+            "redirect-301-ok",
+            moved,
+            "page",
+            None,
+            status=200,
+            loaded=True,
+            check=lambda w: _assert_final_url(w, moved, ok_target),
+        ),
     ]
 
     # connect timeout: a listener whose accept queue is full (SYNs are never answered)
@@ -186,16 +254,20 @@ def build_http(w: World) -> None:
     base = w.stack.enter_context(unaccepting_listener(_host(site)))
     url = f"{base}/story"
     w.source("HTTP connect timeout", site, rss([("t", url)]))
-    w.cases.append(Case("connect-timeout", url, "page", "timeout: could not connect in 1s after 3 attempts",
-                        status=None, attempts=3))
+    w.cases.append(
+        Case(
+            "connect-timeout", url, "page", "timeout: could not connect in 1s after 3 attempts", status=None, attempts=3
+        )
+    )
 
     # connection refused: nothing listens on that port (same host as the feed)
     site = w.server()
     closed = _closed_port(_host(site))
     url = f"http://{_host(site)}:{closed}/story"
     w.source("HTTP refused", site, rss([("r", url)]))
-    w.cases.append(Case("connection-refused", url, "page", "connection error: connection refused", status=None,
-                        attempts=3))
+    w.cases.append(
+        Case("connection-refused", url, "page", "connection error: connection refused", status=None, attempts=3)
+    )
 
     # the same faults on the feed itself
     for name, handler, error in (
@@ -267,8 +339,9 @@ def _assert_final_url(w: World, url: str, target: str) -> None:
 
 
 def build_feeds(w: World, secret_file) -> None:
-    def variant(name: str, make: Callable[[object, list[str]], bytes], n_pages: int = 2, content_type: str = RSS_CT,
-                **expect) -> FeedCase:
+    def variant(
+        name: str, make: Callable[[object, list[str]], bytes], n_pages: int = 2, content_type: str = RSS_CT, **expect
+    ) -> FeedCase:
         site = w.server()
         links = [site.add(f"/a/{slug(name)}-{i}", page(f"{name} article {i}")) for i in range(n_pages)]
         body = make(site, links)
@@ -285,132 +358,362 @@ def build_feeds(w: World, secret_file) -> None:
         return "".join(tpl.format(i=i, link=l, date=date, iso=iso) for i, l in enumerate(links))
 
     variant("rss20", lambda s, l: rss([(f"t{i}", x) for i, x in enumerate(l)]), items=2, articles=2)
-    variant("rss091", lambda s, l: (
-        '<?xml version="1.0"?><!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" '
-        f'"{s.base}/rss-0.91.dtd"><rss version="0.91"><channel><title>x</title><link>{s.base}/</link>'
-        '<description>d</description><language>en-us</language>'
-        + items(l, "<item><title>t{i}</title><link>{link}</link><description>d</description></item>")
-        + "</channel></rss>").encode(), items=2, articles=2,
-        check=lambda w: _assert_not_requested(w, "rss091", "/rss-0.91.dtd"))
-    variant("rss10-rdf", lambda s, l: (
-        '<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
-        'xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">'
-        f'<channel rdf:about="{s.base}/"><title>x</title><link>{s.base}/</link><description>d</description></channel>'
-        + items(l, '<item rdf:about="{link}"><title>t{i}</title><link>{link}</link><dc:date>{iso}</dc:date></item>')
-        + "</rdf:RDF>").encode(), items=2, articles=2)
-    variant("atom10", lambda s, l: (
-        '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>x</title>'
-        f'<id>urn:x</id><updated>{iso}</updated>'
-        + items(l, '<entry><title>t{i}</title><link rel="alternate" href="{link}"/><id>urn:{i}</id>'
-                   '<updated>{iso}</updated></entry>') + "</feed>").encode(), items=2, articles=2)
-    variant("atom03", lambda s, l: (
-        '<?xml version="1.0" encoding="utf-8"?><feed version="0.3" xmlns="http://purl.org/atom/ns#">'
-        f'<title>x</title><modified>{iso}</modified>'
-        + items(l, '<entry><title>t{i}</title><link rel="alternate" type="text/html" href="{link}"/>'
-                   '<id>urn:{i}</id><issued>{iso}</issued><modified>{iso}</modified></entry>')
-        + "</feed>").encode(), items=2, articles=2)
-    variant("atom-xml-base-relative", lambda s, l: (
-        f'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" xml:base="{s.base}/a/"><title>x</title>'
-        + "".join(f'<entry><title>t{i}</title><link href="{x.rsplit("/", 1)[1]}"/><id>urn:{i}</id>'
-                  f"<updated>{iso}</updated></entry>" for i, x in enumerate(l)) + "</feed>").encode(),
-        items=2, articles=2)
-    variant("json-feed-1.1", lambda s, l: json.dumps({
-        "version": "https://jsonfeed.org/version/1.1", "title": "x",
-        "items": [{"id": str(i), "url": x, "title": f"t{i}", "date_published": "2024-05-31T09:00:00+05:30"}
-                  for i, x in enumerate(l)]}).encode(), content_type="application/feed+json", items=2, articles=2)
-    variant("json-feed-odd-items", lambda s, l: json.dumps({
-        "version": "https://jsonfeed.org/version/1", "items": [
-            None, 5, "x", {"id": "no-url"}, {"url": "javascript:alert(1)"}, {"url": l[0], "date_published": 17},
-            {"external_url": l[1], "title": ["not", "a", "string"], "date_published": "yesterday"},
-            {"url": "http://h:99999/x"}, {"url": {"nested": 1}}]}).encode(),
-        content_type="application/json", items=2, articles=2)
-    variant("json-feed-broken", lambda s, l: b'{"version": "https://jsonfeed.org/version/1", "items": [{"url": ',
-            content_type="application/json", error="malformed JSON feed", items=0, articles=0)
-    variant("json-feed-no-items", lambda s, l: b'{"version": "1", "items": {"a": 1}}', content_type="application/json",
-            error="no items list", items=0, articles=0)
-    variant("broken-xml-truncated", lambda s, l: rss([(f"t{i}", x) for i, x in enumerate(l)])[:-60],
-            items=2, articles=2, note="malformed feed")
-    variant("broken-xml-unclosed-tags", lambda s, l: (
-        '<rss version="2.0"><channel><title>x'
-        + items(l, "<item><title>t{i}<link>{link}</link><pubDate>{date}</pubDate></item>")
-        + "<item><title>").encode(), error="feed lists no items (<unknown>", items=0, articles=0)
-    variant("wrong-encoding-declared", lambda s, l: (
-        '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>x</title>'
-        + items(l, "<item><title>Caf\u00e9 d\u00e9j\u00e0 {i}</title><link>{link}</link></item>")
-        + "</channel></rss>").encode("latin-1"), items=2, articles=2)
-    variant("windows-1251", lambda s, l: (
-        '<?xml version="1.0" encoding="windows-1251"?><rss version="2.0"><channel><title>x</title>'
-        + items(l, "<item><title>Москва {i}</title><link>{link}</link></item>")
-        + "</channel></rss>").encode("cp1251"), content_type="application/rss+xml", items=2, articles=2,
-        check=lambda w: _assert_feed_titles(w, "windows-1251", "Москва"))
-    variant("shift-jis", lambda s, l: (
-        '<?xml version="1.0" encoding="Shift_JIS"?><rss version="2.0"><channel><title>x</title>'
-        + items(l, "<item><title>防衛省 {i}</title><link>{link}</link></item>")
-        + "</channel></rss>").encode("shift_jis"), content_type="text/xml", items=2, articles=2,
-        check=lambda w: _assert_feed_titles(w, "shift-jis", "防衛省"))
-    variant("utf16-bom", lambda s, l: (
-        '<?xml version="1.0" encoding="utf-16"?><rss version="2.0"><channel><title>x</title>'
-        + items(l, "<item><title>Ünïcödé {i}</title><link>{link}</link></item>")
-        + "</channel></rss>").encode("utf-16"), content_type="application/xml", items=2, articles=2)
-    variant("utf8-bom-and-whitespace", lambda s, l: b"\xef\xbb\xbf\n\n  " + rss([(f"t{i}", x) for i, x in enumerate(l)]),
-            items=2, articles=2)
-    variant("html-entities", lambda s, l: (
-        '<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>'
-        + items(l, "<item><title>Caf&eacute; &amp; bar&nbsp;&#8212; &#x263A; {i}</title><link>{link}</link></item>")
-        + "</channel></rss>").encode(), items=2, articles=2)
-    variant("cdata", lambda s, l: (
-        '<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>'
-        + items(l, "<item><title><![CDATA[<b>Bold</b> & co {i}]]></title><link><![CDATA[{link}]]></link>"
-                   "<description><![CDATA[<script>alert(1)</script>]]></description></item>")
-        + "</channel></rss>").encode(), items=2, articles=2)
-    variant("relative-links", lambda s, l: (
-        '<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>'
-        + "".join(f"<item><title>t{i}</title><link>{x.split(s.base, 1)[1]}</link></item>" for i, x in enumerate(l))
-        + "</channel></rss>").encode(), items=2, articles=2)
-    variant("guid-permalink-only", lambda s, l: (
-        '<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>'
-        + items(l, '<item><title>t{i}</title><guid isPermaLink="true">{link}</guid></item>')
-        + "</channel></rss>").encode(), items=2, articles=2)
-    variant("missing-dates", lambda s, l: (
-        '<rss version="2.0"><channel><title>x</title>'
-        + items(l, "<item><title>t{i}</title><link>{link}</link></item>") + "</channel></rss>").encode(),
-        items=2, articles=2)
-    variant("absurd-dates", lambda s, l: (
-        '<rss version="2.0"><channel><title>x</title>'
-        + "".join(f"<item><title>t{i}</title><link>{x}</link><pubDate>{d}</pubDate></item>" for i, (x, d) in
-                  enumerate(zip(l, ["Mon, 01 Jan 1900 00:00:00 GMT", "Fri, 31 Dec 9999 23:59:59 +9999",
-                                    "yesterday-ish", "0000-00-00T00:00:00"])))
-        + "</channel></rss>").encode(), n_pages=4, items=4, articles=4,
-        check=lambda w: _assert_no_absurd_dates(w, "absurd-dates"))
-    variant("duplicates-and-tracking", lambda s, l: rss(
-        [("a", l[0]), ("a again", l[0]), ("a tracked", l[0] + "?utm_source=rss&fbclid=x"), ("b", l[1] + "#frag")]),
-        items=2, articles=2)
-    variant("hostile-links", lambda s, l: rss(
-        [("js", "javascript:alert(1)"), ("mail", "mailto:a@b.c"), ("data", "data:text/html,<h1>x</h1>"),
-         ("port", "http://h:99999/x"), ("port2", f"{s.base.rsplit(':', 1)[0]}:abc/x"), ("v6", "http://[::1/x"),
-         ("empty", ""), ("spaces", "   "), ("ok", l[0]), ("ok2", l[1])]),
-        items=2, articles=2, note="skipped")
-    variant("long-fields", lambda s, l: rss([("T" * 200_000, l[0]), ("t", l[1] + "?q=" + "x" * 3000)]),
-            items=2, articles=2)
-    variant("control-characters", lambda s, l: (
-        '<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>'
-        + items(l, "<item><title>bad\x00\x0b\x1b chars {i}</title><link>{link}</link></item>")
-        + "</channel></rss>").encode(), items=2, articles=2)
-    variant("content-encoded-namespaces", lambda s, l: (
-        '<?xml version="1.0"?><?xml-stylesheet type="text/xsl" href="/style.xsl"?>'
-        '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" '
-        'xmlns:media="http://search.yahoo.com/mrss/" xmlns:unknown="urn:x"><channel><title>x</title>'
-        + items(l, '<item><title>t{i}</title><link>{link}</link><content:encoded><![CDATA[<p>hi</p>]]>'
-                   '</content:encoded><media:content url="http://127.0.0.1:1/img.jpg"/><unknown:x a="b"/></item>')
-        + "</channel></rss>").encode(), items=2, articles=2)
-    variant("no-items", lambda s, l: b'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>',
-            n_pages=0, error="feed lists no items", items=0, articles=0)
-    variant("html-page-as-feed", lambda s, l: article_html("Not a feed", prose("nf")).encode(),
-            content_type="text/html; charset=utf-8", n_pages=0, error="not a feed", items=0, articles=0)
+    variant(
+        "rss091",
+        lambda s, l: (
+            '<?xml version="1.0"?><!DOCTYPE rss PUBLIC "-//Netscape Communications//DTD RSS 0.91//EN" '
+            f'"{s.base}/rss-0.91.dtd"><rss version="0.91"><channel><title>x</title><link>{s.base}/</link>'
+            "<description>d</description><language>en-us</language>"
+            + items(l, "<item><title>t{i}</title><link>{link}</link><description>d</description></item>")
+            + "</channel></rss>"
+        ).encode(),
+        items=2,
+        articles=2,
+        check=lambda w: _assert_not_requested(w, "rss091", "/rss-0.91.dtd"),
+    )
+    variant(
+        "rss10-rdf",
+        lambda s, l: (
+            '<?xml version="1.0"?><rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" '
+            'xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/">'
+            f'<channel rdf:about="{s.base}/"><title>x</title><link>{s.base}/</link><description>d</description></channel>'
+            + items(l, '<item rdf:about="{link}"><title>t{i}</title><link>{link}</link><dc:date>{iso}</dc:date></item>')
+            + "</rdf:RDF>"
+        ).encode(),
+        items=2,
+        articles=2,
+    )
+    variant(
+        "atom10",
+        lambda s, l: (
+            '<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom"><title>x</title>'
+            f"<id>urn:x</id><updated>{iso}</updated>"
+            + items(
+                l,
+                '<entry><title>t{i}</title><link rel="alternate" href="{link}"/><id>urn:{i}</id>'
+                "<updated>{iso}</updated></entry>",
+            )
+            + "</feed>"
+        ).encode(),
+        items=2,
+        articles=2,
+    )
+    variant(
+        "atom03",
+        lambda s, l: (
+            '<?xml version="1.0" encoding="utf-8"?><feed version="0.3" xmlns="http://purl.org/atom/ns#">'
+            f"<title>x</title><modified>{iso}</modified>"
+            + items(
+                l,
+                '<entry><title>t{i}</title><link rel="alternate" type="text/html" href="{link}"/>'
+                "<id>urn:{i}</id><issued>{iso}</issued><modified>{iso}</modified></entry>",
+            )
+            + "</feed>"
+        ).encode(),
+        items=2,
+        articles=2,
+    )
+    variant(
+        "atom-xml-base-relative",
+        lambda s, l: (
+            f'<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom" xml:base="{s.base}/a/"><title>x</title>'
+            + "".join(
+                f'<entry><title>t{i}</title><link href="{x.rsplit("/", 1)[1]}"/><id>urn:{i}</id>'
+                f"<updated>{iso}</updated></entry>"
+                for i, x in enumerate(l)
+            )
+            + "</feed>"
+        ).encode(),
+        items=2,
+        articles=2,
+    )
+    variant(
+        "json-feed-1.1",
+        lambda s, l: json.dumps(
+            {
+                "version": "https://jsonfeed.org/version/1.1",
+                "title": "x",
+                "items": [
+                    {"id": str(i), "url": x, "title": f"t{i}", "date_published": "2024-05-31T09:00:00+05:30"}
+                    for i, x in enumerate(l)
+                ],
+            }
+        ).encode(),
+        content_type="application/feed+json",
+        items=2,
+        articles=2,
+    )
+    variant(
+        "json-feed-odd-items",
+        lambda s, l: json.dumps(
+            {
+                "version": "https://jsonfeed.org/version/1",
+                "items": [
+                    None,
+                    5,
+                    "x",
+                    {"id": "no-url"},
+                    {"url": "javascript:alert(1)"},
+                    {"url": l[0], "date_published": 17},
+                    {"external_url": l[1], "title": ["not", "a", "string"], "date_published": "yesterday"},
+                    {"url": "http://h:99999/x"},
+                    {"url": {"nested": 1}},
+                ],
+            }
+        ).encode(),
+        content_type="application/json",
+        items=2,
+        articles=2,
+    )
+    variant(
+        "json-feed-broken",
+        lambda s, l: b'{"version": "https://jsonfeed.org/version/1", "items": [{"url": ',
+        content_type="application/json",
+        error="malformed JSON feed",
+        items=0,
+        articles=0,
+    )
+    variant(
+        "json-feed-no-items",
+        lambda s, l: b'{"version": "1", "items": {"a": 1}}',
+        content_type="application/json",
+        error="no items list",
+        items=0,
+        articles=0,
+    )
+    variant(
+        "broken-xml-truncated",
+        lambda s, l: rss([(f"t{i}", x) for i, x in enumerate(l)])[:-60],
+        items=2,
+        articles=2,
+        note="malformed feed",
+    )
+    variant(
+        "broken-xml-unclosed-tags",
+        lambda s, l: (
+            '<rss version="2.0"><channel><title>x'
+            + items(l, "<item><title>t{i}<link>{link}</link><pubDate>{date}</pubDate></item>")
+            + "<item><title>"
+        ).encode(),
+        error="feed lists no items (<unknown>",
+        items=0,
+        articles=0,
+    )
+    variant(
+        "wrong-encoding-declared",
+        lambda s, l: (
+            '<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>x</title>'
+            + items(l, "<item><title>Caf\u00e9 d\u00e9j\u00e0 {i}</title><link>{link}</link></item>")
+            + "</channel></rss>"
+        ).encode("latin-1"),
+        items=2,
+        articles=2,
+    )
+    variant(
+        "windows-1251",
+        lambda s, l: (
+            '<?xml version="1.0" encoding="windows-1251"?><rss version="2.0"><channel><title>x</title>'
+            + items(l, "<item><title>Москва {i}</title><link>{link}</link></item>")
+            + "</channel></rss>"
+        ).encode("cp1251"),
+        content_type="application/rss+xml",
+        items=2,
+        articles=2,
+        check=lambda w: _assert_feed_titles(w, "windows-1251", "Москва"),
+    )
+    variant(
+        "shift-jis",
+        lambda s, l: (
+            '<?xml version="1.0" encoding="Shift_JIS"?><rss version="2.0"><channel><title>x</title>'
+            + items(l, "<item><title>防衛省 {i}</title><link>{link}</link></item>")
+            + "</channel></rss>"
+        ).encode("shift_jis"),
+        content_type="text/xml",
+        items=2,
+        articles=2,
+        check=lambda w: _assert_feed_titles(w, "shift-jis", "防衛省"),
+    )
+    variant(
+        "utf16-bom",
+        lambda s, l: (
+            '<?xml version="1.0" encoding="utf-16"?><rss version="2.0"><channel><title>x</title>'
+            + items(l, "<item><title>Ünïcödé {i}</title><link>{link}</link></item>")
+            + "</channel></rss>"
+        ).encode("utf-16"),
+        content_type="application/xml",
+        items=2,
+        articles=2,
+    )
+    variant(
+        "utf8-bom-and-whitespace",
+        lambda s, l: b"\xef\xbb\xbf\n\n  " + rss([(f"t{i}", x) for i, x in enumerate(l)]),
+        items=2,
+        articles=2,
+    )
+    variant(
+        "html-entities",
+        lambda s, l: (
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>'
+            + items(l, "<item><title>Caf&eacute; &amp; bar&nbsp;&#8212; &#x263A; {i}</title><link>{link}</link></item>")
+            + "</channel></rss>"
+        ).encode(),
+        items=2,
+        articles=2,
+    )
+    variant(
+        "cdata",
+        lambda s, l: (
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>'
+            + items(
+                l,
+                "<item><title><![CDATA[<b>Bold</b> & co {i}]]></title><link><![CDATA[{link}]]></link>"
+                "<description><![CDATA[<script>alert(1)</script>]]></description></item>",
+            )
+            + "</channel></rss>"
+        ).encode(),
+        items=2,
+        articles=2,
+    )
+    variant(
+        "relative-links",
+        lambda s, l: (
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>'
+            + "".join(f"<item><title>t{i}</title><link>{x.split(s.base, 1)[1]}</link></item>" for i, x in enumerate(l))
+            + "</channel></rss>"
+        ).encode(),
+        items=2,
+        articles=2,
+    )
+    variant(
+        "guid-permalink-only",
+        lambda s, l: (
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>'
+            + items(l, '<item><title>t{i}</title><guid isPermaLink="true">{link}</guid></item>')
+            + "</channel></rss>"
+        ).encode(),
+        items=2,
+        articles=2,
+    )
+    variant(
+        "missing-dates",
+        lambda s, l: (
+            '<rss version="2.0"><channel><title>x</title>'
+            + items(l, "<item><title>t{i}</title><link>{link}</link></item>")
+            + "</channel></rss>"
+        ).encode(),
+        items=2,
+        articles=2,
+    )
+    variant(
+        "absurd-dates",
+        lambda s, l: (
+            '<rss version="2.0"><channel><title>x</title>'
+            + "".join(
+                f"<item><title>t{i}</title><link>{x}</link><pubDate>{d}</pubDate></item>"
+                for i, (x, d) in enumerate(
+                    zip(
+                        l,
+                        [
+                            "Mon, 01 Jan 1900 00:00:00 GMT",
+                            "Fri, 31 Dec 9999 23:59:59 +9999",
+                            "yesterday-ish",
+                            "0000-00-00T00:00:00",
+                        ],
+                    )
+                )
+            )
+            + "</channel></rss>"
+        ).encode(),
+        n_pages=4,
+        items=4,
+        articles=4,
+        check=lambda w: _assert_no_absurd_dates(w, "absurd-dates"),
+    )
+    variant(
+        "duplicates-and-tracking",
+        lambda s, l: rss(
+            [("a", l[0]), ("a again", l[0]), ("a tracked", l[0] + "?utm_source=rss&fbclid=x"), ("b", l[1] + "#frag")]
+        ),
+        items=2,
+        articles=2,
+    )
+    variant(
+        "hostile-links",
+        lambda s, l: rss(
+            [
+                ("js", "javascript:alert(1)"),
+                ("mail", "mailto:a@b.c"),
+                ("data", "data:text/html,<h1>x</h1>"),
+                ("port", "http://h:99999/x"),
+                ("port2", f"{s.base.rsplit(':', 1)[0]}:abc/x"),
+                ("v6", "http://[::1/x"),
+                ("empty", ""),
+                ("spaces", "   "),
+                ("ok", l[0]),
+                ("ok2", l[1]),
+            ]
+        ),
+        items=2,
+        articles=2,
+        note="skipped",
+    )
+    variant(
+        "long-fields", lambda s, l: rss([("T" * 200_000, l[0]), ("t", l[1] + "?q=" + "x" * 3000)]), items=2, articles=2
+    )
+    variant(
+        "control-characters",
+        lambda s, l: (
+            '<?xml version="1.0"?><rss version="2.0"><channel><title>x</title>'
+            + items(l, "<item><title>bad\x00\x0b\x1b chars {i}</title><link>{link}</link></item>")
+            + "</channel></rss>"
+        ).encode(),
+        items=2,
+        articles=2,
+    )
+    variant(
+        "content-encoded-namespaces",
+        lambda s, l: (
+            '<?xml version="1.0"?><?xml-stylesheet type="text/xsl" href="/style.xsl"?>'
+            '<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" '
+            'xmlns:media="http://search.yahoo.com/mrss/" xmlns:unknown="urn:x"><channel><title>x</title>'
+            + items(
+                l,
+                "<item><title>t{i}</title><link>{link}</link><content:encoded><![CDATA[<p>hi</p>]]>"
+                '</content:encoded><media:content url="http://127.0.0.1:1/img.jpg"/><unknown:x a="b"/></item>',
+            )
+            + "</channel></rss>"
+        ).encode(),
+        items=2,
+        articles=2,
+    )
+    variant(
+        "no-items",
+        lambda s, l: b'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>',
+        n_pages=0,
+        error="feed lists no items",
+        items=0,
+        articles=0,
+    )
+    variant(
+        "html-page-as-feed",
+        lambda s, l: article_html("Not a feed", prose("nf")).encode(),
+        content_type="text/html; charset=utf-8",
+        n_pages=0,
+        error="not a feed",
+        items=0,
+        articles=0,
+    )
     variant("empty-body", lambda s, l: b"", n_pages=0, error="empty feed body", items=0, articles=0)
     variant("whitespace-body", lambda s, l: b"\n \r\n\t ", n_pages=0, error="empty feed body", items=0, articles=0)
-    variant("binary-garbage", lambda s, l: bytes(range(256)) * 20, content_type="application/rss+xml", n_pages=0,
-            error="not a feed", items=0, articles=0)
+    variant(
+        "binary-garbage",
+        lambda s, l: bytes(range(256)) * 20,
+        content_type="application/rss+xml",
+        n_pages=0,
+        error="not a feed",
+        items=0,
+        articles=0,
+    )
     variant("gzipped-feed", lambda s, l: rss([(f"t{i}", x) for i, x in enumerate(l)]), items=2, articles=2)
     gz = w.feeds[-1]  # serve it with Content-Encoding: gzip instead
     site = w.sites["gzipped-feed"]
@@ -423,34 +726,78 @@ def build_feeds(w: World, secret_file) -> None:
             s.add(f"/big/{i}", page(f"Big feed article {i}"))
         return rss([(f"item {i}", f"{s.base}/big/{i}") for i in range(10_000)])
 
-    variant("10000-items", ten_thousand, n_pages=0, items=MAX_FEED_ITEMS,
-            note=f"only the first {MAX_FEED_ITEMS} of 10000 items",
-            articles=3)
+    variant(
+        "10000-items",
+        ten_thousand,
+        n_pages=0,
+        items=MAX_FEED_ITEMS,
+        note=f"only the first {MAX_FEED_ITEMS} of 10000 items",
+        articles=3,
+    )
 
-    laughs = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
-              + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
-              + ']><rss version="2.0"><channel><title>&lol9;</title>'
-              + '<item><title>&lol9;</title><link>{link}</link></item></channel></rss>')
-    variant("billion-laughs", lambda s, l: laughs.replace("{link}", l[0]).encode(), n_pages=1,
-            error="refused: feed declares XML entities", items=0, articles=0)
-    variant("xxe-file", lambda s, l: (
-        f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM "file://{secret_file}">]>'
-        f'<rss version="2.0"><channel><title>&xxe;</title><item><title>&xxe;</title><link>{l[0]}</link>'
-        "<description>&xxe;</description></item></channel></rss>").encode(), n_pages=1,
-        error="refused: feed declares XML entities", items=0, articles=0)
-    variant("xxe-parameter-entity-remote-dtd", lambda s, l: (
-        f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY % ext SYSTEM "{s.base}/evil.dtd"> %ext;]>'
-        f'<rss version="2.0"><channel><title>x</title><item><title>t</title><link>{l[0]}</link></item>'
-        "</channel></rss>").encode(), n_pages=1, error="refused: feed declares XML entities", items=0, articles=0,
-        check=lambda w: _assert_not_requested(w, "xxe-parameter-entity-remote-dtd", "/evil.dtd"))
-    variant("xxe-lowercase-doctype", lambda s, l: (
-        f'<?xml version="1.0"?><!doctype rss [<!entity xxe system "file://{secret_file}">]>'
-        f'<rss version="2.0"><channel><title>&xxe;</title><item><title>&xxe;</title><link>{l[0]}</link>'
-        "</item></channel></rss>").encode(), n_pages=1, error="refused", items=0, articles=0)
-    variant("xxe-utf16", lambda s, l: (
-        f'<?xml version="1.0" encoding="utf-16"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM "file://{secret_file}">]>'
-        f'<rss version="2.0"><channel><title>&xxe;</title><item><title>&xxe;</title><link>{l[0]}</link>'
-        "</item></channel></rss>").encode("utf-16"), n_pages=1, error="refused", items=0, articles=0)
+    laughs = (
+        '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        + "".join(f'<!ENTITY lol{i} "{("&lol" + (str(i - 1) if i > 1 else "") + ";") * 10}">' for i in range(1, 10))
+        + ']><rss version="2.0"><channel><title>&lol9;</title>'
+        + "<item><title>&lol9;</title><link>{link}</link></item></channel></rss>"
+    )
+    variant(
+        "billion-laughs",
+        lambda s, l: laughs.replace("{link}", l[0]).encode(),
+        n_pages=1,
+        error="refused: feed declares XML entities",
+        items=0,
+        articles=0,
+    )
+    variant(
+        "xxe-file",
+        lambda s, l: (
+            f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM "file://{secret_file}">]>'
+            f'<rss version="2.0"><channel><title>&xxe;</title><item><title>&xxe;</title><link>{l[0]}</link>'
+            "<description>&xxe;</description></item></channel></rss>"
+        ).encode(),
+        n_pages=1,
+        error="refused: feed declares XML entities",
+        items=0,
+        articles=0,
+    )
+    variant(
+        "xxe-parameter-entity-remote-dtd",
+        lambda s, l: (
+            f'<?xml version="1.0"?><!DOCTYPE rss [<!ENTITY % ext SYSTEM "{s.base}/evil.dtd"> %ext;]>'
+            f'<rss version="2.0"><channel><title>x</title><item><title>t</title><link>{l[0]}</link></item>'
+            "</channel></rss>"
+        ).encode(),
+        n_pages=1,
+        error="refused: feed declares XML entities",
+        items=0,
+        articles=0,
+        check=lambda w: _assert_not_requested(w, "xxe-parameter-entity-remote-dtd", "/evil.dtd"),
+    )
+    variant(
+        "xxe-lowercase-doctype",
+        lambda s, l: (
+            f'<?xml version="1.0"?><!doctype rss [<!entity xxe system "file://{secret_file}">]>'
+            f'<rss version="2.0"><channel><title>&xxe;</title><item><title>&xxe;</title><link>{l[0]}</link>'
+            "</item></channel></rss>"
+        ).encode(),
+        n_pages=1,
+        error="refused",
+        items=0,
+        articles=0,
+    )
+    variant(
+        "xxe-utf16",
+        lambda s, l: (
+            f'<?xml version="1.0" encoding="utf-16"?><!DOCTYPE rss [<!ENTITY xxe SYSTEM "file://{secret_file}">]>'
+            f'<rss version="2.0"><channel><title>&xxe;</title><item><title>&xxe;</title><link>{l[0]}</link>'
+            "</item></channel></rss>"
+        ).encode("utf-16"),
+        n_pages=1,
+        error="refused",
+        items=0,
+        articles=0,
+    )
 
 
 def _assert_not_requested(w: World, name: str, path: str) -> None:
@@ -463,8 +810,9 @@ def _assert_feed_titles(w: World, name: str, word: str) -> None:
 
 
 def _assert_no_absurd_dates(w: World, name: str) -> None:
-    dates = [d for (d,) in query(w.db, "SELECT published_at FROM feed_items WHERE source_id = ?",
-                                 [slug(f"Feed {name}")])]
+    dates = [
+        d for (d,) in query(w.db, "SELECT published_at FROM feed_items WHERE source_id = ?", [slug(f"Feed {name}")])
+    ]
     assert all(d is None or 1995 <= d.year <= 2100 for d in dates), dates
 
 
@@ -489,8 +837,10 @@ def build_pages(w: World) -> None:
     site = w.server()
     links = []
     for name, codec, header, meta, phrase in ENCODED_PAGES:
-        paras = [f"{phrase}。{phrase}，{p[:80]}" if codec in ("gb2312", "gbk", "big5", "shift_jis") else
-                 f"{phrase}. {p}" for p in prose(name)]
+        paras = [
+            f"{phrase}。{phrase}，{p[:80]}" if codec in ("gb2312", "gbk", "big5", "shift_jis") else f"{phrase}. {p}"
+            for p in prose(name)
+        ]
         if codec in ("gb2312", "gbk", "big5", "shift_jis"):  # long native paragraphs so detection has data
             paras = [f"{phrase}。" * 6 + p[:60] for p in prose(name)]
         html = article_html(f"Page {name}", paras, charset=meta)
@@ -503,11 +853,14 @@ def build_pages(w: World) -> None:
     nothing = site.add("/no-article", b"<html><body><nav><a href='/'>Home</a> <a href='/x'>X</a></nav></body></html>")
     w.cases.append(Case("no-article", nothing, "page", "no article text found (only 2 words)", status=200))
     nest = 500
-    bomb = ("<html><body>" + "<div>" * nest + "<p>" + " ".join(prose("nest")) + "</p>" + "</div>" * nest
-            + "</body></html>").encode()
+    bomb = (
+        "<html><body>" + "<div>" * nest + "<p>" + " ".join(prose("nest")) + "</p>" + "</div>" * nest + "</body></html>"
+    ).encode()
     deep = site.add("/nesting-bomb", bomb)
     w.cases.append(Case("nesting-bomb-500", deep, "page", "any", status=200))
-    deeper = site.add("/nesting-bomb-50000", ("<html><body>" + "<span><div>" * 25_000 + "x" + "</body></html>").encode())
+    deeper = site.add(
+        "/nesting-bomb-50000", ("<html><body>" + "<span><div>" * 25_000 + "x" + "</body></html>").encode()
+    )
     w.cases.append(Case("nesting-bomb-50000", deeper, "page", "any", status=200))
     plain = site.add("/plain.txt", "\n\n".join(prose("plain")).encode(), content_type="text/plain; charset=utf-8")
     w.cases.append(Case("text-plain", plain, "page", None, status=200, loaded=True))
@@ -542,31 +895,49 @@ def build_addresses(w: World) -> None:
         "decimal-ip": (f"http://2130706433:{port}/secret", "loopback"),
         "hex-ip": (f"http://0x7f.0.0.1:{port}/secret", "loopback"),
         "unspecified-0.0.0.0": (f"http://0.0.0.0:{port}/secret", "unspecified"),
-        "redirect-to-loopback": (site.add("/hop-loopback", handler=redirect(f"http://127.0.0.1:{port}/secret")),
-                                 f"redirect to http://127.0.0.1:{port}/secret: refused"),
-        "redirect-to-localhost": (site.add("/hop-localhost", handler=redirect(f"http://localhost:{port}/secret")),
-                                  "refused: localhost resolves to 127.0.0.1"),
-        "redirect-to-metadata": (site.add("/hop-metadata", handler=redirect("http://169.254.169.254/latest/")),
-                                 "link-local"),
+        "redirect-to-loopback": (
+            site.add("/hop-loopback", handler=redirect(f"http://127.0.0.1:{port}/secret")),
+            f"redirect to http://127.0.0.1:{port}/secret: refused",
+        ),
+        "redirect-to-localhost": (
+            site.add("/hop-localhost", handler=redirect(f"http://localhost:{port}/secret")),
+            "refused: localhost resolves to 127.0.0.1",
+        ),
+        "redirect-to-metadata": (
+            site.add("/hop-metadata", handler=redirect("http://169.254.169.254/latest/")),
+            "link-local",
+        ),
         "redirect-to-file": (site.add("/hop-file", handler=redirect("file:///etc/passwd")), "scheme 'file'"),
     }
     same_host = site.add("/same-host-ok", page("Attacker host own page"))
     links = [(k, u) for k, (u, _) in targets.items()] + [("file", "file:///etc/passwd"), ("own", same_host)]
     feed = w.source("Attacker feed", site, rss(links))
     for name, (url, error) in targets.items():
-        w.cases.append(Case(f"address-{name}", canonical_url(url), "page", error,
-                            status=302 if name.startswith("redirect") else None))
+        w.cases.append(
+            Case(
+                f"address-{name}",
+                canonical_url(url),
+                "page",
+                error,
+                status=302 if name.startswith("redirect") else None,
+            )
+        )
     w.cases.append(Case("address-same-host-allowed", same_host, "page", None, status=200, loaded=True))
-    w.feeds.append(FeedCase("attacker-file-link", "attacker-feed", feed, note="etc/passwd",
-                            items=len(targets) + 1))
+    w.feeds.append(FeedCase("attacker-file-link", "attacker-feed", feed, note="etc/passwd", items=len(targets) + 1))
 
     # a source configured on localhost works: the same-host rule exempts the feed's own host
     local = w.server("127.0.0.1")
     lport = local.base.rsplit(":", 1)[1]
     pages = [local.add(f"/local/{i}", page(f"Localhost source story {i}")) for i in range(2)]
     lpages = [p.replace("127.0.0.1", "localhost") for p in pages]
-    w.sources.append(("Localhost source", local.add("/feed", rss([(f"l{i}", p) for i, p in enumerate(lpages)]),
-                                                    content_type=RSS_CT).replace("127.0.0.1", "localhost")))
+    w.sources.append(
+        (
+            "Localhost source",
+            local.add("/feed", rss([(f"l{i}", p) for i, p in enumerate(lpages)]), content_type=RSS_CT).replace(
+                "127.0.0.1", "localhost"
+            ),
+        )
+    )
     for p in lpages:
         w.cases.append(Case("localhost-source-allowed", p, "page", None, status=200, loaded=True))
     assert lport
@@ -595,8 +966,12 @@ def world(tmp_path_factory, fault_env, prefect_harness):
         assert len(w.baseline_rows) == len(w.healthy_pages)
         # the fault run: everything, healthy sources among the hostile ones
         everything = w.healthy + w.sources
-        w.state = ingest(sources=str(write_sources(tmp / "all.csv", everything)), db=w.db,
-                         max_per_source=MAX_PER_SOURCE, return_state=True)
+        w.state = ingest(
+            sources=str(write_sources(tmp / "all.csv", everything)),
+            db=w.db,
+            max_per_source=MAX_PER_SOURCE,
+            return_state=True,
+        )
         # the checks below share one read-only connection
         w.db_path, w.db = w.db, duckdb.connect(w.db, read_only=True)
         try:
@@ -622,14 +997,18 @@ def test_healthy_sources_load_fully_and_nothing_loaded_before_changed(world):
 
 
 def test_every_tried_url_has_a_fetch_row(world):
-    missing = query(world.db, """SELECT fi.url FROM feed_items fi
+    missing = query(
+        world.db,
+        """SELECT fi.url FROM feed_items fi
                                  WHERE fi.url NOT IN (SELECT url FROM fetches WHERE kind = 'page')
-                                 AND fi.source_id NOT IN ('feed-10000-items')""")
+                                 AND fi.source_id NOT IN ('feed-10000-items')""",
+    )
     assert missing == []
 
 
-@pytest.mark.parametrize("category", ["http", "redirect", "connect", "connection", "feed", "encoding", "page",
-                                      "address", "localhost"])
+@pytest.mark.parametrize(
+    "category", ["http", "redirect", "connect", "connection", "feed", "encoding", "page", "address", "localhost"]
+)
 def test_faults_by_category(world, category):
     """Every case of a category; all failures of the category are reported together."""
     cases = [c for c in world.cases if _category(c.name) == category]
@@ -649,9 +1028,13 @@ def _category(name: str) -> str:
 
 
 def check_case(w: World, case: Case) -> None:
-    rows = query(w.db, """SELECT status, error, attempts, bytes FROM fetches
+    rows = query(
+        w.db,
+        """SELECT status, error, attempts, bytes FROM fetches
                           WHERE url = ? AND kind = ? AND run_id = (SELECT run_id FROM runs ORDER BY started_at DESC
-                          LIMIT 1)""", [case.url, case.kind])
+                          LIMIT 1)""",
+        [case.url, case.kind],
+    )
     assert len(rows) == 1, f"expected one fetch row for {case.url}, got {rows}"
     status, error, attempts, n_bytes = rows[0]
     if case.error is None:
@@ -687,8 +1070,12 @@ def test_feed_variants(world):
 
 
 def check_feed(w: World, f: FeedCase) -> None:
-    rows = query(w.db, """SELECT status, error, note FROM fetches WHERE url = ? AND kind = 'feed'
-                          AND run_id = (SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1)""", [f.feed_url])
+    rows = query(
+        w.db,
+        """SELECT status, error, note FROM fetches WHERE url = ? AND kind = 'feed'
+                          AND run_id = (SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1)""",
+        [f.feed_url],
+    )
     assert len(rows) == 1, rows
     status, error, note = rows[0]
     if f.error is None:
