@@ -6,6 +6,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
+from typing import cast
+from uuid import UUID
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_progress_artifact, create_table_artifact, update_progress_artifact
@@ -161,7 +163,7 @@ def find_sitemap_items(
 ) -> dict[str, SourceSitemaps]:
     """Read robots.txt and sitemaps for these sources, log every fetch, keep pages dated in range."""
     rows: list[dict] = []
-    calls = Counter()
+    calls: Counter[str] = Counter()
 
     def fetch(requests: list[FetchRequest]) -> list[FetchResult]:
         calls["n"] += 1
@@ -342,7 +344,8 @@ def _extract_archived(paths: list[str], sources: list[Source], pipeline: Pipelin
     return out
 
 
-@flow(name="backfill", task_runner=ThreadPoolTaskRunner(max_workers=4))
+# (type: ignore: Prefect's TaskRunner is invariant in its future type, so no ThreadPoolTaskRunner fits the hint)
+@flow(name="backfill", task_runner=ThreadPoolTaskRunner(max_workers=4))  # type: ignore[arg-type]
 def backfill(
     start: date,
     end: date,
@@ -446,8 +449,11 @@ def _run_days(
         sum(len(w.plans) for w in works),
         len(archived),
     )
-    progress = create_progress_artifact(
-        progress=0.0, key="backfill-progress", description=f"backfill {plan.start} .. {plan.end}"
+    progress = cast(  # sync_compatible: a plain UUID when called from this synchronous flow
+        UUID,
+        create_progress_artifact(
+            progress=0.0, key="backfill-progress", description=f"backfill {plan.start} .. {plan.end}"
+        ),
     )
     rows = []
     with tqdm(total=len(works), desc="backfill", unit="day", disable=None) as bar:

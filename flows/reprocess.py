@@ -114,7 +114,7 @@ def _reprocess(db, run_id, raw_dir, sources, pipeline, start, end) -> dict[str, 
             setattr(stats[source_id], kind, getattr(stats[source_id], kind) + n)
         for source_id in {p.item.source_id for p in plans}:
             stats[source_id].items += sum(1 for p in plans if p.item.source_id == source_id)
-        article_ids += [extracted[n].article_id for n in keep if extracted[n] is not None]  # type: ignore[union-attr]
+        article_ids += [extracted[n].article_id for n in keep if extracted[n] is not None]
     changed = regroup(db, article_ids, pipeline.story_window_days)
     logger.info("regrouped %d articles: %d changed story", len(article_ids), changed)
     return stats

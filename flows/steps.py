@@ -88,8 +88,8 @@ def fetch_row(run_id: str, result: FetchResult, error: str | None = None, note: 
 def prepare_run(db: str, sources: list[Source], run_id: str, flow_name: str, parameters: dict) -> None:
     """Create the schema (and the views, in a new file), load the seed tables and sources, and open the
     run's `runs` row."""
-    from forumwatch.analyst import ensure_views
     from forumwatch.tasks.seeds import load_seed_tables
+    from forumwatch.tasks.views import ensure_views
 
     now = utcnow()
     with fwdb.connect(db) as con:
@@ -321,10 +321,10 @@ def page_row(page: Extracted, run_id: str) -> dict:
 def finish_run(db: str, run_id: str, stats: dict[str, SourceStats]) -> str:
     """Rebuild the tables behind the views, close the run's row, publish the read-only copy, and return
     the one-line summary."""
-    from forumwatch.analyst import create_views
+    from forumwatch.tasks.views import create_views
 
     failed = [s for s in stats.values() if s.feed_status == "failed"]
-    totals = Counter()
+    totals: Counter[str] = Counter()
     for s in stats.values():
         totals.update(
             {

@@ -7,36 +7,19 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Literal
 
-import duckdb
 import pandas as pd
 
-from forumwatch.db import connect, init_schema
+from forumwatch.db import connect, init_schema, scalar
 from forumwatch.resources import sql_text
 from forumwatch.tasks.seeds import load_seed_tables
 from forumwatch.tasks.tag import TAG_TABLES, insert_tag_rows, load_rules, tag_article, write_tags
+from forumwatch.tasks.views import create_views, ensure_views
 
 PERIOD_FREQ = {"day": "D", "week": "W-MON", "month": "MS"}
 RETAG_BATCH = 2000
 MATERIALISED_PREFIX = "mv_"  # tables behind the costly views, rebuilt by create_views; derived, not exported
 
 __all__ = ["create_views", "ensure_views", "export_parquet", "plot_trends", "retag", "trends", "write_tags"]
-
-
-def create_views(con: duckdb.DuckDBPyConnection) -> None:
-    """(Re)create every view in sql/views.sql and rebuild the mv_* tables behind the costly ones
-    (article facts, topic tags, stories, daily and weekly coverage) from the current data. Every flow
-    run calls it as it ends (flows.steps.finish_run), retag after re-tagging; it takes seconds over a
-    million articles."""
-    con.execute(sql_text("views.sql"))
-
-
-def ensure_views(con: duckdb.DuckDBPyConnection) -> None:
-    """create_views on a database that has no views yet; otherwise leave the views and their mv_*
-    tables as the last run's end made them (flows.steps.prepare_run: a run pays one rebuild, not two)."""
-    if not con.execute(
-        "SELECT view_name FROM duckdb_views() WHERE schema_name = 'main' AND view_name = 'article_facts'"
-    ).fetchall():  # fetchall: no result left open
-        create_views(con)
 
 
 def retag(db: str, seeds_dir: Path | None = None) -> dict:
@@ -66,7 +49,7 @@ def retag(db: str, seeds_dir: Path | None = None) -> dict:
                 counts["articles"] += len(batch)
                 last = batch[-1][0]
             for table in TAG_TABLES:
-                counts[table] = con.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+                counts[table] = scalar(con, f"SELECT count(*) FROM {table}")
             create_views(con)
             finished = datetime.now(UTC).replace(tzinfo=None)
             con.execute(

@@ -64,6 +64,14 @@ def connect(
             con.close()
 
 
+def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
+    """The first column of the first row of a query that always returns one (count(*), EXISTS, settings)."""
+    row = con.execute(sql, params or []).fetchone()
+    if row is None:
+        raise LookupError(f"no row from: {sql}")
+    return row[0]
+
+
 def init_schema(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(sql_text("schema.sql"))
 
@@ -98,7 +106,7 @@ def bulk_writes(con: duckdb.DuckDBPyConnection, wal_limit: str = "1GB") -> Itera
     Each commit is still durable (in the WAL); only the rewrite into the main file waits. DuckDB's
     default (16MB of WAL) checkpoints every few thousand articles, and those checkpoints cost more
     and more as the tables grow."""
-    old = con.execute("SELECT current_setting('checkpoint_threshold')").fetchone()[0]
+    old = scalar(con, "SELECT current_setting('checkpoint_threshold')")
     con.execute(f"SET checkpoint_threshold = '{wal_limit}'")
     try:
         yield con

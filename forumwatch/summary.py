@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from forumwatch.db import connect
+from forumwatch.db import connect, scalar
 from forumwatch.resources import sql_text
 
 
 def print_summary(db: str) -> None:
     with connect(db, read_only=True) as con:  # under the writer lock: never trips a writer
         counts = {
-            t: con.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            t: scalar(con, f"SELECT count(*) FROM {t}")
             for t in ("sources", "fetches", "articles", "stories", "article_topics")
         }
         print("loaded: " + ", ".join(f"{n} {t}" for t, n in counts.items()))

@@ -57,9 +57,9 @@ def declared_encoding(body: bytes, content_type_header: str | None) -> str | Non
             return normalize_encoding(match.group(1))
     head = body[:_SNIFF_BYTES]
     for pattern in (_XML_DECL, _META_CHARSET):
-        match = pattern.search(head)
-        if match:
-            name = normalize_encoding(match.group(1).decode("ascii", "replace"))
+        found = pattern.search(head)
+        if found:
+            name = normalize_encoding(found.group(1).decode("ascii", "replace"))
             if name and name.startswith("utf-16"):
                 return "utf-8"  # an in-document UTF-16 label without BOM is always wrong
             if name:

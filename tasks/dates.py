@@ -94,7 +94,7 @@ def _types(obj: dict) -> set[str]:
 
 
 def _from_jsonld(tree) -> list[DateCandidate]:
-    found = []
+    found: list[DateCandidate] = []
     for script in tree.xpath('//script[contains(translate(@type,"LDJSON","ldjson"),"ld+json")]'):
         try:
             doc = json.loads(script.text_content() or "")

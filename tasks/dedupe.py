@@ -38,7 +38,7 @@ import pyarrow.compute as pc
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
-from forumwatch.db import registered
+from forumwatch.db import registered, scalar
 from forumwatch.resources import sql_text
 from forumwatch.tasks.normalize import normalize_title, spaced_words
 
@@ -378,7 +378,7 @@ def _pool_signatures(
 
 def _backfill_bands(con: duckdb.DuckDBPyConnection) -> None:
     """Band keys for signatures stored before article_bands existed (a one-time upgrade of old files)."""
-    if con.execute("SELECT EXISTS (FROM article_bands)").fetchone()[0]:
+    if scalar(con, "SELECT EXISTS (FROM article_bands)"):
         return
     ids = [r[0] for r in con.execute(sql_text("stories_unbanded.sql")).fetchall()]
     for lo in range(0, len(ids), BATCH):
@@ -501,4 +501,5 @@ def assign_stories(
 
 def _count(result: duckdb.DuckDBPyConnection) -> int:
     """Rows changed by the INSERT, UPDATE or DELETE just executed."""
-    return int(result.fetchone()[0])
+    row = result.fetchone()
+    return int(row[0]) if row else 0

@@ -42,7 +42,7 @@ def _plausible(moment: datetime | None, now: datetime) -> datetime | None:
 
 
 def _has_time(raw: str | None) -> bool:
-    return bool(raw) and bool(re.search(r"\d{1,2}:\d{2}", raw))
+    return raw is not None and bool(re.search(r"\d{1,2}:\d{2}", raw))
 
 
 def _http_link(link: object, base: str) -> str | None:

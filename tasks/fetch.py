@@ -511,8 +511,9 @@ def _short_reason(exc: BaseException) -> str:
         nxt = cur.__cause__ or cur.__context__
         if nxt is None and cur.args and isinstance(cur.args[-1], BaseException):
             nxt = cur.args[-1]
-        if nxt is None and getattr(cur, "reason", None) is not None and isinstance(cur.reason, BaseException):
-            nxt = cur.reason
+        reason = getattr(cur, "reason", None)
+        if nxt is None and isinstance(reason, BaseException):
+            nxt = reason
         cur = nxt
     text = str(seen[-1]) or type(seen[-1]).__name__
     return text[:200]

@@ -216,11 +216,11 @@ class _Guarded:
         _check_peer(self.host, sock)  # type: ignore[attr-defined]
         return sock
 
-    def request(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def request(self, *args, **kwargs):
         _, watchdog = _state()
         if watchdog is not None:
             watchdog.attach(self)
-        return super().request(*args, **kwargs)  # type: ignore[misc]
+        return super().request(*args, **kwargs)
 
 
 class _GuardedHTTPConnection(_Guarded, HTTPConnection):
@@ -242,6 +242,6 @@ class _GuardedHTTPSPool(HTTPSConnectionPool):
 class GuardedAdapter(HTTPAdapter):
     """A requests adapter whose connections are checked against the private-address rule."""
 
-    def init_poolmanager(self, *args, **kwargs):  # type: ignore[no-untyped-def]
+    def init_poolmanager(self, *args, **kwargs):
         super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = {"http": _GuardedHTTPPool, "https": _GuardedHTTPSPool}

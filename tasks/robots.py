@@ -23,7 +23,7 @@ def parse_rules(status: int | None, body: bytes | None) -> RobotFileParser:
     if status is not None and 200 <= status < 300 and body is not None:
         parser.parse(body.decode("utf-8", "replace").splitlines())
     else:
-        parser.allow_all = True
+        parser.allow_all = True  # type: ignore[attr-defined]  # RobotFileParser's own flag, not in typeshed
     return parser
 
 

@@ -54,7 +54,7 @@ def _record_member(build, level: int) -> bytes:
     """Serialise the record that build(writer) writes, as one gzip member at `level`."""
     plain = BytesIO()
     build(WARCWriter(plain, gzip=False))
-    return gzip_member(plain.getbuffer(), level)
+    return gzip_member(bytes(plain.getbuffer()), level)
 
 
 class WarcArchive:
@@ -172,7 +172,7 @@ def iter_responses(path: str | Path) -> Iterator[ArchivedResponse]:
             yield item
 
 
-def _read_response(record) -> ArchivedResponse | None:  # type: ignore[no-untyped-def]
+def _read_response(record) -> ArchivedResponse | None:
     """Read one record; None when it is torn (short block or payload digest mismatch)."""
     http = record.http_headers
     raw = record.raw_stream.read()
