@@ -99,11 +99,27 @@ def uses_dask(pipeline: PipelineSettings) -> bool:
     return pipeline.task_runner.strip().lower() == "dask"
 
 
+class IngestError(ValueError):
+    """The ingest parameters cannot be used; the message says why."""
+
+
+def check_max_per_source(value: object) -> int | None:
+    """None (no limit) or a whole number of pages >= 1; 0, negatives, fractions and text are refused."""
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise IngestError(
+            f"max_per_source must be a whole number of pages, 1 or more (or unset: no limit), got {value!r}"
+        )
+    return value
+
+
 @flow(name="ingest", task_runner=task_runner_for(pipeline_settings()))
 def ingest(
     sources: str = str(seed_path("sources.csv")), db: str = str(default_db_path()), max_per_source: int | None = None
 ):
     """Fetch the configured feeds and their pages, and load articles and stories into DuckDB."""
+    max_per_source = check_max_per_source(max_per_source)
     run_id = current_run_id()
     settings, pipeline = fetch_settings(), pipeline_settings()
     source_list = read_sources(sources)

@@ -39,7 +39,7 @@ def configured_sources(db: str) -> list[Source]:
     with fwdb.connect(db) as con:
         rows = con.execute(
             "SELECT source_id, name, feed_url, homepage, country, language, kind, crawl_delay, "
-            "sitemap_url FROM sources ORDER BY source_id"
+            "sitemap_url, timezone FROM sources ORDER BY source_id"
         ).fetchall()
     return [Source(*row) for row in rows]
 

@@ -97,9 +97,14 @@ def prepare_run(db: str, sources: list[Source], run_id: str, flow_name: str, par
         con.begin()
         load_seed_tables(con)
         ensure_views(con)  # finish_run rebuilds them with this run's articles
-        load.upsert_sources(con, sources, now)
+        renames = load.upsert_sources(con, sources, now)
         load.start_run(con, run_id, flow_name, now, parameters)
         con.commit()
+    if renames:
+        get_run_logger().info(
+            "source ids now come from the id column or the feed URL; stored rows moved: %s",
+            ", ".join(f"{old} -> {new}" for old, new in sorted(renames.items())),
+        )
 
 
 @task(cache_policy=NO_CACHE)

@@ -69,6 +69,16 @@ def _date(text: str):
         raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number, 1 or more (leave it out for no limit): {text!r}")
+    return value
+
+
 def cmd_retag(args: argparse.Namespace) -> int:
     from forumwatch.analyst import retag
 
@@ -189,7 +199,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="fetch the configured feeds and load new articles")
     _add_sources(p)
     _add_db(p)
-    p.add_argument("--max-per-source", type=int, default=None, help="fetch at most N pages per source")
+    p.add_argument("--max-per-source", type=_positive_int, default=None, help="fetch at most N (>= 1) pages per source")
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("demo", help="ingest the bundled offline snapshot and print a summary")

@@ -3,7 +3,7 @@
 
 -- One row per configured outlet feed (loaded from the --sources CSV).
 CREATE TABLE IF NOT EXISTS sources (
-    source_id    VARCHAR PRIMARY KEY,   -- slug of name, stable across runs
+    source_id    VARCHAR PRIMARY KEY,   -- the CSV `id` column, else a slug of the feed URL (tasks/sources.py)
     name         VARCHAR NOT NULL,
     feed_url     VARCHAR NOT NULL,
     homepage     VARCHAR,
@@ -220,3 +220,6 @@ CREATE TABLE IF NOT EXISTS coverage (
     updated_at    TIMESTAMP,            -- UTC
     PRIMARY KEY (source_id, day, method)
 );
+
+-- Columns added after the first release (ADD COLUMN IF NOT EXISTS also upgrades an existing file).
+ALTER TABLE sources ADD COLUMN IF NOT EXISTS timezone VARCHAR;  -- IANA zone of the outlet's local times

@@ -14,7 +14,7 @@ import pandas as pd
 from forumwatch.db import registered
 from forumwatch.resources import sql_text
 from forumwatch.tasks.discover import FeedItem
-from forumwatch.tasks.sources import Source
+from forumwatch.tasks.sources import Source, feed_key
 
 ARTICLE_COLUMNS = [
     "article_id",
@@ -76,21 +76,47 @@ def _execute_with(con: duckdb.DuckDBPyConnection, statement: str, frame: pd.Data
         con.execute(sql_text(statement))
 
 
-def upsert_sources(con: duckdb.DuckDBPyConnection, sources: Iterable[Source], now: datetime) -> None:
+SOURCE_COLUMNS = [
+    "source_id",
+    "name",
+    "feed_url",
+    "homepage",
+    "country",
+    "language",
+    "kind",
+    "crawl_delay",
+    "sitemap_url",
+    "timezone",
+    "updated_at",
+]
+
+
+def source_renames(stored: list[tuple[str, str]], sources: Iterable[Source]) -> dict[str, str]:
+    """old id -> new id for stored sources (id, feed_url) whose feed is now configured under another id.
+    An old id that is itself configured again is left alone (its rows are that source's)."""
+    sources = list(sources)
+    wanted = {s.source_id for s in sources}
+    by_feed = {feed_key(s.feed_url): s.source_id for s in sources}
+    renames = {}
+    for old_id, feed_url in stored:
+        new_id = by_feed.get(feed_key(feed_url)) if feed_url else None
+        if new_id and new_id != old_id and old_id not in wanted:
+            renames[old_id] = new_id
+    return renames
+
+
+def upsert_sources(con: duckdb.DuckDBPyConnection, sources: Iterable[Source], now: datetime) -> dict[str, str]:
+    """Insert or refresh the configured sources; rows stored under an older id of the same feed (ids
+    used to be slugs of names) move to the current id first. Returns those renames."""
+    sources = list(sources)
+    stored = con.execute("SELECT source_id, feed_url FROM sources").fetchall()
+    renames = source_renames(stored, sources)
+    if renames:
+        frame = pd.DataFrame({"old_id": list(renames), "new_id": list(renames.values())})
+        _execute_with(con, "load/rename_sources.sql", frame, name="renames")
     rows = [{**asdict(s), "updated_at": now} for s in sources]
-    columns = [
-        "source_id",
-        "name",
-        "feed_url",
-        "homepage",
-        "country",
-        "language",
-        "kind",
-        "crawl_delay",
-        "sitemap_url",
-        "updated_at",
-    ]
-    _execute_with(con, "load/upsert_sources.sql", _frame(rows, columns))
+    _execute_with(con, "load/upsert_sources.sql", _frame(rows, SOURCE_COLUMNS))
+    return renames
 
 
 def insert_fetches(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:

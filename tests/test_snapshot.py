@@ -22,7 +22,7 @@ from lxml import etree
 ROOT = Path(__file__).resolve().parents[1]
 SNAP = ROOT / "seeds" / "snapshot"
 BASE = "http://127.0.0.1:8000"
-COLUMNS = ["name", "feed_url", "homepage", "country", "language", "kind", "crawl_delay", "sitemap_url"]
+COLUMNS = ["id", "name", "feed_url", "homepage", "country", "language", "kind", "crawl_delay", "sitemap_url"]
 KINDS = {"rss", "atom", "json", "sitemap"}
 ASIANLITE_TXT = ROOT / "tests" / "data" / "asianlite-2023-10-31-china-russia-security.txt"
 
@@ -98,6 +98,7 @@ def test_reference_sources_csv():
     assert 15 <= len(rows) <= 25
     slugs = [slug(r["name"]) for r in rows]
     assert len(set(slugs)) == len(slugs), Counter(slugs).most_common(3)
+    assert [r["id"] for r in rows] == slugs  # the ids databases built before explicit ids already hold
     assert len({r["feed_url"] for r in rows}) == len(rows)
     for r in rows:
         assert r["kind"] in KINDS, r

@@ -15,7 +15,7 @@ def test_minimal_columns_and_extra_columns(tmp_path):
     path = tmp_path / "s.csv"
     path.write_text("name,feed_url,crawl_delay,notes\nAsian Lite News,https://asianlite.com/feed/,2.5,x\n")
     [source] = read_sources(path)
-    assert source.source_id == "asian-lite-news" and source.crawl_delay == 2.5 and source.country is None
+    assert source.source_id == "asianlite-com-feed" and source.crawl_delay == 2.5 and source.country is None
 
 
 @pytest.mark.parametrize(
