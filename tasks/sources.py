@@ -147,7 +147,7 @@ def _duplicates(path: Path, rows: list[tuple[int, Source]]) -> list[str]:
         lines: dict[str, list[int]] = defaultdict(list)
         for line_no, source in rows:
             lines[key(source)].append(line_no)
-        for value, where in lines.items():
+        for where in lines.values():
             if len(where) > 1:
                 shown = next(s for n, s in rows if n == where[0])
                 label = {"id": shown.source_id, "name": shown.name, "feed_url": shown.feed_url}[what]

@@ -1,0 +1,209 @@
+"""Source identity and operator mistakes in the sources CSV (#13 item 1): ids never depend on row order or
+the name's script, repeats are one clear error, an old database's slug ids move to the new ids."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from forumwatch import db as fwdb
+from forumwatch.cli import main
+from forumwatch.flows.ingest import IngestError, check_max_per_source
+from forumwatch.tasks import load
+from forumwatch.tasks.sources import SourcesError, read_sources, source_id_for
+
+NOW = datetime(2024, 6, 1, 12, 0)
+OUTLETS = [
+    ("新华网", "http://www.xinhuanet.com/english/rss/worldrss.xml"),
+    ("ТАСС", "https://tass.com/rss/v2.xml"),
+    ("ТАСС Мир", "https://tass.com/rss/world.xml"),
+    ("Asian Lite News", "https://asianlite.com/feed/"),
+]
+
+
+def write(path: Path, rows: list[tuple[str, ...]], header: str = "name,feed_url") -> Path:
+    path.write_text(header + "\n" + "".join(",".join(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def ids(path: Path) -> dict[str, str]:
+    return {s.feed_url: s.source_id for s in read_sources(path)}
+
+
+def test_ids_come_from_the_feed_url_whatever_the_script_of_the_name(tmp_path):
+    got = ids(write(tmp_path / "s.csv", OUTLETS))
+    assert got == {
+        "http://www.xinhuanet.com/english/rss/worldrss.xml": "xinhuanet-com-english-rss-worldrss-xml",
+        "https://tass.com/rss/v2.xml": "tass-com-rss-v2-xml",
+        "https://tass.com/rss/world.xml": "tass-com-rss-world-xml",
+        "https://asianlite.com/feed/": "asianlite-com-feed",
+    }
+
+
+def test_reordering_and_renaming_change_no_id(tmp_path):
+    before = ids(write(tmp_path / "a.csv", OUTLETS))
+    renamed = [(f"{name} (renamed)", url) for name, url in reversed(OUTLETS)]
+    assert ids(write(tmp_path / "b.csv", renamed)) == before
+
+
+def test_explicit_id_column_wins_and_is_validated(tmp_path):
+    path = write(
+        tmp_path / "s.csv", [("xinhua", "新华网", OUTLETS[0][1]), ("", "ТАСС", OUTLETS[1][1])], "id,name,feed_url"
+    )
+    assert [s.source_id for s in read_sources(path)] == ["xinhua", "tass-com-rss-v2-xml"]
+    write(tmp_path / "bad.csv", [("新华", "新华网", OUTLETS[0][1])], "id,name,feed_url")
+    with pytest.raises(SourcesError, match=r"bad.csv:2: id must be .* got '新华'"):
+        read_sources(tmp_path / "bad.csv")
+
+
+def test_non_ascii_feed_paths_get_distinct_ids(tmp_path):
+    a = source_id_for("https://пример.рф/новости/rss")
+    b = source_id_for("https://пример.рф/спорт/rss")
+    assert a != b and a.isascii() and b.isascii() and a.startswith("xn-e1afmkfd-xn-p1ai-rss-")
+
+
+@pytest.mark.parametrize(
+    "rows, expected",
+    [
+        (
+            [("ТАСС", "https://tass.com/rss/v2.xml"), ("ТАСС", "https://tass.com/rss/world.xml")],
+            "name 'ТАСС' on lines 2, 3",
+        ),
+        (
+            [("TASS", "https://tass.com/rss/v2.xml"), ("ТАСС", "http://www.TASS.com/rss/v2.xml?utm_source=x#top")],
+            "feed_url 'https://tass.com/rss/v2.xml' on lines 2, 3",
+        ),
+        (
+            [("A", "https://a.example/feed/"), ("B", "https://b.example/x"), ("C", "https://a.example/feed")],
+            "lines 2, 4",
+        ),
+    ],
+)
+def test_repeated_names_or_feeds_are_one_error_naming_the_lines(tmp_path, rows, expected):
+    with pytest.raises(SourcesError, match="each source must appear once") as info:
+        read_sources(write(tmp_path / "s.csv", rows))
+    assert expected in str(info.value) and "\n" not in str(info.value)
+
+
+def test_repeated_explicit_ids_are_refused(tmp_path):
+    path = write(
+        tmp_path / "s.csv", [("x", "A", "https://a.example/f"), ("x", "B", "https://b.example/f")], "id,name,feed_url"
+    )
+    with pytest.raises(SourcesError, match="id 'x' on lines 2, 3"):
+        read_sources(path)
+
+
+@pytest.mark.parametrize("encoding", ["cp1251", "gbk"])
+def test_non_utf8_file_is_one_clear_line(tmp_path, encoding):
+    path = tmp_path / "s.csv"
+    name = "ТАСС" if encoding == "cp1251" else "新华网"
+    path.write_bytes(f"name,feed_url\nok,https://ok.example/f\n{name},https://x.example/f\n".encode(encoding))
+    with pytest.raises(
+        SourcesError, match=r"s.csv:3: not UTF-8 \(byte 0x[0-9a-f]{2} at offset \d+\); save the file as UTF-8"
+    ):
+        read_sources(path)
+
+
+@pytest.mark.parametrize("value", ["inf", "-inf", "nan", "-1", "1e9", "86400"])
+def test_impossible_crawl_delay_is_refused(tmp_path, value):
+    path = write(tmp_path / "s.csv", [("A", "https://a.example/f", value)], "name,feed_url,crawl_delay")
+    with pytest.raises(SourcesError, match=r"s.csv:2: crawl_delay must be between 0 and 3600 seconds"):
+        read_sources(path)
+
+
+def test_timezone_is_read_and_validated(tmp_path):
+    good = write(tmp_path / "g.csv", [("新华网", OUTLETS[0][1], "Asia/Shanghai")], "name,feed_url,timezone")
+    assert read_sources(good)[0].timezone == "Asia/Shanghai"
+    for bad in ("Mars/Olympus", "../../etc/passwd", "UTC+3"):
+        path = write(tmp_path / "b.csv", [("ТАСС", OUTLETS[1][1], bad)], "name,feed_url,timezone")
+        with pytest.raises(SourcesError, match="timezone must be an IANA zone name"):
+            read_sources(path)
+
+
+def test_cli_prints_one_line_and_exits_2_before_any_run(tmp_path, capsys):
+    path = tmp_path / "s.csv"
+    path.write_bytes("name,feed_url\nТАСС,https://tass.com/rss/v2.xml\n".encode("cp1251"))
+    db = tmp_path / "fw.duckdb"
+    assert main(["ingest", "--sources", str(path), "--db", str(db)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("forumwatch: ") and "not UTF-8" in err and "\n" not in err
+    assert not db.exists()
+
+
+def test_max_per_source_zero_is_refused(tmp_path, capsys):
+    with pytest.raises(SystemExit) as info:
+        main(["ingest", "--max-per-source", "0", "--db", str(tmp_path / "fw.duckdb")])
+    assert info.value.code == 2 and "1 or more" in capsys.readouterr().err
+    for bad in (0, -3, 1.5, "5", True):
+        with pytest.raises(IngestError, match="1 or more"):
+            check_max_per_source(bad)
+    assert check_max_per_source(None) is None and check_max_per_source(7) == 7
+
+
+def _old_database(path: Path) -> None:
+    """A database written before ids came from feed URLs: name slugs, 'source', 'source-1' for non-Latin names."""
+    with fwdb.connect(str(path)) as con:
+        fwdb.init_schema(con)
+        for sid, (name, url) in zip(["source", "source-1", "source-2", "asian-lite-news"], OUTLETS):
+            con.execute("INSERT INTO sources (source_id, name, feed_url) VALUES (?, ?, ?)", [sid, name, url])
+            con.execute(
+                "INSERT INTO articles (article_id, url, source_id) VALUES (?, ?, ?)", [f"a-{sid}", f"{url}#a", sid]
+            )
+            con.execute(
+                "INSERT INTO feed_items (url, source_id, first_seen_at, last_seen_at) VALUES (?, ?, ?, ?)",
+                [f"{url}#a", sid, NOW, NOW],
+            )
+            con.execute(
+                "INSERT INTO fetches (fetch_id, url, source_id, fetched_at) VALUES (?, ?, ?, ?)", [sid, url, sid, NOW]
+            )
+            con.execute(
+                "INSERT INTO coverage (source_id, day, method, status) VALUES (?, DATE '2024-05-31', 'feed', 'complete')",
+                [sid],
+            )
+            con.execute("INSERT INTO stories (story_id, first_outlet) VALUES (?, ?)", [f"s-{sid}", sid])
+
+
+def test_old_slug_ids_move_to_the_new_ids_by_feed_url(tmp_path):
+    db = tmp_path / "old.duckdb"
+    _old_database(db)
+    sources = read_sources(write(tmp_path / "s.csv", list(reversed(OUTLETS))))
+    new_id = {s.feed_url: s.source_id for s in sources}
+    with fwdb.connect(str(db)) as con:
+        renames = load.upsert_sources(con, sources, NOW)
+        again = load.upsert_sources(con, sources, NOW)
+    assert renames == {
+        "source": new_id[OUTLETS[0][1]],
+        "source-1": new_id[OUTLETS[1][1]],
+        "source-2": new_id[OUTLETS[2][1]],
+        "asian-lite-news": new_id[OUTLETS[3][1]],
+    }
+    assert again == {}
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        for table, column, key in (
+            ("articles", "source_id", "article_id"),
+            ("feed_items", "source_id", "url"),
+            ("fetches", "source_id", "fetch_id"),
+            ("stories", "first_outlet", "story_id"),
+        ):
+            rows = dict(con.execute(f"SELECT {key}, {column} FROM {table}").fetchall())
+            assert len(rows) == 4 and set(rows.values()) == set(new_id.values()), table
+        assert {a: s for a, s in con.execute("SELECT article_id, source_id FROM articles").fetchall()} == {
+            f"a-{old}": new for old, new in renames.items()
+        }
+        assert sorted(r[0] for r in con.execute("SELECT source_id FROM coverage").fetchall()) == sorted(new_id.values())
+        assert sorted(r[0] for r in con.execute("SELECT source_id FROM sources").fetchall()) == sorted(new_id.values())
+    finally:
+        con.close()
+
+
+def test_an_explicit_id_keeps_an_old_database_as_it_is(tmp_path):
+    db = tmp_path / "old.duckdb"
+    _old_database(db)
+    path = write(tmp_path / "s.csv", [("asian-lite-news", "Asian Lite", OUTLETS[3][1])], "id,name,feed_url")
+    with fwdb.connect(str(db)) as con:
+        assert load.upsert_sources(con, read_sources(path), NOW) == {}
+        assert con.execute("SELECT name FROM sources WHERE source_id = 'asian-lite-news'").fetchone() == ("Asian Lite",)
