@@ -30,6 +30,7 @@ from forumwatch.flows.steps import (
     finish_run,
     load_pages,
     prepare_run,
+    refuse_replacements,
     utcnow,
 )
 from forumwatch.resources import seed_path
@@ -46,9 +47,10 @@ from forumwatch.tasks.coverage import Key, Tally
 from forumwatch.tasks.discover import FeedItem
 from forumwatch.tasks.extract import Extracted
 from forumwatch.tasks.fetch import FetchRequest, FetchResult, fetch_all
+from forumwatch.tasks.netguard import origin
 from forumwatch.tasks.sitemaps import SourceSitemaps, discover
 from forumwatch.tasks.sources import Source, read_sources
-from forumwatch.tasks.urls import host_of
+from forumwatch.tasks.warc import archive_key
 from forumwatch.tasks.warc_input import ArchivedPage, read_pages, warc_files
 
 REPROCESS = ("none", "all", "failed")
@@ -198,9 +200,11 @@ def find_sitemap_items(
 
 
 @task(cache_policy=NO_CACHE)
-def read_warc(paths: list[str], sources: list[Source]) -> list[ArchivedPage]:
-    """HTML pages of the configured sources found in the given WARC files (latest copy per URL)."""
-    return read_pages(paths, sources)
+def read_warc(paths: list[str], sources: list[Source], db: str) -> list[ArchivedPage]:
+    """HTML pages of the configured sources found in the given WARC files (latest copy per URL). Only
+    records signed with the key of this database's own archive keep their WARC-Source-Id; the others
+    count for a source only on its host."""
+    return read_pages(paths, sources, archive_key(raw_dir_for(db)))
 
 
 class DayWork:
@@ -223,7 +227,7 @@ def _page_plan(item: FeedItem, source: Source) -> PagePlan:
         url=item.url,
         source_id=item.source_id,
         kind="page",
-        trusted_host=host_of(source.feed_url),
+        trusted_host=origin(source.feed_url),
         crawl_delay=source.crawl_delay,
     )
     return PagePlan(request, item, None)
@@ -330,21 +334,28 @@ def _assign_days(
     return [works[day] for day in sorted(works)]
 
 
-def _extract_archived(paths: list[str], sources: list[Source], pipeline: PipelineSettings) -> list:
-    """The WARC pages of these sources, extracted in batches: (plan, result, extracted) triples."""
-    pages = read_warc(paths, sources)
+def _extract_archived(
+    paths: list[str], sources: list[Source], pipeline: PipelineSettings, db: str, run_id: str
+) -> tuple[list, Counter]:
+    """The WARC pages of these sources, extracted in batches: (plan, result, extracted) triples; and the
+    (source, 'failed') counts of pages refused because they would replace a different stored article."""
+    pages = read_warc(paths, sources, db)
     out: list[tuple[PagePlan, FetchResult, Extracted | None]] = []
+    refused: Counter = Counter()
     by_id = {s.source_id: s for s in sources}
     for i in range(0, len(pages), pipeline.batch_size):
         batch = pages[i : i + pipeline.batch_size]
         plans = [_page_plan(p.item, by_id[p.item.source_id]) for p in batch]
         results = [p.result for p in batch]
         extracted = extract_pages(plans, PageFetch(results, []), sources, pipeline)
-        out += list(zip(plans, results, extracted))
-    return out
+        kept = refuse_replacements(db, run_id, batch, extracted)
+        for page, keep in zip(batch, kept):
+            if not keep:
+                refused[(page.item.source_id, "failed")] += 1
+        out += [triple for triple, keep in zip(zip(plans, results, extracted), kept) if keep]
+    return out, refused
 
 
-# (type: ignore: Prefect's TaskRunner is invariant in its future type, so no ThreadPoolTaskRunner fits the hint)
 @flow(name="backfill", task_runner=ThreadPoolTaskRunner(max_workers=4))  # type: ignore[arg-type]
 def backfill(
     start: date,
@@ -431,8 +442,10 @@ def _run_days(
     if wanted["feed"]:
         feed_items, feed_stats = fetch_feeds(wanted["feed"], db, run_id, settings, warc_dir)
         errors.update({(sid, "feed"): f"feed: {s.feed_error}" for sid, s in feed_stats.items() if s.feed_error})
-    archived = _extract_archived(warc or [], wanted["warc"], pipeline) if wanted.get("warc") else []
-    counts: Counter = Counter()
+    archived, refused = (
+        _extract_archived(warc or [], wanted["warc"], pipeline, db, run_id) if wanted.get("warc") else ([], Counter())
+    )
+    counts: Counter = Counter(refused)
     for plan_, _, page in archived:  # WARC pages that belong to no day of the range: counted, never loaded
         if page is not None and not page.error and page.published_at is None:
             counts[(plan_.item.source_id, "undated")] += 1

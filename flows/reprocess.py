@@ -20,11 +20,13 @@ from forumwatch.flows.steps import (
     finish_run,
     load_pages,
     prepare_run,
+    refuse_replacements,
 )
 from forumwatch.settings import default_db_path, pipeline_settings, raw_dir_for
 from forumwatch.tasks.extract import Extracted
 from forumwatch.tasks.fetch import FetchRequest
 from forumwatch.tasks.sources import Source
+from forumwatch.tasks.warc import archive_key
 from forumwatch.tasks.warc_input import ArchivedPage, read_pages
 
 REGROUP_BATCH = 5000
@@ -45,9 +47,10 @@ def configured_sources(db: str) -> list[Source]:
 
 
 @task(cache_policy=NO_CACHE)
-def read_archive(raw_dir: str, sources: list[Source]) -> list[ArchivedPage]:
-    """The latest 200 HTML page response per URL in our raw archive."""
-    return read_pages([raw_dir], sources, own_archive=True)
+def read_archive(raw_dir: str, sources: list[Source], db: str) -> list[ArchivedPage]:
+    """The latest 200 HTML page response per URL in the raw archive; records signed with the key of the
+    database's own archive keep their source, others are placed by host."""
+    return read_pages([raw_dir], sources, archive_key(raw_dir_for(db)))
 
 
 @task(cache_policy=NO_CACHE)
@@ -98,7 +101,7 @@ def reprocess(
 
 def _reprocess(db, run_id, raw_dir, sources, pipeline, start, end) -> dict[str, SourceStats]:
     logger = get_run_logger()
-    pages = read_archive(raw_dir, sources)
+    pages = read_archive(raw_dir, sources, db)
     stats = {s.source_id: SourceStats(s.source_id, feed_status="archive") for s in sources}
     logger.info("%d archived pages to re-extract from %s", len(pages), raw_dir)
     article_ids: list[str] = []
@@ -107,7 +110,11 @@ def _reprocess(db, run_id, raw_dir, sources, pipeline, start, end) -> dict[str, 
         plans = [PagePlan(FetchRequest(p.item.url, p.item.source_id, "warc"), p.item, None) for p in batch]
         fetched = PageFetch([p.result for p in batch], [])
         extracted = extract_pages(plans, fetched, sources, pipeline)
-        keep = [n for n, page in enumerate(extracted) if _in_range(page, start, end)]
+        allowed = refuse_replacements(db, run_id, batch, extracted)
+        for page, ok in zip(batch, allowed):
+            if not ok:
+                stats[page.item.source_id].failed += 1
+        keep = [n for n, page in enumerate(extracted) if allowed[n] and _in_range(page, start, end)]
         plans, fetched = [plans[n] for n in keep], PageFetch([fetched.results[n] for n in keep], [])
         outcome = load_pages(db, run_id, plans, fetched, [extracted[n] for n in keep], pipeline)
         for (source_id, kind), n in outcome.counts.items():

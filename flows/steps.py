@@ -17,10 +17,11 @@ from forumwatch.settings import FetchSettings, PipelineSettings, pipeline_settin
 from forumwatch.tasks import load
 from forumwatch.tasks.discover import FeedItem, parse_feed
 from forumwatch.tasks.enrich import enrich_many, shutdown_pool
-from forumwatch.tasks.extract import Extracted, PageInput
+from forumwatch.tasks.extract import Extracted, PageInput, guard_date
 from forumwatch.tasks.fetch import FetchRequest, FetchResult, fetch_all
+from forumwatch.tasks.netguard import origin
 from forumwatch.tasks.sources import Source
-from forumwatch.tasks.urls import host_of
+from forumwatch.tasks.warc_input import ArchivedPage
 
 PENDING_DAYS = 7  # feed items that failed are retried on later runs for this many days
 
@@ -120,7 +121,7 @@ def fetch_feeds(
             url=s.feed_url,
             source_id=s.source_id,
             kind="feed",
-            trusted_host=host_of(s.feed_url),
+            trusted_host=origin(s.feed_url),
             etag=previous.get(s.feed_url, (None, None, None))[0],
             last_modified=previous.get(s.feed_url, (None, None, None))[1],
             crawl_delay=s.crawl_delay,
@@ -187,7 +188,7 @@ def plan_pages(
             url=url,
             source_id=item.source_id,
             kind="page",
-            trusted_host=host_of(source.feed_url),
+            trusted_host=origin(source.feed_url),
             etag=etag,
             last_modified=modified,
             crawl_delay=source.crawl_delay,
@@ -315,7 +316,42 @@ def load_pages(
     return outcome
 
 
+def refuse_replacements(
+    db: str, run_id: str, pages: list[ArchivedPage], extracted: list[Extracted | None]
+) -> list[bool]:
+    """Which archived pages may load. A page from a WARC file not signed by this database's archive never
+    replaces a stored article with a different text: it is refused, with a fetches row saying so."""
+    ids = [e.article_id for p, e in zip(pages, extracted) if e is not None and not e.error and not p.trusted]
+    if not ids:
+        return [True] * len(pages)
+    with fwdb.connect(db) as con:
+        stored = load.existing_articles(con, ids)
+    keep, rows = [], []
+    for page, ext in zip(pages, extracted):
+        clash = (
+            ext is not None
+            and not ext.error
+            and not page.trusted
+            and ext.article_id in stored
+            and stored[ext.article_id] != ext.content_sha1
+        )
+        keep.append(not clash)
+        if clash:
+            error = (
+                f"refused: the archived copy in {page.result.warc_file} differs from the stored article "
+                "and the file is not this database's own archive; the stored article is kept"
+            )
+            rows.append(fetch_row(run_id, page.result, error=error))
+    if rows:
+        with fwdb.connect(db) as con:
+            con.begin()
+            load.insert_fetches(con, rows)
+            con.commit()
+    return keep
+
+
 def page_row(page: Extracted, run_id: str) -> dict:
+    guard_date(page)  # whatever produced the date (a worker, a Dask worker, a plug-in parser), 1990 .. fetch + 1 day
     row = {column: getattr(page, column, None) for column in load.ARTICLE_COLUMNS}
     row.update({k: v for k, v in page.extras.items() if k in load.ARTICLE_COLUMNS})
     row["run_id"] = run_id

@@ -11,6 +11,7 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
+from forumwatch.tasks.dates import parse_iso
 from forumwatch.tasks.urls import canonical_url
 
 EARLIEST_PLAUSIBLE = datetime(1995, 1, 1)
@@ -107,7 +108,7 @@ def _entry_date(entry: feedparser.FeedParserDict, now: datetime) -> tuple[dateti
         if parsed:
             try:
                 moment = datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC).replace(tzinfo=None)
-            except (OverflowError, ValueError):
+            except (OverflowError, ValueError, OSError, TypeError):
                 moment = None
             return _plausible(moment, now), _has_time(entry.get(key))
     return None, False
@@ -137,13 +138,7 @@ def _parse_json_feed(
         stamp = raw.get("date_published") or raw.get("date_modified")
         moment = None
         if isinstance(stamp, str):
-            try:
-                parsed = datetime.fromisoformat(stamp.replace("Z", "+00:00"))
-                if parsed.tzinfo:
-                    parsed = parsed.astimezone(UTC).replace(tzinfo=None)
-                moment = _plausible(parsed, now)
-            except ValueError:
-                moment = None
+            moment = _plausible(parse_iso(stamp)[0], now)
         title = raw.get("title") if isinstance(raw.get("title"), str) else None
         if link in seen:
             continue

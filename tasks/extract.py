@@ -10,7 +10,7 @@ from datetime import date, datetime
 from lxml import html as lxml_html
 from trafilatura import bare_extraction
 
-from forumwatch.tasks.dates import DateCandidate, choose_date, page_date_candidates
+from forumwatch.tasks.dates import DateCandidate, choose_date, page_date_candidates, sane_published_at
 from forumwatch.tasks.urls import article_id
 
 BOILERPLATE_LINE = re.compile(
@@ -22,6 +22,14 @@ BOILERPLATE_LINE = re.compile(
 MAX_BOILERPLATE_LINE = 220
 MAX_TREE_CHARS = 5_000_000  # pages above this many characters are cut before parsing
 MIN_ARTICLE_WORDS = 10  # fewer words than this is navigation or a stub, not an article
+# C0 and C1 control characters other than tab, newline and carriage return: never text, and a single one
+# makes lxml or trafilatura lose the whole body.
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def strip_controls(text: str) -> str:
+    """The text without control characters (tab, newline and carriage return stay)."""
+    return CONTROL_CHARS.sub("", text) if CONTROL_CHARS.search(text) else text
 
 
 @dataclass(frozen=True)
@@ -63,7 +71,9 @@ class Extracted:
 def clean_text(text: str) -> str:
     """Drop 'ALSO READ', previous/next and similar navigation lines that sit inside article bodies."""
     kept = [
-        line for line in text.splitlines() if not (len(line) <= MAX_BOILERPLATE_LINE and BOILERPLATE_LINE.match(line))
+        line
+        for line in strip_controls(text).splitlines()
+        if not (len(line) <= MAX_BOILERPLATE_LINE and BOILERPLATE_LINE.match(line))
     ]
     return "\n".join(line.strip() for line in kept if line.strip())
 
@@ -83,11 +93,20 @@ def _trafilatura_day(value: str | None) -> date | None:
         return None
 
 
+def guard_date(out: Extracted) -> Extracted:
+    """Pass published_at through sane_published_at: a time outside 1990 .. fetch + 1 day is dropped, with a note."""
+    moment, note = sane_published_at(out.published_at, out.fetched_at)
+    if note:
+        out.published_at, out.published_at_source, out.published_at_precision = None, None, None
+        out.date_note = "; ".join(n for n in (out.date_note, note) if n)
+    return out
+
+
 def extract_page(page: PageInput) -> Extracted:
     """Extract one page; never raises (problems land in .error)."""
     out = Extracted(article_id(page.url), page.url, page.source_id, page.fetched_at, title=page.feed_title)
     try:
-        tree = lxml_html.fromstring(page.html[: page.max_chars])
+        tree = lxml_html.fromstring(strip_controls(page.html[: page.max_chars]))
     except (ValueError, TypeError, lxml_html.etree.ParserError) as exc:
         out.error = f"unparseable HTML: {exc}"
         return out
@@ -115,6 +134,7 @@ def extract_page(page: PageInput) -> Extracted:
     chosen = choose_date(candidates, feed_date, _trafilatura_day(getattr(doc, "date", None)), page.fetched_at)
     out.published_at, out.published_at_source = chosen.published_at, chosen.source
     out.published_at_precision, out.date_note = chosen.precision, chosen.note
+    guard_date(out)
     if doc is None or not (doc.text or "").strip():
         out.error = "no article text found"
         return out

@@ -75,9 +75,49 @@ def ip_refusal(address: str) -> str | None:
     return None
 
 
-def host_allowed(host: str, allowed_hosts: Iterable[str]) -> bool:
-    """True when `host` is exempt from the private-address rule."""
-    return normalize_host(host) in {normalize_host(h) for h in allowed_hosts if h}
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def origin(url: str) -> str:
+    """`host:port` of a URL (`[v6]:port` for IPv6; the scheme's default port when none is given): the
+    form a trusted host takes, so trust reaches that one service, not every port of the machine."""
+    try:
+        parts = urlsplit(url)
+        port = parts.port or DEFAULT_PORTS.get(parts.scheme.lower())
+    except ValueError:
+        return ""
+    host = normalize_host(parts.hostname)
+    if not host:
+        return ""
+    shown = f"[{host}]" if ":" in host else host
+    return f"{shown}:{port}" if port else shown
+
+
+def split_origin(entry: str) -> tuple[str, int | None]:
+    """(host, port) of an allow-list entry: `host:port` and `[v6]:port` name one service; a bare host
+    (or a bare IPv6 address) allows any port."""
+    entry = (entry or "").strip()
+    if entry.startswith("["):
+        host, _, rest = entry[1:].partition("]")
+        port = rest[1:] if rest.startswith(":") else ""
+    elif entry.count(":") == 1:
+        host, _, port = entry.partition(":")
+    else:
+        host, port = entry, ""
+    return normalize_host(host), int(port) if port.isdigit() else None
+
+
+def host_allowed(host: str, allowed_hosts: Iterable[str], port: int | None = None) -> bool:
+    """True when `host` (on `port`) is exempt from the private-address rule: an entry with a port must
+    match host AND port; a bare host entry (an operator's allow list) matches any port."""
+    host = normalize_host(host)
+    for entry in allowed_hosts:
+        if not entry:
+            continue
+        allowed_host, allowed_port = split_origin(entry)
+        if allowed_host == host and (allowed_port is None or allowed_port == port):
+            return True
+    return False
 
 
 def _literal_ip(host: str) -> str | None:
@@ -113,7 +153,7 @@ def check_url(url: str, trusted_host: str | None = None, allow_private_hosts: It
     host = normalize_host(parts.hostname)
     if not host:
         return "bad URL: no host"
-    if host_allowed(host, [trusted_host or "", *allow_private_hosts]):
+    if host_allowed(host, [trusted_host or "", *allow_private_hosts], port or DEFAULT_PORTS[scheme]):
         return None
     literal = _literal_ip(host)
     if literal is not None:
@@ -181,7 +221,7 @@ def policy(allowed_hosts: Iterable[str], watchdog: Watchdog | None = None) -> It
     """Within this block (this thread), connections may reach private addresses only for
     `allowed_hosts`, and are attached to `watchdog`."""
     previous = getattr(_ctx, "state", None)
-    _ctx.state = (frozenset(normalize_host(h) for h in allowed_hosts if h), watchdog)
+    _ctx.state = (frozenset(h for h in allowed_hosts if h), watchdog)
     try:
         yield
     finally:
@@ -192,11 +232,11 @@ def _state() -> tuple[frozenset[str], Watchdog | None]:
     return getattr(_ctx, "state", None) or (frozenset(), None)
 
 
-def _check_peer(host: str, sock: socket.socket) -> None:
+def _check_peer(host: str, port: int | None, sock: socket.socket) -> None:
     allowed, watchdog = _state()
     if watchdog is not None:
         watchdog.attach(sock)
-    if normalize_host(host) in allowed:
+    if host_allowed(host, allowed, port):
         return
     try:
         peer = sock.getpeername()[0]
@@ -213,7 +253,7 @@ class _Guarded:
 
     def _new_conn(self) -> socket.socket:
         sock = super()._new_conn()  # type: ignore[misc]
-        _check_peer(self.host, sock)  # type: ignore[attr-defined]
+        _check_peer(self.host, self.port, sock)  # type: ignore[attr-defined]
         return sock
 
     def request(self, *args, **kwargs):

@@ -7,15 +7,17 @@ import re
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from urllib.parse import urljoin, urlsplit
 from xml.etree.ElementTree import Element
 
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import fromstring
 
+from forumwatch.tasks.dates import parse_iso
 from forumwatch.tasks.discover import FeedItem
 from forumwatch.tasks.fetch import FetchRequest, FetchResult
+from forumwatch.tasks.netguard import origin
 from forumwatch.tasks.robots import robots_url
 from forumwatch.tasks.sources import Source
 from forumwatch.tasks.urls import canonical_url, host_of
@@ -60,18 +62,10 @@ class SourceSitemaps:
 
 
 def parse_w3c_date(text: str | None) -> tuple[datetime | None, bool]:
-    """A W3C datetime (YYYY-MM-DD, or with time and zone) as naive UTC, and whether it had a time."""
-    text = (text or "").strip()
-    if not text:
-        return None, False
-    try:
-        moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None, False
-    has_time = "T" in text or " " in text
-    if moment.tzinfo is not None:
-        moment = moment.astimezone(UTC).replace(tzinfo=None)
-    return moment, has_time
+    """A W3C datetime (YYYY-MM-DD, or with time and zone) as naive UTC, and whether it had a time;
+    (None, False) for anything else, including times that leave the calendar in UTC."""
+    moment, has_time = parse_iso(text)
+    return moment, has_time and moment is not None
 
 
 def _gunzip(body: bytes) -> bytes:
@@ -111,21 +105,36 @@ def parse_sitemap(body: bytes, base: str = "") -> ParsedSitemap:
     for element in root:
         if _local(element.tag) != child:
             continue
-        loc = _child_text(element, "loc")
-        if not loc or urlsplit(urljoin(base, loc)).scheme not in ("http", "https"):
+        loc = _http_url(base, _child_text(element, "loc"))
+        if loc is None:
             continue
         lastmod, lastmod_time = parse_w3c_date(_child_text(element, "lastmod"))
         published, published_time = parse_w3c_date(_child_text(element, "news", "publication_date"))
         title = _child_text(element, "news", "title")
         has_time = published_time if published else lastmod_time
-        entries.append(SitemapEntry(urljoin(base, loc), lastmod, published, has_time, title))
+        entries.append(SitemapEntry(loc, lastmod, published, has_time, title))
     return ParsedSitemap(kind, entries)
+
+
+def _http_url(base: str, loc: str | None) -> str | None:
+    """`loc` resolved against `base` when it is a readable http(s) URL with a host (canonicalisable), else None."""
+    if not loc:
+        return None
+    try:
+        url = urljoin(base, loc)
+        parts = urlsplit(url)
+        parts.port  # noqa: B018  (raises ValueError for a bad port)
+        canonical_url(url)
+    except (ValueError, UnicodeError):
+        return None
+    return url if parts.scheme in ("http", "https") and parts.hostname else None
 
 
 def sitemaps_in_robots(body: bytes | None, base: str = "") -> list[str]:
     """The `Sitemap:` URLs a robots.txt lists, in order, each once."""
     text = (body or b"").decode("utf-8", "replace")
-    return list(dict.fromkeys(urljoin(base, m) for m in SITEMAP_LINE.findall(text)))
+    urls = (_http_url(base, m) for m in SITEMAP_LINE.findall(text))
+    return list(dict.fromkeys(u for u in urls if u))
 
 
 def source_hosts(source: Source) -> set[str]:
@@ -165,7 +174,7 @@ def discover(
                 robots_url(s.homepage or s.feed_url),
                 s.source_id,
                 "robots",
-                trusted_host=host_of(s.feed_url),
+                trusted_host=origin(s.feed_url),
                 crawl_delay=s.crawl_delay,
             )
             for s in robots
@@ -190,7 +199,7 @@ def discover(
             break
         requests = [
             FetchRequest(
-                url, sid, "sitemap", trusted_host=host_of(by_id[sid].feed_url), crawl_delay=by_id[sid].crawl_delay
+                url, sid, "sitemap", trusted_host=origin(by_id[sid].feed_url), crawl_delay=by_id[sid].crawl_delay
             )
             for sid, url in todo
         ]

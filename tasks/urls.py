@@ -88,4 +88,8 @@ def article_id(url: str) -> str:
 
 
 def host_of(url: str) -> str:
-    return (urlsplit(url).hostname or "").lower().rstrip(".")
+    """The lower-case host of a URL; '' for a URL without one or one urlsplit cannot read ('http://[x')."""
+    try:
+        return (urlsplit(url).hostname or "").lower().rstrip(".")
+    except (ValueError, TypeError, AttributeError):
+        return ""

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import hmac
 import logging
 import os
+import secrets
 import threading
 import zlib
 from collections.abc import Iterable, Iterator
@@ -41,6 +43,66 @@ def _warc_date(when: datetime) -> str:
     return when.replace(microsecond=0).isoformat() + "Z" if when.tzinfo is None else when.isoformat()
 
 
+# --- signatures: what marks a record as written by this project for this database ---------------------
+
+KEY_FILE = "archive.key"  # in the raw archive folder beside the database; never read from a WARC input's folder
+SIGNATURE_HEADER = "WARC-Forumwatch-Signature"
+PRIVATE_HEADERS = ("WARC-Source-Id", "WARC-Fetch-Kind")  # trusted only under a valid signature
+KEY_BYTES = 32
+
+
+def archive_key(directory: str | Path, create: bool = False) -> bytes | None:
+    """The per-archive secret that signs our records (created, mode 0600, on first use when `create`);
+    None when there is none and `create` is False, or it is unreadable."""
+    path = Path(directory) / KEY_FILE
+    try:
+        key = path.read_bytes()
+        return key if len(key) >= KEY_BYTES else None
+    except FileNotFoundError:
+        if not create:
+            return None
+    except OSError:
+        return None
+    path.parent.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_bytes(KEY_BYTES)
+    tmp = path.with_name(f".{KEY_FILE}.{os.getpid()}.{secrets.token_hex(4)}")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0), 0o600)
+    try:
+        os.write(fd, key)
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    try:
+        os.link(tmp, path)  # atomic, and never over a key another process made first
+    except FileExistsError:
+        key = path.read_bytes()
+    finally:
+        os.unlink(tmp)
+    return key
+
+
+def record_signature(key: bytes, uri: str, warc_date: str, payload_digest: str, status: int | None,
+                     content_type: str | None, private: dict[str, str]) -> str:  # fmt: skip
+    """HMAC-SHA256 over what a record claims: its URI, date, body digest, status, content type and our
+    private headers. The body itself is bound through the payload digest (checked on read)."""
+    fields = [uri, warc_date, payload_digest, str(status or ""), content_type or ""]
+    fields += [f"{name}={private.get(name, '')}" for name in PRIVATE_HEADERS]
+    message = "\n".join(f.replace("\n", " ") for f in fields).encode("utf-8", "surrogatepass")
+    return "hmac-sha256:" + hmac.new(key, message, hashlib.sha256).hexdigest()
+
+
+def signed_by(record: ArchivedResponse, key: bytes | None) -> bool:
+    """True when the record carries a valid signature made with `key` (so its private headers are ours)."""
+    claimed = record.warc_headers.get(SIGNATURE_HEADER)
+    digest = record.warc_headers.get("WARC-Payload-Digest")
+    if not key or not claimed or not digest:
+        return False
+    content_type = ", ".join(v for k, v in record.headers.items() if k.lower() == "content-type") or None
+    private = {name: record.warc_headers.get(name, "") for name in PRIVATE_HEADERS}
+    expected = record_signature(key, record.url, record.date, digest, record.status, content_type, private)
+    return hmac.compare_digest(expected, claimed)
+
+
 GZIP_LEVEL = 1  # 4x faster than warcio's level 9 on news HTML, for ~15% more bytes
 
 
@@ -67,6 +129,14 @@ class WarcArchive:
         self.path: Path | None = None
         self._lock = threading.Lock()
         self._fh: BinaryIO | None = None
+        self._key: bytes | None = None
+
+    def _signing_key(self) -> bytes:
+        with self._lock:
+            if self._key is None:
+                self._key = archive_key(self.directory, create=True)
+            assert self._key is not None
+            return self._key
 
     def _open(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -98,13 +168,26 @@ class WarcArchive:
         date: datetime,
         extra: dict[str, str] | None = None,
     ) -> str:
-        """Append one response record (body already decompressed); returns the file path."""
+        """Append one response record (body already decompressed), signed with this archive's key; returns
+        the file path."""
+        url = url.replace(" ", "%20")  # as warcio reads it back, so the signature still matches
         stored = [(k, v) for k, v in headers if k.lower() not in _WIRE_HEADERS | {"content-length"}]
         stored += [(f"X-Crawler-{k}", v) for k, v in headers if k.lower() in _WIRE_HEADERS]
         stored.append(("Content-Length", str(len(body))))
         http_headers = StatusAndHeaders(f"{status} {reason or ''}".strip(), stored, protocol="HTTP/1.1")
         # The payload digest and length given up front spare warcio a copy and a digest pass of the body.
         warc_headers = {"WARC-Date": _warc_date(date), "WARC-Payload-Digest": _sha1_b32(body), **(extra or {})}
+        content_type = ", ".join(v for k, v in stored if k.lower() == "content-type") or None  # as read back
+        private = {k: v for k, v in warc_headers.items() if k in PRIVATE_HEADERS}
+        warc_headers[SIGNATURE_HEADER] = record_signature(
+            self._signing_key(),
+            url,
+            warc_headers["WARC-Date"],
+            warc_headers["WARC-Payload-Digest"],
+            status,
+            content_type,
+            private,
+        )
         # Digest and gzip the record outside the lock (zlib releases the GIL), then append its bytes.
         member = _record_member(
             lambda w: w.write_record(
@@ -139,37 +222,73 @@ def _sha1_b32(data: bytes) -> str:
 
 
 def iter_responses(path: str | Path) -> Iterator[ArchivedResponse]:
-    """Yield the response records of a WARC file; a torn (truncated) record ends the
-    iteration with a warning instead of an exception."""
+    """Yield the response records of a WARC file. A record that cannot be read (torn, or with headers
+    warcio chokes on) is skipped with a warning and reading resumes at the next record; a torn tail
+    ends the iteration. Never raises for the file's content."""
     size = os.path.getsize(path)
     with open(path, "rb") as fh:
-        archive = ArchiveIterator(fh)
-        records = iter(archive)
-        while True:
-            try:
-                record = next(records)
-            except StopIteration:
-                if archive.offset < size:  # e.g. cut inside a gzip header: nothing readable
-                    log.warning(
-                        "%s: torn tail of %d bytes after offset %d skipped", path, size - archive.offset, archive.offset
-                    )
+        start = 0
+        while start < size:
+            fh.seek(start)
+            resume = yield from _responses_from(fh, path, start, size)
+            if resume is None:
                 return
-            except Exception as exc:  # torn gzip member or WARC header
-                log.warning("%s: unreadable record after %d bytes, skipped: %s", path, fh.tell(), exc)
-                return
-            if record.rec_type != "response":
-                continue
-            try:
-                item = _read_response(record)
-            except Exception as exc:  # torn payload
-                log.warning(
-                    "%s: torn record %s skipped: %s", path, record.rec_headers.get_header("WARC-Target-URI"), exc
-                )
-                return
-            if item is None:
-                log.warning("%s: torn record %s skipped", path, record.rec_headers.get_header("WARC-Target-URI"))
-                continue  # the iterator then ends (or raises, handled above) at the torn tail
-            yield item
+            start = resume
+
+
+def _responses_from(fh: BinaryIO, path: str | Path, start: int, size: int):  # type: ignore[no-untyped-def]
+    """Records from offset `start`; returns where to resume after an unreadable record, or None at the end."""
+    archive = ArchiveIterator(fh)
+    records = iter(archive)
+    done = 0  # bytes of whole records read since `start`
+    while True:
+        try:
+            record = next(records)
+        except StopIteration:
+            if start + archive.offset < size:  # e.g. cut inside a gzip header: nothing readable
+                log.warning("%s: torn tail of %d bytes after offset %d skipped", path, size - start - archive.offset,
+                            start + archive.offset)  # fmt: skip
+            return None
+        except Exception as exc:  # torn gzip member or a WARC header warcio cannot read
+            return _resync(fh, path, start + done, exc)
+        if record.rec_type != "response":
+            done = archive.offset
+            continue
+        try:
+            item = _read_response(record)
+        except Exception as exc:  # torn payload
+            return _resync(fh, path, start + done, exc)
+        done = archive.offset
+        if item is None:
+            log.warning("%s: torn record %s skipped", path, record.rec_headers.get_header("WARC-Target-URI"))
+            continue  # the iterator then ends (or raises, handled above) at the torn tail
+        yield item
+
+
+_RECORD_STARTS = (b"\x1f\x8b\x08", b"WARC/1.")
+
+
+def _resync(fh: BinaryIO, path: str | Path, failed_at: int, exc: Exception) -> int | None:
+    """The offset of the next record start (a gzip member, or a plain WARC header) after `failed_at`."""
+    fh.seek(failed_at + 1)
+    offset = failed_at + 1
+    tail = b""
+    while True:
+        chunk = fh.read(1 << 20)
+        if not chunk:
+            log.warning(
+                "%s: unreadable record at offset %d skipped, nothing readable after it: %s", path, failed_at, exc
+            )
+            return None
+        data = tail + chunk
+        hits = [data.find(marker) for marker in _RECORD_STARTS]
+        hits = [h for h in hits if h >= 0]
+        if hits:
+            found = offset - len(tail) + min(hits)
+            log.warning("%s: unreadable record at offset %d skipped (%s); resuming at %d", path, failed_at, exc, found)
+            return found
+        tail = data[-8:]
+        offset += len(chunk)
 
 
 def _read_response(record) -> ArchivedResponse | None:

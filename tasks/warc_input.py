@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -10,11 +11,14 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from forumwatch.tasks.charset import decode_html
+from forumwatch.tasks.dates import FLOOR, parse_iso
 from forumwatch.tasks.discover import FeedItem
 from forumwatch.tasks.fetch import FetchResult
 from forumwatch.tasks.sources import Source
 from forumwatch.tasks.urls import canonical_url, host_of
-from forumwatch.tasks.warc import ArchivedResponse, iter_responses
+from forumwatch.tasks.warc import ArchivedResponse, iter_responses, signed_by
+
+log = logging.getLogger(__name__)
 
 HTML_TYPES = {"text/html", "application/xhtml+xml"}
 WARC_SUFFIXES = (".warc", ".warc.gz")
@@ -24,6 +28,7 @@ WARC_SUFFIXES = (".warc", ".warc.gz")
 class ArchivedPage:
     item: FeedItem  # no title or date: those come from extraction
     result: FetchResult  # kind 'warc', as if fetched now
+    trusted: bool = False  # signed by this database's archive: our own fetch, its source id is ours
 
 
 def warc_files(paths: list[str]) -> list[Path]:
@@ -40,24 +45,37 @@ def warc_files(paths: list[str]) -> list[Path]:
     return files
 
 
+def _port_class(url: str) -> int | None:
+    """A non-default port, or None for the scheme's default (http and https pages of one outlet match)."""
+    try:
+        port = urlsplit(url).port
+    except ValueError:
+        return -1
+    return None if port in (None, 80, 443) else port
+
+
 class SourceMatcher:
-    """Which source owns a URL: same host (or a subdomain, www ignored), longest homepage path wins."""
+    """Which source owns a URL: same host (or a subdomain, www ignored) and port, longest homepage path wins."""
 
     def __init__(self, sources: list[Source]) -> None:
-        self._by_host: dict[str, list[tuple[str, str]]] = {}
+        self._by_host: dict[tuple[str, int | None], list[tuple[str, str]]] = {}
         for s in sources:
             path = urlsplit(s.homepage).path if s.homepage else "/"
-            for url in (s.homepage, s.feed_url):
+            for url in (s.homepage, s.feed_url, s.sitemap_url):
                 if url and host_of(url):
-                    self._by_host.setdefault(host_of(url).removeprefix("www."), []).append((path or "/", s.source_id))
+                    key = (host_of(url).removeprefix("www."), _port_class(url))
+                    self._by_host.setdefault(key, []).append((path or "/", s.source_id))
         for options in self._by_host.values():
             options.sort(key=lambda o: -len(o[0]))
 
     def source_of(self, url: str) -> str | None:
         labels = host_of(url).removeprefix("www.").split(".")
+        if not labels[0] and len(labels) == 1:
+            return None
+        port = _port_class(url)
         path = urlsplit(url).path or "/"
         for i in range(len(labels) - 1 if len(labels) > 1 else 1):
-            for prefix, source_id in self._by_host.get(".".join(labels[i:]), []):
+            for prefix, source_id in self._by_host.get((".".join(labels[i:]), port), []):
                 if path.startswith(prefix):
                     return source_id
         return None
@@ -69,14 +87,16 @@ def _media(headers: dict[str, str]) -> str | None:
 
 
 def _when(record: ArchivedResponse) -> datetime:
-    try:
-        moment = datetime.fromisoformat(record.date.replace("Z", "+00:00"))
-    except ValueError:
-        return datetime.now(UTC).replace(tzinfo=None)
-    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
+    """The record's WARC-Date as naive UTC; now when it is missing, unreadable or outside 1990 .. now
+    (a record cannot have been fetched in the future, and a forged date must not widen the date guard)."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    moment, _ = parse_iso(record.date)
+    if moment is None or not FLOOR <= moment <= now:
+        return now
+    return moment
 
 
-def _page(record: ArchivedResponse, source_id: str, path: Path) -> ArchivedPage:
+def _page(record: ArchivedResponse, source_id: str, path: Path, trusted: bool) -> ArchivedPage:
     headers = record.headers
     content_type = next((v for k, v in headers.items() if k.lower() == "content-type"), None)
     text, encoding = decode_html(record.body, content_type)
@@ -102,33 +122,54 @@ def _page(record: ArchivedResponse, source_id: str, path: Path) -> ArchivedPage:
         content_sha1=hashlib.sha1(record.body).hexdigest(),
         warc_file=str(path),
     )
-    return ArchivedPage(FeedItem(url, source_id, None, None, False), result)
+    return ArchivedPage(FeedItem(url, source_id, None, None, False), result, trusted)
 
 
-def iter_pages(files: list[Path], sources: list[Source], own_archive: bool = False) -> Iterator[ArchivedPage]:
-    """HTML 200 responses owned by a source. In our own archive only page fetches count, and the
-    record's WARC-Source-Id names the source."""
+def _accept(
+    record: ArchivedResponse, path: Path, matcher: SourceMatcher, known: set[str], key: bytes | None
+) -> ArchivedPage | None:
+    """The page a record gives, or None. The private headers (WARC-Source-Id, WARC-Fetch-Kind) count only
+    under a valid signature of this database's archive key; any other record is placed by its URL's
+    host alone, and a URL on no configured source's host is skipped."""
+    if record.status != 200 or _media(record.headers) not in HTML_TYPES | {None}:
+        return None
+    if urlsplit(record.url).scheme not in ("http", "https"):
+        return None
+    trusted = signed_by(record, key)
+    source_id = None
+    if trusted:
+        if record.warc_headers.get("WARC-Fetch-Kind") not in (None, "page"):
+            return None
+        claimed = record.warc_headers.get("WARC-Source-Id")
+        source_id = claimed if claimed in known else None
+    source_id = source_id or matcher.source_of(record.url)
+    if source_id is None:
+        return None
+    return _page(record, source_id, path, trusted)
+
+
+def iter_pages(files: list[Path], sources: list[Source], key: bytes | None = None) -> Iterator[ArchivedPage]:
+    """HTML 200 responses owned by a source (see _accept); a record that cannot be read is skipped with
+    a warning, never an exception."""
     matcher = SourceMatcher(sources)
     known = {s.source_id for s in sources}
     for path in files:
         for record in iter_responses(path):
-            if record.status != 200 or _media(record.headers) not in HTML_TYPES | {None}:
+            try:
+                page = _accept(record, path, matcher, known, key)
+            except Exception as exc:  # one hostile record must not stop the read
+                log.warning("%s: record %.200r skipped: %s: %s", path, record.url, type(exc).__name__, exc)
                 continue
-            kind = record.warc_headers.get("WARC-Fetch-Kind")
-            if own_archive and kind not in (None, "page"):
-                continue
-            source_id = record.warc_headers.get("WARC-Source-Id")
-            if source_id not in known:
-                source_id = matcher.source_of(record.url)
-            if source_id is not None and urlsplit(record.url).scheme in ("http", "https"):
-                yield _page(record, source_id, path)
+            if page is not None:
+                yield page
 
 
-def read_pages(paths: list[str], sources: list[Source], own_archive: bool = False) -> list[ArchivedPage]:
-    """One page per canonical URL (its latest response), in URL order."""
+def read_pages(paths: list[str], sources: list[Source], key: bytes | None = None) -> list[ArchivedPage]:
+    """One page per canonical URL (its latest response; a signed copy over an unsigned one of the same
+    time), in URL order. `key` is the archive key of the database's own raw folder (warc.archive_key)."""
     latest: dict[str, ArchivedPage] = {}
-    for page in iter_pages(warc_files(paths), sources, own_archive):
+    for page in iter_pages(warc_files(paths), sources, key):
         old = latest.get(page.item.url)
-        if old is None or page.result.fetched_at >= old.result.fetched_at:
+        if old is None or (page.result.fetched_at, page.trusted) >= (old.result.fetched_at, old.trusted):
             latest[page.item.url] = page
     return [latest[url] for url in sorted(latest)]

@@ -101,7 +101,9 @@ def planet(tmp_path):
             content_type="application/rss+xml",
         )
         sources = tmp_path / "sources.csv"
-        sources.write_text(f"name,feed_url,homepage\nDaily Planet,{base}/planet/feed.xml,{base}/planet/\n")
+        sources.write_text(
+            f"id,name,feed_url,homepage\ndaily-planet,Daily Planet,{base}/planet/feed.xml,{base}/planet/\n"
+        )
         yield site, sources
 
 

@@ -40,7 +40,7 @@ def test_one_new_file_per_archive_and_none_when_empty(tmp_path: Path) -> None:
     assert write(second, 2, b"b").endswith("p-1.warc.gz")
     for a in (first, second, empty):
         a.close()
-    assert sorted(os.listdir(tmp_path)) == ["p-0.warc.gz", "p-1.warc.gz"]
+    assert sorted(os.listdir(tmp_path)) == ["archive.key", "p-0.warc.gz", "p-1.warc.gz"]  # the key signs our records
 
 
 def test_torn_last_record_is_skipped_with_a_warning(tmp_path: Path, caplog) -> None:
