@@ -142,7 +142,7 @@ def extract_page(page: PageInput) -> Extracted:
     if len(text.split()) < page.min_words:
         out.error = f"no article text found (only {len(text.split())} words)"
         return out
-    out.title = (doc.title or page.feed_title or "").strip() or None
+    out.title = strip_controls(doc.title or page.feed_title or "").strip() or None
     out.text = text
     out.author, out.sitename, out.description = doc.author, doc.sitename, doc.description
     out.word_count = len(out.text.split())

@@ -10,7 +10,7 @@ import os
 import secrets
 import threading
 import zlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from io import BytesIO
@@ -236,7 +236,9 @@ def iter_responses(path: str | Path) -> Iterator[ArchivedResponse]:
             start = resume
 
 
-def _responses_from(fh: BinaryIO, path: str | Path, start: int, size: int):  # type: ignore[no-untyped-def]
+def _responses_from(
+    fh: BinaryIO, path: str | Path, start: int, size: int
+) -> Generator[ArchivedResponse, None, int | None]:
     """Records from offset `start`; returns where to resume after an unreadable record, or None at the end."""
     archive = ArchiveIterator(fh)
     records = iter(archive)

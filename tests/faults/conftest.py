@@ -162,7 +162,12 @@ def all_text(db) -> str:
 
 
 def write_sources(path: Path, rows: list[tuple[str, str]]) -> Path:
-    path.write_text("name,feed_url\n" + "".join(f"{name},{url}\n" for name, url in rows), encoding="utf-8")
+    """A sources CSV whose `id` column is the slug of each name: runs against servers on other addresses
+    (and the comparisons between them) keep the same source ids."""
+    from forumwatch.tasks.sources import slugify
+
+    lines = "".join(f"{slugify(name)},{name},{url}\n" for name, url in rows)
+    path.write_text("id,name,feed_url\n" + lines, encoding="utf-8")
     return path
 
 

@@ -207,3 +207,44 @@ def test_an_explicit_id_keeps_an_old_database_as_it_is(tmp_path):
     with fwdb.connect(str(db)) as con:
         assert load.upsert_sources(con, read_sources(path), NOW) == {}
         assert con.execute("SELECT name FROM sources WHERE source_id = 'asian-lite-news'").fetchone() == ("Asian Lite",)
+
+
+@pytest.mark.usefixtures("prefect_harness", "fast_crawl")
+def test_swapping_rows_and_renaming_outlets_between_runs_keeps_every_attribution(tmp_path):
+    """The issue's case, end to end: two runs of the real ingest flow, the second with the CSV rows swapped
+    and both outlets renamed; every stored article and feed item keeps its outlet."""
+    from conftest import page, rss
+    from webserver import serve
+
+    from forumwatch.flows.ingest import ingest
+
+    db = tmp_path / "fw.duckdb"
+    with serve() as site:
+        feeds = {}
+        for outlet in ("xinhua", "tass"):
+            links = [(f"{outlet} {i}", site.add(f"/{outlet}/{i}", page(f"{outlet} story {i}"))) for i in range(2)]
+            feeds[outlet] = site.add(f"/{outlet}/rss.xml", rss(links), content_type="application/rss+xml")
+        first = write(tmp_path / "a.csv", [("新华网", feeds["xinhua"]), ("ТАСС", feeds["tass"])])
+        assert ingest(sources=str(first), db=str(db), return_state=True).is_completed()
+        owners = query_owners(db)
+        assert len(owners) == 4 and {sid for _, sid in owners} == {source_id_for(u) for u in feeds.values()}
+        swapped = write(tmp_path / "b.csv", [("TASS (renamed)", feeds["tass"]), ("Xinhua (renamed)", feeds["xinhua"])])
+        assert ingest(sources=str(swapped), db=str(db), return_state=True).is_completed()
+    assert query_owners(db) == owners
+    assert all(f"/{sid.split('-')[5]}/" in url for url, sid in owners)  # 127-0-0-1-PORT-<outlet>-rss-xml
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        names = dict(con.execute("SELECT feed_url, name FROM sources").fetchall())
+        items = con.execute("SELECT url, source_id FROM feed_items ORDER BY url").fetchall()
+    finally:
+        con.close()
+    assert names == {feeds["tass"]: "TASS (renamed)", feeds["xinhua"]: "Xinhua (renamed)"}
+    assert items == owners
+
+
+def query_owners(db: Path) -> list[tuple[str, str]]:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT url, source_id FROM articles ORDER BY url").fetchall()
+    finally:
+        con.close()
