@@ -184,3 +184,57 @@ def test_robots_sitemap_line_cannot_reach_another_port_of_the_feed_host(tmp_path
     assert secret_site.requests == []
     assert "internal-sitemap.xml: refused: 127.0.0.1 is a loopback address" in (found.error or "")
     assert [item.url for item in found.items] == [feed_site.base + "/news/1"]
+
+
+# --- the cases through the real flows -----------------------------------------------------
+
+
+@pytest.mark.usefixtures("prefect_harness", "fast_crawl")
+def test_backfill_with_a_forged_warc_and_reprocess_of_a_record_dated_2999(tmp_path):
+    from datetime import date
+
+    from forumwatch.flows.backfill import backfill
+    from forumwatch.flows.reprocess import reprocess
+    from forumwatch.settings import raw_dir_for
+
+    db = tmp_path / "fw.duckdb"
+    sources = tmp_path / "sources.csv"
+    sources.write_text(
+        "id,name,feed_url,homepage\nplanet,Planet,http://127.0.0.1:9/feed.xml,https://www.planet.example/\n"
+    )
+    url = "https://www.planet.example/a/story"
+    stamp = "2024-05-31T09:00:00+00:00"
+    # our own archive (signed): the article as fetched live
+    own = WarcArchive(raw_dir_for(db), "live")
+    own.write_response(url, 200, "OK", [("Content-Type", "text/html")], article_html("Live title", prose("live"),
+                       date=stamp).encode(), WHEN, {"WARC-Source-Id": "planet", "WARC-Fetch-Kind": "page"})  # fmt: skip
+    own.close()
+    days = {"start": date(2024, 5, 30), "end": date(2024, 6, 1), "sources": str(sources), "db": str(db)}
+    backfill(**days, warc=[str(raw_dir_for(db))])
+    assert query(db, "SELECT title, source_id FROM articles") == [("Live title", "planet")]
+    # a foreign file: the same URL with another text and a forged source header, and another domain
+    foreign = foreign_warc(
+        tmp_path / "foreign.warc.gz",
+        [
+            (url, article_html("Forged title", prose("forged"), date=stamp).encode(), {"WARC-Source-Id": "planet"}),
+            (
+                "https://evil.example/x",
+                article_html("Injected", prose("evil"), date=stamp).encode(),
+                {"WARC-Source-Id": "planet"},
+            ),
+        ],
+    )
+    backfill(**days, warc=[str(foreign)], reprocess="all")
+    assert query(db, "SELECT title, url FROM articles") == [("Live title", url)]
+    [(error,)] = query(db, "SELECT error FROM fetches WHERE kind = 'warc' AND error IS NOT NULL")
+    assert error.startswith(f"refused: the archived copy in {foreign} differs from the stored article")
+    # reprocess of our own archive: a record dated 2999 whose page says 2999 keeps its text, not the date
+    future = WarcArchive(raw_dir_for(db), "future")
+    future.write_response("https://www.planet.example/b/future", 200, "OK", [("Content-Type", "text/html")],
+                          article_html("Future", prose("future"), date="2999-01-01T00:00:00Z").encode(),
+                          datetime(2999, 1, 1), {"WARC-Source-Id": "planet", "WARC-Fetch-Kind": "page"})  # fmt: skip
+    future.close()
+    assert reprocess(db=str(db), return_state=True).is_completed()
+    [(published, note)] = query(db, "SELECT published_at, date_note FROM articles WHERE url LIKE '%future'")
+    assert published is None and "2999-01-01" in note
+    assert query(db, "SELECT title FROM articles WHERE url = ?", [url]) == [("Live title",)]
