@@ -3,17 +3,20 @@ the name's script, repeats are one clear error, an old database's slug ids move 
 
 from __future__ import annotations
 
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
 import duckdb
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from forumwatch import db as fwdb
 from forumwatch.cli import main
 from forumwatch.flows.ingest import IngestError, check_max_per_source
 from forumwatch.tasks import load
-from forumwatch.tasks.sources import SourcesError, read_sources, source_id_for
+from forumwatch.tasks.sources import ID_PATTERN, SourcesError, read_sources, source_id_for
 
 NOW = datetime(2024, 6, 1, 12, 0)
 OUTLETS = [
@@ -248,3 +251,35 @@ def query_owners(db: Path) -> list[tuple[str, str]]:
         return con.execute("SELECT url, source_id FROM articles ORDER BY url").fetchall()
     finally:
         con.close()
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    st.one_of(
+        st.binary(max_size=600),
+        st.text(st.characters(blacklist_categories=("Cs",)), max_size=400).map(
+            lambda t: ("name,feed_url\n" + t).encode()
+        ),
+        st.lists(
+            st.tuples(*(st.text(max_size=n) for n in (12, 12, 30, 8, 12))),
+            max_size=5,
+        ).map(
+            lambda rows: (
+                "id,name,feed_url,crawl_delay,timezone\n"
+                + "".join(f"{i},{n},https://x.example/{u},{d},{z}\n" for i, n, u, d, z in rows)
+            ).encode("utf-8", "surrogatepass")
+        ),
+    )
+)
+def test_any_sources_file_gives_sources_or_one_clear_error(data):
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "s.csv"
+        path.write_bytes(data)
+        try:
+            sources = read_sources(path)
+        except SourcesError as exc:
+            assert str(exc).startswith(str(path)) and "\n" not in str(exc).strip()
+            return
+    ids = [s.source_id for s in sources]
+    assert len(set(ids)) == len(ids) and all(ID_PATTERN.fullmatch(i) for i in ids)
+    assert all(s.crawl_delay is None or 0 <= s.crawl_delay <= 3600 for s in sources)
