@@ -99,7 +99,10 @@ def source_renames(stored: list[tuple[str, str]], sources: Iterable[Source]) -> 
     by_feed = {feed_key(s.feed_url): s.source_id for s in sources}
     renames = {}
     for old_id, feed_url in stored:
-        new_id = by_feed.get(feed_key(feed_url)) if feed_url else None
+        try:
+            new_id = by_feed.get(feed_key(feed_url)) if feed_url else None
+        except ValueError:  # a stored URL today's rules cannot read: leave its rows where they are
+            continue
         if new_id and new_id != old_id and old_id not in wanted:
             renames[old_id] = new_id
     return renames

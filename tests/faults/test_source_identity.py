@@ -283,3 +283,18 @@ def test_any_sources_file_gives_sources_or_one_clear_error(data):
     ids = [s.source_id for s in sources]
     assert len(set(ids)) == len(ids) and all(ID_PATTERN.fullmatch(i) for i in ids)
     assert all(s.crawl_delay is None or 0 <= s.crawl_delay <= 3600 for s in sources)
+
+
+def test_stored_feed_urls_todays_rules_cannot_read_stay_where_they_are():
+    stored = [
+        ("old", "http://a.example:99999/f"),
+        ("x", "http://[bad/"),
+        ("y", "https://www.b.example/f/?utm_source=z"),
+    ]
+    new = read_sources_from([("B", "http://b.example/f")])
+    assert load.source_renames(stored, new) == {"y": "b-example-f"}
+
+
+def read_sources_from(rows: list[tuple[str, str]]) -> list:
+    with tempfile.TemporaryDirectory() as tmp:
+        return read_sources(write(Path(tmp) / "s.csv", rows))
