@@ -12,7 +12,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
-from conftest import article_html, prose
+from conftest import article_html, prose, query
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from warcio.statusandheaders import StatusAndHeaders
@@ -267,3 +267,58 @@ def test_warc_date_at_the_edge_or_in_the_future_reads_as_now(tmp_path, when):
     assert abs(archived.result.fetched_at - datetime.now(UTC).replace(tzinfo=None)) < timedelta(minutes=5)
     out = extract_page(PageInput(archived.item.url, "a", archived.result.text or "", archived.result.fetched_at))
     assert out.error is None and out.published_at is None and "2999-01-01" in (out.date_note or "")
+
+
+# --- through the real flows -------------------------------------------------------------------------
+
+
+@pytest.mark.usefixtures("prefect_harness", "fast_crawl")
+def test_hostile_values_lose_no_article_in_ingest_and_stop_no_backfill(tmp_path):
+    from conftest import rss
+    from webserver import serve
+
+    from forumwatch.flows.backfill import backfill
+    from forumwatch.flows.ingest import ingest
+
+    db = tmp_path / "fw.duckdb"
+    stamps = {
+        "control": "2024-05-31T09:00:00+00:00",
+        "edge-low": EDGE_DATES[0],
+        "edge-high": EDGE_DATES[1],
+        "future": "2999-01-01T00:00:00Z",
+    }
+    with serve() as site:
+        links = []
+        for name, stamp in stamps.items():
+            paragraphs = prose(f"hostile {name}")
+            paragraphs[1] = paragraphs[1][:40] + "\x01\x1b\x7f" + paragraphs[1][40:]  # the C0 case
+            links.append((name, site.add(f"/news/{name}", article_html(name, paragraphs, date=stamp).encode())))
+        feed = site.add("/feed.xml", rss(links), content_type="application/rss+xml")
+        lastmods = [EDGE_DATES[0], EDGE_DATES[1], "2024-05-31T09:00:00Z", "not a date"]
+        sitemap = site.add(
+            "/sitemap.xml",
+            "<urlset>"
+            + "".join(f"<url><loc>{url}</loc><lastmod>{m}</lastmod></url>" for (_, url), m in zip(links, lastmods))
+            + "</urlset>",
+            content_type="application/xml",
+        )
+        sources = tmp_path / "sources.csv"
+        sources.write_text(f"id,name,feed_url,sitemap_url\nh,Hostile,{feed},{sitemap}\n", encoding="utf-8")
+        state = ingest(sources=str(sources), db=str(db), return_state=True)
+        assert state.is_completed(), state.message
+        rows = {
+            url.rsplit("/", 1)[1]: (published, note, words)
+            for url, published, note, words in query(
+                db, "SELECT url, published_at, date_note, word_count FROM articles"
+            )
+        }
+        assert sorted(rows) == sorted(stamps)  # every page loaded, the control characters stripped
+        assert all(words > 100 for _, _, words in rows.values())
+        assert rows["control"][0] == datetime(2024, 5, 31, 9, 0)
+        for name in ("edge-low", "edge-high", "future"):  # the feed's date (2024-05-31) or a note, never the junk
+            published, note = rows[name][:2]
+            assert published == datetime(2024, 5, 31, 9, 0) or (published is None and note), (name, published, note)
+        result = backfill(start=date(2024, 5, 30), end=date(2024, 6, 1), sources=str(sources), db=str(db))
+    statuses = {s for (s,) in query(db, "SELECT status FROM coverage WHERE method = 'sitemap'")}
+    assert statuses == {"complete"}, (statuses, result)
+    assert query(db, "SELECT count(*) FROM articles") == [(4,)]
