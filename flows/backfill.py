@@ -356,6 +356,7 @@ def _extract_archived(
     return out, refused
 
 
+# (type: ignore: Prefect's TaskRunner is invariant in its future type, so no ThreadPoolTaskRunner fits the hint)
 @flow(name="backfill", task_runner=ThreadPoolTaskRunner(max_workers=4))  # type: ignore[arg-type]
 def backfill(
     start: date,

@@ -60,46 +60,11 @@ _PROPS = [
     "box-shadow:0 2px 6px rgba(0,0,0,.08);background:#fff",
 ]
 _COMPONENTS = [
-    "header",
-    "topbar",
-    "logo",
-    "nav",
-    "nav__item",
-    "nav__link",
-    "megamenu",
-    "search",
-    "ticker",
-    "breadcrumb",
-    "headline",
-    "standfirst",
-    "byline",
-    "meta",
-    "share",
-    "share__btn",
-    "figure",
-    "caption",
-    "body",
-    "related",
-    "related__item",
-    "sidebar",
-    "widget",
-    "widget__title",
-    "list",
-    "list__item",
-    "thumb",
-    "tag",
-    "footer",
-    "footer__col",
-    "footer__link",
-    "copyright",
-    "cookie",
-    "cookie__btn",
-    "newsletter",
-    "ad",
-    "ad__label",
-    "pagination",
-    "comments",
-    "modal",
+    "header", "topbar", "logo", "nav", "nav__item", "nav__link", "megamenu", "search", "ticker",
+    "breadcrumb", "headline", "standfirst", "byline", "meta", "share", "share__btn", "figure",
+    "caption", "body", "related", "related__item", "sidebar", "widget", "widget__title",
+    "list", "list__item", "thumb", "tag", "footer", "footer__col", "footer__link", "copyright",
+    "cookie", "cookie__btn", "newsletter", "ad", "ad__label", "pagination", "comments", "modal",
 ]
 
 
@@ -141,18 +106,14 @@ def menu(cls: str, base: str, items: list[str]) -> str:
     lis = []
     for it in items:
         slug = it.lower().replace(" & ", "-").replace(" ", "-").replace("’", "").replace("'", "")
-        lis.append(
-            f'<li class="{cls}__item menu-item menu-item-type-taxonomy"><a class="{cls}__link" href="{base}/{slug}/">{esc(it)}</a></li>'
-        )
+        lis.append(f'<li class="{cls}__item menu-item menu-item-type-taxonomy"><a class="{cls}__link" href="{base}/{slug}/">{esc(it)}</a></li>')
     return f'<ul class="{cls}">' + "\n".join(lis) + "</ul>"
 
 
 def link_list(cls: str, items: list[tuple[str, str]], extra: str = "") -> str:
-    return (
-        f'<ul class="{cls}">'
-        + "\n".join(f'<li class="{cls}__item"><a href="{href}">{esc(t)}</a>{extra}</li>' for t, href in items)
-        + "</ul>"
-    )
+    return f'<ul class="{cls}">' + "\n".join(
+        f'<li class="{cls}__item"><a href="{href}">{esc(t)}</a>{extra}</li>' for t, href in items
+    ) + "</ul>"
 
 
 def slugify(t: str) -> str:
@@ -174,10 +135,8 @@ def paras_html(paras, p_cls: str = "") -> str:
             _, label, text, href = p
             out.append(f'<p class="also-read"><strong>{esc(label)}</strong> <a href="{href}">{esc(text)}</a></p>')
         elif isinstance(p, tuple) and p[0] == "ad":
-            out.append(
-                f'<div class="ad-slot ad-inarticle" data-slot="{p[1]}"><span class="ad-label">Advertisement</span>'
-                f'<div id="div-gpt-ad-{p[1]}" style="min-height:250px"></div></div>'
-            )
+            out.append(f'<div class="ad-slot ad-inarticle" data-slot="{p[1]}"><span class="ad-label">Advertisement</span>'
+                       f'<div id="div-gpt-ad-{p[1]}" style="min-height:250px"></div></div>')
         else:
             out.append(f"<p{cl}>{esc(p, quote=False)}</p>")
     return "\n".join(out)
@@ -239,63 +198,24 @@ def analytics(tag: str) -> str:
 # --------------------------------------------------------------------------------------------
 
 AL_LATEST = [
-    (
-        "UAE aid for Gaza in global focus",
-        "Titled Hope Remains, the documentary brings to light the UAE’s leading role in providing vital aid and support to the people of Gaza. The International Humanitarian and Philanthropic Council has released a",
-    ),
-    (
-        "Syria, Israel begin quiet talks",
-        "The announcement came just hours after Israeli warplanes reportedly carried out new airstrikes in Syria’s coastal provinces of Tartus and Latakia, hitting a range of military targets. Syria has confirmed the commencement",
-    ),
-    (
-        "Gaza truce deal hits new snag",
-        "US says Hamas’ reply to the ceasefire plan was “totally unacceptable” and accused the Palestinian group of dragging the negotiations backward. The latest attempt to broker a ceasefire in Gaza has hit",
-    ),
-    (
-        "IAEA flags Iran enrichment spike",
-        "The International Atomic Energy Agency (IAEA), in two separate but related reports, said Iran has boosted its uranium stockpile enriched up to 60% purity by nearly 50% since February. Iran has vehemently",
-    ),
-    (
-        "World needs Dubai’s ambition: Morgan",
-        "Piers Morgan has hailed Dubai’s transformation as an example of what visionary leadership can achieve. British broadcaster Piers Morgan has praised the extraordinary ambition and vision of His Highness Sheikh Mohammed bin",
-    ),
+    ("UAE aid for Gaza in global focus",
+     "Titled Hope Remains, the documentary brings to light the UAE’s leading role in providing vital aid and support to the people of Gaza. The International Humanitarian and Philanthropic Council has released a"),
+    ("Syria, Israel begin quiet talks",
+     "The announcement came just hours after Israeli warplanes reportedly carried out new airstrikes in Syria’s coastal provinces of Tartus and Latakia, hitting a range of military targets. Syria has confirmed the commencement"),
+    ("Gaza truce deal hits new snag",
+     "US says Hamas’ reply to the ceasefire plan was “totally unacceptable” and accused the Palestinian group of dragging the negotiations backward. The latest attempt to broker a ceasefire in Gaza has hit"),
+    ("IAEA flags Iran enrichment spike",
+     "The International Atomic Energy Agency (IAEA), in two separate but related reports, said Iran has boosted its uranium stockpile enriched up to 60% purity by nearly 50% since February. Iran has vehemently"),
+    ("World needs Dubai’s ambition: Morgan",
+     "Piers Morgan has hailed Dubai’s transformation as an example of what visionary leadership can achieve. British broadcaster Piers Morgan has praised the extraordinary ambition and vision of His Highness Sheikh Mohammed bin"),
 ]
 AL_DONT_MISS = [
-    (
-        "China’s property woes deepen with Evergrande’s bankruptcy",
-        "A sudden shift in policy by China’s leaders two years",
-    ),
-    (
-        "US is monitoring China while supporting Ukraine",
-        "Mara Karlin, assistant secretary of defence for strategy, plans and",
-    ),
+    ("China’s property woes deepen with Evergrande’s bankruptcy", "A sudden shift in policy by China’s leaders two years"),
+    ("US is monitoring China while supporting Ukraine", "Mara Karlin, assistant secretary of defence for strategy, plans and"),
 ]
-AL_MENU = [
-    "Home",
-    "UK News",
-    "World",
-    "Asia News",
-    "India News",
-    "Gulf",
-    "Business",
-    "Lifestyle",
-    "Culture",
-    "Sports",
-    "Opinion",
-    "Health",
-    "Tech",
-    "Travel",
-    "Columns",
-    "Interviews",
-    "Books",
-    "Fashion",
-    "Food",
-    "Films",
-    "Environment",
-    "Education",
-    "Events",
-    "Videos",
-]
+AL_MENU = ["Home", "UK News", "World", "Asia News", "India News", "Gulf", "Business", "Lifestyle",
+           "Culture", "Sports", "Opinion", "Health", "Tech", "Travel", "Columns", "Interviews",
+           "Books", "Fashion", "Food", "Films", "Environment", "Education", "Events", "Videos"]
 
 
 def tpl_asianlite(a: dict) -> str:
@@ -305,71 +225,36 @@ def tpl_asianlite(a: dict) -> str:
     jsonld = {
         "@context": "https://schema.org",
         "@graph": [
-            {
-                "@type": "Article",
-                "@id": f"{url}#article",
-                "isPartOf": {"@id": url},
-                "author": {"name": "Asian Lite News", "@id": f"{base}/#/schema/person/4f1b2c"},
-                "headline": title,
-                "datePublished": a["date"],
-                "dateModified": a["modified"],
-                "mainEntityOfPage": {"@id": url},
-                "wordCount": 612,
-                "commentCount": 0,
-                "publisher": {"@id": f"{base}/#organization"},
-                "image": {"@id": f"{url}#primaryimage"},
-                "thumbnailUrl": f"{base}/wp-content/uploads/2023/10/xiangshan-forum.jpg",
-                "keywords": ["China", "Russia", "Shoigu", "Xiangshan Forum"],
-                "articleSection": ["Top News", "World News"],
-                "inLanguage": "en-US",
-            },
-            {
-                "@type": "WebPage",
-                "@id": url,
-                "url": url,
-                "name": f"{title} - Asian Lite News",
-                "isPartOf": {"@id": f"{base}/#website"},
-                "datePublished": a["date"],
-                "dateModified": a["modified"],
-                "breadcrumb": {"@id": f"{url}#breadcrumb"},
-                "inLanguage": "en-US",
-            },
-            {
-                "@type": "BreadcrumbList",
-                "@id": f"{url}#breadcrumb",
-                "itemListElement": [
-                    {"@type": "ListItem", "position": 1, "name": "Home", "item": f"{base}/"},
-                    {"@type": "ListItem", "position": 2, "name": "Top News", "item": f"{base}/category/top-news/"},
-                    {"@type": "ListItem", "position": 3, "name": title},
-                ],
-            },
-            {
-                "@type": "WebSite",
-                "@id": f"{base}/#website",
-                "url": f"{base}/",
-                "name": "Asian Lite News",
-                "description": "Asian Lite News - Latest News from Asia, UK and Gulf",
-                "publisher": {"@id": f"{base}/#organization"},
-                "inLanguage": "en-US",
-            },
-            {
-                "@type": "Organization",
-                "@id": f"{base}/#organization",
-                "name": "Asian Lite",
-                "url": f"{base}/",
-                "logo": {"@type": "ImageObject", "url": f"{base}/wp-content/uploads/2021/05/asianlite-logo.png"},
-            },
+            {"@type": "Article", "@id": f"{url}#article", "isPartOf": {"@id": url},
+             "author": {"name": "Asian Lite News", "@id": f"{base}/#/schema/person/4f1b2c"},
+             "headline": title, "datePublished": a["date"], "dateModified": a["modified"],
+             "mainEntityOfPage": {"@id": url}, "wordCount": 612, "commentCount": 0,
+             "publisher": {"@id": f"{base}/#organization"},
+             "image": {"@id": f"{url}#primaryimage"},
+             "thumbnailUrl": f"{base}/wp-content/uploads/2023/10/xiangshan-forum.jpg",
+             "keywords": ["China", "Russia", "Shoigu", "Xiangshan Forum"],
+             "articleSection": ["Top News", "World News"], "inLanguage": "en-US"},
+            {"@type": "WebPage", "@id": url, "url": url, "name": f"{title} - Asian Lite News",
+             "isPartOf": {"@id": f"{base}/#website"}, "datePublished": a["date"],
+             "dateModified": a["modified"], "breadcrumb": {"@id": f"{url}#breadcrumb"},
+             "inLanguage": "en-US"},
+            {"@type": "BreadcrumbList", "@id": f"{url}#breadcrumb", "itemListElement": [
+                {"@type": "ListItem", "position": 1, "name": "Home", "item": f"{base}/"},
+                {"@type": "ListItem", "position": 2, "name": "Top News", "item": f"{base}/category/top-news/"},
+                {"@type": "ListItem", "position": 3, "name": title}]},
+            {"@type": "WebSite", "@id": f"{base}/#website", "url": f"{base}/", "name": "Asian Lite News",
+             "description": "Asian Lite News - Latest News from Asia, UK and Gulf",
+             "publisher": {"@id": f"{base}/#organization"}, "inLanguage": "en-US"},
+            {"@type": "Organization", "@id": f"{base}/#organization", "name": "Asian Lite",
+             "url": f"{base}/", "logo": {"@type": "ImageObject", "url": f"{base}/wp-content/uploads/2021/05/asianlite-logo.png"}},
         ],
     }
     latest = "\n".join(
         f'<div class="latest-item"><h3 class="latest-item__title"><a href="{base}/2025/top-news/{slugify(t)}/">{esc(t)}</a></h3>'
-        f'<p class="latest-item__excerpt">{esc(x)}</p></div>'
-        for t, x in AL_LATEST
-    )
+        f'<p class="latest-item__excerpt">{esc(x)}</p></div>' for t, x in AL_LATEST)
     dont = "\n".join(
         f'<div class="dm-item"><h4><a href="{base}/2023/business/{slugify(t)}/">{esc(t)}</a></h4><p>{esc(x)}</p></div>'
-        for t, x in AL_DONT_MISS
-    )
+        for t, x in AL_DONT_MISS)
     trending = link_list("trending-list", [(t, f"{base}/2025/top-news/{slugify(t)}/") for t, _ in AL_LATEST[::-1]])
     body = "\n".join(f"<p>{esc(p, quote=False)}</p>" for p in a["paras"])
     return f"""<!DOCTYPE html>
@@ -379,19 +264,19 @@ def tpl_asianlite(a: dict) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="profile" href="https://gmpg.org/xfn/11">
 <title>{esc(title)} - Asian Lite News</title>
-<meta name="description" content="{esc(a["standfirst"])}">
+<meta name="description" content="{esc(a['standfirst'])}">
 <meta name="robots" content="index, follow, max-image-preview:large, max-snippet:-1, max-video-preview:-1">
 <link rel="canonical" href="{url}">
 <meta property="og:locale" content="en_US">
 <meta property="og:type" content="article">
 <meta property="og:title" content="{esc(title)}">
-<meta property="og:description" content="{esc(a["standfirst"])}">
+<meta property="og:description" content="{esc(a['standfirst'])}">
 <meta property="og:url" content="{url}">
 <meta property="og:site_name" content="Asian Lite News">
 <meta property="article:publisher" content="https://www.facebook.com/asianlitenews">
 <meta property="article:section" content="Top News">
-<meta property="article:published_time" content="{a["date"]}">
-<meta property="article:modified_time" content="{a["modified"]}">
+<meta property="article:published_time" content="{a['date']}">
+<meta property="article:modified_time" content="{a['modified']}">
 <meta property="og:image" content="{base}/wp-content/uploads/2023/10/xiangshan-forum.jpg">
 <meta property="og:image:width" content="1200"><meta property="og:image:height" content="675">
 <meta name="author" content="Asian Lite News">
@@ -445,10 +330,10 @@ body{{--wp--preset--color--black:#000;--wp--preset--color--white:#fff;--wp--pres
     <div class="zox-post-cat"><a href="{base}/category/top-news/"><span class="zox-post-cat">Top News</span></a></div>
     <h1 class="zox-post-title left entry-title" itemprop="headline">{esc(title)}</h1>
     <div class="zox-post-date-wrap">
-      <span class="zox-post-date">{a["visible_date"]}</span>
+      <span class="zox-post-date">{a['visible_date']}</span>
       <span class="zox-post-read-time">2 mins read</span>
     </div>
-    <span class="zox-post-excerpt td-post-sub-title"><p>{esc(a["standfirst"], quote=False)}</p></span>
+    <span class="zox-post-excerpt td-post-sub-title"><p>{esc(a['standfirst'], quote=False)}</p></span>
   </header>
   <figure class="zox-post-img-wrap wp-caption">
     <img width="1024" height="576" src="{base}/wp-content/uploads/2023/10/xiangshan-forum-1024x576.jpg" class="attachment-zox-post-thumb wp-post-image" alt="Xiangshan Forum venue" decoding="async">
@@ -464,7 +349,7 @@ body{{--wp--preset--color--black:#000;--wp--preset--color--white:#fff;--wp--pres
   </footer>
 </article>
 <div class="zox-also-read-box">
-  <p><strong>ALSO READ: <a href="{base}/2023/10/31/india-urges-wto-talks-for-dispute-settlement-body-reform/">{esc(a["also_read"].split(": ", 1)[1])}</a></strong></p>
+  <p><strong>ALSO READ: <a href="{base}/2023/10/31/india-urges-wto-talks-for-dispute-settlement-body-reform/">{esc(a['also_read'].split(': ', 1)[1])}</a></strong></p>
 </div>
 {share_buttons("zox-share", url, title)}
 <nav class="zox-prev-next-wrap navigation post-navigation" aria-label="Posts">
@@ -514,28 +399,9 @@ body{{--wp--preset--color--black:#000;--wp--preset--color--white:#fff;--wp--pres
 #           JSON-LD NewsArticle with +05:30 offset, body in div.story-body, no <article>)
 # --------------------------------------------------------------------------------------------
 
-MH_MENU = [
-    "India",
-    "World",
-    "Business",
-    "Markets",
-    "Opinion",
-    "Cities",
-    "Sports",
-    "Cricket",
-    "Entertainment",
-    "Bollywood",
-    "Tech",
-    "Auto",
-    "Education",
-    "Lifestyle",
-    "Web Stories",
-    "Videos",
-    "Photos",
-    "Podcasts",
-    "Explainers",
-    "Defence",
-]
+MH_MENU = ["India", "World", "Business", "Markets", "Opinion", "Cities", "Sports", "Cricket",
+           "Entertainment", "Bollywood", "Tech", "Auto", "Education", "Lifestyle", "Web Stories",
+           "Videos", "Photos", "Podcasts", "Explainers", "Defence"]
 MH_TRENDING = [
     ("Sensex ends 300 points higher as IT stocks rally", "markets"),
     ("Bollywood box office: festive releases set to clash", "entertainment"),
@@ -553,41 +419,23 @@ def tpl_meridian(a: dict) -> str:
     base = f"{B}/meridian"
     title = a["title"]
     jsonld = {
-        "@context": "https://schema.org",
-        "@type": "NewsArticle",
+        "@context": "https://schema.org", "@type": "NewsArticle",
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
-        "headline": title,
-        "description": a["summary"],
-        "datePublished": a["date"],
-        "dateModified": a["modified"],
+        "headline": title, "description": a["summary"],
+        "datePublished": a["date"], "dateModified": a["modified"],
         "author": {"@type": a.get("author_type", "Organization"), "name": a["author"]},
-        "publisher": {
-            "@type": "Organization",
-            "name": "Meridian Herald",
-            "logo": {"@type": "ImageObject", "url": f"{base}/static/img/logo-600x60.png", "width": 600, "height": 60},
-        },
-        "image": {
-            "@type": "ImageObject",
-            "url": f"{base}/static/img/story/{a['slug']}.jpg",
-            "width": 1200,
-            "height": 675,
-        },
-        "articleSection": a["section"],
-        "inLanguage": "en",
+        "publisher": {"@type": "Organization", "name": "Meridian Herald",
+                      "logo": {"@type": "ImageObject", "url": f"{base}/static/img/logo-600x60.png", "width": 600, "height": 60}},
+        "image": {"@type": "ImageObject", "url": f"{base}/static/img/story/{a['slug']}.jpg", "width": 1200, "height": 675},
+        "articleSection": a["section"], "inLanguage": "en",
         "keywords": a.get("keywords", ""),
     }
-    crumbs = {
-        "@context": "https://schema.org",
-        "@type": "BreadcrumbList",
-        "itemListElement": [
-            {"@type": "ListItem", "position": 1, "name": "Home", "item": f"{base}/"},
-            {"@type": "ListItem", "position": 2, "name": a["section"], "item": f"{base}/{a['section'].lower()}/"},
-        ],
-    }
+    crumbs = {"@context": "https://schema.org", "@type": "BreadcrumbList", "itemListElement": [
+        {"@type": "ListItem", "position": 1, "name": "Home", "item": f"{base}/"},
+        {"@type": "ListItem", "position": 2, "name": a["section"], "item": f"{base}/{a['section'].lower()}/"},
+    ]}
     trending = link_list("mh-trending", [(t, f"{base}/{s}/{slugify(t)}.html") for t, s in MH_TRENDING])
-    top = link_list(
-        "mh-list", [(t, f"{base}/{s}/{slugify(t)}-{200 + i}.html") for i, (t, s) in enumerate(MH_TRENDING[::-1])]
-    )
+    top = link_list("mh-list", [(t, f"{base}/{s}/{slugify(t)}-{200 + i}.html") for i, (t, s) in enumerate(MH_TRENDING[::-1])])
     related = link_list("mh-related", a["related"])
     updated = a["visible_date"]
     return f"""<!doctype html>
@@ -597,15 +445,15 @@ def tpl_meridian(a: dict) -> str:
 <meta http-equiv="X-UA-Compatible" content="IE=edge">
 <meta name="viewport" content="width=device-width, initial-scale=1, shrink-to-fit=no">
 <title>{esc(title)} | World News - Meridian Herald</title>
-<meta name="description" content="{esc(a["summary"])}">
-<meta name="keywords" content="{esc(a.get("keywords", ""))}">
-<meta name="news_keywords" content="{esc(a.get("keywords", ""))}">
+<meta name="description" content="{esc(a['summary'])}">
+<meta name="keywords" content="{esc(a.get('keywords', ''))}">
+<meta name="news_keywords" content="{esc(a.get('keywords', ''))}">
 <link rel="canonical" href="{url}">
-<link rel="amphtml" href="{url.replace("/meridian/", "/meridian/amp/")}">
+<link rel="amphtml" href="{url.replace('/meridian/', '/meridian/amp/')}">
 <meta property="og:type" content="article">
 <meta property="og:title" content="{esc(title)}">
 <meta property="og:url" content="{url}">
-<meta property="og:image" content="{base}/static/img/story/{a["slug"]}.jpg">
+<meta property="og:image" content="{base}/static/img/story/{a['slug']}.jpg">
 <meta property="og:site_name" content="Meridian Herald">
 <meta name="twitter:card" content="summary_large_image"><meta name="twitter:site" content="@meridianherald">
 <link rel="preconnect" href="https://fonts.gstatic.com" crossorigin>
@@ -618,7 +466,7 @@ def tpl_meridian(a: dict) -> str:
 </style>
 {analytics("meridian")}
 </head>
-<body class="mh-story mh-section-{a["section"].lower()}">
+<body class="mh-story mh-section-{a['section'].lower()}">
 <div id="cookie-consent" class="mh-cookie" role="dialog" aria-live="polite">
   <p>{COOKIE_TEXT} <a href="{base}/cookie-policy">Cookie Policy</a></p>
   <button class="mh-cookie__btn" data-cookie-accept>I Agree</button><button class="mh-cookie__btn mh-cookie__btn--ghost">Manage</button>
@@ -631,20 +479,20 @@ def tpl_meridian(a: dict) -> str:
   <div class="mh-trending-bar"><strong>Trending:</strong> <a href="{base}/topic/xiangshan-forum">#XiangshanForum</a> <a href="{base}/topic/world-cup">#WorldCup</a> <a href="{base}/topic/sensex">#Sensex</a> <a href="{base}/topic/israel-hamas">#IsraelHamasWar</a></div>
 </header>
 <div class="mh-container">
-<div class="mh-breadcrumb"><a href="{base}/">Home</a> &rsaquo; <a href="{base}/{a["section"].lower()}/">{a["section"]}</a> &rsaquo; <span>{esc(title)}</span></div>
+<div class="mh-breadcrumb"><a href="{base}/">Home</a> &rsaquo; <a href="{base}/{a['section'].lower()}/">{a['section']}</a> &rsaquo; <span>{esc(title)}</span></div>
 <div class="mh-main">
 <div class="mh-story-wrap">
   <h1 class="mh-headline">{esc(title)}</h1>
-  <h2 class="mh-standfirst">{esc(a["summary"])}</h2>
-  <div class="mh-byline"><span class="mh-byline__author">{esc(a["byline"])}</span>
+  <h2 class="mh-standfirst">{esc(a['summary'])}</h2>
+  <div class="mh-byline"><span class="mh-byline__author">{esc(a['byline'])}</span>
     <span class="mh-byline__date">Updated: {updated}</span></div>
   {share_buttons("mh-share", url, title)}
-  <figure class="mh-figure"><img src="{base}/static/img/story/{a["slug"]}.jpg" alt="{esc(a["caption"])}" width="800" height="450" loading="lazy"><figcaption class="mh-caption">{esc(a["caption"])}</figcaption></figure>
+  <figure class="mh-figure"><img src="{base}/static/img/story/{a['slug']}.jpg" alt="{esc(a['caption'])}" width="800" height="450" loading="lazy"><figcaption class="mh-caption">{esc(a['caption'])}</figcaption></figure>
   <div class="story-body" itemprop="articleBody">
-{paras_html(a["paras"])}
+{paras_html(a['paras'])}
   </div>
   <div class="mh-story-tags"><span>Tags:</span> {" ".join(f'<a href="{base}/topic/{slugify(k)}">{esc(k)}</a>' for k in a.get("keywords", "").split(", ") if k)}</div>
-  <div class="mh-disclaimer"><em>{esc(a.get("disclaimer", ""))}</em></div>
+  <div class="mh-disclaimer"><em>{esc(a.get('disclaimer', ''))}</em></div>
   {share_buttons("mh-share-bottom", url, title)}
   <section class="mh-related-wrap"><h3>Related Stories</h3>{related}</section>
   <section class="mh-newsletter"><h3>Get the Morning Brief</h3><p>The day's top stories in your inbox, every morning.</p><form action="{base}/newsletter" method="post"><input type="email" name="email" placeholder="Your email"><button>Sign up</button></form></section>
@@ -673,23 +521,8 @@ def tpl_meridian(a: dict) -> str:
 # Outlet 3: Capital Wire Daily (Hong Kong, Atom 1.0, <time datetime> with +08:00, <article>)
 # --------------------------------------------------------------------------------------------
 
-CW_MENU = [
-    "Hong Kong",
-    "China",
-    "Asia",
-    "World",
-    "Economy",
-    "Tech",
-    "Business",
-    "Opinion",
-    "Lifestyle",
-    "People & Culture",
-    "Sport",
-    "Video",
-    "Podcasts",
-    "Photos",
-    "Weather",
-]
+CW_MENU = ["Hong Kong", "China", "Asia", "World", "Economy", "Tech", "Business", "Opinion",
+           "Lifestyle", "People & Culture", "Sport", "Video", "Podcasts", "Photos", "Weather"]
 CW_POPULAR = [
     "Hang Seng index closes lower as property developers slide",
     "Typhoon signal No 3 to stay in force through the evening, Observatory says",
@@ -706,22 +539,19 @@ def tpl_capitalwire(a: dict) -> str:
     title = a["title"]
     popular = "\n".join(
         f'<li class="cw-popular__item"><span class="cw-popular__rank">{i + 1}</span><a href="{base}/news/hong-kong/article/{3239000 + i}/{slugify(t)}.html">{esc(t)}</a></li>'
-        for i, t in enumerate(CW_POPULAR)
-    )
+        for i, t in enumerate(CW_POPULAR))
     related = "\n".join(
         f'<div class="cw-card"><a class="cw-card__link" href="{h}"><span class="cw-card__title">{esc(t)}</span></a></div>'
-        for t, h in a["related"]
-    )
+        for t, h in a["related"])
     body_parts = []
     for i, p in enumerate(a["paras"]):
         body_parts.append(paras_html([p], "cw-article__p"))
         if i == 3:
             body_parts.append(
                 '<aside class="cw-inline-newsletter" data-module="newsletter"><h4>China Briefing</h4>'
-                "<p>Get our daily newsletter on the stories that matter in China.</p>"
+                '<p>Get our daily newsletter on the stories that matter in China.</p>'
                 f'<form action="{base}/newsletters/subscribe"><input type="email" placeholder="Email address"><button>Sign up</button></form>'
-                "<small>By registering, you agree to our T&amp;C and Privacy Policy</small></aside>"
-            )
+                '<small>By registering, you agree to our T&amp;C and Privacy Policy</small></aside>')
     return f"""<!DOCTYPE html>
 <html lang="en-GB">
 <head>
@@ -729,14 +559,14 @@ def tpl_capitalwire(a: dict) -> str:
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <title>{esc(title)} | Capital Wire Daily</title>
 <link rel="canonical" href="{url}">
-<meta name="description" content="{esc(a["summary"])}">
+<meta name="description" content="{esc(a['summary'])}">
 <meta property="og:title" content="{esc(title)}">
-<meta property="og:description" content="{esc(a["summary"])}">
+<meta property="og:description" content="{esc(a['summary'])}">
 <meta property="og:type" content="article">
 <meta property="og:url" content="{url}">
 <meta property="og:site_name" content="Capital Wire Daily">
-<meta name="cwd:section" content="{esc(a["section"])}">
-<meta name="cwd:article-id" content="{a["article_id"]}">
+<meta name="cwd:section" content="{esc(a['section'])}">
+<meta name="cwd:article-id" content="{a['article_id']}">
 <link rel="alternate" type="application/atom+xml" title="Capital Wire Daily" href="{base}/atom.xml">
 <style>
 {css_blob("cw", "#0a3d62", "'Source Sans Pro',Helvetica,Arial,sans-serif", 3)}
@@ -755,16 +585,16 @@ def tpl_capitalwire(a: dict) -> str:
   <div class="cw-markets" aria-label="Markets"><span>HSI 17,112.48 ▼0.6%</span> <span>SSE 3,021.55 ▲0.1%</span> <span>USD/HKD 7.8220</span></div>
 </header>
 <main id="cw-main" class="cw-main">
-<article class="cw-article" data-article-id="{a["article_id"]}">
+<article class="cw-article" data-article-id="{a['article_id']}">
   <header class="cw-article__header">
-    <a class="cw-article__section" href="{base}/news/{slugify(a["section"])}/">{esc(a["section"])}</a>
+    <a class="cw-article__section" href="{base}/news/{slugify(a['section'])}/">{esc(a['section'])}</a>
     <h1 class="cw-article__headline">{esc(title)}</h1>
-    <p class="cw-article__summary">{esc(a["summary"])}</p>
-    <div class="cw-article__meta"><span class="cw-article__author">{esc(a["byline"])}</span>
-      <span class="cw-article__published">Published: <time datetime="{a["date"]}">{a["visible_date"]}</time></span></div>
+    <p class="cw-article__summary">{esc(a['summary'])}</p>
+    <div class="cw-article__meta"><span class="cw-article__author">{esc(a['byline'])}</span>
+      <span class="cw-article__published">Published: <time datetime="{a['date']}">{a['visible_date']}</time></span></div>
     {share_buttons("cw-share", url, title)}
   </header>
-  <figure class="cw-article__figure"><img src="{base}/assets/images/{a["article_id"]}.jpg" alt="{esc(a["caption"])}" width="960" height="540"><figcaption>{esc(a["caption"])}</figcaption></figure>
+  <figure class="cw-article__figure"><img src="{base}/assets/images/{a['article_id']}.jpg" alt="{esc(a['caption'])}" width="960" height="540"><figcaption>{esc(a['caption'])}</figcaption></figure>
   <div class="cw-article__body">
 {chr(10).join(body_parts)}
   </div>
@@ -795,22 +625,8 @@ def tpl_capitalwire(a: dict) -> str:
 #           body in section#nl-story-text, no <article>)
 # --------------------------------------------------------------------------------------------
 
-NL_MENU = [
-    "UAE",
-    "Gulf",
-    "Asia",
-    "World",
-    "Business",
-    "Gold Rate",
-    "Visa & Immigration",
-    "Jobs",
-    "Property",
-    "Tech",
-    "Entertainment",
-    "Sports",
-    "Life & Style",
-    "Videos",
-]
+NL_MENU = ["UAE", "Gulf", "Asia", "World", "Business", "Gold Rate", "Visa & Immigration",
+           "Jobs", "Property", "Tech", "Entertainment", "Sports", "Life & Style", "Videos"]
 NL_SIDEBAR = [
     "Gold rate today: 22K price dips in Dubai ahead of weekend",
     "Dubai Airshow: full list of exhibitors announced",
@@ -826,22 +642,14 @@ def tpl_newsloop(a: dict) -> str:
     title = a["title"]
     date_meta = ""
     if a.get("date"):
-        date_meta = (
-            f'<meta property="article:published_time" content="{a["date"]}">\n'
-            f'<meta property="article:modified_time" content="{a["modified"]}">'
-        )
+        date_meta = (f'<meta property="article:published_time" content="{a["date"]}">\n'
+                     f'<meta property="article:modified_time" content="{a["modified"]}">')
     side = "\n".join(
         f'<div class="nl-side__item"><img src="{base}/img/thumb/{i}.webp" alt="" width="96" height="64" loading="lazy"><a href="{base}/uae/{slugify(t)}">{esc(t)}</a></div>'
-        for i, t in enumerate(NL_SIDEBAR)
-    )
+        for i, t in enumerate(NL_SIDEBAR))
     videos = "\n".join(
         f'<li class="nl-video"><a href="{base}/videos/{slugify(t)}"><span class="nl-video__play">&#9654;</span>{esc(t)}</a></li>'
-        for t in [
-            "Watch: Dubai Airshow rehearsal flypast",
-            "Gold rate today explained in 60 seconds",
-            "Inside the Abu Dhabi fog alert",
-        ]
-    )
+        for t in ["Watch: Dubai Airshow rehearsal flypast", "Gold rate today explained in 60 seconds", "Inside the Abu Dhabi fog alert"])
     related = link_list("nl-related", a["related"])
     return f"""<!DOCTYPE html>
 <html dir="ltr" lang="en">
@@ -849,13 +657,13 @@ def tpl_newsloop(a: dict) -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>{esc(title)} - NewsLoop Gulf</title>
-<meta name="description" content="{esc(a["summary"])}">
+<meta name="description" content="{esc(a['summary'])}">
 <link rel="canonical" href="{url}">
 <meta property="og:title" content="{esc(title)}">
 <meta property="og:type" content="article">
 <meta property="og:url" content="{url}">
 <meta property="og:site_name" content="NewsLoop Gulf">
-<meta property="article:section" content="{esc(a["section"])}">
+<meta property="article:section" content="{esc(a['section'])}">
 {date_meta}
 <meta name="twitter:card" content="summary_large_image">
 <link rel="alternate" type="application/feed+json" title="NewsLoop Gulf" href="{base}/feed.json">
@@ -875,16 +683,16 @@ def tpl_newsloop(a: dict) -> str:
 </header>
 <div class="nl-wrap">
 <div class="nl-col-main">
-  <ol class="nl-breadcrumb"><li><a href="{base}/">Home</a></li><li><a href="{base}/{slugify(a["section"])}">{esc(a["section"])}</a></li></ol>
+  <ol class="nl-breadcrumb"><li><a href="{base}/">Home</a></li><li><a href="{base}/{slugify(a['section'])}">{esc(a['section'])}</a></li></ol>
   <div class="nl-story-head">
     <h1 class="nl-title">{esc(title)}</h1>
-    <p class="nl-dek">{esc(a["summary"])}</p>
-    <div class="nl-author">{esc(a["byline"])}</div>
+    <p class="nl-dek">{esc(a['summary'])}</p>
+    <div class="nl-author">{esc(a['byline'])}</div>
   </div>
   {share_buttons("nl-share", url, title)}
-  <div class="nl-hero"><img src="{base}/img/story/{a["slug"]}.webp" alt="{esc(a["caption"])}" width="1000" height="563"><span class="nl-hero__cap">{esc(a["caption"])}</span></div>
+  <div class="nl-hero"><img src="{base}/img/story/{a['slug']}.webp" alt="{esc(a['caption'])}" width="1000" height="563"><span class="nl-hero__cap">{esc(a['caption'])}</span></div>
   <section id="nl-story-text" class="nl-body">
-{paras_html(a["paras"])}
+{paras_html(a['paras'])}
   </section>
   <div class="nl-follow">Follow NewsLoop Gulf on <a href="https://whatsapp.com/channel/newsloop">WhatsApp</a> and <a href="https://news.google.com/publications/newsloop">Google News</a> for the latest updates.</div>
   <section class="nl-related-block"><h3>Also on NewsLoop</h3>{related}</section>
@@ -911,21 +719,8 @@ def tpl_newsloop(a: dict) -> str:
 #           NO date anywhere in its pages; body in td#storytext)
 # --------------------------------------------------------------------------------------------
 
-EB_MENU = [
-    "Front Page",
-    "Nation",
-    "State",
-    "Kolkata",
-    "North East",
-    "World",
-    "Business",
-    "Sports",
-    "Editorial",
-    "Letters",
-    "Horoscope",
-    "Classifieds",
-    "Archives",
-]
+EB_MENU = ["Front Page", "Nation", "State", "Kolkata", "North East", "World", "Business",
+           "Sports", "Editorial", "Letters", "Horoscope", "Classifieds", "Archives"]
 EB_OTHER = [
     "Cricket: Bengal hold nerve to beat Assam by two wickets",
     "Horoscope: what the stars hold for you",
@@ -941,8 +736,7 @@ def tpl_eastbulletin(a: dict) -> str:
     base = f"{B}/eastbulletin"
     title = a["title"]
     others = "<br>\n".join(
-        f'<font face="Arial" size="2">&raquo; <a href="{base}/{slugify(t)}.htm">{esc(t)}</a></font>' for t in EB_OTHER
-    )
+        f'<font face="Arial" size="2">&raquo; <a href="{base}/{slugify(t)}.htm">{esc(t)}</a></font>' for t in EB_OTHER)
     body = "\n".join(f'<p align="justify">{esc(p, quote=False)}</p>' for p in a["paras"])
     rel = "<br>\n".join(f'<a href="{h}">{esc(t)}</a>' for t, h in a["related"])
     return f"""<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN" "http://www.w3.org/TR/html4/loose.dtd">
@@ -950,7 +744,7 @@ def tpl_eastbulletin(a: dict) -> str:
 <head>
 <meta http-equiv="Content-Type" content="text/html; charset=utf-8">
 <title>The Eastern Bulletin :: {esc(title)}</title>
-<meta name="keywords" content="eastern bulletin, kolkata news, bengal news, {esc(a["section"].lower())}">
+<meta name="keywords" content="eastern bulletin, kolkata news, bengal news, {esc(a['section'].lower())}">
 <link rel="alternate" type="application/rss+xml" title="The Eastern Bulletin Headlines" href="{base}/rss/headlines.xml">
 <link href="{base}/css/style.css" rel="stylesheet" type="text/css">
 <style type="text/css">
@@ -976,9 +770,9 @@ function printStory() {{ window.print(); return false; }}
   <div class="eb-ad"><img src="{base}/ads/left-banner.gif" width="180" height="300" alt="Advertisement"></div>
 </td>
 <td width="580" class="eb-maincol">
-  <font face="Arial" size="2" color="#8b0000"><b>{esc(a["section"].upper())}</b></font>
+  <font face="Arial" size="2" color="#8b0000"><b>{esc(a['section'].upper())}</b></font>
   <h1 class="eb-headline"><font face="Georgia" size="5">{esc(title)}</font></h1>
-  <font face="Arial" size="2"><i>{esc(a["byline"])}</i></font>
+  <font face="Arial" size="2"><i>{esc(a['byline'])}</i></font>
   <table width="100%" cellpadding="4"><tr><td id="storytext" class="storytext">
 {body}
   </td></tr></table>
@@ -1038,13 +832,8 @@ def file_for(path: str) -> str:
     return rel + "index.html" if rel.endswith("/") else rel
 
 
-def ani_variant(
-    dateline_first: str | None,
-    fixes: dict[int, tuple[str, str]],
-    drop_last: int,
-    credit_end: bool,
-    inserts: dict[int, tuple],
-) -> list:
+def ani_variant(dateline_first: str | None, fixes: dict[int, tuple[str, str]], drop_last: int,
+                credit_end: bool, inserts: dict[int, tuple]) -> list:
     paras = list(ANI)
     for i, (old, new) in fixes.items():
         assert old in paras[i], (i, old)
@@ -1072,442 +861,244 @@ def add(**kw):
 
 
 # ---- ANI story: Asian Lite (real text) ----------------------------------------------------
-add(
-    key="al_ani",
-    outlet="asianlite",
-    tpl=tpl_asianlite,
-    title=AL["title"],
-    paras=ANI,
-    standfirst=AL["standfirst"],
-    also_read=AL["also_read"],
-    date="2023-10-31T19:12:00+05:30",
-    modified="2023-10-31T19:20:11+05:30",
-    visible_date="31 October 2023",
-    date_source="meta",
-    precision="minute",
-    wire="ANI",
-    story="ani-china-russia-security",
-    summary=AL["standfirst"],
-    author="Asian Lite News",
-    must_not_contain=[
-        "Today: 1 June 2025",
-        "ALSO READ",
-        "Previous Story",
-        "Next Story",
-        "Gaza",
-        "IAEA",
-        "Piers Morgan",
-        "Evergrande",
-        "Don't Miss",
-        "Latest from",
-        "Afghans",
-        "Kazakhstan",
-        "2 mins read",
-        "reports Asian Lite News",
-    ],
-    body_xpath="//div[contains(@class,'entry-content')]",
-)
+add(key="al_ani", outlet="asianlite", tpl=tpl_asianlite, title=AL["title"], paras=ANI,
+    standfirst=AL["standfirst"], also_read=AL["also_read"],
+    date="2023-10-31T19:12:00+05:30", modified="2023-10-31T19:20:11+05:30",
+    visible_date="31 October 2023", date_source="meta", precision="minute",
+    wire="ANI", story="ani-china-russia-security",
+    summary=AL["standfirst"], author="Asian Lite News",
+    must_not_contain=["Today: 1 June 2025", "ALSO READ", "Previous Story", "Next Story", "Gaza",
+                      "IAEA", "Piers Morgan", "Evergrande", "Don't Miss", "Latest from",
+                      "Afghans", "Kazakhstan", "2 mins read", "reports Asian Lite News"],
+    body_xpath="//div[contains(@class,'entry-content')]")
 
 # ---- ANI story: Meridian Herald (dateline, ALSO READ mid-body, typo fixed, last para dropped)
-add(
-    key="mh_ani",
-    outlet="meridian",
-    tpl=tpl_meridian,
+add(key="mh_ani", outlet="meridian", tpl=tpl_meridian,
     title="China ready to work with Russia to counter security threats, says top general",
     paras=ani_variant(
         "Beijing [China], October 31 (ANI): ",
         {11: ("during which participated", "during which he participated")},
-        drop_last=1,
-        credit_end=True,
-        inserts={
-            4: ("also", "ALSO READ:", "Navy invites over 50 nations for MILAN exercise in Visakhapatnam", U("mh_pti")),
-            8: ("ad", "inarticle-1"),
-        },
-    ),
+        drop_last=1, credit_end=True,
+        inserts={4: ("also", "ALSO READ:", "Navy invites over 50 nations for MILAN exercise in Visakhapatnam", U("mh_pti")),
+                 8: ("ad", "inarticle-1")}),
     summary="China’s top military official Zhang Youxia met Russian Defence Minister Sergei Shoigu on the sidelines of the Xiangshan Forum.",
-    byline="ANI",
-    author="ANI",
-    section="World",
-    date="2023-10-31T14:55:00+05:30",
-    modified="2023-10-31T15:02:00+05:30",
-    visible_date="Oct 31, 2023 15:02 IST",
-    date_source="jsonld",
-    precision="minute",
-    wire="ANI",
-    story="ani-china-russia-security",
+    byline="ANI", author="ANI", section="World",
+    date="2023-10-31T14:55:00+05:30", modified="2023-10-31T15:02:00+05:30",
+    visible_date="Oct 31, 2023 15:02 IST", date_source="jsonld", precision="minute",
+    wire="ANI", story="ani-china-russia-security",
     keywords="China, Russia, Sergei Shoigu, Zhang Youxia, Xiangshan Forum",
     caption="Russian Defence Minister Sergei Shoigu (File Photo/Reuters)",
     disclaimer="This story has not been edited by Meridian Herald staff and is auto-generated from a syndicated feed.",
-    related=[
-        ("Analysis: What Shoigu’s Beijing outing tells New Delhi", U("mh_follow")),
-        ("Grey-zone incidents in South China Sea up sharply: think tank", U("mh_grey")),
-    ],
+    related=[("Analysis: What Shoigu’s Beijing outing tells New Delhi", U("mh_follow")),
+             ("Grey-zone incidents in South China Sea up sharply: think tank", U("mh_grey"))],
     feed_query="?utm_source=rss&utm_medium=feed",
     must_not_contain=["Sensex", "Bollywood", "monsoon", "GRAP", "Morning Brief", "Related Stories", "Top Stories"],
-    body_xpath="//div[contains(@class,'story-body')]",
-)
+    body_xpath="//div[contains(@class,'story-body')]")
 
 # ---- ANI story: Capital Wire Daily ("ANI |" at start, Read more mid-body, US spelling, 2 dropped)
 cw_paras = ani_variant(
     "ANI | Beijing: ",
-    {
-        5: ("Russian Defence Minister", "Russian Defense Minister"),
-        9: ("Russian Defence Minister", "Russian Defense Minister"),
-    },
-    drop_last=2,
-    credit_end=False,
-    inserts={6: ("also", "Read more:", "Russia’s Pacific Fleet wraps up Sea of Japan drills", U("cw_tass"))},
-)
-add(
-    key="cw_ani",
-    outlet="capitalwire",
-    tpl=tpl_capitalwire,
+    {5: ("Russian Defence Minister", "Russian Defense Minister"),
+     9: ("Russian Defence Minister", "Russian Defense Minister")},
+    drop_last=2, credit_end=False,
+    inserts={6: ("also", "Read more:", "Russia’s Pacific Fleet wraps up Sea of Japan drills", U("cw_tass"))})
+add(key="cw_ani", outlet="capitalwire", tpl=tpl_capitalwire,
     title="Xiangshan Forum: Beijing and Moscow vow to ‘jointly safeguard’ global strategic stability",
     paras=cw_paras,
     summary="Russian defence chief Sergei Shoigu also told the Beijing forum that Moscow was open to talks on a ‘post-conflict’ settlement in Ukraine.",
-    byline="ANI",
-    section="China",
-    article_id="3240117",
-    date="2023-11-01T01:05:00+08:00",
-    modified="2023-11-01T01:40:00+08:00",
-    visible_date="1 Nov 2023 - 1:05AM",
-    date_source="time",
-    precision="minute",
-    wire="ANI",
-    story="ani-china-russia-security",
+    byline="ANI", section="China", article_id="3240117",
+    date="2023-11-01T01:05:00+08:00", modified="2023-11-01T01:40:00+08:00",
+    visible_date="1 Nov 2023 - 1:05AM", date_source="time", precision="minute",
+    wire="ANI", story="ani-china-russia-security",
     caption="Delegates arrive for the Beijing Xiangshan Forum. Photo: Handout",
     topics=["China-Russia relations", "Diplomacy", "Xiangshan Forum"],
-    related=[
-        ("Russia’s Pacific Fleet wraps up Sea of Japan drills", U("cw_tass")),
-        ("Shangri-La Dialogue to return to Singapore next year, organisers say", U("cw_sld")),
-    ],
+    related=[("Russia’s Pacific Fleet wraps up Sea of Japan drills", U("cw_tass")),
+             ("Shangri-La Dialogue to return to Singapore next year, organisers say", U("cw_sld"))],
     must_not_contain=["Hang Seng", "Typhoon", "Lantau", "MTR", "China Briefing", "Most Popular", "HSI"],
-    body_xpath="//div[contains(@class,'cw-article__body')]",
-)
+    body_xpath="//div[contains(@class,'cw-article__body')]")
 
 # ---- ANI story: NewsLoop Gulf (new headline, short dateline, Also Read, 3 dropped, straight quotes)
 nl_paras = ani_variant(
     "Beijing, Oct 31 (ANI) - ",
-    {},
-    drop_last=3,
-    credit_end=True,
-    inserts={
-        7: ("also", "Also Read |", "Indian Coast Guard ship in Colombo on three-day goodwill visit", U("nl_colombo"))
-    },
-)
+    {}, drop_last=3, credit_end=True,
+    inserts={7: ("also", "Also Read |", "Indian Coast Guard ship in Colombo on three-day goodwill visit", U("nl_colombo"))})
 nl_paras = [p if isinstance(p, tuple) else p.replace("“", '"').replace("”", '"') for p in nl_paras]
-add(
-    key="nl_ani",
-    outlet="newsloop",
-    tpl=tpl_newsloop,
+add(key="nl_ani", outlet="newsloop", tpl=tpl_newsloop,
     title="Shoigu says Moscow open to ‘post-conflict’ Ukraine talks as China pledges closer military ties",
     paras=nl_paras,
     summary="Russia’s defence minister was speaking at the 10th Beijing Xiangshan Forum.",
-    byline="ANI",
-    section="World",
-    slug="shoigu-xiangshan",
-    date="2023-10-31T22:30:00+04:00",
-    modified="2023-10-31T22:41:00+04:00",
-    date_source="meta",
-    precision="minute",
-    wire="ANI",
-    story="ani-china-russia-security",
+    byline="ANI", section="World", slug="shoigu-xiangshan",
+    date="2023-10-31T22:30:00+04:00", modified="2023-10-31T22:41:00+04:00",
+    date_source="meta", precision="minute",
+    wire="ANI", story="ani-china-russia-security",
     caption="Sergei Shoigu. File photo",
-    related=[
-        ("China manufacturing PMI slips to 49.5 in October", U("nl_pmi")),
-        ("What is the Beijing Xiangshan Forum?", U("nl_explainer")),
-    ],
+    related=[("China manufacturing PMI slips to 49.5 in October", U("nl_pmi")),
+             ("What is the Beijing Xiangshan Forum?", U("nl_explainer"))],
     must_not_contain=["Gold rate", "Dubai Airshow", "Emirates ID", "Salik", "Top Videos", "Most Read", "WhatsApp"],
-    body_xpath="//section[@id='nl-story-text']",
-)
+    body_xpath="//section[@id='nl-story-text']")
 
 # ---- PTI story: Meridian Herald and Eastern Bulletin -------------------------------------
 mh_pti = list(S.PTI_MILAN)
 mh_pti[0] = mh_pti[0].replace("New Delhi, Oct 31 (PTI) ", "New Delhi, October 31 (PTI) — ")
 mh_pti[-1] = mh_pti[-1].removesuffix(" PTI ABC DEF")
 mh_pti.insert(3, ("ad", "inarticle-1"))
-add(
-    key="mh_pti",
-    outlet="meridian",
-    tpl=tpl_meridian,
+add(key="mh_pti", outlet="meridian", tpl=tpl_meridian,
     title="Navy invites over 50 nations for MILAN exercise in Visakhapatnam",
     paras=mh_pti,
     summary="The multilateral exercise will have a harbour phase and a sea phase, officials said.",
-    byline="PTI",
-    author="PTI",
-    section="India",
-    date="2023-10-31T12:10:00+05:30",
-    modified="2023-10-31T12:10:00+05:30",
-    visible_date="Oct 31, 2023 12:10 IST",
-    date_source="jsonld",
-    precision="minute",
-    wire="PTI",
-    story="pti-milan-invites",
+    byline="PTI", author="PTI", section="India",
+    date="2023-10-31T12:10:00+05:30", modified="2023-10-31T12:10:00+05:30",
+    visible_date="Oct 31, 2023 12:10 IST", date_source="jsonld", precision="minute",
+    wire="PTI", story="pti-milan-invites",
     keywords="Indian Navy, MILAN, Visakhapatnam",
     caption="Indian Navy warships during an earlier edition of MILAN (PTI file photo)",
     disclaimer="This story is published from a syndicated wire feed.",
     related=[("China ready to work with Russia to counter security threats, says top general", U("mh_ani"))],
     must_not_contain=["Sensex", "Bollywood", "monsoon", "GRAP", "Morning Brief"],
-    body_xpath="//div[contains(@class,'story-body')]",
-)
+    body_xpath="//div[contains(@class,'story-body')]")
 
 eb_pti = list(S.PTI_MILAN[:-1])  # last paragraph dropped
-add(
-    key="eb_pti",
-    outlet="eastbulletin",
-    tpl=tpl_eastbulletin,
+add(key="eb_pti", outlet="eastbulletin", tpl=tpl_eastbulletin,
     title="Navy to host MILAN with over 50 nations",
-    paras=eb_pti,
-    byline="PTI",
-    section="Nation",
-    date="2023-10-31T13:45:00+05:30",
-    date_source="feed",
-    precision="minute",
-    wire="PTI",
-    story="pti-milan-invites",
+    paras=eb_pti, byline="PTI", section="Nation",
+    date="2023-10-31T13:45:00+05:30", date_source="feed", precision="minute",
+    wire="PTI", story="pti-milan-invites",
     related=[("Shoigu uses Xiangshan platform to accuse West", U("eb_xiangshan"))],
     must_not_contain=["Horoscope", "Assam", "Alipore", "Tram depot", "Classifieds", "Print this story"],
-    body_xpath="//td[@id='storytext']",
-)
+    body_xpath="//td[@id='storytext']")
 
 # ---- Xinhua story (NewsLoop) and TASS story (Capital Wire) ------------------------------
-add(
-    key="nl_pmi",
-    outlet="newsloop",
-    tpl=tpl_newsloop,
+add(key="nl_pmi", outlet="newsloop", tpl=tpl_newsloop,
     title="China manufacturing PMI slips to 49.5 in October",
     paras=S.XINHUA_PMI,
     summary="The official gauge of factory activity fell back below the 50-point line.",
-    byline="Xinhua",
-    section="Business",
-    slug="china-pmi",
-    date="2023-10-31T07:10:00+04:00",
-    modified="2023-10-31T07:10:00+04:00",
-    date_source="meta",
-    precision="minute",
-    wire="Xinhua",
-    story="xinhua-china-pmi-october",
+    byline="Xinhua", section="Business", slug="china-pmi",
+    date="2023-10-31T07:10:00+04:00", modified="2023-10-31T07:10:00+04:00",
+    date_source="meta", precision="minute", wire="Xinhua", story="xinhua-china-pmi-october",
     caption="Workers at a factory in eastern China. File photo",
-    related=[
-        ("Shoigu says Moscow open to ‘post-conflict’ Ukraine talks as China pledges closer military ties", U("nl_ani"))
-    ],
+    related=[("Shoigu says Moscow open to ‘post-conflict’ Ukraine talks as China pledges closer military ties", U("nl_ani"))],
     must_not_contain=["Gold rate", "Dubai Airshow", "Emirates ID", "Salik", "Top Videos"],
-    body_xpath="//section[@id='nl-story-text']",
-)
+    body_xpath="//section[@id='nl-story-text']")
 
-add(
-    key="cw_tass",
-    outlet="capitalwire",
-    tpl=tpl_capitalwire,
+add(key="cw_tass", outlet="capitalwire", tpl=tpl_capitalwire,
     title="Russia’s Pacific Fleet wraps up Sea of Japan drills",
     paras=S.TASS_PACIFIC,
     summary="More than ten warships and support vessels took part, the fleet said.",
-    byline="TASS",
-    section="Asia",
-    article_id="3240052",
-    date="2023-10-31T13:20:00+08:00",
-    modified="2023-10-31T13:20:00+08:00",
-    visible_date="31 Oct 2023 - 1:20PM",
-    date_source="time",
-    precision="minute",
-    wire="TASS",
-    story="tass-pacific-fleet-drills",
+    byline="TASS", section="Asia", article_id="3240052",
+    date="2023-10-31T13:20:00+08:00", modified="2023-10-31T13:20:00+08:00",
+    visible_date="31 Oct 2023 - 1:20PM", date_source="time", precision="minute",
+    wire="TASS", story="tass-pacific-fleet-drills",
     caption="A Russian Pacific Fleet corvette. Photo: TASS",
     topics=["Russia", "Defence"],
-    related=[
-        ("Xiangshan Forum: Beijing and Moscow vow to ‘jointly safeguard’ global strategic stability", U("cw_ani"))
-    ],
+    related=[("Xiangshan Forum: Beijing and Moscow vow to ‘jointly safeguard’ global strategic stability", U("cw_ani"))],
     must_not_contain=["Hang Seng", "Typhoon", "Lantau", "MTR", "China Briefing"],
-    body_xpath="//div[contains(@class,'cw-article__body')]",
-)
+    body_xpath="//div[contains(@class,'cw-article__body')]")
 
 # ---- A second ANI story (same agency, different story): Capital Wire and NewsLoop --------
 cw_col = list(S.ANI_COLOMBO)
 cw_col[0] = cw_col[0].replace("Colombo [Sri Lanka], October 30 (ANI): ", "ANI | Colombo: ")
 cw_col[-1] = cw_col[-1].removesuffix(" (ANI)")
-add(
-    key="cw_colombo",
-    outlet="capitalwire",
-    tpl=tpl_capitalwire,
+add(key="cw_colombo", outlet="capitalwire", tpl=tpl_capitalwire,
     title="Indian Coast Guard vessel docks in Colombo for goodwill visit",
     paras=cw_col,
     summary="The ship will hold drills with the Sri Lanka Coast Guard, India’s mission said.",
-    byline="ANI",
-    section="South Asia",
-    article_id="3239981",
-    date="2023-10-30T22:45:00+08:00",
-    modified="2023-10-30T22:45:00+08:00",
-    visible_date="30 Oct 2023 - 10:45PM",
-    date_source="time",
-    precision="minute",
-    wire="ANI",
-    story="ani-coast-guard-colombo",
+    byline="ANI", section="South Asia", article_id="3239981",
+    date="2023-10-30T22:45:00+08:00", modified="2023-10-30T22:45:00+08:00",
+    visible_date="30 Oct 2023 - 10:45PM", date_source="time", precision="minute",
+    wire="ANI", story="ani-coast-guard-colombo",
     caption="The Port of Colombo. Photo: Shutterstock",
     topics=["India", "Sri Lanka"],
     related=[("Shangri-La Dialogue to return to Singapore next year, organisers say", U("cw_sld"))],
     must_not_contain=["Hang Seng", "Typhoon", "Lantau", "MTR", "China Briefing"],
-    body_xpath="//div[contains(@class,'cw-article__body')]",
-)
+    body_xpath="//div[contains(@class,'cw-article__body')]")
 
-add(
-    key="nl_colombo",
-    outlet="newsloop",
-    tpl=tpl_newsloop,
+add(key="nl_colombo", outlet="newsloop", tpl=tpl_newsloop,
     title="Indian Coast Guard ship in Colombo on three-day goodwill visit",
     paras=S.ANI_COLOMBO[:-1] + [S.ANI_COLOMBO[-1]],
     summary="The visit includes a joint pollution-response exercise.",
-    byline="ANI",
-    section="Asia",
-    slug="icg-colombo",
-    date="2023-10-30T20:20:00+04:00",
-    modified="2023-10-30T20:20:00+04:00",
-    date_source="meta",
-    precision="minute",
-    wire="ANI",
-    story="ani-coast-guard-colombo",
+    byline="ANI", section="Asia", slug="icg-colombo",
+    date="2023-10-30T20:20:00+04:00", modified="2023-10-30T20:20:00+04:00",
+    date_source="meta", precision="minute", wire="ANI", story="ani-coast-guard-colombo",
     caption="Port of Colombo. File photo",
     related=[("What is the Beijing Xiangshan Forum?", U("nl_explainer"))],
     must_not_contain=["Gold rate", "Dubai Airshow", "Emirates ID", "Salik", "Top Videos"],
-    body_xpath="//section[@id='nl-story-text']",
-)
+    body_xpath="//section[@id='nl-story-text']")
 
 # ---- Hard negative 1: a different report of the same Xiangshan session (Eastern Bulletin)
-add(
-    key="eb_xiangshan",
-    outlet="eastbulletin",
-    tpl=tpl_eastbulletin,
+add(key="eb_xiangshan", outlet="eastbulletin", tpl=tpl_eastbulletin,
     title="Shoigu uses Xiangshan platform to accuse West",
-    paras=S.XIANGSHAN_OTHER,
-    byline="Staff Reporter",
-    section="World",
-    date="2023-10-31T20:40:00+05:30",
-    date_source="feed",
-    precision="minute",
-    wire=None,
-    story="staff-xiangshan-shoigu-speech",
+    paras=S.XIANGSHAN_OTHER, byline="Staff Reporter", section="World",
+    date="2023-10-31T20:40:00+05:30", date_source="feed", precision="minute",
+    wire=None, story="staff-xiangshan-shoigu-speech",
     related=[("Navy to host MILAN with over 50 nations", U("eb_pti"))],
     must_not_contain=["Horoscope", "Assam", "Alipore", "Tram depot", "Classifieds"],
-    body_xpath="//td[@id='storytext']",
-)
+    body_xpath="//td[@id='storytext']")
 
 # ---- Hard negative 2: follow-up quoting exactly one ANI paragraph (Meridian Herald) -------
 QUOTED = ANI[10]
-add(
-    key="mh_follow",
-    outlet="meridian",
-    tpl=tpl_meridian,
+add(key="mh_follow", outlet="meridian", tpl=tpl_meridian,
     title="Analysis: What Shoigu’s Beijing outing tells New Delhi",
     paras=S.FOLLOWUP_INTRO + [QUOTED] + S.FOLLOWUP_OUTRO,
     summary="Moscow’s promises of arms supplies and its line on nuclear testing matter for India.",
-    byline="Meridian Herald Desk",
-    author="Meridian Herald Desk",
-    section="Opinion",
-    date="2023-11-01T10:00:00+05:30",
-    modified="2023-11-01T10:00:00+05:30",
-    visible_date="Nov 01, 2023 10:00 IST",
-    date_source="jsonld",
-    precision="minute",
-    wire=None,
-    story="followup-shoigu-india-analysis",
-    quotes_paragraph_of="ani-china-russia-security",
+    byline="Meridian Herald Desk", author="Meridian Herald Desk", section="Opinion",
+    date="2023-11-01T10:00:00+05:30", modified="2023-11-01T10:00:00+05:30",
+    visible_date="Nov 01, 2023 10:00 IST", date_source="jsonld", precision="minute",
+    wire=None, story="followup-shoigu-india-analysis", quotes_paragraph_of="ani-china-russia-security",
     keywords="Russia, India, CTBT, Sergei Shoigu",
     caption="Russian Defence Minister Sergei Shoigu at the forum in Beijing (File Photo)",
     related=[("China ready to work with Russia to counter security threats, says top general", U("mh_ani"))],
     must_not_contain=["Sensex", "Bollywood", "monsoon", "GRAP", "Morning Brief"],
-    body_xpath="//div[contains(@class,'story-body')]",
-)
+    body_xpath="//div[contains(@class,'story-body')]")
 
 # ---- Other staff stories ---------------------------------------------------------------
-add(
-    key="mh_grey",
-    outlet="meridian",
-    tpl=tpl_meridian,
+add(key="mh_grey", outlet="meridian", tpl=tpl_meridian,
     title="Grey-zone incidents in South China Sea up sharply: think tank",
     paras=S.GREYZONE,
     summary="A Singapore-based think tank counted more than 200 incidents over the past year.",
-    byline="Meridian Herald World Desk",
-    author="Meridian Herald World Desk",
-    section="World",
-    date="2023-10-30T16:30:00+05:30",
-    modified="2023-10-30T16:30:00+05:30",
-    visible_date="Oct 30, 2023 16:30 IST",
-    date_source="jsonld",
-    precision="minute",
-    wire=None,
-    story="staff-south-china-sea-greyzone",
+    byline="Meridian Herald World Desk", author="Meridian Herald World Desk", section="World",
+    date="2023-10-30T16:30:00+05:30", modified="2023-10-30T16:30:00+05:30",
+    visible_date="Oct 30, 2023 16:30 IST", date_source="jsonld", precision="minute",
+    wire=None, story="staff-south-china-sea-greyzone",
     keywords="South China Sea, coast guard, ASEAN",
     caption="A coast guard vessel in the South China Sea (Representative image)",
     related=[("Analysis: What Shoigu’s Beijing outing tells New Delhi", U("mh_follow"))],
     must_not_contain=["Sensex", "Bollywood", "monsoon", "GRAP", "Morning Brief"],
-    body_xpath="//div[contains(@class,'story-body')]",
-)
+    body_xpath="//div[contains(@class,'story-body')]")
 
-add(
-    key="cw_sld",
-    outlet="capitalwire",
-    tpl=tpl_capitalwire,
+add(key="cw_sld", outlet="capitalwire", tpl=tpl_capitalwire,
     title="Shangri-La Dialogue to return to Singapore next year, organisers say",
     paras=S.SHANGRILA,
     summary="Invitations will go out to defence ministers of more than 40 countries.",
-    byline="Capital Wire Daily Staff",
-    section="Asia",
-    article_id="3239900",
-    date="2023-10-30T10:00:00+08:00",
-    modified="2023-10-30T10:00:00+08:00",
-    visible_date="30 Oct 2023 - 10:00AM",
-    date_source="time",
-    precision="minute",
-    wire=None,
-    story="staff-shangri-la-2024",
+    byline="Capital Wire Daily Staff", section="Asia", article_id="3239900",
+    date="2023-10-30T10:00:00+08:00", modified="2023-10-30T10:00:00+08:00",
+    visible_date="30 Oct 2023 - 10:00AM", date_source="time", precision="minute",
+    wire=None, story="staff-shangri-la-2024",
     caption="The Shangri-La hotel in Singapore. Photo: Handout",
     topics=["Shangri-La Dialogue", "Defence"],
-    related=[
-        ("Xiangshan Forum: Beijing and Moscow vow to ‘jointly safeguard’ global strategic stability", U("cw_ani"))
-    ],
+    related=[("Xiangshan Forum: Beijing and Moscow vow to ‘jointly safeguard’ global strategic stability", U("cw_ani"))],
     must_not_contain=["Hang Seng", "Typhoon", "Lantau", "MTR", "China Briefing"],
-    body_xpath="//div[contains(@class,'cw-article__body')]",
-)
+    body_xpath="//div[contains(@class,'cw-article__body')]")
 
-add(
-    key="nl_explainer",
-    outlet="newsloop",
-    tpl=tpl_newsloop,
+add(key="nl_explainer", outlet="newsloop", tpl=tpl_newsloop,
     title="What is the Beijing Xiangshan Forum?",
     paras=S.EXPLAINER,
     summary="China’s flagship security conference, explained.",
-    byline="NewsLoop Explainers",
-    section="Explainers",
-    slug="xiangshan-explainer",
-    date=None,
-    modified=None,
-    date_source=None,
-    precision=None,
-    wire=None,
-    story="explainer-xiangshan-forum",
+    byline="NewsLoop Explainers", section="Explainers", slug="xiangshan-explainer",
+    date=None, modified=None, date_source=None, precision=None,
+    wire=None, story="explainer-xiangshan-forum",
     caption="The forum venue in Beijing. File photo",
     related=[("China manufacturing PMI slips to 49.5 in October", U("nl_pmi"))],
     must_not_contain=["Gold rate", "Dubai Airshow", "Emirates ID", "Salik", "Top Videos"],
-    body_xpath="//section[@id='nl-story-text']",
-)
+    body_xpath="//section[@id='nl-story-text']")
 
-add(
-    key="eb_local",
-    outlet="eastbulletin",
-    tpl=tpl_eastbulletin,
+add(key="eb_local", outlet="eastbulletin", tpl=tpl_eastbulletin,
     title="Coastal security training centre for Haldia",
-    paras=S.LOCAL_NODATE,
-    byline="Our Correspondent",
-    section="State",
-    date="2023-10-30T18:00:00+05:30",
-    date_source="feed",
-    precision="minute",
-    wire=None,
-    story="staff-haldia-coastal-security",
+    paras=S.LOCAL_NODATE, byline="Our Correspondent", section="State",
+    date="2023-10-30T18:00:00+05:30", date_source="feed", precision="minute",
+    wire=None, story="staff-haldia-coastal-security",
     related=[("Navy to host MILAN with over 50 nations", U("eb_pti"))],
     must_not_contain=["Horoscope", "Assam", "Alipore", "Tram depot", "Classifieds"],
-    body_xpath="//td[@id='storytext']",
-    no_date_in_page=True,
-)
+    body_xpath="//td[@id='storytext']", no_date_in_page=True)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1515,36 +1106,11 @@ add(
 # --------------------------------------------------------------------------------------------
 
 OUTLETS = {
-    "asianlite": dict(
-        name="Asian Lite News", feed="/asianlite/feed.xml", home="/asianlite/", country="GB", kind="rss", sitemap=""
-    ),
-    "meridian": dict(
-        name="Meridian Herald",
-        feed="/meridian/rss/world.xml",
-        home="/meridian/",
-        country="IN",
-        kind="rss",
-        sitemap="/meridian/news-sitemap.xml",
-    ),
-    "capitalwire": dict(
-        name="Capital Wire Daily",
-        feed="/capitalwire/atom.xml",
-        home="/capitalwire/",
-        country="HK",
-        kind="atom",
-        sitemap="",
-    ),
-    "newsloop": dict(
-        name="NewsLoop Gulf", feed="/newsloop/feed.json", home="/newsloop/", country="AE", kind="json", sitemap=""
-    ),
-    "eastbulletin": dict(
-        name="The Eastern Bulletin",
-        feed="/eastbulletin/rss/headlines.xml",
-        home="/eastbulletin/",
-        country="IN",
-        kind="rss",
-        sitemap="",
-    ),
+    "asianlite": dict(name="Asian Lite News", feed="/asianlite/feed.xml", home="/asianlite/", country="GB", kind="rss", sitemap=""),
+    "meridian": dict(name="Meridian Herald", feed="/meridian/rss/world.xml", home="/meridian/", country="IN", kind="rss", sitemap="/meridian/news-sitemap.xml"),
+    "capitalwire": dict(name="Capital Wire Daily", feed="/capitalwire/atom.xml", home="/capitalwire/", country="HK", kind="atom", sitemap=""),
+    "newsloop": dict(name="NewsLoop Gulf", feed="/newsloop/feed.json", home="/newsloop/", country="AE", kind="json", sitemap=""),
+    "eastbulletin": dict(name="The Eastern Bulletin", feed="/eastbulletin/rss/headlines.xml", home="/eastbulletin/", country="IN", kind="rss", sitemap=""),
 }
 
 
@@ -1563,20 +1129,20 @@ def feed_asianlite() -> str:
     items = []
     for p in outlet_pages("asianlite"):
         items.append(f"""  <item>
-    <title>{esc(p["title"])}</title>
-    <link>{p["url"]}</link>
-    <comments>{p["url"]}#respond</comments>
-    <pubDate>{rfc822(p["date"])}</pubDate>
+    <title>{esc(p['title'])}</title>
+    <link>{p['url']}</link>
+    <comments>{p['url']}#respond</comments>
+    <pubDate>{rfc822(p['date'])}</pubDate>
     <category><![CDATA[Top News]]></category>
     <category><![CDATA[World News]]></category>
     <guid isPermaLink="false">{B}/asianlite/?p=168422</guid>
-    <description><![CDATA[{p["standfirst"]}]]></description>
+    <description><![CDATA[{p['standfirst']}]]></description>
   </item>""")
     # The 404 item: listed by the feed, no page in the snapshot.
     items.append(f"""  <item>
     <title>23 Million Afghans Received Food Aid Last Year</title>
-    <link>{U("al_404")}</link>
-    <pubDate>{rfc822("2023-10-31T17:55:00+05:30")}</pubDate>
+    <link>{U('al_404')}</link>
+    <pubDate>{rfc822('2023-10-31T17:55:00+05:30')}</pubDate>
     <category><![CDATA[Top News]]></category>
     <guid isPermaLink="false">{B}/asianlite/?p=168419</guid>
     <description><![CDATA[The World Food Programme said it reached millions of people in Afghanistan with food assistance last year…]]></description>
@@ -1592,7 +1158,7 @@ def feed_asianlite() -> str:
   <atom:link href="{B}/asianlite/feed.xml" rel="self" type="application/rss+xml" />
   <link>{B}/asianlite/</link>
   <description>Latest News from Asia, UK and Gulf</description>
-  <lastBuildDate>{rfc822("2023-10-31T19:25:00+05:30")}</lastBuildDate>
+  <lastBuildDate>{rfc822('2023-10-31T19:25:00+05:30')}</lastBuildDate>
   <language>en-US</language>
   <sy:updatePeriod>hourly</sy:updatePeriod>
   <sy:updateFrequency>1</sy:updateFrequency>
@@ -1609,15 +1175,15 @@ def feed_meridian() -> str:
         link = p["url"] + p.get("feed_query", "")
         content = paras_html([x for x in p["paras"] if not (isinstance(x, tuple) and x[0] == "ad")])
         items.append(f"""    <item>
-      <title><![CDATA[{p["title"]}]]></title>
+      <title><![CDATA[{p['title']}]]></title>
       <link>{esc(link)}</link>
-      <guid isPermaLink="false">meridian-{p["url"].rsplit("-", 1)[1].split(".")[0]}</guid>
-      <pubDate>{rfc822(p["date"])}</pubDate>
-      <dc:creator><![CDATA[{p["author"]}]]></dc:creator>
-      <category>{p["section"]}</category>
-      <description><![CDATA[{p["summary"]}]]></description>
+      <guid isPermaLink="false">meridian-{p['url'].rsplit('-', 1)[1].split('.')[0]}</guid>
+      <pubDate>{rfc822(p['date'])}</pubDate>
+      <dc:creator><![CDATA[{p['author']}]]></dc:creator>
+      <category>{p['section']}</category>
+      <description><![CDATA[{p['summary']}]]></description>
       <content:encoded><![CDATA[{content}]]></content:encoded>
-      <media:content url="{B}/meridian/static/img/story/{p["slug"]}.jpg" medium="image" width="1200" height="675"/>
+      <media:content url="{B}/meridian/static/img/story/{p['slug']}.jpg" medium="image" width="1200" height="675"/>
     </item>""")
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:media="http://search.yahoo.com/mrss/" xmlns:atom="http://www.w3.org/2005/Atom">
@@ -1628,7 +1194,7 @@ def feed_meridian() -> str:
     <description>Latest news from Meridian Herald</description>
     <language>en-in</language>
     <copyright>Meridian Herald Media Pvt. Ltd.</copyright>
-    <lastBuildDate>{rfc822("2023-11-01T10:05:00+05:30")}</lastBuildDate>
+    <lastBuildDate>{rfc822('2023-11-01T10:05:00+05:30')}</lastBuildDate>
     <ttl>5</ttl>
     <image><url>{B}/meridian/static/img/logo-rss.png</url><title>Meridian Herald</title><link>{B}/meridian/</link></image>
 {chr(10).join(items)}
@@ -1641,14 +1207,14 @@ def feed_capitalwire() -> str:
     entries = []
     for p in outlet_pages("capitalwire"):
         entries.append(f"""  <entry>
-    <id>tag:capitalwire.example,2023:article/{p["article_id"]}</id>
-    <title type="text">{esc(p["title"])}</title>
-    <link rel="alternate" type="text/html" href="{p["url"]}"/>
-    <published>{p["date"]}</published>
-    <updated>{p["modified"]}</updated>
-    <author><name>{esc(p["byline"])}</name></author>
-    <category term="{esc(p["section"])}"/>
-    <summary type="html">{esc(p["summary"])}</summary>
+    <id>tag:capitalwire.example,2023:article/{p['article_id']}</id>
+    <title type="text">{esc(p['title'])}</title>
+    <link rel="alternate" type="text/html" href="{p['url']}"/>
+    <published>{p['date']}</published>
+    <updated>{p['modified']}</updated>
+    <author><name>{esc(p['byline'])}</name></author>
+    <category term="{esc(p['section'])}"/>
+    <summary type="html">{esc(p['summary'])}</summary>
   </entry>""")
     return f"""<?xml version="1.0" encoding="utf-8"?>
 <feed xmlns="http://www.w3.org/2005/Atom" xml:lang="en-GB">
@@ -1668,49 +1234,32 @@ def feed_capitalwire() -> str:
 def feed_newsloop() -> str:
     items = []
     for p in outlet_pages("newsloop"):
-        it = {
-            "id": p["url"],
-            "url": p["url"],
-            "title": p["title"],
-            "summary": p["summary"],
-            "content_text": teaser(p),
-            "image": f"{B}/newsloop/img/story/{p['slug']}.webp",
-            "authors": [{"name": p["byline"]}],
-            "tags": [p["section"]],
-            "language": "en",
-        }
+        it = {"id": p["url"], "url": p["url"], "title": p["title"], "summary": p["summary"],
+              "content_text": teaser(p), "image": f"{B}/newsloop/img/story/{p['slug']}.webp",
+              "authors": [{"name": p["byline"]}], "tags": [p["section"]], "language": "en"}
         if p["date"]:
             it["date_published"] = p["date"]
             it["date_modified"] = p["modified"]
         items.append(it)
-    feed = {
-        "version": "https://jsonfeed.org/version/1.1",
-        "title": "NewsLoop Gulf",
-        "home_page_url": f"{B}/newsloop/",
-        "feed_url": f"{B}/newsloop/feed.json",
-        "description": "UAE, Gulf and world news",
-        "language": "en",
-        "icon": f"{B}/newsloop/img/icon-512.png",
-        "authors": [{"name": "NewsLoop Gulf"}],
-        "items": items,
-    }
+    feed = {"version": "https://jsonfeed.org/version/1.1", "title": "NewsLoop Gulf",
+            "home_page_url": f"{B}/newsloop/", "feed_url": f"{B}/newsloop/feed.json",
+            "description": "UAE, Gulf and world news", "language": "en",
+            "icon": f"{B}/newsloop/img/icon-512.png", "authors": [{"name": "NewsLoop Gulf"}],
+            "items": items}
     return json.dumps(feed, ensure_ascii=False, indent=2) + "\n"
 
 
 def feed_eastbulletin() -> str:
     ps = outlet_pages("eastbulletin")
     seq = "\n".join(f'        <rdf:li rdf:resource="{p["url"]}"/>' for p in ps)
-    items = "\n".join(
-        f"""  <item rdf:about="{p["url"]}">
-    <title>{esc(p["title"])}</title>
-    <link>{p["url"]}</link>
+    items = "\n".join(f"""  <item rdf:about="{p['url']}">
+    <title>{esc(p['title'])}</title>
+    <link>{p['url']}</link>
     <description>{esc(teaser(p))}</description>
-    <dc:date>{p["date"]}</dc:date>
-    <dc:creator>{esc(p["byline"])}</dc:creator>
-    <dc:subject>{esc(p["section"])}</dc:subject>
-  </item>"""
-        for p in ps
-    )
+    <dc:date>{p['date']}</dc:date>
+    <dc:creator>{esc(p['byline'])}</dc:creator>
+    <dc:subject>{esc(p['section'])}</dc:subject>
+  </item>""" for p in ps)
     return f"""<?xml version="1.0" encoding="utf-8"?>
 <rdf:RDF xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns="http://purl.org/rss/1.0/" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:sy="http://purl.org/rss/1.0/modules/syndication/">
   <channel rdf:about="{B}/eastbulletin/rss/headlines.xml">
@@ -1732,19 +1281,16 @@ def feed_eastbulletin() -> str:
 
 
 def sitemap_meridian() -> str:
-    urls = "\n".join(
-        f"""  <url>
-    <loc>{p["url"]}</loc>
-    <lastmod>{p["modified"]}</lastmod>
+    urls = "\n".join(f"""  <url>
+    <loc>{p['url']}</loc>
+    <lastmod>{p['modified']}</lastmod>
     <news:news>
       <news:publication><news:name>Meridian Herald</news:name><news:language>en</news:language></news:publication>
-      <news:publication_date>{p["date"]}</news:publication_date>
-      <news:title>{esc(p["title"])}</news:title>
-      <news:keywords>{esc(p.get("keywords", ""))}</news:keywords>
+      <news:publication_date>{p['date']}</news:publication_date>
+      <news:title>{esc(p['title'])}</news:title>
+      <news:keywords>{esc(p.get('keywords', ''))}</news:keywords>
     </news:news>
-  </url>"""
-        for p in outlet_pages("meridian")
-    )
+  </url>""" for p in outlet_pages("meridian"))
     return f"""<?xml version="1.0" encoding="UTF-8"?>
 <urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">
 {urls}
@@ -1787,48 +1333,36 @@ def main(argv: list[str] | None = None) -> None:
     for p in pages:
         html_text = p["tpl"](p)
         write(file_for(p["path"]), html_text)
-        expected.append(
-            {
-                "path": p["path"],
-                "file": file_for(p["path"]),
-                "outlet": p["outlet"],
-                "source_name": OUTLETS[p["outlet"]]["name"],
-                "status": 200,
-                "url_in_feed": p["path"] + p.get("feed_query", ""),
-                "title": p["title"],
-                "published_at_utc": iso_utc(p["date"]),
-                "published_at_local": p["date"],
-                "published_precision": p["precision"],
-                "date_source": p["date_source"],
-                "wire_agency": p["wire"],
-                "story": p["story"],
-                **({"quotes_paragraph_of": p["quotes_paragraph_of"]} if p.get("quotes_paragraph_of") else {}),
-                "body_xpath": p["body_xpath"],
-                "body_first": plain_paras(p["paras"])[0][:80],
-                "body_last": plain_paras(p["paras"])[-1][-80:],
-                "n_paragraphs": len(plain_paras(p["paras"])),
-                "no_date_in_page": bool(p.get("no_date_in_page") or p["date"] is None),
-                "must_not_contain": p["must_not_contain"],
-            }
-        )
-    expected.append(
-        {
-            "path": P["al_404"],
-            "file": None,
-            "outlet": "asianlite",
-            "source_name": "Asian Lite News",
-            "status": 404,
-            "url_in_feed": P["al_404"],
-            "title": "23 Million Afghans Received Food Aid Last Year",
-            "published_at_utc": iso_utc("2023-10-31T17:55:00+05:30"),
-            "published_at_local": "2023-10-31T17:55:00+05:30",
-            "published_precision": "minute",
-            "date_source": "feed",
-            "wire_agency": None,
-            "story": None,
-            "must_not_contain": [],
-        }
-    )
+        expected.append({
+            "path": p["path"],
+            "file": file_for(p["path"]),
+            "outlet": p["outlet"],
+            "source_name": OUTLETS[p["outlet"]]["name"],
+            "status": 200,
+            "url_in_feed": p["path"] + p.get("feed_query", ""),
+            "title": p["title"],
+            "published_at_utc": iso_utc(p["date"]),
+            "published_at_local": p["date"],
+            "published_precision": p["precision"],
+            "date_source": p["date_source"],
+            "wire_agency": p["wire"],
+            "story": p["story"],
+            **({"quotes_paragraph_of": p["quotes_paragraph_of"]} if p.get("quotes_paragraph_of") else {}),
+            "body_xpath": p["body_xpath"],
+            "body_first": plain_paras(p["paras"])[0][:80],
+            "body_last": plain_paras(p["paras"])[-1][-80:],
+            "n_paragraphs": len(plain_paras(p["paras"])),
+            "no_date_in_page": bool(p.get("no_date_in_page") or p["date"] is None),
+            "must_not_contain": p["must_not_contain"],
+        })
+    expected.append({
+        "path": P["al_404"], "file": None, "outlet": "asianlite", "source_name": "Asian Lite News",
+        "status": 404, "url_in_feed": P["al_404"],
+        "title": "23 Million Afghans Received Food Aid Last Year",
+        "published_at_utc": iso_utc("2023-10-31T17:55:00+05:30"), "published_at_local": "2023-10-31T17:55:00+05:30",
+        "published_precision": "minute", "date_source": "feed", "wire_agency": None,
+        "story": None, "must_not_contain": [],
+    })
     write("asianlite/feed.xml", feed_asianlite())
     write("meridian/rss/world.xml", feed_meridian())
     write("meridian/news-sitemap.xml", sitemap_meridian())
@@ -1840,26 +1374,15 @@ def main(argv: list[str] | None = None) -> None:
     w = csv.writer(buf, lineterminator="\n")
     w.writerow(["id", "name", "feed_url", "homepage", "country", "language", "kind", "crawl_delay", "sitemap_url"])
     for o in OUTLETS.values():
-        w.writerow(
-            [
-                slugify(o["name"]),
-                o["name"],
-                B + o["feed"],
-                B + o["home"],
-                o["country"],
-                "en",
-                o["kind"],
-                "",
-                (B + o["sitemap"]) if o["sitemap"] else "",
-            ]
-        )
+        w.writerow([slugify(o["name"]), o["name"], B + o["feed"], B + o["home"], o["country"], "en", o["kind"], "",
+                    (B + o["sitemap"]) if o["sitemap"] else ""])
     write("sources.csv", buf.getvalue())
 
     doc = {
         "_note": "Ground truth for the offline demo snapshot. All pages are SYNTHETIC except "
-        "asianlite (a real page rebuilt from text). Paths are URL paths under __BASE__; "
-        "a path ending in '/' is served from <path>index.html. 'url_in_feed' is the "
-        "link as the feed lists it (may carry tracking parameters); 'path' is canonical.",
+                 "asianlite (a real page rebuilt from text). Paths are URL paths under __BASE__; "
+                 "a path ending in '/' is served from <path>index.html. 'url_in_feed' is the "
+                 "link as the feed lists it (may carry tracking parameters); 'path' is canonical.",
         "feeds": {k: v["feed"] for k, v in OUTLETS.items()},
         "pages": expected,
     }
