@@ -133,6 +133,17 @@ def test_a_control_character_in_a_body_never_drops_the_article(char, where):
     assert out.published_at == datetime(2024, 5, 31, 9, 0)
 
 
+@FUZZ
+@given(st.text(max_size=3000), DATEISH)
+def test_extraction_takes_any_page(html, stamp):
+    for page in (html, f'<html><head><meta name="date" content="{stamp}"></head><body><p>{html}</p></body></html>'):
+        out = extract_page(PageInput("https://a.example/p", "a", page, FETCHED))
+        assert out.error or out.text
+        assert (
+            in_bounds(out.published_at) and out.published_at is None or out.published_at <= FETCHED + timedelta(days=1)
+        )
+
+
 # --- sitemaps and feeds ---------------------------------------------------------------------------
 
 
