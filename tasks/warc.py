@@ -131,12 +131,20 @@ class WarcArchive:
         self._fh: BinaryIO | None = None
         self._key: bytes | None = None
 
-    def _signing_key(self) -> bytes:
+    def _signing_key(self) -> bytes | None:
+        """The archive's key; None (records then go unsigned, with one warning) when the key file is
+        damaged or cannot be made: a key problem must not stop archiving."""
         with self._lock:
             if self._key is None:
-                self._key = archive_key(self.directory, create=True)
-            assert self._key is not None
-            return self._key
+                try:
+                    self._key = archive_key(self.directory, create=True) or b""
+                except OSError as exc:
+                    log.warning("%s: cannot create %s (%s)", self.directory, KEY_FILE, exc)
+                    self._key = b""
+                if not self._key:
+                    log.warning("%s/%s is missing or damaged: records of this run are not signed (readers treat "
+                                "them as foreign)", self.directory, KEY_FILE)  # fmt: skip
+            return self._key or None
 
     def _open(self) -> None:
         self.directory.mkdir(parents=True, exist_ok=True)
@@ -179,15 +187,11 @@ class WarcArchive:
         warc_headers = {"WARC-Date": _warc_date(date), "WARC-Payload-Digest": _sha1_b32(body), **(extra or {})}
         content_type = ", ".join(v for k, v in stored if k.lower() == "content-type") or None  # as read back
         private = {k: v for k, v in warc_headers.items() if k in PRIVATE_HEADERS}
-        warc_headers[SIGNATURE_HEADER] = record_signature(
-            self._signing_key(),
-            url,
-            warc_headers["WARC-Date"],
-            warc_headers["WARC-Payload-Digest"],
-            status,
-            content_type,
-            private,
-        )
+        key = self._signing_key()
+        if key:
+            warc_headers[SIGNATURE_HEADER] = record_signature(
+                key, url, warc_headers["WARC-Date"], warc_headers["WARC-Payload-Digest"], status, content_type, private
+            )
         # Digest and gzip the record outside the lock (zlib releases the GIL), then append its bytes.
         member = _record_member(
             lambda w: w.write_record(

@@ -238,3 +238,14 @@ def test_backfill_with_a_forged_warc_and_reprocess_of_a_record_dated_2999(tmp_pa
     [(published, note)] = query(db, "SELECT published_at, date_note FROM articles WHERE url LIKE '%future'")
     assert published is None and "2999-01-01" in note
     assert query(db, "SELECT title FROM articles WHERE url = ?", [url]) == [("Live title",)]
+
+
+def test_a_damaged_key_file_never_stops_archiving(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "archive.key").write_bytes(b"short")
+    path = own_archive(raw, "https://outlet.example/a", html("a"), "outlet")
+    [record] = list(iter_responses(path))
+    assert SIGNATURE_HEADER not in record.warc_headers and archive_key(raw) is None
+    [page] = read_pages([str(path)], [OUTLET], archive_key(raw))  # readable, placed by host
+    assert (page.item.source_id, page.trusted) == ("outlet", False)
