@@ -47,10 +47,11 @@ def configured_sources(db: str) -> list[Source]:
 
 
 @task(cache_policy=NO_CACHE)
-def read_archive(raw_dir: str, sources: list[Source], db: str) -> list[ArchivedPage]:
+def read_archive(raw_dir: str, sources: list[Source], db: str, trust_unsigned: bool = False) -> list[ArchivedPage]:
     """The latest 200 HTML page response per URL in the raw archive; records signed with the key of the
-    database's own archive keep their source, others are placed by host."""
-    return read_pages([raw_dir], sources, archive_key(raw_dir_for(db)))
+    database's own archive (or every record, when the operator vouches with trust_unsigned) keep their
+    source and may replace stored articles; others are placed by host and never replace one."""
+    return read_pages([raw_dir], sources, archive_key(raw_dir_for(db)), vouched=trust_unsigned)
 
 
 @task(cache_policy=NO_CACHE)
@@ -79,7 +80,11 @@ def _in_range(page: Extracted | None, start: date | None, end: date | None) -> b
 
 @flow(name="reprocess")
 def reprocess(
-    db: str = str(default_db_path()), raw_dir: str | None = None, start: date | None = None, end: date | None = None
+    db: str = str(default_db_path()),
+    raw_dir: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    trust_unsigned: bool = False,
 ):
     """Re-extract, re-tag and re-group the pages of the raw archive (beside the DB); optionally only
     those published within [start, end]."""
@@ -91,17 +96,18 @@ def reprocess(
     if not raw.is_dir():
         raise ReprocessError(f"no raw archive at {raw}")
     sources, pipeline, run_id = configured_sources(db), pipeline_settings(), current_run_id()
-    prepare_run(db, sources, run_id, "reprocess", {"db": db, "raw_dir": str(raw), "start": start, "end": end})
+    parameters = {"db": db, "raw_dir": str(raw), "start": start, "end": end, "trust_unsigned": trust_unsigned}
+    prepare_run(db, sources, run_id, "reprocess", parameters)
     with closing_run(db, run_id):
-        stats = _reprocess(db, run_id, str(raw), sources, pipeline, start, end)
+        stats = _reprocess(db, run_id, str(raw), sources, pipeline, start, end, trust_unsigned)
         message = finish_run(db, run_id, stats)
     report(stats, f"reprocess: {message}")
     return Completed(message=message, data={s.source_id: vars(s) for s in stats.values()})
 
 
-def _reprocess(db, run_id, raw_dir, sources, pipeline, start, end) -> dict[str, SourceStats]:
+def _reprocess(db, run_id, raw_dir, sources, pipeline, start, end, trust_unsigned=False) -> dict[str, SourceStats]:
     logger = get_run_logger()
-    pages = read_archive(raw_dir, sources, db)
+    pages = read_archive(raw_dir, sources, db, trust_unsigned)
     stats = {s.source_id: SourceStats(s.source_id, feed_status="archive") for s in sources}
     logger.info("%d archived pages to re-extract from %s", len(pages), raw_dir)
     article_ids: list[str] = []

@@ -173,7 +173,9 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
         return 2
     from forumwatch.flows.reprocess import reprocess
 
-    state = reprocess(db=args.db, raw_dir=args.raw_dir, start=start, end=end, return_state=True)
+    state = reprocess(
+        db=args.db, raw_dir=args.raw_dir, start=start, end=end, trust_unsigned=args.trust_unsigned, return_state=True
+    )
     print(f"reprocess {state.name.lower()}: {state.message}")
     return 0 if state.is_completed() else 1
 
@@ -240,6 +242,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--raw-dir", default=None, help="raw archive folder (default: raw/ beside the database)")
     p.add_argument("--start", type=_date, default=None, help="only pages published from this UTC day, YYYY-MM-DD")
     p.add_argument("--end", type=_date, default=None, help="only pages published up to this UTC day, YYYY-MM-DD")
+    p.add_argument(
+        "--trust-unsigned",
+        action="store_true",
+        help="vouch for every record of the raw folder (an archive written before records were signed): "
+        "their source headers count and they may replace stored articles",
+    )
     p.set_defaults(func=cmd_reprocess)
 
     p = sub.add_parser("retag", help="re-tag topics, forums and people from stored text after a seed edit")

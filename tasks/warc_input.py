@@ -126,7 +126,7 @@ def _page(record: ArchivedResponse, source_id: str, path: Path, trusted: bool) -
 
 
 def _accept(
-    record: ArchivedResponse, path: Path, matcher: SourceMatcher, known: set[str], key: bytes | None
+    record: ArchivedResponse, path: Path, matcher: SourceMatcher, known: set[str], key: bytes | None, vouched: bool
 ) -> ArchivedPage | None:
     """The page a record gives, or None. The private headers (WARC-Source-Id, WARC-Fetch-Kind) count only
     under a valid signature of this database's archive key; any other record is placed by its URL's
@@ -135,7 +135,7 @@ def _accept(
         return None
     if urlsplit(record.url).scheme not in ("http", "https"):
         return None
-    trusted = signed_by(record, key)
+    trusted = vouched or signed_by(record, key)
     source_id = None
     if trusted:
         if record.warc_headers.get("WARC-Fetch-Kind") not in (None, "page"):
@@ -148,15 +148,18 @@ def _accept(
     return _page(record, source_id, path, trusted)
 
 
-def iter_pages(files: list[Path], sources: list[Source], key: bytes | None = None) -> Iterator[ArchivedPage]:
+def iter_pages(
+    files: list[Path], sources: list[Source], key: bytes | None = None, vouched: bool = False
+) -> Iterator[ArchivedPage]:
     """HTML 200 responses owned by a source (see _accept); a record that cannot be read is skipped with
-    a warning, never an exception."""
+    a warning, never an exception. `vouched`: the operator vouches for every record (an archive written
+    before records were signed): all count as our own."""
     matcher = SourceMatcher(sources)
     known = {s.source_id for s in sources}
     for path in files:
         for record in iter_responses(path):
             try:
-                page = _accept(record, path, matcher, known, key)
+                page = _accept(record, path, matcher, known, key, vouched)
             except Exception as exc:  # one hostile record must not stop the read
                 log.warning("%s: record %.200r skipped: %s: %s", path, record.url, type(exc).__name__, exc)
                 continue
@@ -164,11 +167,13 @@ def iter_pages(files: list[Path], sources: list[Source], key: bytes | None = Non
                 yield page
 
 
-def read_pages(paths: list[str], sources: list[Source], key: bytes | None = None) -> list[ArchivedPage]:
+def read_pages(
+    paths: list[str], sources: list[Source], key: bytes | None = None, vouched: bool = False
+) -> list[ArchivedPage]:
     """One page per canonical URL (its latest response; a signed copy over an unsigned one of the same
     time), in URL order. `key` is the archive key of the database's own raw folder (warc.archive_key)."""
     latest: dict[str, ArchivedPage] = {}
-    for page in iter_pages(warc_files(paths), sources, key):
+    for page in iter_pages(warc_files(paths), sources, key, vouched):
         old = latest.get(page.item.url)
         if old is None or (page.result.fetched_at, page.trusted) >= (old.result.fetched_at, old.trusted):
             latest[page.item.url] = page

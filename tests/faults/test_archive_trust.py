@@ -249,3 +249,24 @@ def test_a_damaged_key_file_never_stops_archiving(tmp_path):
     assert SIGNATURE_HEADER not in record.warc_headers and archive_key(raw) is None
     [page] = read_pages([str(path)], [OUTLET], archive_key(raw))  # readable, placed by host
     assert (page.item.source_id, page.trusted) == ("outlet", False)
+
+
+@pytest.mark.usefixtures("prefect_harness", "fast_crawl")
+def test_reprocess_of_an_unsigned_archive_replaces_only_when_the_operator_vouches(tmp_path):
+    """An archive written before records were signed: reprocess keeps the stored article (refused, recorded)
+    unless the operator passes --trust-unsigned."""
+    from forumwatch.flows.reprocess import reprocess
+    from forumwatch.settings import raw_dir_for
+
+    db = tmp_path / "fw.duckdb"
+    url = "https://www.outlet.example/news/2"
+    _stored_article(db, url, "old extraction")
+    with fwdb.connect(str(db)) as con:
+        load.upsert_sources(con, [OUTLET], WHEN)
+    raw_dir_for(db).mkdir()
+    foreign_warc(raw_dir_for(db) / "legacy.warc.gz", [(url, html("new extraction"), {"WARC-Source-Id": "outlet"})])
+    assert reprocess(db=str(db), return_state=True).is_completed()
+    assert query(db, "SELECT title FROM articles") == [("old extraction",)]
+    assert query(db, "SELECT count(*) FROM fetches WHERE error LIKE 'refused: the archived copy%'") == [(1,)]
+    assert reprocess(db=str(db), trust_unsigned=True, return_state=True).is_completed()
+    assert query(db, "SELECT title FROM articles") == [("new extraction",)]
