@@ -151,7 +151,10 @@ def _duplicates(path: Path, rows: list[tuple[int, Source]]) -> list[str]:
             if len(where) > 1:
                 shown = next(s for n, s in rows if n == where[0])
                 label = {"id": shown.source_id, "name": shown.name, "feed_url": shown.feed_url}[what]
-                problems.append(f"{what} {label!r} on lines {', '.join(map(str, where))}")
+                hint = " (ids come from the `id` column, else the feed URL: give these rows distinct ids)"
+                problems.append(
+                    f"{what} {label!r} on lines {', '.join(map(str, where))}" + (hint if what == "id" else "")
+                )
     return problems
 
 

@@ -91,6 +91,12 @@ def test_repeated_names_or_feeds_are_one_error_naming_the_lines(tmp_path, rows, 
     assert expected in str(info.value) and "\n" not in str(info.value)
 
 
+def test_feed_urls_whose_slugs_collide_ask_for_explicit_ids(tmp_path):
+    path = write(tmp_path / "s.csv", [("A", "https://a.example/b-c"), ("B", "https://a.example/b/c")])
+    with pytest.raises(SourcesError, match=r"repeated id 'a-example-b-c' on lines 2, 3 \(ids come from the `id`"):
+        read_sources(path)
+
+
 def test_repeated_explicit_ids_are_refused(tmp_path):
     path = write(
         tmp_path / "s.csv", [("x", "A", "https://a.example/f"), ("x", "B", "https://b.example/f")], "id,name,feed_url"
