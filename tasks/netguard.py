@@ -104,7 +104,9 @@ def split_origin(entry: str) -> tuple[str, int | None]:
         host, _, port = entry.partition(":")
     else:
         host, port = entry, ""
-    return normalize_host(host), int(port) if port.isdigit() else None
+    if port and not port.isdigit():
+        return normalize_host(host), -1  # 'host:junk' names no port: it matches nothing rather than every port
+    return normalize_host(host), int(port) if port else None
 
 
 def host_allowed(host: str, allowed_hosts: Iterable[str], port: int | None = None) -> bool:

@@ -158,6 +158,10 @@ def test_trusted_host_means_host_and_port():
     assert check_url("https://127.0.0.1/x", trusted) is not None  # 443 is another service
     assert check_url("http://[::1]:8000/x", "[::1]:8000") is None
     assert check_url("http://[::1]:8001/x", "[::1]:8000") is not None
+    # an operator's allow list: a bare host is any port, host:port one port, host:junk none
+    assert check_url("http://127.0.0.1:9/x", None, {"127.0.0.1"}) is None
+    assert check_url("http://127.0.0.1:9/x", None, {"127.0.0.1:10"}) is not None
+    assert check_url("http://127.0.0.1:9/x", None, {"127.0.0.1:nine"}) is not None
 
 
 @pytest.mark.timeout(60)
