@@ -28,7 +28,11 @@ from forumwatch.tasks.sources import Source
 from forumwatch.tasks.warc import iter_responses
 from forumwatch.tasks.warc_input import read_pages
 
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# Derandomized: the suite sees the same 150 examples per property on every run (CI never flakes on a new
+# example); for a deeper search run once with max_examples=1500 and --hypothesis-seed=N (see the README).
+FUZZ = settings(
+    max_examples=150, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow]
+)
 EDGE_DATES = ["0001-01-01T00:00:00+05:30", "9999-12-31T23:00:00-12:00", "0001-01-01", "9999-12-31T23:59:59Z"]
 ABSURD_DATES = ["2999-01-01T00:00:00Z", "1900-01-01T00:00:00Z", "1989-12-31T23:59:59Z"]
 FETCHED = datetime(2024, 6, 1, 12, 0)
