@@ -29,7 +29,7 @@ from forumwatch.tasks.warc import iter_responses
 from forumwatch.tasks.warc_input import read_pages
 
 # Derandomized: the suite sees the same 150 examples per property on every run (CI never flakes on a new
-# example); for a deeper search run once with max_examples=1500 and --hypothesis-seed=N (see the README).
+# example); for a deeper search set max_examples=1500, derandomize=False and pass --hypothesis-seed=N (README).
 FUZZ = settings(
     max_examples=150, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.too_slow]
 )
