@@ -216,6 +216,7 @@ def pages_to_extract(
     """(index in the batch, input) of the pages that came back with a new body."""
     pipeline = pipeline or pipeline_settings()  # FORUMWATCH_* env applied
     languages = {s.source_id: s.language for s in sources}
+    zones = {s.source_id: s.timezone for s in sources}
     todo: list[tuple[int, PageInput]] = []
     for index, (plan, result) in enumerate(zip(plans, fetched.results)):
         if result.error or result.not_modified or result.text is None or result.content_sha1 == plan.last_sha1:
@@ -232,8 +233,10 @@ def pages_to_extract(
                     feed_has_time=plan.item.published_has_time,
                     feed_title=plan.item.title,
                     default_language=languages.get(plan.item.source_id),
+                    timezone=zones.get(plan.item.source_id),
                     max_chars=pipeline.max_page_chars,
                     min_words=pipeline.min_article_words,
+                    min_cjk_chars=pipeline.min_article_cjk_chars,
                 ),
             )
         )

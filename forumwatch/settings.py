@@ -45,6 +45,7 @@ class PipelineSettings:
     dask_chunk: int = 50  # pages per extraction task on Dask
     max_page_chars: int = 5_000_000  # decoded characters of a page handed to the HTML parser (the rest is cut)
     min_article_words: int = 10  # extracted text shorter than this is not an article (navigation, stubs)
+    min_article_cjk_chars: int = 25  # ... unless it holds this many Chinese/Japanese/Korean characters
 
 
 def _coerce(value: str, like: object) -> object:

@@ -98,6 +98,8 @@ CREATE TABLE IF NOT EXISTS articles (
     updated_at              TIMESTAMP,            -- UTC
     run_id                  VARCHAR
 );
+-- Added after the first release; ADD COLUMN IF NOT EXISTS also upgrades an existing database file.
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS language_source VARCHAR;  -- html | meta | detected | source
 
 -- One row per group of syndicated copies of one wire story.
 CREATE TABLE IF NOT EXISTS stories (

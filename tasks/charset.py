@@ -33,6 +33,8 @@ _HEADER_CHARSET = re.compile(r"""charset\s*=\s*["']?\s*([\w.:\-]+)""", re.I)
 _META_CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([\w.:\-]+)""", re.I)
 _XML_DECL = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([\w.:\-]+)""", re.I)
 _SNIFF_BYTES = 8192
+# An XML declaration (XHTML, pages served as XML) in already-decoded text: lxml refuses a str that carries one.
+_XML_DECL_TEXT = re.compile(r"^\ufeff?\s*<\?xml\b[^>]*\?>", re.I)
 
 
 def normalize_encoding(label: str | None) -> str | None:
@@ -102,3 +104,10 @@ def _detect(body: bytes) -> tuple[str, str]:
     if encoding != "cp1252" and _strict(body, "cp1252") == text:
         return text, "cp1252"  # same text either way: name the web's most common single-byte charset
     return text, encoding
+
+
+def strip_xml_declaration(text: str) -> str:
+    """Decoded page text without a leading <?xml ... encoding=...?> declaration (the text is decoded already)."""
+    if "<?" in text[:512]:
+        return _XML_DECL_TEXT.sub("", text, count=1)
+    return text

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from dateutil import parser as dateparser
+import dateparser
+from dateparser.data.languages_info import language_order
+from dateutil import parser as dateutil_parser
 from lxml import html as lxml_html
 
 ARTICLE_TYPES = {
@@ -102,7 +105,7 @@ def sane_published_at(moment: datetime | None, fetched_at: datetime | None) -> t
 @dataclass(frozen=True)
 class DateCandidate:
     moment: datetime  # UTC, naive
-    source: str  # jsonld | meta | time | feed | trafilatura
+    source: str  # jsonld | meta | time | feed | text | trafilatura (+source_tz when read in the source's zone)
     precision: str  # minute | day
     zone_known: bool
 
@@ -117,7 +120,7 @@ def parse_stamp(raw: str, source: str) -> DateCandidate | None:
         moment = datetime.fromisoformat(raw.replace("Z", "+00:00"))
     except (ValueError, OverflowError, TypeError):
         try:
-            moment = dateparser.parse(raw, fuzzy=False)
+            moment = dateutil_parser.parse(raw, fuzzy=False)
         except Exception:  # dateutil raises ParserError, OverflowError, TypeError, IndexError... on junk
             return None
     if not isinstance(moment, datetime):
@@ -212,6 +215,139 @@ def page_date_candidates(page) -> list[DateCandidate]:
     return _from_jsonld(tree) + _from_meta(tree) + _from_time_elements(tree)
 
 
+# Dates written in page text, any script: 2023年10月31日 13:42 | 2023-10-31 13:42:05 | 2023년 10월 31일 |
+# 31.10.2023 13:42 | 31 октября 2023, 13:42 | 31 жовтня 2023 р. | October 31, 2023. Found here, read by dateparser.
+_CLOCK = r"(?:\s*(?:,|T|в|о|um|at|à|alle)?\s*\d{1,2}:\d{2}(?::\d{2})?(?:\s*[AaPp]\.?[Mm]\.?)?(?:\s*(?:UTC|GMT|MSK|CST|[+-]\d{2}:?\d{2}))?)?"
+_YEAR = r"(?:19|20)\d{2}"
+_LEADING_CLOCK = r"(?:\d{1,2}:\d{2}\s*,?\s*)?"  # ria.ru and others: "13:42 31.10.2023"
+TEXT_DATE = re.compile(
+    rf"(?<![\d:]){_LEADING_CLOCK}(?:{_YEAR}\s*[-/.年년]\s*\d{{1,2}}\s*[-/.月월]\s*\d{{1,2}}\s*[日일]?"
+    rf"|\d{{1,2}}[./]\d{{1,2}}[./]{_YEAR}"
+    rf"|\d{{1,2}}\s+[^\W\d_]{{3,12}}\.?,?\s+{_YEAR}(?:\s*(?:г\.|года|р\.|року))?"
+    rf"|[^\W\d_]{{3,12}}\.?\s+\d{{1,2}},?\s+{_YEAR})(?!\d){_CLOCK}"
+)
+_DATE_HINT = r"time|date|data|pub|info|source|byline|posted|meta|author"
+_NOT_IN = "not(ancestor::nav or ancestor::footer or ancestor::aside or ancestor::script or ancestor::style)"
+_HINTED = f"//*[re:test(@class, '{_DATE_HINT}', 'i') or re:test(@id, '{_DATE_HINT}', 'i')][{_NOT_IN}]"
+_REGEXP_NS = {"re": "http://exslt.org/regular-expressions"}
+MAX_HINTED = 40  # date-marked elements looked at
+MAX_ATTEMPTS = 6  # strings handed to dateparser per page
+TEXT_HEAD_CHARS = 400  # of the extracted body, where a date line opens Chinese and Russian articles
+
+
+def _dateparser_languages(lang: str | None) -> list[str]:
+    return [lang] if lang and lang in language_order else ["en"]
+
+
+def read_text_date(raw: str, lang: str | None, source: str = "text") -> DateCandidate | None:
+    """Parse one short date string found in page text with dateparser, in the page's language."""
+    if not raw or len(raw) > 80:
+        return None
+    bare = re.sub(r"^\s*\d{1,2}:\d{2}\s*,?\s*", "", raw)
+    order = "YMD" if re.match(r"(?:19|20)\d{2}", bare) else ("DMY" if re.match(r"\d{1,2}\.\d", bare) else None)
+    settings = {"PREFER_DATES_FROM": "past", "REQUIRE_PARTS": ["day", "month", "year"]}
+    if order:
+        settings["DATE_ORDER"] = order
+    try:
+        moment = dateparser.parse(raw, languages=_dateparser_languages(lang), settings=settings)
+    except Exception:  # a page's text must never stop extraction
+        return None
+    if not isinstance(moment, datetime):
+        return None
+    zone_known = moment.tzinfo is not None
+    moment = utc_naive(moment)
+    if moment is None:
+        return None
+    with_time = bool(HAS_CLOCK.search(raw))
+    return DateCandidate(moment, source, "minute" if with_time else "day", zone_known or not with_time)
+
+
+def _headline(tree, order: dict) -> int | None:
+    """Document position of the headline: the first non-empty <h1>, else a 'title'-marked element that the
+    <title> contains. Site furniture showing today's date (the crawl day) usually sits before it."""
+    for h1 in tree.iter("h1"):
+        if (h1.text_content() or "").strip():
+            return order.get(h1)
+    page_title = " ".join((tree.findtext(".//title") or "").split())
+    if not page_title:
+        return None
+    for element in tree.xpath(
+        "//*[re:test(@class, 'title', 'i') or re:test(@id, 'title', 'i')]", namespaces=_REGEXP_NS
+    ):
+        text = " ".join((element.text_content() or "").split())
+        if 4 <= len(text) <= len(page_title) and text in page_title:
+            return order.get(element)
+    return None
+
+
+def _date_text(element) -> str:
+    """The element's text; its parent's when the element holds only a time ('<span>13:42</span> 31.10.2023')."""
+    text = " ".join((element.text_content() or "").split())
+    if not TEXT_DATE.search(text) and HAS_CLOCK.search(text) and element.getparent() is not None:
+        text = " ".join((element.getparent().text_content() or "").split())
+    return text
+
+
+def hinted_date_strings(tree) -> list[str]:
+    """Date-like strings in date-marked elements (class/id time, date, pub, info, source...), nearest the
+    headline first (after it before before it)."""
+    if tree is None:
+        return []
+    try:
+        hinted = tree.xpath(_HINTED, namespaces=_REGEXP_NS)[:MAX_HINTED]
+        order = {element: index for index, element in enumerate(tree.iter())} if hinted else {}
+        anchor = _headline(tree, order) if hinted else None
+    except Exception:  # a hostile tree must not stop extraction
+        return []
+    ranked: list[tuple[int, int, str]] = []
+    for element in hinted:
+        try:
+            content = _date_text(element)
+        except ValueError:
+            continue
+        if not 0 < len(content) <= 200:
+            continue
+        position = order.get(element, 0)
+        distance = (
+            position if anchor is None else (position - anchor if position >= anchor else 3 * (anchor - position))
+        )
+        ranked.extend((distance, position, m.group(0)) for m in TEXT_DATE.finditer(content))
+    return [text for _, _, text in sorted(ranked)]
+
+
+def text_date_candidates(hinted: list[str], text: str | None, lang: str | None) -> list[DateCandidate]:
+    """Dates written in date-marked elements, then at the top of the body text, read in the page's language;
+    date-and-time first. Only short matched strings reach dateparser, at most MAX_ATTEMPTS of them."""
+    strings = list(hinted) + [m.group(0) for m in TEXT_DATE.finditer((text or "")[:TEXT_HEAD_CHARS])]
+    found: list[DateCandidate] = []
+    seen: set[str] = set()
+    for raw in strings:
+        raw = raw.strip(" ,")
+        if raw in seen:
+            continue
+        seen.add(raw)
+        if len(seen) > MAX_ATTEMPTS:
+            break
+        candidate = read_text_date(raw, lang)
+        if candidate:
+            found.append(candidate)
+    return sorted(found, key=lambda c: c.precision != "minute")
+
+
+def in_source_zone(candidate: DateCandidate, timezone: str | None) -> DateCandidate:
+    """A wall-clock time given without a zone, read in the source's IANA zone and turned to UTC."""
+    if candidate.zone_known or candidate.precision == "day" or not timezone:
+        return candidate
+    try:
+        zone = ZoneInfo(timezone)
+    except (ValueError, KeyError, OSError):  # ZoneInfoNotFoundError is a KeyError
+        return candidate
+    moment = utc_naive(candidate.moment.replace(tzinfo=zone))
+    if moment is None:
+        return candidate
+    return replace(candidate, moment=moment, source=f"{candidate.source}+source_tz", zone_known=True)
+
+
 def plausible(candidate: DateCandidate | None, fetched_at: datetime) -> bool:
     return candidate is not None and EARLIEST <= candidate.moment <= fetched_at + timedelta(days=1)
 
@@ -225,18 +361,31 @@ class ChosenDate:
 
 
 def choose_date(
-    page: list[DateCandidate], feed: DateCandidate | None, fallback_day: date | None, fetched_at: datetime
+    page: list[DateCandidate],
+    feed: DateCandidate | None,
+    fallback_day: date | None,
+    fetched_at: datetime,
+    text: list[DateCandidate] | None = None,
+    timezone: str | None = None,
 ) -> ChosenDate:
     """Pick the most trustworthy, most precise date; never the fetch time.
 
     Order: an exact page date (JSON-LD, meta, <time>); the feed's date unless a day-only page date
-    contradicts it; a day-only page date; last, trafilatura's heuristic day (it guesses from text).
+    contradicts it; a date and time written in the page text (on the markup's day, if it gives one); a
+    day-only page date; a day written in the text; last, trafilatura's heuristic day (it guesses from
+    text). Times without a zone are read in the source's time zone when it is known.
     """
     ignored = [c for c in [*page, feed] if c is not None and not plausible(c, fetched_at)]
-    page = [c for c in page if plausible(c, fetched_at)]
+    page = [c for c in (in_source_zone(c, timezone) for c in page) if plausible(c, fetched_at)]
+    written = [c for c in (in_source_zone(c, timezone) for c in text or []) if plausible(c, fetched_at)]
     feed = feed if plausible(feed, fetched_at) else None
     exact = next((c for c in page if c.precision == "minute"), None)
     page_day = next((c for c in page if c.precision == "day"), None)
+    text_exact = next(
+        (c for c in written if c.precision == "minute" and (not page_day or _same_day(c, page_day, timezone))),
+        None,
+    )
+    text_day = next((c for c in written if c.precision == "day"), None)
     if feed and page_day and abs((feed.moment.date() - page_day.moment.date()).days) > 1:
         feed = None
     guessed = None
@@ -245,7 +394,7 @@ def choose_date(
         guessed = guessed if plausible(guessed, fetched_at) else None
     if feed and feed.precision == "day" and page_day:
         feed = None
-    chosen = exact or feed or page_day or guessed
+    chosen = exact or feed or text_exact or page_day or text_day or guessed
     if chosen is None:
         if ignored:
             shown = ", ".join(f"{c.moment.isoformat()} ({c.source})" for c in ignored[:3])
@@ -253,3 +402,14 @@ def choose_date(
         return ChosenDate(None, None, None, "no publication date found in the page or the feed")
     note = None if chosen.zone_known else "time zone not given; read as UTC"
     return ChosenDate(chosen.moment, chosen.source, chosen.precision, note)
+
+
+def _same_day(exact: DateCandidate, day: DateCandidate, timezone: str | None) -> bool:
+    """Whether a UTC moment falls on a calendar day, in the source's zone when known (a day is local)."""
+    moment = exact.moment
+    if timezone:
+        try:
+            moment = moment.replace(tzinfo=UTC).astimezone(ZoneInfo(timezone)).replace(tzinfo=None)
+        except (ValueError, KeyError, OSError):
+            pass
+    return abs((moment.date() - day.moment.date()).days) <= 0

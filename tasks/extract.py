@@ -9,8 +9,17 @@ from datetime import date, datetime
 
 from lxml import html as lxml_html
 from trafilatura import bare_extraction
+from trafilatura.settings import Document
 
-from forumwatch.tasks.dates import DateCandidate, choose_date, page_date_candidates, sane_published_at
+from forumwatch.tasks.charset import strip_xml_declaration
+from forumwatch.tasks.dates import (
+    DateCandidate,
+    choose_date,
+    hinted_date_strings,
+    page_date_candidates,
+    text_date_candidates,
+)
+from forumwatch.tasks.language import article_language, cjk_chars, length_units, long_enough, spaced_words
 from forumwatch.tasks.urls import article_id
 
 BOILERPLATE_LINE = re.compile(
@@ -22,14 +31,10 @@ BOILERPLATE_LINE = re.compile(
 MAX_BOILERPLATE_LINE = 220
 MAX_TREE_CHARS = 5_000_000  # pages above this many characters are cut before parsing
 MIN_ARTICLE_WORDS = 10  # fewer words than this is navigation or a stub, not an article
-# C0 and C1 control characters other than tab, newline and carriage return: never text, and a single one
-# makes lxml or trafilatura lose the whole body.
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
-
-
-def strip_controls(text: str) -> str:
-    """The text without control characters (tab, newline and carriage return stay)."""
-    return CONTROL_CHARS.sub("", text) if CONTROL_CHARS.search(text) else text
+MIN_ARTICLE_CJK_CHARS = 25  # nor fewer Chinese/Japanese/Korean characters than this (a character is not a word)
+# Zero-width non-joiner and joiner shape Persian and Indic words; trafilatura drops every non-printable character,
+# so they travel through it as printable stand-ins (used only on pages that do not hold the stand-ins already).
+JOINERS = {"\u200c": "\U0001f700", "\u200d": "\U0001f701"}
 
 
 @dataclass(frozen=True)
@@ -42,8 +47,10 @@ class PageInput:
     feed_has_time: bool = False
     feed_title: str | None = None
     default_language: str | None = None
+    timezone: str | None = None  # the source's IANA zone, for times given without one
     max_chars: int = MAX_TREE_CHARS  # PipelineSettings.max_page_chars
     min_words: int = MIN_ARTICLE_WORDS  # PipelineSettings.min_article_words
+    min_cjk_chars: int = MIN_ARTICLE_CJK_CHARS  # PipelineSettings.min_article_cjk_chars
 
 
 @dataclass
@@ -56,7 +63,8 @@ class Extracted:
     text: str | None = None
     author: str | None = None
     sitename: str | None = None
-    language: str | None = None
+    language: str | None = None  # ISO 639-1
+    language_source: str | None = None  # html | meta | detected | source
     description: str | None = None
     published_at: datetime | None = None
     published_at_source: str | None = None
@@ -71,19 +79,36 @@ class Extracted:
 def clean_text(text: str) -> str:
     """Drop 'ALSO READ', previous/next and similar navigation lines that sit inside article bodies."""
     kept = [
-        line
-        for line in strip_controls(text).splitlines()
-        if not (len(line) <= MAX_BOILERPLATE_LINE and BOILERPLATE_LINE.match(line))
+        line for line in text.splitlines() if not (len(line) <= MAX_BOILERPLATE_LINE and BOILERPLATE_LINE.match(line))
     ]
     return "\n".join(line.strip() for line in kept if line.strip())
 
 
-def _page_language(tree) -> str | None:
-    lang = tree.get("lang") or tree.get("xml:lang")
-    if not lang:
-        metas = tree.xpath('//meta[@http-equiv="content-language" or @property="og:locale"]/@content')
-        lang = metas[0] if metas else None
-    return lang.replace("_", "-").split("-")[0].lower()[:8] if lang else None
+def _declared_languages(tree) -> tuple[str | None, str | None]:
+    """(the <html lang> / xml:lang attribute, the first content-language / og:locale / dc.language meta)."""
+    root = tree.getroottree().getroot() if hasattr(tree, "getroottree") else tree
+    html_lang = root.get("lang") or root.get("xml:lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
+    metas = tree.xpath(
+        "//meta[translate(@http-equiv,'CONTENTLAGU','contentlagu')='content-language'"
+        " or @property='og:locale' or translate(@name,'DCLANGUE','dclangue')='dc.language'"
+        " or @name='language']/@content"
+    )
+    return html_lang, (metas[0] if metas else None)
+
+
+def _hide_joiners(html: str) -> tuple[str, bool]:
+    if ("\u200c" in html or "\u200d" in html) and not any(s in html for s in JOINERS.values()):
+        for joiner, stand_in in JOINERS.items():
+            html = html.replace(joiner, stand_in)
+        return html, True
+    return html, False
+
+
+def _restore_joiners(value: str | None) -> str | None:
+    if value:
+        for joiner, stand_in in JOINERS.items():
+            value = value.replace(stand_in, joiner)
+    return value
 
 
 def _trafilatura_day(value: str | None) -> date | None:
@@ -93,26 +118,24 @@ def _trafilatura_day(value: str | None) -> date | None:
         return None
 
 
-def guard_date(out: Extracted) -> Extracted:
-    """Pass published_at through sane_published_at: a time outside 1990 .. fetch + 1 day is dropped, with a note."""
-    moment, note = sane_published_at(out.published_at, out.fetched_at)
-    if note:
-        out.published_at, out.published_at_source, out.published_at_precision = None, None, None
-        out.date_note = "; ".join(n for n in (out.date_note, note) if n)
-    return out
+def _has_exact(candidates: list[DateCandidate]) -> bool:
+    """Markup gives a zoned date and time: no need to read dates from the text."""
+    return any(c.precision == "minute" and c.zone_known for c in candidates)
 
 
 def extract_page(page: PageInput) -> Extracted:
     """Extract one page; never raises (problems land in .error)."""
     out = Extracted(article_id(page.url), page.url, page.source_id, page.fetched_at, title=page.feed_title)
+    html, hidden = _hide_joiners(strip_xml_declaration(page.html[: page.max_chars]))
     try:
-        tree = lxml_html.fromstring(strip_controls(page.html[: page.max_chars]))
+        tree = lxml_html.fromstring(html)
     except (ValueError, TypeError, lxml_html.etree.ParserError) as exc:
         out.error = f"unparseable HTML: {exc}"
         return out
     try:
         candidates = page_date_candidates(tree)
-        out.language = _page_language(tree) or page.default_language
+        html_lang, meta_lang = _declared_languages(tree)
+        hinted_dates = [] if _has_exact(candidates) else hinted_date_strings(tree)  # before trafilatura prunes
         doc = bare_extraction(
             tree,
             url=page.url,
@@ -128,23 +151,34 @@ def extract_page(page: PageInput) -> Extracted:
     except Exception as exc:  # a page must never stop its batch
         out.error = f"extraction failed: {type(exc).__name__}: {exc}"
         return out
+    document = doc if isinstance(doc, Document) else None  # trafilatura returns a dict only when asked to
+    text = clean_text(_restore_joiners(document.text) or "") if document is not None else ""
+    language = article_language(html_lang, meta_lang, text or out.title, page.default_language)
+    out.language, out.language_source = language.code, language.source
     feed_date = None
     if page.feed_published_at:
         feed_date = DateCandidate(page.feed_published_at, "feed", "minute" if page.feed_has_time else "day", True)
-    chosen = choose_date(candidates, feed_date, _trafilatura_day(getattr(doc, "date", None)), page.fetched_at)
+    written = [] if _has_exact(candidates) else text_date_candidates(hinted_dates, text, out.language)
+    chosen = choose_date(
+        candidates,
+        feed_date,
+        _trafilatura_day(getattr(document, "date", None)),
+        page.fetched_at,
+        text=written,
+        timezone=page.timezone,
+    )
     out.published_at, out.published_at_source = chosen.published_at, chosen.source
     out.published_at_precision, out.date_note = chosen.precision, chosen.note
-    guard_date(out)
-    if doc is None or not (doc.text or "").strip():
+    if document is None or not text.strip():
         out.error = "no article text found"
         return out
-    text = clean_text(doc.text)
-    if len(text.split()) < page.min_words:
-        out.error = f"no article text found (only {len(text.split())} words)"
+    if not long_enough(text, page.min_words, page.min_cjk_chars):
+        out.error = f"no article text found (only {spaced_words(text)} words, {cjk_chars(text)} CJK characters)"
         return out
-    out.title = strip_controls(doc.title or page.feed_title or "").strip() or None
+    out.title = _restore_joiners((document.title or page.feed_title or "").strip()) or None
     out.text = text
-    out.author, out.sitename, out.description = doc.author, doc.sitename, doc.description
-    out.word_count = len(out.text.split())
+    out.author, out.sitename = _restore_joiners(document.author), _restore_joiners(document.sitename)
+    out.description = _restore_joiners(document.description)
+    out.word_count = length_units(out.text)
     out.content_sha1 = hashlib.sha1(out.text.encode("utf-8")).hexdigest()
     return out

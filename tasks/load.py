@@ -29,6 +29,7 @@ ARTICLE_COLUMNS = [
     "author",
     "sitename",
     "language",
+    "language_source",
     "description",
     "word_count",
     "content_sha1",

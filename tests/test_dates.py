@@ -1,6 +1,16 @@
 from datetime import date, datetime
 
-from forumwatch.tasks.dates import DateCandidate, choose_date, page_date_candidates, parse_stamp
+import pytest
+from lxml import html as lxml_html
+
+from forumwatch.tasks.dates import (
+    DateCandidate,
+    choose_date,
+    hinted_date_strings,
+    page_date_candidates,
+    parse_stamp,
+    text_date_candidates,
+)
 
 FETCHED = datetime(2025, 6, 1, 9, 0)
 
@@ -78,3 +88,78 @@ def test_garbage_stamps_ignored():
     assert parse_stamp("yesterday-ish", "meta") is None
     assert parse_stamp("", "meta") is None
     assert page_date_candidates('<script type="application/ld+json">{broken</script>') == []
+
+
+# Dates written in page text (Chinese, Russian...), read with dateparser in the page's language.
+WRITTEN = [
+    ("2023年10月31日 13:42", "zh", "Asia/Shanghai", datetime(2023, 10, 31, 5, 42)),
+    ("2023-10-31 13:42:05 来源：新华网", "zh", "Asia/Shanghai", datetime(2023, 10, 31, 5, 42, 5)),
+    ("31 октября 2023, 13:42", "ru", "Europe/Moscow", datetime(2023, 10, 31, 10, 42)),
+    ("31.10.2023 13:42", "ru", "Europe/Moscow", datetime(2023, 10, 31, 10, 42)),
+    ("13:42 31.10.2023", "ru", "Europe/Moscow", datetime(2023, 10, 31, 10, 42)),
+    ("Опубликовано 31 октября 2023 г. в 13:42", "ru", "Europe/Moscow", datetime(2023, 10, 31, 10, 42)),
+    ("2023년 10월 31일 13:42", "ko", "Asia/Seoul", datetime(2023, 10, 31, 4, 42)),
+]
+
+
+@pytest.mark.parametrize(("written", "lang", "zone", "utc"), WRITTEN, ids=[w[0] for w in WRITTEN])
+def test_written_date_read_to_the_minute_in_the_source_zone(written, lang, zone, utc):
+    body = f'<h1>标题 Заголовок</h1><div class="article-info">{written}</div><p>text</p>'
+    tree = lxml_html.fromstring(page(body=body))
+    found = text_date_candidates(hinted_date_strings(tree), "", lang)
+    chosen = choose_date([], None, None, FETCHED, text=found, timezone=zone)
+    assert (chosen.published_at, chosen.source, chosen.precision, chosen.note) == (
+        utc,
+        "text+source_tz",
+        "minute",
+        None,
+    )
+
+
+def test_written_date_at_the_top_of_the_body_and_no_zone_known():
+    found = text_date_candidates([], "МОСКВА, 31 октября 2023, 13:42. Министр обороны...", "ru")
+    chosen = choose_date([], None, None, FETCHED, text=found)
+    assert (chosen.published_at, chosen.source, chosen.note) == (
+        datetime(2023, 10, 31, 13, 42),
+        "text",
+        "time zone not given; read as UTC",
+    )
+
+
+def test_header_clock_before_the_headline_loses_to_the_date_under_it():
+    body = (
+        '<div class="header"><span class="date">01.06.2025 09:15</span></div>'
+        '<h1>Шойгу на форуме</h1><div class="meta"><span class="time">13:42</span> 31.10.2023</div>'
+        '<ul class="related"><li><span class="date">30.10.2023 08:00</span></li></ul>'
+    )
+    strings = hinted_date_strings(lxml_html.fromstring(page(body=body)))
+    assert strings[0] == "13:42 31.10.2023"
+    chosen = choose_date(
+        [], None, None, FETCHED, text=text_date_candidates(strings, "", "ru"), timezone="Europe/Moscow"
+    )
+    assert chosen.published_at == datetime(2023, 10, 31, 10, 42)
+
+
+def test_markup_time_beats_written_time_and_naive_markup_takes_the_source_zone():
+    markup = page_date_candidates(page('<meta property="article:published_time" content="2023-10-31 13:40">'))
+    written = text_date_candidates([], "2023年10月30日 09:00", "zh")
+    chosen = choose_date(markup, None, None, FETCHED, text=written, timezone="Asia/Shanghai")
+    assert (chosen.published_at, chosen.source) == (datetime(2023, 10, 31, 5, 40), "meta+source_tz")
+
+
+def test_written_time_refines_a_day_only_markup_date_only_on_that_day():
+    day = page_date_candidates(page('<meta property="article:published_time" content="2023-10-31">'))
+    same = text_date_candidates([], "2023年10月31日 13:42", "zh")
+    other = text_date_candidates([], "2023年10月29日 13:42", "zh")
+    refined = choose_date(day, None, None, FETCHED, text=same, timezone="Asia/Shanghai")
+    kept = choose_date(day, None, None, FETCHED, text=other, timezone="Asia/Shanghai")
+    assert (refined.published_at, refined.precision) == (datetime(2023, 10, 31, 5, 42), "minute")
+    assert (kept.published_at, kept.precision, kept.source) == (datetime(2023, 10, 31), "day", "meta")
+
+
+def test_hostile_written_dates_are_ignored():
+    junk = "9999年99月99日 99:99 · 31.02.2023 13:42 · 1 foobar 2023 · " + "2023-" * 50
+    assert text_date_candidates(["31 октября 2023, 25:99"], junk, "xx") == []
+    found = text_date_candidates([], "2023年10月31日 13:42", "zh")
+    chosen = choose_date([], None, None, FETCHED, text=found, timezone="No/Such_Zone")
+    assert (chosen.published_at, chosen.source) == (datetime(2023, 10, 31, 13, 42), "text")

@@ -1,0 +1,154 @@
+"""Scripts and languages of article text: script-aware length units and the article's ISO 639-1 language."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+import py3langid
+
+# Characters written without spaces between words: each counts as one unit (Han, kana, hangul).
+_CJK = re.compile(
+    r"[\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u1100-\u11ff"
+    r"\u3130-\u318f\U00020000-\U0003134f]"
+)
+_KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff]")
+_HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+_SPACED_WORD = re.compile(
+    r"[^\s\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u1100-\u11ff"
+    r"\u3130-\u318f\U00020000-\U0003134f\u3000-\u303f\uff00-\uffef]+"
+)
+_LETTER = re.compile(r"[^\W\d_]")
+_TAG = re.compile(r"^[a-z]{2,3}$")
+_LEGACY = {"iw": "he", "in": "id", "ji": "yi", "jw": "jv", "mo": "ro", "sh": "sr"}
+_THREE_TO_TWO = {"zho": "zh", "chi": "zh", "rus": "ru", "ukr": "uk", "jpn": "ja", "kor": "ko", "ara": "ar", "eng": "en"}
+# Chinese varieties have no ISO 639-1 code of their own: the macrolanguage 'zh' covers them (py3langid says 'wuu').
+_THREE_TO_TWO.update(dict.fromkeys(("cmn", "wuu", "yue", "gan", "hak", "nan", "hsn", "cjy", "lzh"), "zh"))
+# Letter-script (first word of the Unicode name) -> the languages that are written in it.
+_SCRIPT_LANGS = {
+    "CJK": {"zh", "ja"},
+    "HIRAGANA": {"ja"},
+    "KATAKANA": {"ja"},
+    "HANGUL": {"ko"},
+    "CYRILLIC": {"ru", "uk", "be", "bg", "sr", "mk", "kk", "ky", "mn", "tg", "tt", "ba", "cv", "os", "ab"},
+    "ARABIC": {"ar", "fa", "ur", "ps", "ku", "sd", "ug", "ckb"},
+    "HEBREW": {"he", "yi"},
+    "GREEK": {"el"},
+    "DEVANAGARI": {"hi", "mr", "ne", "sa"},
+    "BENGALI": {"bn", "as"},
+    "THAI": {"th"},
+    "GEORGIAN": {"ka"},
+    "ARMENIAN": {"hy"},
+    "TAMIL": {"ta"},
+    "TELUGU": {"te"},
+    "GUJARATI": {"gu"},
+    "GURMUKHI": {"pa"},
+    "KANNADA": {"kn"},
+    "MALAYALAM": {"ml"},
+    "SINHALA": {"si"},
+    "KHMER": {"km"},
+    "LAO": {"lo"},
+    "MYANMAR": {"my"},
+    "ETHIOPIC": {"am", "ti"},
+}
+SAMPLE_CHARS = 3000  # text looked at for the script check and the detector
+
+
+def cjk_chars(text: str) -> int:
+    """Characters of scripts written without spaces between words (Han, kana, hangul)."""
+    return len(_CJK.findall(text or ""))
+
+
+def spaced_words(text: str) -> int:
+    """Space-separated words, not counting CJK characters (nor CJK punctuation) as parts of words."""
+    return len(_SPACED_WORD.findall(text or ""))
+
+
+def length_units(text: str) -> int:
+    """Script-aware length: words for space-separated scripts plus one unit per CJK character."""
+    return spaced_words(text) + cjk_chars(text)
+
+
+def long_enough(text: str, min_words: int, min_cjk_chars: int) -> bool:
+    """Enough words, or enough CJK characters (a CJK character is not a word: it gets its own threshold)."""
+    return spaced_words(text) >= min_words or cjk_chars(text) >= min_cjk_chars
+
+
+@lru_cache(maxsize=4096)
+def _script_of(char: str) -> str:
+    name = unicodedata.name(char, "")
+    return name.split(" ", 1)[0] if name else ""
+
+
+def dominant_script(text: str) -> str | None:
+    """The letter script most of the sample is written in ('LATIN', 'CJK', 'CYRILLIC', ...), None if no letters."""
+    sample = (text or "")[:SAMPLE_CHARS]
+    counts: dict[str, int] = {}
+    for char in _LETTER.findall(sample):
+        script = _script_of(char)
+        counts[script] = counts.get(script, 0) + 1
+    if not counts:
+        return None
+    if _KANA.search(sample) and "CJK" in counts:  # Japanese mixes kanji and kana: kana decides
+        return "HIRAGANA"
+    return max(counts, key=lambda s: counts[s])
+
+
+def normalize_tag(value: str | None) -> str | None:
+    """ISO 639-1 code from a language tag ('zh-Hans', 'ru_RU', 'uk-UA', 'eng'); None if it is not one."""
+    if not value:
+        return None
+    primary = value.strip().replace("_", "-").split("-")[0].split(",")[0].strip().lower()
+    primary = _LEGACY.get(primary, _THREE_TO_TWO.get(primary, primary))
+    return primary if _TAG.match(primary) and len(primary) == 2 else None
+
+
+def fits_script(lang: str, script: str | None) -> bool:
+    """Whether a language is plausible for text in a script (Latin or unknown scripts: any unlisted language)."""
+    if script is None:
+        return True
+    if script in _SCRIPT_LANGS:
+        return lang in _SCRIPT_LANGS[script]
+    listed = set().union(*_SCRIPT_LANGS.values())
+    return lang not in listed or lang in {"ku", "uz", "az", "tk", "sr", "kk", "mn"}  # also written in Latin
+
+
+def detect(text: str) -> str | None:
+    """The detector's language for a text sample (py3langid), None for text without letters."""
+    sample = (text or "")[:SAMPLE_CHARS]
+    if not _LETTER.search(sample):
+        return None
+    lang, _ = py3langid.classify(sample)
+    return normalize_tag(lang)
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str | None  # ISO 639-1
+    source: str | None  # html | meta | detected | source
+
+
+def article_language(
+    html_lang: str | None, meta_lang: str | None, text: str | None, source_lang: str | None
+) -> Language:
+    """Declared language if the text's script agrees with it, else the detector, else the source's language."""
+    script = dominant_script(text or "")
+    for declared, where in ((html_lang, "html"), (meta_lang, "meta")):
+        code = normalize_tag(declared)
+        if code and text and fits_script(code, script):
+            if script in {"CYRILLIC", "LATIN", "ARABIC"}:
+                # One script, many languages (ru/uk, en/fr, ar/fa): a template's default is common; the
+                # detector overrules a declaration where it disagrees on a long enough sample.
+                found = detect(text) if len(text) >= 200 else None
+                if found and found != code and fits_script(found, script):
+                    return Language(found, "detected")
+            return Language(code, where)
+        if code and not text:
+            return Language(code, where)
+    found = detect(text or "")
+    if found:
+        return Language(found, "detected")
+    code = normalize_tag(source_lang)
+    return Language(code, "source" if code else None)
