@@ -226,11 +226,11 @@ TEXT_DATE = re.compile(
     rf"|\d{{1,2}}\s+[^\W\d_]{{3,12}}\.?,?\s+{_YEAR}(?:\s*(?:г\.|года|р\.|року))?"
     rf"|[^\W\d_]{{3,12}}\.?\s+\d{{1,2}},?\s+{_YEAR})(?!\d){_CLOCK}"
 )
-_DATE_HINT = r"time|date|data|pub|info|source|byline|posted|meta|author"
-_NOT_IN = "not(ancestor::nav or ancestor::footer or ancestor::aside or ancestor::script or ancestor::style)"
-_HINTED = f"//*[re:test(@class, '{_DATE_HINT}', 'i') or re:test(@id, '{_DATE_HINT}', 'i')][{_NOT_IN}]"
-_REGEXP_NS = {"re": "http://exslt.org/regular-expressions"}
+_DATE_HINT = re.compile(r"time|date|data|pub|info|source|byline|posted|meta|author", re.I)
+_TITLE_HINT = re.compile(r"title", re.I)
+_NOT_IN = frozenset({"nav", "footer", "aside", "script", "style"})
 MAX_HINTED = 40  # date-marked elements looked at
+MAX_HINTED_CHILDREN = 8  # a date line is a small element, not a page section that happens to be called "info"
 MAX_ATTEMPTS = 6  # strings handed to dateparser per page
 TEXT_HEAD_CHARS = 400  # of the extracted body, where a date line opens Chinese and Russian articles
 
@@ -262,21 +262,44 @@ def read_text_date(raw: str, lang: str | None, source: str = "text") -> DateCand
     return DateCandidate(moment, source, "minute" if with_time else "day", zone_known or not with_time)
 
 
-def _headline(tree, order: dict) -> int | None:
+@dataclass
+class _Marked:
+    order: dict  # element -> document position
+    dated: list  # date-marked small elements outside navigation and footers, in page order
+    titled: list  # title-marked elements
+
+
+def _marked_elements(tree) -> _Marked:
+    """One pass over the tree: positions, date-marked and title-marked elements (class or id)."""
+    marked = _Marked({}, [], [])
+    for index, element in enumerate(tree.iter()):
+        marked.order[element] = index
+        if not isinstance(element.tag, str):
+            continue
+        marks = f"{element.get('class') or ''} {element.get('id') or ''}"
+        if len(marks) < 4:
+            continue
+        if len(marked.dated) < MAX_HINTED and len(element) <= MAX_HINTED_CHILDREN and _DATE_HINT.search(marks):
+            if not any(a.tag in _NOT_IN for a in element.iterancestors()):
+                marked.dated.append(element)
+        if _TITLE_HINT.search(marks):
+            marked.titled.append(element)
+    return marked
+
+
+def _headline(tree, marked: _Marked) -> int | None:
     """Document position of the headline: the first non-empty <h1>, else a 'title'-marked element that the
     <title> contains. Site furniture showing today's date (the crawl day) usually sits before it."""
     for h1 in tree.iter("h1"):
         if (h1.text_content() or "").strip():
-            return order.get(h1)
+            return marked.order.get(h1)
     page_title = " ".join((tree.findtext(".//title") or "").split())
     if not page_title:
         return None
-    for element in tree.xpath(
-        "//*[re:test(@class, 'title', 'i') or re:test(@id, 'title', 'i')]", namespaces=_REGEXP_NS
-    ):
+    for element in marked.titled:
         text = " ".join((element.text_content() or "").split())
         if 4 <= len(text) <= len(page_title) and text in page_title:
-            return order.get(element)
+            return marked.order.get(element)
     return None
 
 
@@ -294,20 +317,19 @@ def hinted_date_strings(tree) -> list[str]:
     if tree is None:
         return []
     try:
-        hinted = tree.xpath(_HINTED, namespaces=_REGEXP_NS)[:MAX_HINTED]
-        order = {element: index for index, element in enumerate(tree.iter())} if hinted else {}
-        anchor = _headline(tree, order) if hinted else None
+        marked = _marked_elements(tree)
+        anchor = _headline(tree, marked) if marked.dated else None
     except Exception:  # a hostile tree must not stop extraction
         return []
     ranked: list[tuple[int, int, str]] = []
-    for element in hinted:
+    for element in marked.dated:
         try:
             content = _date_text(element)
         except ValueError:
             continue
         if not 0 < len(content) <= 200:
             continue
-        position = order.get(element, 0)
+        position = marked.order.get(element, 0)
         distance = (
             position if anchor is None else (position - anchor if position >= anchor else 3 * (anchor - position))
         )
@@ -331,6 +353,8 @@ def text_date_candidates(hinted: list[str], text: str | None, lang: str | None) 
         candidate = read_text_date(raw, lang)
         if candidate:
             found.append(candidate)
+            if candidate.precision == "minute":  # the best-placed date with a time: no need to read further
+                break
     return sorted(found, key=lambda c: c.precision != "minute")
 
 

@@ -16,9 +16,14 @@ _CJK = re.compile(
 )
 _KANA = re.compile(r"[\u3040-\u30ff\u31f0-\u31ff]")
 _HANGUL = re.compile(r"[\uac00-\ud7af\u1100-\u11ff\u3130-\u318f]")
+# Alphabetic scripts also written without spaces between words (Thai, Lao, Khmer, Myanmar): their words are
+# estimated from their letters.
+_UNSPACED_ALPHA = "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff"
+_UNSPACED = re.compile(f"[{_UNSPACED_ALPHA}]")
+LETTERS_PER_WORD = 5  # Thai, Lao, Khmer and Burmese words average about five letters
 _SPACED_WORD = re.compile(
     r"[^\s\u3040-\u30ff\u31f0-\u31ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\u1100-\u11ff"
-    r"\u3130-\u318f\U00020000-\U0003134f\u3000-\u303f\uff00-\uffef]+"
+    r"\u3130-\u318f\U00020000-\U0003134f\u3000-\u303f\uff00-\uffef" + _UNSPACED_ALPHA + "]+"
 )
 _LETTER = re.compile(r"[^\W\d_]")
 _TAG = re.compile(r"^[a-z]{2,3}$")
@@ -53,7 +58,9 @@ _SCRIPT_LANGS = {
     "MYANMAR": {"my"},
     "ETHIOPIC": {"am", "ti"},
 }
-SAMPLE_CHARS = 3000  # text looked at for the script check and the detector
+SCRIPT_SAMPLE_CHARS = 600  # text looked at for the script check
+DETECT_SAMPLE_CHARS = 1000  # text given to the detector (py3langid's cost grows with it; 1000 is plenty)
+CONFIRM_SAMPLE_CHARS = 600  # ... when it only checks a declared language
 
 
 def cjk_chars(text: str) -> int:
@@ -66,14 +73,19 @@ def spaced_words(text: str) -> int:
     return len(_SPACED_WORD.findall(text or ""))
 
 
+def unspaced_words(text: str) -> int:
+    """Estimated words of Thai, Lao, Khmer and Burmese text (letters / LETTERS_PER_WORD)."""
+    return len(_UNSPACED.findall(text or "")) // LETTERS_PER_WORD
+
+
 def length_units(text: str) -> int:
-    """Script-aware length: words for space-separated scripts plus one unit per CJK character."""
-    return spaced_words(text) + cjk_chars(text)
+    """Script-aware length: words (counted, or estimated for Thai-like scripts) plus one unit per CJK character."""
+    return spaced_words(text) + unspaced_words(text) + cjk_chars(text)
 
 
 def long_enough(text: str, min_words: int, min_cjk_chars: int) -> bool:
     """Enough words, or enough CJK characters (a CJK character is not a word: it gets its own threshold)."""
-    return spaced_words(text) >= min_words or cjk_chars(text) >= min_cjk_chars
+    return spaced_words(text) + unspaced_words(text) >= min_words or cjk_chars(text) >= min_cjk_chars
 
 
 @lru_cache(maxsize=4096)
@@ -84,7 +96,7 @@ def _script_of(char: str) -> str:
 
 def dominant_script(text: str) -> str | None:
     """The letter script most of the sample is written in ('LATIN', 'CJK', 'CYRILLIC', ...), None if no letters."""
-    sample = (text or "")[:SAMPLE_CHARS]
+    sample = (text or "")[:SCRIPT_SAMPLE_CHARS]
     counts: dict[str, int] = {}
     for char in _LETTER.findall(sample):
         script = _script_of(char)
@@ -115,9 +127,9 @@ def fits_script(lang: str, script: str | None) -> bool:
     return lang not in listed or lang in {"ku", "uz", "az", "tk", "sr", "kk", "mn"}  # also written in Latin
 
 
-def detect(text: str) -> str | None:
+def detect(text: str, sample_chars: int = DETECT_SAMPLE_CHARS) -> str | None:
     """The detector's language for a text sample (py3langid), None for text without letters."""
-    sample = (text or "")[:SAMPLE_CHARS]
+    sample = (text or "")[:sample_chars]
     if not _LETTER.search(sample):
         return None
     lang, _ = py3langid.classify(sample)
@@ -141,7 +153,7 @@ def article_language(
             if script in {"CYRILLIC", "LATIN", "ARABIC"}:
                 # One script, many languages (ru/uk, en/fr, ar/fa): a template's default is common; the
                 # detector overrules a declaration where it disagrees on a long enough sample.
-                found = detect(text) if len(text) >= 200 else None
+                found = detect(text, CONFIRM_SAMPLE_CHARS) if len(text) >= 200 else None
                 if found and found != code and fits_script(found, script):
                     return Language(found, "detected")
             return Language(code, where)

@@ -192,6 +192,13 @@ def test_short_chinese_article_is_kept_by_characters_not_words():
     assert long_enough(text, 10, 25)
 
 
+def test_thai_article_without_spaces_is_kept():
+    text = "รัฐมนตรีกลาโหมจีนและรัสเซียหารือกันที่การประชุมเซียงซานในกรุงปักกิ่งเกี่ยวกับความร่วมมือทางทหาร"
+    out = extract_page(PageInput("https://example.org/a", None, article_html(f"<p>{text}</p>"), FETCHED))
+    assert out.error is None and out.text == text
+    assert (out.language, out.language_source) == ("th", "detected")
+
+
 def test_chinese_stub_is_refused_with_its_character_count():
     out = extract_page(PageInput("https://example.org/a", None, article_html("<p>返回首页 登录 注册</p>"), FETCHED))
     assert out.error == "no article text found (only 0 words, 8 CJK characters)"
