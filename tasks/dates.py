@@ -13,6 +13,8 @@ from dateparser.data.languages_info import language_order
 from dateutil import parser as dateutil_parser
 from lxml import html as lxml_html
 
+from forumwatch.tasks.charset import strip_xml_declaration
+
 ARTICLE_TYPES = {
     "newsarticle",
     "article",
@@ -209,7 +211,7 @@ def _from_time_elements(tree) -> list[DateCandidate]:
 def page_date_candidates(page) -> list[DateCandidate]:
     """Date candidates from structured markup (HTML text or a parsed tree), best first: JSON-LD, meta, <time>."""
     try:
-        tree = lxml_html.fromstring(page) if isinstance(page, str) else page
+        tree = lxml_html.fromstring(strip_xml_declaration(page)) if isinstance(page, str) else page
     except (ValueError, TypeError, lxml_html.etree.ParserError):
         return []
     return _from_jsonld(tree) + _from_meta(tree) + _from_time_elements(tree)
@@ -306,8 +308,10 @@ def _headline(tree, marked: _Marked) -> int | None:
 def _date_text(element) -> str:
     """The element's text; its parent's when the element holds only a time ('<span>13:42</span> 31.10.2023')."""
     text = " ".join((element.text_content() or "").split())
-    if not TEXT_DATE.search(text) and HAS_CLOCK.search(text) and element.getparent() is not None:
-        text = " ".join((element.getparent().text_content() or "").split())
+    parent = element.getparent()
+    if not TEXT_DATE.search(text) and HAS_CLOCK.search(text) and parent is not None:
+        if len(parent) <= MAX_HINTED_CHILDREN:
+            text = " ".join((parent.text_content() or "").split())
     return text
 
 
