@@ -173,7 +173,9 @@ def extract_page(page: PageInput) -> Extracted:
         out.error = "no article text found"
         return out
     if not long_enough(text, page.min_words, page.min_cjk_chars):
-        out.error = f"no article text found (only {spaced_words(text)} words, {cjk_chars(text)} CJK characters)"
+        chars = cjk_chars(text)
+        counted = f"{spaced_words(text)} words" + (f", {chars} CJK characters" if chars else "")
+        out.error = f"no article text found (only {counted})"
         return out
     out.title = _restore_joiners((document.title or page.feed_title or "").strip()) or None
     out.text = text
