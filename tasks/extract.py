@@ -17,6 +17,7 @@ from forumwatch.tasks.dates import (
     choose_date,
     hinted_date_strings,
     page_date_candidates,
+    sane_published_at,
     text_date_candidates,
 )
 from forumwatch.tasks.language import article_language, cjk_chars, length_units, long_enough, spaced_words
@@ -31,10 +32,18 @@ BOILERPLATE_LINE = re.compile(
 MAX_BOILERPLATE_LINE = 220
 MAX_TREE_CHARS = 5_000_000  # pages above this many characters are cut before parsing
 MIN_ARTICLE_WORDS = 10  # fewer words than this is navigation or a stub, not an article
+# C0 and C1 control characters other than tab, newline and carriage return: never text, and a single one
+# makes lxml or trafilatura lose the whole body. (Zero-width joiners are format characters, not controls: kept.)
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 MIN_ARTICLE_CJK_CHARS = 25  # nor fewer Chinese/Japanese/Korean characters than this (a character is not a word)
 # Zero-width non-joiner and joiner shape Persian and Indic words; trafilatura drops every non-printable character,
 # so they travel through it as printable stand-ins (used only on pages that do not hold the stand-ins already).
 JOINERS = {"\u200c": "\U0001f700", "\u200d": "\U0001f701"}
+
+
+def strip_controls(text: str) -> str:
+    """The text without control characters (tab, newline and carriage return stay)."""
+    return CONTROL_CHARS.sub("", text) if CONTROL_CHARS.search(text) else text
 
 
 @dataclass(frozen=True)
@@ -79,7 +88,9 @@ class Extracted:
 def clean_text(text: str) -> str:
     """Drop 'ALSO READ', previous/next and similar navigation lines that sit inside article bodies."""
     kept = [
-        line for line in text.splitlines() if not (len(line) <= MAX_BOILERPLATE_LINE and BOILERPLATE_LINE.match(line))
+        line
+        for line in strip_controls(text).splitlines()
+        if not (len(line) <= MAX_BOILERPLATE_LINE and BOILERPLATE_LINE.match(line))
     ]
     return "\n".join(line.strip() for line in kept if line.strip())
 
@@ -123,10 +134,19 @@ def _has_exact(candidates: list[DateCandidate]) -> bool:
     return any(c.precision == "minute" and c.zone_known for c in candidates)
 
 
+def guard_date(out: Extracted) -> Extracted:
+    """Pass published_at through sane_published_at: a time outside 1990 .. fetch + 1 day is dropped, with a note."""
+    moment, note = sane_published_at(out.published_at, out.fetched_at)
+    if note:
+        out.published_at, out.published_at_source, out.published_at_precision = None, None, None
+        out.date_note = "; ".join(n for n in (out.date_note, note) if n)
+    return out
+
+
 def extract_page(page: PageInput) -> Extracted:
     """Extract one page; never raises (problems land in .error)."""
     out = Extracted(article_id(page.url), page.url, page.source_id, page.fetched_at, title=page.feed_title)
-    html, hidden = _hide_joiners(strip_xml_declaration(page.html[: page.max_chars]))
+    html, hidden = _hide_joiners(strip_xml_declaration(strip_controls(page.html[: page.max_chars])))
     try:
         tree = lxml_html.fromstring(html)
     except (ValueError, TypeError, lxml_html.etree.ParserError) as exc:
@@ -169,6 +189,7 @@ def extract_page(page: PageInput) -> Extracted:
     )
     out.published_at, out.published_at_source = chosen.published_at, chosen.source
     out.published_at_precision, out.date_note = chosen.precision, chosen.note
+    guard_date(out)
     if document is None or not text.strip():
         out.error = "no article text found"
         return out
@@ -177,7 +198,7 @@ def extract_page(page: PageInput) -> Extracted:
         counted = f"{spaced_words(text)} words" + (f", {chars} CJK characters" if chars else "")
         out.error = f"no article text found (only {counted})"
         return out
-    out.title = _restore_joiners((document.title or page.feed_title or "").strip()) or None
+    out.title = _restore_joiners(strip_controls(document.title or page.feed_title or "").strip()) or None
     out.text = text
     out.author, out.sitename = _restore_joiners(document.author), _restore_joiners(document.sitename)
     out.description = _restore_joiners(document.description)
