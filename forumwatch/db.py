@@ -209,25 +209,41 @@ def check_target(db: str | Path, writable: bool = True) -> None:
     except duckdb.Error as exc:
         if is_lock_conflict(exc):
             return  # a writer has it open right now: it is a database
+        if "read enough bytes" in str(exc):
+            raise DatabaseError(f"--db {db} is truncated: {_first_line(exc)}") from None
         raise DatabaseError(f"--db {db} is damaged or unreadable: {_first_line(exc)}") from None
     try:
         found = recorded_schema_version(con)
-        block_size, blocks = con.execute("SELECT block_size, total_blocks FROM pragma_database_size()").fetchone()
+        needed = _bytes_in_use(con)
     except duckdb.Error as exc:
+        if "read enough bytes" in str(exc):
+            raise DatabaseError(f"--db {db} is truncated: {_first_line(exc)}") from None
         raise DatabaseError(f"--db {db} is damaged or unreadable: {_first_line(exc)}") from None
     finally:
         con.close()
     size = path.stat().st_size
-    wal = Path(db + ".wal")
-    pending = wal.exists() and wal.stat().st_size > 0  # blocks replayed from a WAL need not be in the file yet
-    if not pending and size < HEADER_BYTES + block_size * blocks:
-        raise DatabaseError(
-            f"--db {db} is truncated: {size} bytes where its header promises {HEADER_BYTES + block_size * blocks}"
-        )
+    if size < needed:
+        raise DatabaseError(f"--db {db} is truncated: {size} bytes where its tables use {needed}")
     if found is not None and found > SCHEMA_VERSION:
         raise DatabaseError(
             f"--db {db} has schema version {found}, newer than this forumwatch's {SCHEMA_VERSION}: upgrade forumwatch"
         )
+
+
+def _bytes_in_use(con: duckdb.DuckDBPyConnection) -> int:
+    """The file size the tables' data needs: header plus up to the highest block any column segment uses
+    (read from the storage metadata, no table data)."""
+    block_size = con.execute("SELECT block_size FROM pragma_database_size()").fetchone()[0]
+    highest = -1
+    tables = con.execute(
+        "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database()"
+    ).fetchall()
+    for schema, table in tables:
+        name = f'"{schema}"."{table}"'.replace("'", "''")
+        top = con.execute(f"SELECT max(block_id) FROM pragma_storage_info('{name}')").fetchone()[0]
+        if top is not None:
+            highest = max(highest, int(top))
+    return HEADER_BYTES + (highest + 1) * block_size if highest >= 0 else 0
 
 
 def _first_line(exc: BaseException) -> str:
