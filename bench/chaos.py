@@ -11,7 +11,8 @@ end and checks the invariants:
 - exit codes: 130 after SIGINT, 143 after SIGTERM (or the command's normal code if it had finished);
 - no process of the command left (found by a marker in their environment), after the signal and the rerun;
 - every article present once (count = distinct URLs) and, after the rerun, as many as after the first
-  uninterrupted ingest: nothing lost, nothing duplicated;
+  uninterrupted ingest: nothing lost, nothing duplicated (an interrupted ingest starts from an empty
+  database, so its signal lands among real loads);
 - no run left `running` after a rerun (the rerun marks a killed run `interrupted`);
 - the read copy opens, holds as many articles as the main file, and no temp file is left beside it;
 - the main file passes forumwatch.db.check_target (not damaged).
@@ -121,6 +122,8 @@ class Chaos:
         return code, time.monotonic() - started
 
     def counts(self) -> dict:
+        if not self.db.exists():  # stopped before it created the file
+            return {"articles": 0, "distinct": 0, "running": 0}
         con = duckdb.connect(str(self.db), read_only=True)
         try:
             n, distinct = con.execute("SELECT count(*), count(DISTINCT url) FROM articles").fetchone()
@@ -187,12 +190,17 @@ def main() -> int:
                 print(f"chaos: the uninterrupted {command} failed (exit {code}); see {out / 'logs'}")
                 return 1
         baseline = chaos.counts()["articles"]
+        shared = chaos.db
         print(f"baseline: {baseline} articles", flush=True)
         for number in range(1, args.rounds + 1):
-            command = rng.choice(COMMANDS)
+            command = COMMANDS[(number - 1) % len(COMMANDS)]  # every command in turn; signal and moment at random
             name = rng.choice(list(SIGNALS))
-            moment = rng.uniform(0.5, durations[command])
+            moment = rng.uniform(0.3, durations[command] * 0.9)
             tag = f"round-{number}"
+            # an ingest starts from an empty database (with the others' archive beside it) so the signal lands
+            # among real loads; the other commands work on the shared database
+            chaos.db = out / f"ingest-{number}" / "fw.duckdb" if command == "ingest" else shared
+            chaos.db.parent.mkdir(parents=True, exist_ok=True)
             proc = chaos.start(command, tag)
             time.sleep(moment)
             finished_first = proc.poll() is not None
