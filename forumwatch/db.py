@@ -122,7 +122,9 @@ def is_lock_conflict(exc: BaseException) -> bool:
 def open_duckdb(db: str, read_only: bool = False, wait_seconds: float | None = None) -> duckdb.DuckDBPyConnection:
     """duckdb.connect with no extension downloads; while another process (an analyst's read-only session,
     outside our lock) holds the file, wait for it, bounded and logged, instead of failing at once."""
-    config = dict(NO_NETWORK_CONFIG) if is_local_path(db) else {"autoinstall_known_extensions": False}
+    config: dict[str, str | bool | int | float | list[str]] = (
+        dict(NO_NETWORK_CONFIG) if is_local_path(db) else {"autoinstall_known_extensions": False}
+    )
     wait_seconds = reader_wait_seconds() if wait_seconds is None else wait_seconds
     deadline = time.monotonic() + wait_seconds
     warned = False
@@ -233,14 +235,14 @@ def check_target(db: str | Path, writable: bool = True) -> None:
 def _bytes_in_use(con: duckdb.DuckDBPyConnection) -> int:
     """The file size the tables' data needs: header plus up to the highest block any column segment uses
     (read from the storage metadata, no table data)."""
-    block_size = con.execute("SELECT block_size FROM pragma_database_size()").fetchone()[0]
+    block_size = scalar(con, "SELECT block_size FROM pragma_database_size()")
     highest = -1
     tables = con.execute(
         "SELECT schema_name, table_name FROM duckdb_tables() WHERE database_name = current_database()"
     ).fetchall()
     for schema, table in tables:
         name = f'"{schema}"."{table}"'.replace("'", "''")
-        top = con.execute(f"SELECT max(block_id) FROM pragma_storage_info('{name}')").fetchone()[0]
+        top = scalar(con, f"SELECT max(block_id) FROM pragma_storage_info('{name}')")
         if top is not None:
             highest = max(highest, int(top))
     return HEADER_BYTES + (highest + 1) * block_size if highest >= 0 else 0
