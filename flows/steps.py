@@ -456,18 +456,20 @@ def failed_sources(stats: dict[str, SourceStats]) -> list[SourceStats]:
 
 
 def run_status(stats: dict[str, SourceStats]) -> str:
-    """completed (no source failed) | partial (some did) | failed (every source did)."""
+    """completed (no source failed) | partial (some did, or a source's feed failed while other ways still
+    loaded its pages) | failed (every source failed and nothing of any was loaded)."""
     failed = failed_sources(stats)
     if not failed:
         return "completed"
-    return "failed" if len(failed) == len(stats) else "partial"
+    nothing = [s for s in failed if not (s.new or s.updated or s.unchanged)]
+    return "failed" if len(nothing) == len(stats) else "partial"
 
 
 def final_state(status: str, message: str, data: object = None) -> State:
     """The Prefect state a flow returns for a run's outcome: Failed when every source failed, a Completed state
     named Partial when some did (the command exits 3), Completed otherwise."""
     if status == "failed":
-        return Failed(message=message, data=data)
+        return Failed(message=message)  # a failed state's data must be an exception; the counts are in `runs`
     if status == "partial":
         return Completed(message=message, data=data, name="Partial")
     return Completed(message=message, data=data)
