@@ -206,11 +206,26 @@ def check_target(db: str | Path, writable: bool = True) -> None:
         raise DatabaseError(f"--db {db} is an empty file, not a DuckDB database (remove it to start a new one)")
     if len(head) < 12 or head[8:12] != DUCKDB_MAGIC:
         raise DatabaseError(f"--db {db} is not a DuckDB database file")
+    with _lock_if_free(db) as free:
+        if not free:
+            return  # a writer holds it right now: a live database, and opening it would make that writer wait
+        needed, found = _inspect(db)
+    size = path.stat().st_size
+    if size < needed:
+        raise DatabaseError(f"--db {db} is truncated: {size} bytes where its tables use {needed}")
+    if found is not None and found > SCHEMA_VERSION:
+        raise DatabaseError(
+            f"--db {db} has schema version {found}, newer than this forumwatch's {SCHEMA_VERSION}: upgrade forumwatch"
+        )
+
+
+def _inspect(db: str) -> tuple[int, int | None]:
+    """(bytes the tables use, recorded schema version) of a DuckDB file; DatabaseError when it cannot be read."""
     try:
         con = open_duckdb(db, read_only=True, wait_seconds=0)
     except duckdb.Error as exc:
         if is_lock_conflict(exc):
-            return  # a writer has it open right now: it is a database
+            return 0, None  # another process has it open right now: it is a database
         if "read enough bytes" in str(exc):
             raise DatabaseError(f"--db {db} is truncated: {_first_line(exc)}") from None
         raise DatabaseError(f"--db {db} is damaged or unreadable: {_first_line(exc)}") from None
@@ -223,13 +238,28 @@ def check_target(db: str | Path, writable: bool = True) -> None:
         raise DatabaseError(f"--db {db} is damaged or unreadable: {_first_line(exc)}") from None
     finally:
         con.close()
-    size = path.stat().st_size
-    if size < needed:
-        raise DatabaseError(f"--db {db} is truncated: {size} bytes where its tables use {needed}")
-    if found is not None and found > SCHEMA_VERSION:
-        raise DatabaseError(
-            f"--db {db} has schema version {found}, newer than this forumwatch's {SCHEMA_VERSION}: upgrade forumwatch"
-        )
+    return needed, found
+
+
+@contextmanager
+def _lock_if_free(db: str) -> Iterator[bool]:
+    """Hold the writer lock while checking a file if it is free now (True); False if a writer holds it. No
+    lock file (never written, or a read-only filesystem): True, without a lock."""
+    try:
+        handle = open(lock_path_for(db))  # never creates the file
+    except OSError:
+        yield True
+        return
+    with handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _bytes_in_use(con: duckdb.DuckDBPyConnection) -> int:
