@@ -10,7 +10,7 @@ export PREFECT_SERVER_ANALYTICS_ENABLED := false
 export DO_NOT_TRACK := 1
 export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 180
 
-.PHONY: demo test bench install lock lint clean
+.PHONY: demo test bench install lock lint clean chaos
 
 $(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -41,6 +41,11 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m bench.run_all
+
+# signals at random moments of every command, each followed by a rerun and invariant checks (~1 min a round)
+CHAOS_ROUNDS ?= 12
+chaos: $(STAMP)
+	$(BIN)/python -m bench.chaos --rounds $(CHAOS_ROUNDS) --pages 300 --outlets 6
 
 clean:
 	rm -rf $(VENV) data/*.duckdb data/*.duckdb.wal data/raw

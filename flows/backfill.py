@@ -27,12 +27,16 @@ from forumwatch.flows.steps import (
     fetch_feeds,
     fetch_pages,
     fetch_row,
+    final_state,
     finish_run,
+    interrupted_state,
     load_pages,
     prepare_run,
     refuse_replacements,
+    run_status,
     utcnow,
 )
+from forumwatch.flows.stop import RunInterrupted, check_stop, stop_requested, stop_signal
 from forumwatch.resources import seed_path
 from forumwatch.settings import (
     FetchSettings,
@@ -274,6 +278,7 @@ def run_day(
     chunks = [work.plans[i : i + pipeline.batch_size] for i in range(0, len(work.plans), pipeline.batch_size)]
     loads: list[tuple[list[PagePlan], PageFetch, list[Extracted | None]]] = []
     for number, batch in enumerate(chunks, start=1):
+        check_stop()
         fetched = _named(fetch_pages, day, f"fetch {number}")(batch, settings, warc_dir, f"{run_id}-{day}-{number:03d}")
         loads.append(
             (batch, fetched, _named(extract_pages, day, f"extract {number}")(batch, fetched, sources, pipeline))
@@ -282,6 +287,7 @@ def run_day(
         plans, results, pages = (list(x) for x in zip(*work.archived))
         loads.append((plans, PageFetch(results, []), pages))
     for number, (plans, fetched, pages) in enumerate(loads, start=1):
+        check_stop()
         kept: list[Extracted | None] = []
         for plan, result, page in zip(plans, fetched.results, pages):
             outcome, retryable = _outcome(result, page, start, end)
@@ -399,9 +405,14 @@ def backfill(
             "reprocess": reprocess,
         },
     )
-    with closing_run(db, run_id):
-        counts, stats = _run_days(plan, db, run_id, warc, warc_dir)
-        summary = finish_run(db, run_id, stats)
+    try:
+        with closing_run(db, run_id):
+            counts, stats = _run_days(plan, db, run_id, warc, warc_dir)
+            check_stop()
+            summary = finish_run(db, run_id, stats)
+    except RunInterrupted as exc:
+        logger.warning("backfill %s", exc)
+        return interrupted_state(exc)
     totals: Counter = Counter()
     for (_, outcome), n in counts.items():
         totals[outcome] += n
@@ -411,9 +422,10 @@ def backfill(
         f"{totals['out_of_range']} outside the range, {totals['undated']} undated, {totals['failed']} failed"
     )
     logger.info("%s (%s)", message, summary)
-    return Completed(
-        message=message,
-        data={
+    return final_state(
+        run_status(stats),
+        message,
+        {
             "days_run": len(plan.todo),
             "days_skipped": len(plan.skipped_days),
             **{k: totals[k] for k in ("loaded", "new", "updated", "out_of_range", "undated", "failed")},
@@ -472,9 +484,12 @@ def _run_days(
     rows = []
     with tqdm(total=len(works), desc="backfill", unit="day", disable=None) as bar:
         for number, work in enumerate(works, start=1):
+            check_stop()  # a day boundary
             try:
                 day_counts = run_day(work, plan.start, plan.end, db, run_id, plan.sources, warc_dir)
             except Exception as exc:  # one bad day must not stop the others; it stays 'failed'
+                if stop_requested():
+                    raise RunInterrupted(stop_signal()) from exc
                 logger.exception("backfill of %s failed", work.day)
                 record_failed_day(work, db, run_id, f"{type(exc).__name__}: {exc}"[:500])
                 day_counts = Counter()

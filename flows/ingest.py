@@ -8,7 +8,6 @@ from collections import deque
 from prefect import flow, get_run_logger
 from prefect.artifacts import create_table_artifact
 from prefect.runtime import flow_run
-from prefect.states import Completed
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
@@ -16,16 +15,21 @@ from forumwatch.flows.steps import (
     PageFetch,
     PagePlan,
     SourceStats,
+    announce_loaded,
     closing_run,
     extract_inputs,
     fetch_feeds,
     fetch_pages,
+    final_state,
     finish_run,
+    interrupted_state,
     load_pages,
     pages_to_extract,
     plan_pages,
     prepare_run,
+    run_status,
 )
+from forumwatch.flows.stop import RunInterrupted, check_stop, stop_requested
 from forumwatch.resources import seed_path
 from forumwatch.settings import PipelineSettings, default_db_path, fetch_settings, pipeline_settings, raw_dir_for
 from forumwatch.tasks.sources import read_sources
@@ -125,10 +129,15 @@ def ingest(
     source_list = read_sources(sources)
     warc_dir = str(raw_dir_for(db))
     prepare_run(db, source_list, run_id, "ingest", {"sources": sources, "db": db, "max_per_source": max_per_source})
-    with closing_run(db, run_id):
-        message, stats = _ingest_pages(db, run_id, source_list, warc_dir, max_per_source, settings, pipeline)
+    try:
+        with closing_run(db, run_id):
+            message, stats = _ingest_pages(db, run_id, source_list, warc_dir, max_per_source, settings, pipeline)
+    except RunInterrupted as exc:
+        get_run_logger().warning("ingest %s", exc)
+        return interrupted_state(exc)
     report(stats, message)
-    return Completed(message=message, data={s.source_id: vars(s) for s in stats.values()})
+    announce_loaded(db, "ingest", sum(s.new for s in stats.values()))
+    return final_state(run_status(stats), message, {s.source_id: vars(s) for s in stats.values()})
 
 
 def _ingest_pages(
@@ -138,6 +147,7 @@ def _ingest_pages(
     extracted (on the flow's task runner) and batch n-1 is loaded, one transaction per batch, in order."""
     logger = get_run_logger()
     items, stats = fetch_feeds(source_list, db, run_id, settings, warc_dir)
+    check_stop()
     plans = plan_pages(db, source_list, items, max_per_source)
     batches = [plans[i : i + pipeline.batch_size] for i in range(0, len(plans), pipeline.batch_size)]
     logger.info(
@@ -189,6 +199,9 @@ def _ingest_pages(
     with local:
         next_fetch = submit_fetch(1) if batches else None
         for number, batch in enumerate(batches, start=1):
+            if stop_requested():  # a batch boundary: load nothing more, keep what is loaded
+                extracting.clear()
+                break
             fetched = next_fetch.result()
             next_fetch = submit_fetch(number + 1) if number < len(batches) else None
             todo = pages_to_extract(batch, fetched, source_list, pipeline)
@@ -199,7 +212,7 @@ def _ingest_pages(
             extracting.append((number, batch, fetched, todo, futures))
             while len(extracting) > 1:  # keep one batch queued behind the one being extracted, no more
                 submit_load(*extracting.popleft())
-        while extracting:
+        while extracting and not stop_requested():
             submit_load(*extracting.popleft())
         for number, future in enumerate(loads, start=1):
             outcome = future.result()
@@ -208,4 +221,5 @@ def _ingest_pages(
             logger.info(
                 "batch %d/%d loaded: %d articles new or changed", number, len(batches), len(outcome.article_ids)
             )
+    check_stop()
     return finish_run(db, run_id, stats), stats

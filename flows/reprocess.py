@@ -7,7 +7,6 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
-from prefect.states import Completed
 
 from forumwatch import db as fwdb
 from forumwatch.flows.ingest import current_run_id, report
@@ -17,11 +16,15 @@ from forumwatch.flows.steps import (
     SourceStats,
     closing_run,
     extract_pages,
+    final_state,
     finish_run,
+    interrupted_state,
     load_pages,
     prepare_run,
     refuse_replacements,
+    run_status,
 )
+from forumwatch.flows.stop import RunInterrupted, check_stop
 from forumwatch.settings import default_db_path, pipeline_settings, raw_dir_for
 from forumwatch.tasks.extract import Extracted
 from forumwatch.tasks.fetch import FetchRequest
@@ -98,11 +101,16 @@ def reprocess(
     sources, pipeline, run_id = configured_sources(db), pipeline_settings(), current_run_id()
     parameters = {"db": db, "raw_dir": str(raw), "start": start, "end": end, "trust_unsigned": trust_unsigned}
     prepare_run(db, sources, run_id, "reprocess", parameters)
-    with closing_run(db, run_id):
-        stats = _reprocess(db, run_id, str(raw), sources, pipeline, start, end, trust_unsigned)
-        message = finish_run(db, run_id, stats)
+    try:
+        with closing_run(db, run_id):
+            stats = _reprocess(db, run_id, str(raw), sources, pipeline, start, end, trust_unsigned)
+            check_stop()
+            message = finish_run(db, run_id, stats)
+    except RunInterrupted as exc:
+        get_run_logger().warning("reprocess %s", exc)
+        return interrupted_state(exc)
     report(stats, f"reprocess: {message}")
-    return Completed(message=message, data={s.source_id: vars(s) for s in stats.values()})
+    return final_state(run_status(stats), message, {s.source_id: vars(s) for s in stats.values()})
 
 
 def _reprocess(db, run_id, raw_dir, sources, pipeline, start, end, trust_unsigned=False) -> dict[str, SourceStats]:
@@ -112,6 +120,7 @@ def _reprocess(db, run_id, raw_dir, sources, pipeline, start, end, trust_unsigne
     logger.info("%d archived pages to re-extract from %s", len(pages), raw_dir)
     article_ids: list[str] = []
     for i in range(0, len(pages), pipeline.batch_size):
+        check_stop()
         batch = pages[i : i + pipeline.batch_size]
         plans = [PagePlan(FetchRequest(p.item.url, p.item.source_id, "warc"), p.item, None) for p in batch]
         fetched = PageFetch([p.result for p in batch], [])
@@ -128,6 +137,7 @@ def _reprocess(db, run_id, raw_dir, sources, pipeline, start, end, trust_unsigne
         for source_id in {p.item.source_id for p in plans}:
             stats[source_id].items += sum(1 for p in plans if p.item.source_id == source_id)
         article_ids += [extracted[n].article_id for n in keep if extracted[n] is not None]
+    check_stop()
     changed = regroup(db, article_ids, pipeline.story_window_days)
     logger.info("regrouped %d articles: %d changed story", len(article_ids), changed)
     return stats

@@ -11,12 +11,15 @@ from pathlib import Path
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.states import Cancelled, Completed, Failed, State
 
 from forumwatch import db as fwdb
+from forumwatch.flows.stop import RunInterrupted, arm, on_stop, stop_requested, stop_signal
 from forumwatch.settings import FetchSettings, PipelineSettings, pipeline_settings
-from forumwatch.tasks import load
+from forumwatch.tasks import dedupe, load, runs
 from forumwatch.tasks.discover import FeedItem, parse_feed
-from forumwatch.tasks.enrich import enrich_many, shutdown_pool
+from forumwatch.tasks.enrich import enrich_many
+from forumwatch.tasks.enrich import shutdown_pool as shutdown_extract_pool
 from forumwatch.tasks.extract import Extracted, PageInput, guard_date
 from forumwatch.tasks.fetch import FetchRequest, FetchResult, fetch_all
 from forumwatch.tasks.netguard import origin
@@ -24,6 +27,8 @@ from forumwatch.tasks.sources import Source
 from forumwatch.tasks.warc_input import ArchivedPage
 
 PENDING_DAYS = 7  # feed items that failed are retried on later runs for this many days
+# what a run's row ends as, and the command's exit code for it (README, "Run outcomes")
+EXIT_CODES = {"completed": 0, "failed": 1, "partial": 3}
 
 
 def utcnow() -> datetime:
@@ -92,10 +97,13 @@ def prepare_run(db: str, sources: list[Source], run_id: str, flow_name: str, par
     from forumwatch.tasks.seeds import load_seed_tables
     from forumwatch.tasks.views import ensure_views
 
+    arm()  # the command line's SIGINT/SIGTERM handlers, over the one Prefect's engine installed for the run
+    fwdb.check_target(db)
     now = utcnow()
     with fwdb.connect(db) as con:
         fwdb.init_schema(con)
         con.begin()
+        dead = runs.mark_dead_runs(con, run_id, now, stale_run_seconds())
         load_seed_tables(con)
         ensure_views(con)  # finish_run rebuilds them with this run's articles
         renames = load.upsert_sources(con, sources, now)
@@ -106,6 +114,13 @@ def prepare_run(db: str, sources: list[Source], run_id: str, flow_name: str, par
             "source ids now come from the id column or the feed URL; stored rows moved: %s",
             ", ".join(f"{old} -> {new}" for old, new in sorted(renames.items())),
         )
+    if dead:
+        get_run_logger().warning("marked %d earlier run(s) interrupted (their process is gone): %s", len(dead), dead)
+
+
+def stale_run_seconds() -> float:
+    """FORUMWATCH_STALE_RUN_SECONDS: a run on another host silent this long is marked interrupted."""
+    return fwdb._env_seconds("FORUMWATCH_STALE_RUN_SECONDS", runs.STALE_RUN_SECONDS)
 
 
 @task(cache_policy=NO_CACHE)
@@ -206,7 +221,14 @@ class PageFetch:
 @task(cache_policy=NO_CACHE)
 def fetch_pages(plans: list[PagePlan], settings: FetchSettings, warc_dir: str, warc_prefix: str) -> PageFetch:
     robots: list[FetchResult] = []
-    results = fetch_all([p.request for p in plans], settings, Path(warc_dir), warc_prefix, on_robots=robots.append)
+    results = fetch_all(
+        [p.request for p in plans],
+        settings,
+        Path(warc_dir),
+        warc_prefix,
+        on_robots=robots.append,
+        should_stop=stop_requested,
+    )
     return PageFetch(results, robots)
 
 
@@ -304,6 +326,7 @@ def load_pages(
             tags.append(page.extras.get("tags"))
             outcome.article_ids.append(page.article_id)
         con.begin()
+        runs.heartbeat(con, run_id, utcnow())
         load.insert_fetches(con, fetch_rows)
         load.upsert_articles(con, article_rows)
         write_tags(con, [t for t in tags if t is not None])
@@ -367,7 +390,8 @@ def finish_run(db: str, run_id: str, stats: dict[str, SourceStats]) -> str:
     the one-line summary."""
     from forumwatch.tasks.views import create_views
 
-    failed = [s for s in stats.values() if s.feed_status == "failed"]
+    failed = failed_sources(stats)
+    status = run_status(stats)
     totals: Counter[str] = Counter()
     for s in stats.values():
         totals.update(
@@ -389,28 +413,122 @@ def finish_run(db: str, run_id: str, stats: dict[str, SourceStats]) -> str:
     with fwdb.connect(db) as con:
         con.begin()
         create_views(con)  # rebuilds the mv_* tables behind the views from everything now loaded
-        load.finish_run(con, run_id, utcnow(), "completed", totals, message)
+        load.finish_run(con, run_id, utcnow(), status, totals, message)
         con.commit()
     fwdb.publish_read_copy(db)
     return message
 
 
+def announce_loaded(db: str, flow_name: str, n_new: int) -> None:
+    """Emit the Prefect event `forumwatch.<flow>.loaded` when a run added articles, related to its deployment
+    and flow run: automations/daily-health.yaml notifies when none came for N days. Never raises."""
+    if n_new <= 0:
+        return
+    try:
+        from prefect.events import emit_event
+        from prefect.runtime import deployment, flow_run
+
+        related = []
+        if deployment.id:
+            related.append(
+                {
+                    "prefect.resource.id": f"prefect.deployment.{deployment.id}",
+                    "prefect.resource.role": "deployment",
+                    "prefect.resource.name": str(deployment.name),
+                }
+            )
+        if flow_run.id:
+            related.append(
+                {"prefect.resource.id": f"prefect.flow-run.{flow_run.id}", "prefect.resource.role": "flow-run"}
+            )
+        emit_event(
+            event=f"forumwatch.{flow_name}.loaded",
+            resource={"prefect.resource.id": f"forumwatch.database.{db}", "prefect.resource.name": str(db)},
+            related=related,
+            payload={"n_new": int(n_new)},
+        )
+    except Exception:  # monitoring must never fail a run
+        get_run_logger().warning("could not emit the forumwatch.%s.loaded event", flow_name, exc_info=True)
+
+
+def failed_sources(stats: dict[str, SourceStats]) -> list[SourceStats]:
+    """Sources whose feed (or sitemap) could not be read, or whose every page fetch failed."""
+    return [
+        s for s in stats.values() if s.feed_status == "failed" or (s.failed and not (s.new or s.updated or s.unchanged))
+    ]
+
+
+def run_status(stats: dict[str, SourceStats]) -> str:
+    """completed (no source failed) | partial (some did, or a source's feed failed while other ways still
+    loaded its pages) | failed (every source failed and nothing of any was loaded)."""
+    failed = failed_sources(stats)
+    if not failed:
+        return "completed"
+    nothing = [s for s in failed if not (s.new or s.updated or s.unchanged)]
+    return "failed" if len(nothing) == len(stats) else "partial"
+
+
+def final_state(status: str, message: str, data: object = None) -> State:
+    """The Prefect state a flow returns for a run's outcome: Failed when every source failed, a Completed state
+    named Partial when some did (the command exits 3), Completed otherwise."""
+    if status == "failed":
+        return Failed(message=message)  # a failed state's data must be an exception; the counts are in `runs`
+    if status == "partial":
+        return Completed(message=message, data=data, name="Partial")
+    return Completed(message=message, data=data)
+
+
+def interrupted_state(exc: RunInterrupted) -> State:
+    """What a flow returns after a clean stop: Cancelled, with the signal in its message."""
+    return Cancelled(message=str(exc), data={"signal": exc.signum})
+
+
+def shutdown_pool(kill: bool = False) -> None:
+    """Stop the extraction and fingerprinting worker pools (kill: at once)."""
+    shutdown_extract_pool(kill=kill)
+    dedupe.shutdown_pool(kill=kill)
+
+
+def _kill_pools() -> None:
+    shutdown_pool(kill=True)
+
+
+on_stop(_kill_pools)  # a stop ends the batch being extracted at once: it would not be loaded anyway
+
+
 @contextmanager
 def closing_run(db: str, run_id: str) -> Iterator[None]:
-    """Around a run's work: if it raises, close the run's row as failed; either way stop the extraction pool."""
+    """Around a run's work: if it raises, close the run's row (interrupted after a stop request, failed
+    otherwise); either way stop the extraction pool (at once, killing its workers, after a stop)."""
     try:
         yield
+    except RunInterrupted as exc:
+        shutdown_pool(kill=True)
+        close_run(db, run_id, "interrupted", str(exc))
+        raise
     except BaseException as exc:
-        mark_run_failed(db, run_id, f"{type(exc).__name__}: {exc}")
+        if stop_requested():  # the stop ended the work (its workers killed): report the stop, not the breakage
+            shutdown_pool(kill=True)
+            stopped = RunInterrupted(stop_signal())
+            close_run(db, run_id, "interrupted", str(stopped))
+            raise stopped from exc
+        interrupted = isinstance(exc, KeyboardInterrupt)
+        shutdown_pool(kill=interrupted)
+        close_run(db, run_id, "interrupted" if interrupted else "failed", f"{type(exc).__name__}: {exc}")
         raise
     finally:
         shutdown_pool()
 
 
-def mark_run_failed(db: str, run_id: str, message: str) -> None:
-    """Close the run's row as failed (called outside the task engine, as the flow goes down)."""
+def close_run(db: str, run_id: str, status: str, message: str) -> None:
+    """Close the run's row (called outside the task engine, as the flow goes down); never raises."""
     try:
-        with fwdb.connect(db) as con:
-            load.finish_run(con, run_id, utcnow(), "failed", {}, message[:2000])
-    except Exception:  # the original error matters more than this bookkeeping
+        with fwdb.connect(db, wait_seconds=60) as con:
+            runs.close_run(con, run_id, utcnow(), status, message)
+    except Exception:  # the original error matters more than this bookkeeping; the next run marks it dead
         pass
+
+
+def mark_run_failed(db: str, run_id: str, message: str) -> None:
+    """Close the run's row as failed."""
+    close_run(db, run_id, "failed", message)

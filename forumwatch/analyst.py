@@ -9,7 +9,7 @@ from typing import Literal
 
 import pandas as pd
 
-from forumwatch.db import connect, init_schema, scalar
+from forumwatch.db import connect, init_schema, publish_read_copy, scalar
 from forumwatch.resources import sql_text
 from forumwatch.tasks.seeds import load_seed_tables
 from forumwatch.tasks.tag import TAG_TABLES, insert_tag_rows, load_rules, tag_article, write_tags
@@ -61,6 +61,7 @@ def retag(db: str, seeds_dir: Path | None = None) -> dict:
         except BaseException:
             con.execute("ROLLBACK")
             raise
+    publish_read_copy(db)  # analysts reading the copy see the new tags too
     return counts
 
 

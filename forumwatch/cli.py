@@ -19,18 +19,75 @@ from forumwatch.resources import seed_path  # noqa: E402
 from forumwatch.settings import default_db_path  # noqa: E402
 
 
+def _refuse(message: object) -> int:
+    """One clear line on stderr and exit code 2: the command cannot start as given."""
+    print(f"forumwatch: {message}", file=sys.stderr)
+    return 2
+
+
+def _preflight(db: str, writable: bool = True) -> str | None:
+    """Settings and --db checked before any network work: the one-line reason they cannot be used, or None."""
+    from forumwatch.db import DatabaseError, check_target
+    from forumwatch.settings import SettingsError, check_environment
+
+    try:
+        check_environment()
+        check_target(db, writable=writable)
+    except (SettingsError, DatabaseError) as exc:
+        return str(exc)
+    return None
+
+
+def _quiet_console() -> None:
+    """After a stop request only the command's own line is printed: Prefect's console logs go quiet."""
+    import logging
+
+    for name in ["", *[n for n in logging.root.manager.loggerDict if n.startswith("prefect")]]:
+        for handler in logging.getLogger(name).handlers:
+            if isinstance(handler, logging.StreamHandler) and not isinstance(handler, logging.FileHandler):
+                handler.setLevel(logging.ERROR)
+
+
+def _run_flow(kind: str, flow_call) -> int:
+    """Run a flow with clean stops (SIGINT/SIGTERM end it at a batch boundary) against a Prefect API (a
+    temporary server of our own when none is configured); print its one-line outcome; the exit code:
+    0 completed, 3 partial (some sources failed), 1 failed, 130/143 interrupted by SIGINT/SIGTERM."""
+    from forumwatch.flows.steps import EXIT_CODES
+    from forumwatch.flows.stop import EXIT_CODES as SIGNAL_EXIT_CODES
+    from forumwatch.flows.stop import graceful_signals, on_stop, stop_signal
+    from forumwatch.tempserver import prefect_api
+
+    on_stop(_quiet_console)
+    with graceful_signals():
+        try:
+            with prefect_api():
+                state = flow_call()
+        except KeyboardInterrupt:  # a second Ctrl-C: no more waiting
+            print(f"{kind} interrupted by SIGINT", file=sys.stderr)
+            return 130
+        signum = stop_signal()
+    if state.is_cancelled() or (signum and not state.is_completed()):
+        print(f"{kind} interrupted: {state.message}", file=sys.stderr)
+        return SIGNAL_EXIT_CODES.get(signum, 130) if signum else 130
+    name = state.name.lower()
+    print(f"{kind} {name}: {state.message}")
+    if state.is_completed():
+        return EXIT_CODES.get(name, 0)
+    return EXIT_CODES["failed"]
+
+
 def _run_ingest(sources: str, db: str, max_per_source: int | None) -> int:
-    from forumwatch.flows.ingest import ingest
     from forumwatch.tasks.sources import SourcesError, read_sources
 
     try:
         read_sources(sources)
     except SourcesError as exc:
-        print(f"forumwatch: {exc}", file=sys.stderr)
-        return 2
-    state = ingest(sources=sources, db=db, max_per_source=max_per_source, return_state=True)
-    print(f"ingest {state.name.lower()}: {state.message}")
-    return 0 if state.is_completed() else 1
+        return _refuse(exc)
+    if problem := _preflight(db):
+        return _refuse(problem)
+    from forumwatch.flows.ingest import ingest
+
+    return _run_flow("ingest", lambda: ingest(sources=sources, db=db, max_per_source=max_per_source, return_state=True))
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
@@ -82,6 +139,8 @@ def _positive_int(text: str) -> int:
 def cmd_retag(args: argparse.Namespace) -> int:
     from forumwatch.analyst import retag
 
+    if problem := _preflight(args.db, writable=False):
+        return _refuse(problem)
     counts = retag(args.db)
     print("retagged " + ", ".join(f"{k}={v}" for k, v in counts.items()))
     return 0
@@ -90,6 +149,8 @@ def cmd_retag(args: argparse.Namespace) -> int:
 def cmd_trends(args: argparse.Namespace) -> int:
     from forumwatch.analyst import plot_trends, trends
 
+    if problem := _preflight(args.db, writable=False):
+        return _refuse(problem)
     try:
         frame = trends(args.db, args.topic, by=args.by, since=args.since)
     except ValueError as exc:
@@ -107,6 +168,8 @@ def cmd_trends(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from forumwatch.analyst import export_parquet
 
+    if problem := _preflight(args.db, writable=False):
+        return _refuse(problem)
     files = export_parquet(args.db, Path(args.parquet))
     print(f"wrote {len(files)} Parquet files under {args.parquet}")
     return 0
@@ -141,28 +204,30 @@ def cmd_backfill(args: argparse.Namespace) -> int:
     from forumwatch.flows.backfill import BackfillError, plan_backfill
     from forumwatch.tasks.sources import SourcesError
 
+    if problem := _preflight(args.db):
+        return _refuse(problem)
     try:
         plan = plan_backfill(args.start, args.end, args.sources, args.db, args.warc, args.reprocess)
     except (BackfillError, SourcesError, FileNotFoundError) as exc:
-        print(f"forumwatch: {exc}", file=sys.stderr)
-        return 2
+        return _refuse(exc)
     if args.dry_run:
         print(plan.describe())
         print("dry run: nothing fetched, nothing written")
         return 0
     from forumwatch.flows.backfill import backfill
 
-    state = backfill(
-        start=plan.start,
-        end=plan.end,
-        sources=args.sources,
-        db=args.db,
-        warc=args.warc,
-        reprocess=args.reprocess,
-        return_state=True,
+    return _run_flow(
+        "backfill",
+        lambda: backfill(
+            start=plan.start,
+            end=plan.end,
+            sources=args.sources,
+            db=args.db,
+            warc=args.warc,
+            reprocess=args.reprocess,
+            return_state=True,
+        ),
     )
-    print(f"backfill {state.name.lower()}: {state.message}")
-    return 0 if state.is_completed() else 1
 
 
 def cmd_reprocess(args: argparse.Namespace) -> int:
@@ -171,13 +236,21 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     if start and end and start > end:
         print(f"forumwatch: --start {start} is after --end {end}", file=sys.stderr)
         return 2
+    if problem := _preflight(args.db, writable=False):
+        return _refuse(problem)
     from forumwatch.flows.reprocess import reprocess
 
-    state = reprocess(
-        db=args.db, raw_dir=args.raw_dir, start=start, end=end, trust_unsigned=args.trust_unsigned, return_state=True
+    return _run_flow(
+        "reprocess",
+        lambda: reprocess(
+            db=args.db,
+            raw_dir=args.raw_dir,
+            start=start,
+            end=end,
+            trust_unsigned=args.trust_unsigned,
+            return_state=True,
+        ),
     )
-    print(f"reprocess {state.name.lower()}: {state.message}")
-    return 0 if state.is_completed() else 1
 
 
 def _add_sources(parser: argparse.ArgumentParser) -> None:
@@ -269,9 +342,29 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _Terminated(BaseException):
+    """SIGTERM outside a flow (retag, export, trends): unwinds like Ctrl-C, so transactions roll back."""
+
+
+def _raise_terminated(signum, frame) -> None:
+    raise _Terminated
+
+
 def main(argv: list[str] | None = None) -> int:
+    import signal
+
     args = build_parser().parse_args(argv)
-    return args.func(args)
+    previous = signal.signal(signal.SIGTERM, _raise_terminated)  # flows install their own graceful handlers
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        print(f"forumwatch {args.command} interrupted by SIGINT; nothing half-written was kept", file=sys.stderr)
+        return 130
+    except _Terminated:
+        print(f"forumwatch {args.command} interrupted by SIGTERM; nothing half-written was kept", file=sys.stderr)
+        return 143
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 if __name__ == "__main__":

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -48,26 +49,98 @@ class PipelineSettings:
     min_article_cjk_chars: int = 25  # ... unless it holds this many Chinese/Japanese/Korean characters
 
 
-def _coerce(value: str, like: object) -> object:
+class SettingsError(ValueError):
+    """A FORUMWATCH_* setting cannot be used; the message names it and says why, in one line."""
+
+
+TRUE, FALSE = {"1", "true", "yes", "on"}, {"0", "false", "no", "off", ""}
+# (lowest, highest) allowed per numeric field; fields not listed must be >= 0 and finite
+LIMITS: dict[str, tuple[float, float]] = {
+    "connect_timeout": (0.001, 3600),
+    "read_timeout": (0.001, 3600),
+    "total_timeout": (0.001, 86400),
+    "crawl_delay": (0, 3600),
+    "backoff_base": (0, 3600),
+    "max_retry_after": (0, 86400),
+    "max_bytes": (1, 2**40),
+    "max_redirects": (0, 100),
+    "max_robots_bytes": (1, 2**40),
+    "max_feed_items": (1, 10**9),
+    "retries": (0, 100),
+    "per_host_concurrency": (1, 1024),
+    "max_workers": (1, 4096),
+    "batch_size": (1, 10**7),
+    "extract_workers": (1, 1024),
+    "story_window_days": (0, 36500),
+    "dask_chunk": (1, 10**7),
+    "max_page_chars": (1, 2**40),
+    "min_article_words": (0, 10**7),
+}
+CHOICES: dict[str, set[str]] = {"task_runner": {"threads", "thread", "threadpool", "dask"}}
+
+
+def _coerce(value: str, like: object, name: str = "value") -> object:
+    """The env var's text as the field's type; SettingsError naming the variable when it is not one."""
+    text = value.strip()
     if isinstance(like, bool):
-        return value.strip().lower() in {"1", "true", "yes", "on"}
+        if text.lower() not in TRUE | FALSE:
+            raise SettingsError(f"{name}={value!r}: expected true or false")
+        return text.lower() in TRUE
     if isinstance(like, int):
-        return int(value)
+        try:
+            return int(text)
+        except ValueError:
+            raise SettingsError(f"{name}={value!r}: expected a whole number") from None
     if isinstance(like, float):
-        return float(value)
+        try:
+            number = float(text)
+        except ValueError:
+            raise SettingsError(f"{name}={value!r}: expected a number") from None
+        if math.isnan(number) or math.isinf(number):
+            raise SettingsError(f"{name}={value!r}: expected a finite number")
+        return number
     if isinstance(like, frozenset):
         return frozenset(v.strip() for v in value.split(",") if v.strip())
     return value
 
 
+def validate(settings: object, prefix: str = "FORUMWATCH_") -> None:
+    """Refuse impossible values (negative delays, zero workers, unknown runners) with one clear line."""
+    for f in fields(settings):  # type: ignore[arg-type]
+        value = getattr(settings, f.name)
+        name = prefix + f.name.upper()
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            low, high = LIMITS.get(f.name, (0, float("inf")))
+            if not (low <= value <= high):
+                raise SettingsError(f"{name}={value!r}: must be between {low:g} and {high:g}")
+        if f.name in CHOICES and str(value).strip().lower() not in CHOICES[f.name]:
+            raise SettingsError(f"{name}={value!r}: must be one of {', '.join(sorted(CHOICES[f.name]))}")
+
+
 def from_env(settings: object, prefix: str = "FORUMWATCH_") -> object:
-    """Return a copy of a settings dataclass with FORUMWATCH_<FIELD> env vars applied."""
+    """Return a copy of a settings dataclass with FORUMWATCH_<FIELD> env vars applied; SettingsError for a
+    value that is not of the field's type or is out of its range."""
     changes = {}
     for f in fields(settings):  # type: ignore[arg-type]
         raw = os.environ.get(prefix + f.name.upper())
         if raw is not None:
-            changes[f.name] = _coerce(raw, getattr(settings, f.name))
-    return replace(settings, **changes)  # type: ignore[type-var]
+            changes[f.name] = _coerce(raw, getattr(settings, f.name), prefix + f.name.upper())
+    out = replace(settings, **changes)  # type: ignore[type-var]
+    validate(out, prefix)
+    return out
+
+
+def check_environment() -> None:
+    """Raise SettingsError if any FORUMWATCH_* setting is unusable (the CLI calls it before any work)."""
+    fetch_settings()
+    pipeline_settings()
+    for name in ("FORUMWATCH_LOCK_WAIT", "FORUMWATCH_READER_WAIT", "FORUMWATCH_STALE_RUN_SECONDS"):
+        raw = os.environ.get(name)
+        if raw is None:
+            continue
+        number = _coerce(raw, 1.0, name)
+        if not 0 <= number <= 10**7:  # type: ignore[operator]
+            raise SettingsError(f"{name}={raw!r}: must be between 0 and 10000000 seconds")
 
 
 def fetch_settings() -> FetchSettings:

@@ -21,7 +21,7 @@ CREATE TABLE IF NOT EXISTS runs (
     flow              VARCHAR NOT NULL,   -- ingest | backfill | reprocess | retag
     started_at        TIMESTAMP NOT NULL, -- UTC
     finished_at       TIMESTAMP,          -- UTC; NULL while running or if the run died
-    status            VARCHAR,            -- running | completed | failed
+    status            VARCHAR,            -- running | completed | partial | failed | interrupted
     parameters        VARCHAR,            -- JSON
     n_sources         INTEGER,
     n_sources_failed  INTEGER,
@@ -31,7 +31,11 @@ CREATE TABLE IF NOT EXISTS runs (
     n_updated         INTEGER,            -- articles whose content changed
     n_unchanged       INTEGER,            -- 304 or identical body
     n_failed          INTEGER,            -- page URLs that errored
-    message           VARCHAR
+    message           VARCHAR,
+    host              VARCHAR,            -- machine that ran it (socket.gethostname())
+    pid               INTEGER,            -- process that ran it
+    pid_started       BIGINT,             -- that process's start time (clock ticks since boot), against pid reuse
+    heartbeat_at      TIMESTAMP           -- UTC; last sign of life (each batch); a dead run is marked interrupted
 );
 
 -- One row per URL tried (feeds, pages, robots.txt, sitemaps). A log: never updated.
@@ -225,3 +229,11 @@ CREATE TABLE IF NOT EXISTS coverage (
 
 -- Columns added after the first release (ADD COLUMN IF NOT EXISTS also upgrades an existing file).
 ALTER TABLE sources ADD COLUMN IF NOT EXISTS timezone VARCHAR;  -- IANA zone of the outlet's local times
+-- Schema versions this file has been brought to (forumwatch.db.SCHEMA_VERSION); columns a newer
+-- forumwatch declares in this file are added to an older file's tables before anything else runs.
+CREATE TABLE IF NOT EXISTS schema_version (
+    version             INTEGER PRIMARY KEY,
+    applied_at          TIMESTAMP NOT NULL,   -- UTC
+    forumwatch_version  VARCHAR,
+    note                VARCHAR               -- e.g. the columns added
+);

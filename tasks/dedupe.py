@@ -41,6 +41,7 @@ from scipy.sparse.csgraph import connected_components
 from forumwatch.db import registered, scalar
 from forumwatch.resources import sql_text
 from forumwatch.tasks.normalize import normalize_title, spaced_words
+from forumwatch.tasks.workers import init_worker, kill_pool
 
 log = logging.getLogger(__name__)
 
@@ -294,15 +295,23 @@ def _process_pool(workers: int) -> ProcessPoolExecutor:
     global _POOL
     if _POOL is None or _POOL[0] != workers:
         shutdown_pool()
-        _POOL = (workers, ProcessPoolExecutor(workers, mp_context=get_context("forkserver")))
+        _POOL = (
+            workers,
+            ProcessPoolExecutor(
+                workers, mp_context=get_context("forkserver"), initializer=init_worker, initargs=(os.getpid(),)
+            ),
+        )
     return _POOL[1]
 
 
-def shutdown_pool() -> None:
+def shutdown_pool(kill: bool = False) -> None:
     global _POOL
     if _POOL is not None:
-        _POOL[1].shutdown(cancel_futures=True)
-        _POOL = None
+        pool, _POOL = _POOL[1], None
+        if kill:
+            kill_pool(pool)
+        else:
+            pool.shutdown(cancel_futures=True)
 
 
 atexit.register(shutdown_pool)

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 
 from forumwatch.tasks.attribute import Agency, attribute, load_agencies
 from forumwatch.tasks.extract import Extracted, PageInput, extract_page
 from forumwatch.tasks.tag import TagRules, load_rules, tag_article
+from forumwatch.tasks.workers import init_worker, kill_pool
 
 
 @lru_cache(maxsize=1)
@@ -47,15 +49,22 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     if _POOL is None:
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(["forumwatch.tasks.enrich"])
-        _POOL = ProcessPoolExecutor(max_workers=workers, mp_context=context)
+        _POOL = ProcessPoolExecutor(
+            max_workers=workers, mp_context=context, initializer=init_worker, initargs=(os.getpid(),)
+        )
     return _POOL
 
 
-def shutdown_pool() -> None:
+def shutdown_pool(kill: bool = False) -> None:
+    """Stop the shared pool: let the workers finish and exit, or (kill=True) end them at once."""
     global _POOL
-    if _POOL is not None:
-        _POOL.shutdown(cancel_futures=True)
-        _POOL = None
+    if _POOL is None:
+        return
+    pool, _POOL = _POOL, None
+    if not kill:
+        pool.shutdown(cancel_futures=True)
+        return
+    kill_pool(pool)
 
 
 def enrich_many(pages: list[PageInput], workers: int = 1) -> list[Extracted]:

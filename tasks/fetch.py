@@ -69,6 +69,9 @@ class FetchResult:
     warc_file: str | None
 
 
+STOPPED = "not fetched: the run was interrupted"
+
+
 def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
@@ -126,10 +129,14 @@ class _Gate:
 class HostGates:
     """At most `per_host` requests in flight per host, and `delay` seconds between two starts."""
 
-    def __init__(self, per_host: int) -> None:
+    def __init__(self, per_host: int, should_stop: Callable[[], bool] | None = None) -> None:
         self._per_host = max(1, per_host)
         self._lock = threading.Lock()
         self._gates: dict[str, _Gate] = {}
+        self._should_stop = should_stop or (lambda: False)
+
+    def _stopping(self) -> bool:
+        return self._should_stop()
 
     def _gate(self, host: str) -> _Gate:
         with self._lock:
@@ -140,14 +147,21 @@ class HostGates:
     @contextmanager
     def slot(self, host: str, delay: float) -> Iterator[None]:
         gate = self._gate(host)
-        with gate.slots:
+        while not gate.slots.acquire(timeout=0.25):  # a stop request ends the wait for a turn on the host
+            if self._stopping():
+                raise _NoResponse(STOPPED)
+        try:
             with gate.lock:
                 now = time.monotonic()
                 start = max(now, gate.next_start)
                 gate.next_start = start + max(0.0, delay)
-            if start > now:
-                time.sleep(start - now)
+            while start > time.monotonic():
+                if self._stopping():
+                    raise _NoResponse(STOPPED)
+                time.sleep(min(0.25, start - time.monotonic()))
             yield
+        finally:
+            gate.slots.release()
 
     def defer(self, host: str, seconds: float) -> None:
         """Start nothing on `host` for `seconds` (the server asked us to wait)."""
@@ -244,11 +258,13 @@ class Fetcher:
         settings: FetchSettings,
         archive: WarcArchive | None = None,
         on_robots: Callable[[FetchResult], None] | None = None,
+        should_stop: Callable[[], bool] | None = None,
     ) -> None:
         self.settings = settings
         self.archive = archive
         self.on_robots = on_robots
-        self.gates = HostGates(settings.per_host_concurrency)
+        self.should_stop = should_stop or (lambda: False)
+        self.gates = HostGates(settings.per_host_concurrency, self.should_stop)
         self.robots = RobotsCache(self._fetch_robots, settings.user_agent)
         self.session = requests.Session()
         self.session.trust_env = False  # no proxies or .netrc from the environment
@@ -268,6 +284,8 @@ class Fetcher:
 
     def fetch(self, req: FetchRequest) -> FetchResult:
         """Fetch one request; never raises."""
+        if self.should_stop():
+            return self._result(req, error=STOPPED)
         try:
             return self._fetch(req, retries=self.settings.retries, robots=self.settings.respect_robots)
         except Exception as exc:  # a bug must cost one URL, not the batch
@@ -544,13 +562,15 @@ def fetch_all(
     progress: Callable[[FetchResult], None] | None = None,
     *,
     on_robots: Callable[[FetchResult], None] | None = None,
+    should_stop: Callable[[], bool] | None = None,
 ) -> list[FetchResult]:
     """Fetch concurrently (threads, settings.max_workers overall, settings.per_host_concurrency
     per host, settings.crawl_delay between two requests to one host), never raise for a bad URL;
     results in input order. `progress` is called in the calling thread as results complete;
-    `on_robots` receives the robots.txt fetches (kind 'robots') so they can be logged too."""
+    `on_robots` receives the robots.txt fetches (kind 'robots') so they can be logged too; once `should_stop()`
+    is true, requests not yet sent end at once with the error STOPPED (the run is being interrupted)."""
     archive = WarcArchive(warc_dir, warc_prefix) if warc_dir is not None else None
-    fetcher = Fetcher(settings, archive, on_robots)
+    fetcher = Fetcher(settings, archive, on_robots, should_stop)
     results: list[FetchResult | None] = [None] * len(requests)
     try:
         with ThreadPoolExecutor(max_workers=max(1, settings.max_workers), thread_name_prefix="fetch") as pool:

@@ -180,6 +180,10 @@ def pending_items(con: duckdb.DuckDBPyConnection, source_ids: list[str], since: 
 
 
 def start_run(con: duckdb.DuckDBPyConnection, run_id: str, flow: str, started_at: datetime, parameters: dict) -> None:
+    """Open the run's row, with this process as its owner (host, pid) and a first heartbeat."""
+    from forumwatch.tasks.runs import this_process
+
+    me = this_process()
     con.execute(
         sql_text("load/start_run.sql"),
         {
@@ -187,6 +191,9 @@ def start_run(con: duckdb.DuckDBPyConnection, run_id: str, flow: str, started_at
             "flow": flow,
             "started_at": started_at,
             "parameters": json.dumps(parameters, default=str, sort_keys=True),
+            "host": me.host,
+            "pid": me.pid,
+            "pid_started": me.started,
         },
     )
 

@@ -170,9 +170,9 @@ def test_rerun_after_sigkill_equals_an_uninterrupted_run(runs):
     assert any(row[6] > 1 for row in ref["stories"]), "the corpus should hold syndicated copies"
     for table in ref:
         assert crashed[table] == ref[table], table
-    # the killed run's row is left 'running' (it died); the rerun completed
+    # the killed run's process is gone: the rerun marked its row interrupted, then completed
     statuses = sorted(s for (s,) in query(runs["crash_db"], "SELECT status FROM runs"))
-    assert statuses == ["completed", "running"]
+    assert statuses == ["completed", "interrupted"]
 
 
 def test_warc_archive_readable_after_the_kill(runs):

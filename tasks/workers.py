@@ -1,0 +1,61 @@
+"""Worker processes that never outlive the command: they die with their parent, ignore the terminal's
+SIGINT/SIGTERM (the main process stops them at a batch boundary), and can be ended at once."""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import sys
+import threading
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent(sig: int = signal.SIGKILL) -> None:
+    """Ask the kernel to send `sig` to this process when its parent exits (Linux; a no-op elsewhere)."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(PR_SET_PDEATHSIG, int(sig), 0, 0, 0)
+    except (OSError, AttributeError):
+        pass
+
+
+def _watch_parent(pid: int, interval: float = 1.0) -> None:
+    while True:
+        time.sleep(interval)
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            os._exit(1)
+        except PermissionError:
+            pass
+
+
+def init_worker(main_pid: int) -> None:
+    """In each extraction worker: die with the forkserver that forked it (which ends when the main process
+    does) and, as a second guard, when the main process itself is gone; leave SIGINT and SIGTERM to the main
+    process, which stops the pool at a batch boundary."""
+    die_with_parent()
+    if os.getppid() == 1:  # the parent died before the line above ran
+        os._exit(1)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    threading.Thread(target=_watch_parent, args=(main_pid,), daemon=True, name="parent-watch").start()
+
+
+def kill_pool(pool: ProcessPoolExecutor) -> None:
+    """End a process pool now: cancel what is queued and SIGKILL its workers."""
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        try:
+            process.kill()
+        except (OSError, ValueError):
+            pass
+    for process in processes:
+        process.join(5)

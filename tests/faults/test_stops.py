@@ -1,0 +1,148 @@
+"""Ctrl-C and SIGTERM stop `forumwatch ingest` within seconds at a batch boundary: what was loaded stays, the
+run is `interrupted`, one line, exit 130/143, no process of the command left. After SIGKILL of the command
+nothing of it is left either: extraction workers, forkserver and the temporary Prefect server die with it.
+
+Three commands run at once (one per case), each against its own slow loopback site.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from contextlib import ExitStack
+from pathlib import Path
+
+import pytest
+from conftest import FAULT_ENV, harness_env, page, query, rss, write_sources
+from webserver import serve
+
+pytestmark = pytest.mark.usefixtures("prefect_harness")
+
+FORUMWATCH = str(Path(sys.executable).with_name("forumwatch"))
+OUTLETS, PAGES = 3, 30
+SIGNAL_AFTER = 20  # page requests served before the signal
+MARK = "FORUMWATCH_TEST_STOP_MARK"
+
+
+def build(site, outlet: int) -> tuple[str, str]:
+    links = []
+    for i in range(PAGES):
+        title = f"Stop outlet {outlet} story {i}"
+        links.append((title, site.add(f"/{outlet}/s{i}", page(title), delay=0.15)))
+    site.add(f"/{outlet}/feed", rss(links), content_type="application/rss+xml")
+    return f"Stop Outlet {outlet}", f"{site.base}/{outlet}/feed"
+
+
+def processes_marked(value: str) -> list[tuple[int, str]]:
+    """(pid, command line) of every process whose environment holds MARK=value."""
+    found = []
+    needle = f"{MARK}={value}".encode() + b"\x00"
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit() or int(entry) == os.getpid():
+            continue
+        try:
+            with open(f"/proc/{entry}/environ", "rb") as handle:
+                if needle in handle.read() + b"\x00":
+                    with open(f"/proc/{entry}/cmdline", "rb") as cmd:
+                        found.append((int(entry), cmd.read().replace(b"\x00", b" ").decode(errors="replace")[:200]))
+        except OSError:
+            continue
+    return found
+
+
+def wait_gone(value: str, seconds: float) -> list[tuple[int, str]]:
+    deadline = time.monotonic() + seconds
+    while (left := processes_marked(value)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return left
+
+
+@pytest.fixture(scope="module")
+def stops(tmp_path_factory, prefect_harness):
+    tmp = tmp_path_factory.mktemp("stops")
+    cases = {"term": signal.SIGTERM, "int": signal.SIGINT, "kill": signal.SIGKILL}
+    out: dict = {}
+    with ExitStack() as stack:
+        procs = {}
+        for name in cases:
+            site = stack.enter_context(serve())
+            sources = write_sources(tmp / f"{name}.csv", [build(site, o) for o in range(OUTLETS)])
+            extra = {"FORUMWATCH_BATCH_SIZE": "5", "FORUMWATCH_EXTRACT_WORKERS": "2", MARK: name}
+            if name == "kill":  # no Prefect API configured: the command starts its temporary server
+                env = {**os.environ, **FAULT_ENV, **extra, "PYTHONUNBUFFERED": "1"}
+                env.pop("PREFECT_API_URL", None)
+            else:
+                env = harness_env({**extra, "PREFECT_CLIENT_MAX_RETRIES": "12"})
+            db = tmp / name / "fw.duckdb"
+            db.parent.mkdir()
+            procs[name] = (
+                subprocess.Popen(
+                    [FORUMWATCH, "ingest", "--sources", str(sources), "--db", str(db)],
+                    stdout=(tmp / f"{name}.out").open("wb"),
+                    stderr=(tmp / f"{name}.err").open("wb"),
+                    env=env,
+                    start_new_session=True,
+                ),
+                site,
+                db,
+            )
+        pending = dict(procs)
+        deadline = time.monotonic() + 400
+        while pending and time.monotonic() < deadline:
+            for name, (proc, site, db) in list(pending.items()):
+                served = sum(1 for p, _ in list(site.requests) if "/s" in p)
+                if served >= SIGNAL_AFTER or proc.poll() is not None:
+                    out[f"{name}_before"] = processes_marked(name)
+                    out[f"{name}_served"] = served
+                    os.kill(proc.pid, cases[name])  # the command only, as a terminal or a service manager would
+                    sent = time.monotonic()
+                    try:
+                        out[f"{name}_rc"] = proc.wait(60)
+                    except subprocess.TimeoutExpired:
+                        os.killpg(proc.pid, signal.SIGKILL)
+                        out[f"{name}_rc"] = "hung"
+                    out[f"{name}_seconds"] = time.monotonic() - sent
+                    out[f"{name}_left"] = wait_gone(name, 10)
+                    out[f"{name}_db"] = db
+                    del pending[name]
+            time.sleep(0.05)
+        for proc, _, _ in procs.values():
+            if proc.poll() is None:
+                os.killpg(proc.pid, signal.SIGKILL)
+        out["logs"] = {
+            p.name: p.read_text(errors="replace")[-3000:] for p in tmp.iterdir() if p.suffix in (".out", ".err")
+        }
+        yield out
+    for name in cases:  # never leave anything behind, even when a test failed
+        for pid, _ in processes_marked(name):
+            try:
+                os.kill(pid, signal.SIGKILL)
+            except ProcessLookupError:
+                pass
+
+
+@pytest.mark.parametrize("name, code", [("term", 143), ("int", 130)])
+def test_signal_stops_at_a_batch_boundary(stops, name, code):
+    logs = stops["logs"]
+    assert stops[f"{name}_rc"] == code, logs
+    assert stops[f"{name}_seconds"] < 15, stops[f"{name}_seconds"]
+    err = logs[f"{name}.err"].strip().splitlines()
+    assert err[-1].startswith("ingest interrupted: interrupted by SIG"), err[-5:]
+    assert "Traceback" not in logs[f"{name}.err"] and logs[f"{name}.out"].strip() == ""
+    db = stops[f"{name}_db"]
+    [(status, message)] = query(db, "SELECT status, message FROM runs")
+    assert status == "interrupted" and "SIG" in message
+    loaded, distinct = query(db, "SELECT count(*), count(DISTINCT url) FROM articles")[0]
+    assert loaded == distinct < OUTLETS * PAGES  # stopped before the end; nothing twice
+    assert stops[f"{name}_left"] == [], stops[f"{name}_left"]
+
+
+def test_sigkill_leaves_no_process_behind(stops):
+    assert stops["kill_rc"] == -signal.SIGKILL
+    before = " | ".join(cmd for _, cmd in stops["kill_before"])
+    assert "uvicorn" in before, before  # the temporary Prefect server was running
+    assert "forkserver" in before or "multiprocessing" in before, before  # and the extraction workers
+    assert stops["kill_left"] == [], stops["kill_left"]
