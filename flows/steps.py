@@ -14,7 +14,7 @@ from prefect.cache_policies import NO_CACHE
 
 from forumwatch import db as fwdb
 from forumwatch.settings import FetchSettings, PipelineSettings, pipeline_settings
-from forumwatch.tasks import load
+from forumwatch.tasks import load, search_index
 from forumwatch.tasks.discover import FeedItem, parse_feed
 from forumwatch.tasks.enrich import enrich_many, shutdown_pool
 from forumwatch.tasks.extract import Extracted, PageInput, guard_date
@@ -389,10 +389,24 @@ def finish_run(db: str, run_id: str, stats: dict[str, SourceStats]) -> str:
     with fwdb.connect(db) as con:
         con.begin()
         create_views(con)  # rebuilds the mv_* tables behind the views from everything now loaded
+        refresh_search_logged(con)  # after the views: search_stories reads them
         load.finish_run(con, run_id, utcnow(), "completed", totals, message)
         con.commit()
     fwdb.publish_read_copy(db)
     return message
+
+
+def refresh_search_logged(con) -> None:
+    """Bring the full-text index up to date (rebuilt only when articles changed) and log what it cost."""
+    try:
+        result = search_index.refresh_search(con)
+    except search_index.ExtensionMissing as exc:  # a broken install must not fail the run: search stays stale
+        get_run_logger().warning(f"search index not refreshed: {exc}")
+        return
+    get_run_logger().info(
+        f"search index: {result.added} documents made, {result.removed} dropped, "
+        f"{'rebuilt' if result.rebuilt else 'not rebuilt'} in {result.seconds:.2f}s"
+    )
 
 
 @contextmanager

@@ -104,6 +104,26 @@ def cmd_trends(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_search(args: argparse.Namespace) -> int:
+    """Stories matching every word of the query, ranked by BM25."""
+    from forumwatch.search import SearchError, format_results, reindex, search
+
+    if args.reindex:
+        print(reindex(args.db))
+        if not args.query:
+            return 0
+    if not args.query:
+        print("forumwatch: search needs a QUERY (or --reindex)", file=sys.stderr)
+        return 2
+    try:
+        frame = search(args.db, args.query, args.since, args.until, args.language, args.topic, args.limit)
+    except SearchError as exc:
+        print(f"forumwatch: {exc}", file=sys.stderr)
+        return 2
+    print(format_results(frame) if len(frame) else f"no story matches {args.query!r}")
+    return 0
+
+
 def cmd_export(args: argparse.Namespace) -> int:
     from forumwatch.analyst import export_parquet
 
@@ -261,6 +281,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--plot", default=None, help="write a PNG line chart here")
     _add_db(p)
     p.set_defaults(func=cmd_trends)
+
+    p = sub.add_parser("search", help="stories matching words, ranked by BM25 (full-text index)")
+    p.add_argument("query", nargs="?", default=None, help="words that must all appear in a copy of the story")
+    p.add_argument("--since", type=_date, default=None, help="copies published from this UTC day (YYYY-MM-DD)")
+    p.add_argument("--until", type=_date, default=None, help="copies published up to this UTC day, inclusive")
+    p.add_argument("--language", default=None, help="copies in this language (ISO 639-1, articles.language)")
+    p.add_argument("--topic", default=None, help="copies tagged with this topic")
+    p.add_argument("--limit", type=int, default=20, help="at most N stories (default 20)")
+    p.add_argument("--reindex", action="store_true", help="bring the search index up to date first")
+    _add_db(p)
+    p.set_defaults(func=cmd_search)
 
     p = sub.add_parser("export", help="write the tables as Parquet (articles partitioned by month)")
     p.add_argument("--parquet", required=True, help="output folder")

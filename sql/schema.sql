@@ -225,3 +225,14 @@ CREATE TABLE IF NOT EXISTS coverage (
 
 -- Columns added after the first release (ADD COLUMN IF NOT EXISTS also upgrades an existing file).
 ALTER TABLE sources ADD COLUMN IF NOT EXISTS timezone VARCHAR;  -- IANA zone of the outlet's local times
+
+-- Search documents: one row per article, its title and text as index terms (sql/search/macros.sql), kept
+-- in step with articles by forumwatch.tasks.search_index at the end of every run; the full-text index
+-- (schema fts_main_mv_search_docs) is built over `terms`. Derived: not exported.
+CREATE TABLE IF NOT EXISTS mv_search_docs (
+    article_id    VARCHAR PRIMARY KEY,
+    content_sha1  VARCHAR,     -- of the article's text when its terms were made
+    title         VARCHAR,
+    updated_at    TIMESTAMP,   -- articles.updated_at when its terms were made
+    terms         VARCHAR      -- space-separated index terms
+);
