@@ -405,7 +405,7 @@ def refresh_search_logged(con) -> None:
         return
     get_run_logger().info(
         f"search index: {result.added} documents made, {result.removed} dropped, "
-        f"{'rebuilt' if result.rebuilt else 'not rebuilt'} in {result.seconds:.2f}s"
+        f"{len(result.rebuilt)} week indexes rebuilt in {result.seconds:.2f}s"
     )
 
 

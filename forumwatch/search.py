@@ -45,25 +45,31 @@ def _pieces(paragraph: str) -> list[Span]:
     return out
 
 
-def _matches(con: duckdb.DuckDBPyConnection, paragraph: str, terms: set[str]) -> list[Span]:
+def _word_terms(con: duckdb.DuckDBPyConnection, words: set[str]) -> dict[str, set[str]]:
+    """Index terms of each word, in one query."""
+    ordered = sorted(words)
+    terms = con.execute("SELECT list_transform(?::VARCHAR[], w -> fw_search_terms(w))", [ordered]).fetchone()[0]
+    return {w: set(t) for w, t in zip(ordered, terms)}
+
+
+def _is_cjk(text: str, span: Span) -> bool:
+    return bool(_CJK.match(text[span.start]))
+
+
+def _matches(paragraph: str, pieces: list[Span], word_terms: dict[str, set[str]], terms: set[str]) -> list[Span]:
     """Spans of the paragraph whose index term is one of the query's terms."""
-    pieces = _pieces(paragraph)
-    words = [paragraph[p.start : p.end] for p in pieces if not _CJK.match(paragraph[p.start])]
-    word_terms = iter(
-        con.execute("SELECT list_transform(?::VARCHAR[], w -> fw_search_terms(w))", [words]).fetchone()[0]
-    )
+    lower = paragraph.lower()
     hits = []
     for p in pieces:
-        if _CJK.match(paragraph[p.start]):
-            lower = paragraph.lower()
-            pairs = {lower[p.start - 1 : p.end], lower[p.start : p.end + 1], lower[p.start]}
-            if any(len(t) <= 2 and t in terms for t in pairs if all(_CJK.match(c) for c in t)):
+        if _is_cjk(paragraph, p):
+            around = {lower[p.start - 1 : p.end] if p.start else "", lower[p.start : p.end + 1], lower[p.start]}
+            if any(t in terms for t in around if t and all(_CJK.match(c) for c in t)):
                 hits.append(p)
-        elif set(next(word_terms)) & terms:
+        elif word_terms.get(paragraph[p.start : p.end], set()) & terms:
             hits.append(p)
     merged: list[Span] = []
     for h in hits:  # adjacent CJK characters become one highlighted run
-        if merged and merged[-1].end == h.start and _CJK.match(paragraph[h.start]):
+        if merged and merged[-1].end == h.start and _is_cjk(paragraph, h):
             merged[-1] = Span(merged[-1].start, h.end)
         else:
             merged.append(h)
@@ -74,16 +80,18 @@ def snippet(con: duckdb.DuckDBPyConnection, text: str, query: str) -> str:
     """The paragraph of text matching most of the query's terms, cut around its first match, with the
     matching words marked **like this**."""
     terms = set(con.execute("SELECT fw_search_terms(?)", [query]).fetchone()[0])
+    paragraphs = [p for p in (text or "")[:SNIPPET_SCAN_CHARS].splitlines() if p.strip()]
+    pieces = [_pieces(p) for p in paragraphs]
+    words = {p[s.start : s.end] for p, spans in zip(paragraphs, pieces) for s in spans if not _is_cjk(p, s)}
+    word_terms = _word_terms(con, words) if words else {}
     best: tuple[int, str, list[Span]] | None = None
-    for paragraph in (text or "")[:SNIPPET_SCAN_CHARS].splitlines():
-        if not paragraph.strip():
-            continue
-        spans = _matches(con, paragraph, terms)
+    for paragraph, spans_of in zip(paragraphs, pieces):
+        spans = _matches(paragraph, spans_of, word_terms, terms)
         score = len({paragraph[s.start : s.end].lower() for s in spans})
         if spans and (best is None or score > best[0]):
             best = (score, paragraph, spans)
     if best is None:
-        first = next((p for p in (text or "").splitlines() if p.strip()), "")
+        first = paragraphs[0] if paragraphs else ""
         return first[:SNIPPET_CHARS] + ("…" if len(first) > SNIPPET_CHARS else "")
     _, paragraph, spans = best
     start = max(0, spans[0].start - SNIPPET_CHARS // 3)
@@ -149,7 +157,7 @@ def reindex(db: str) -> str:
         result = refresh_search(con)
     return (
         f"search index: {result.added} documents made, {result.removed} dropped, "
-        f"{'rebuilt' if result.rebuilt else 'unchanged'} in {result.seconds:.2f}s"
+        f"{len(result.rebuilt)} week indexes rebuilt in {result.seconds:.2f}s"
     )
 
 

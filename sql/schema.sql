@@ -226,13 +226,15 @@ CREATE TABLE IF NOT EXISTS coverage (
 -- Columns added after the first release (ADD COLUMN IF NOT EXISTS also upgrades an existing file).
 ALTER TABLE sources ADD COLUMN IF NOT EXISTS timezone VARCHAR;  -- IANA zone of the outlet's local times
 
--- Search documents: one row per article, its title and text as index terms (sql/search/macros.sql), kept
--- in step with articles by forumwatch.tasks.search_index at the end of every run; the full-text index
--- (schema fts_main_mv_search_docs) is built over `terms`. Derived: not exported.
+-- Search bookkeeping: one row per article in the full-text index, with what its terms were made from.
+-- The terms themselves are in one table per ISO week of publication, mv_search_<YYYY>w<WW> (or
+-- mv_search_undated), each with its own FTS index (schema fts_main_mv_search_...), so a run rebuilds only
+-- the weeks it touched (forumwatch.tasks.search_index). Derived: not exported.
 CREATE TABLE IF NOT EXISTS mv_search_docs (
     article_id    VARCHAR PRIMARY KEY,
-    content_sha1  VARCHAR,     -- of the article's text when its terms were made
+    content_sha1  VARCHAR,     -- articles' values when the terms were made
     title         VARCHAR,
-    updated_at    TIMESTAMP,   -- articles.updated_at when its terms were made
-    terms         VARCHAR      -- space-separated index terms
+    updated_at    TIMESTAMP,
+    published_at  TIMESTAMP,
+    shard         VARCHAR NOT NULL  -- 2024w05 | undated: the table holding its terms
 );

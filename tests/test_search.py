@@ -97,14 +97,21 @@ def test_refresh_only_rebuilds_when_articles_change(tmp_path):
     path = build_fixture_db(tmp_path / "r.duckdb")
     with duckdb.connect(str(path)) as con:
         first = refresh_search(con)
-        assert (first.added, first.removed, first.rebuilt) == (7, 0, True)
+        assert (first.added, first.removed, first.rebuilt) == (7, 0, ["2023w44", "2023w47", "undated"])
         again = refresh_search(con)
-        assert (again.added, again.removed, again.rebuilt) == (0, 0, False)
+        assert (again.added, again.removed, again.rebuilt) == (0, 0, [])
         con.execute("UPDATE articles SET text = 'Hypersonic missile test', content_sha1 = 'x' WHERE article_id = 'a6'")
         con.execute("DELETE FROM articles WHERE article_id = 'a7'")
         create_views(con)
         changed = refresh_search(con)
-        assert (changed.added, changed.removed, changed.rebuilt) == (1, 2, True)
+        assert (changed.added, changed.removed, changed.rebuilt) == (1, 2, ["2023w47", "undated"])  # a7 was undated
+        tables = {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        assert "mv_search_undated" not in tables and "mv_search_2023w44" in tables  # an emptied week is dropped
+        con.execute("UPDATE articles SET published_at = TIMESTAMP '2023-11-02 10:00' WHERE article_id = 'a6'")
+        moved = refresh_search(con)
+        assert (moved.added, moved.removed, moved.rebuilt) == (1, 1, ["2023w44", "2023w47"])
+        tables = {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        assert "mv_search_2023w47" not in tables  # a6 moved out of its week, which is now empty
     assert ids(search(str(path), "hypersonic")) == ["article:a6"]
     assert ids(search(str(path), "Israeli airstrikes")) == []  # the old text is gone from the index
     assert ids(search(str(path), "Gaza hypersonic")) == ["article:a6"]  # title kept, new text
