@@ -121,12 +121,47 @@ def _sql_path(path: Path) -> str:
     return "'" + str(path).replace("'", "''") + "'"
 
 
-def export_parquet(db: str, out_dir: Path) -> list[Path]:
-    """Write every table as Parquet: articles partitioned by month of published_at
-    (articles/month=YYYY-MM/*.parquet, month=unknown when undated), other tables whole (<table>.parquet);
-    not the mv_* tables, which the views derive from the others."""
+EXPORT_MARKER = ".forumwatch-export"  # lists the files an export wrote; --overwrite removes only those
+EXPORT_VIEWS = ("article_facts", "topic_stories", "topic_coverage_daily", "topic_coverage_weekly",
+                "coverage_by_outlet", "coverage_by_country", "coverage_by_agency", "syndication_reach",
+                "forum_edition_coverage", "person_coverage")  # fmt: skip
+
+
+class ExportError(ValueError):
+    """The export target holds files this export would not own."""
+
+
+def _clear_target(out_dir: Path, overwrite: bool) -> None:
+    """Refuse a non-empty folder unless --overwrite; then remove only the files a previous export listed."""
+    entries = [p for p in out_dir.iterdir()] if out_dir.is_dir() else []
+    if not entries:
+        return
+    marker = out_dir / EXPORT_MARKER
+    if not overwrite:
+        raise ExportError(f"{out_dir} is not empty; pass --overwrite to replace a previous export there")
+    if not marker.is_file():
+        raise ExportError(f"{out_dir} holds files that no forumwatch export wrote; choose an empty folder")
+    for line in marker.read_text(encoding="utf-8").splitlines():
+        target = (out_dir / line).resolve()
+        if out_dir.resolve() in target.parents and target.is_file() and not target.is_symlink():
+            target.unlink()
+    for folder in sorted((p for p in out_dir.rglob("*") if p.is_dir()), key=lambda p: len(p.parts), reverse=True):
+        if not any(folder.iterdir()):
+            folder.rmdir()  # only folders the removal emptied; anything of the user's stays
+    marker.unlink()
+
+
+def export_tables(
+    db: str, out_dir: Path, fmt: Literal["parquet", "csv"] = "parquet", overwrite: bool = False
+) -> list[Path]:
+    """Write every table and the analyst views (EXPORT_VIEWS) as Parquet or CSV: articles partitioned by
+    month of published_at (articles/month=YYYY-MM/..., month=unknown when undated), everything else whole
+    (<name>.parquet / <name>.csv); not the mv_* tables, which the views derive. Never deletes what it did
+    not write: a non-empty target needs overwrite, which removes only a previous export's own files."""
     out_dir = Path(out_dir)
+    _clear_target(out_dir, overwrite)
     out_dir.mkdir(parents=True, exist_ok=True)
+    options = "FORMAT parquet" if fmt == "parquet" else "FORMAT csv, HEADER true"
     with connect(db, read_only=True) as con:  # under the writer lock: never trips a writer
         tables = [
             r[0]
@@ -136,12 +171,22 @@ def export_parquet(db: str, out_dir: Path) -> list[Path]:
                 [MATERIALISED_PREFIX],
             ).fetchall()
         ]
-        for table in tables:
-            if table == "articles":
+        views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
+        for name in tables + [v for v in EXPORT_VIEWS if v in views]:
+            if name == "articles":
                 con.execute(
                     "COPY (SELECT *, coalesce(strftime(published_at, '%Y-%m'), 'unknown') AS month FROM articles) "
-                    f"TO {_sql_path(out_dir / 'articles')} (FORMAT parquet, PARTITION_BY (month), OVERWRITE)"
+                    f"TO {_sql_path(out_dir / 'articles')} ({options}, PARTITION_BY (month), OVERWRITE_OR_IGNORE)"  # never deletes: the old files are gone already
                 )
             else:
-                con.execute(f'COPY "{table}" TO {_sql_path(out_dir / (table + ".parquet"))} (FORMAT parquet)')
-    return sorted(out_dir.rglob("*.parquet"))
+                con.execute(f'COPY "{name}" TO {_sql_path(out_dir / (name + "." + fmt))} ({options})')
+    files = sorted(p for p in out_dir.rglob(f"*.{fmt}"))
+    (out_dir / EXPORT_MARKER).write_text(
+        "".join(p.relative_to(out_dir).as_posix() + "\n" for p in files), encoding="utf-8"
+    )
+    return files
+
+
+def export_parquet(db: str, out_dir: Path, overwrite: bool = False) -> list[Path]:
+    """export_tables as Parquet (kept for callers of the first version)."""
+    return export_tables(db, out_dir, "parquet", overwrite)

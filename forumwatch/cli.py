@@ -125,10 +125,15 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from forumwatch.analyst import export_parquet
+    from forumwatch.analyst import ExportError, export_tables
 
-    files = export_parquet(args.db, Path(args.parquet))
-    print(f"wrote {len(files)} Parquet files under {args.parquet}")
+    fmt, target = ("parquet", args.parquet) if args.parquet else ("csv", args.csv)
+    try:
+        files = export_tables(args.db, Path(target), fmt, overwrite=args.overwrite)
+    except ExportError as exc:
+        print(f"forumwatch: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {len(files)} {fmt.upper() if fmt == 'csv' else 'Parquet'} files under {target}")
     return 0
 
 
@@ -293,8 +298,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(p)
     p.set_defaults(func=cmd_search)
 
-    p = sub.add_parser("export", help="write the tables as Parquet (articles partitioned by month)")
-    p.add_argument("--parquet", required=True, help="output folder")
+    p = sub.add_parser("export", help="write the tables and views as Parquet or CSV (articles by month)")
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--parquet", help="output folder for Parquet files")
+    target.add_argument("--csv", help="output folder for CSV files")
+    p.add_argument(
+        "--overwrite", action="store_true", help="replace a previous export in that folder (only its own files)"
+    )
     _add_db(p)
     p.set_defaults(func=cmd_export)
     return parser

@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from test_views import build_fixture_db
 
-from forumwatch.analyst import export_parquet, plot_trends, retag, trends
+from forumwatch.analyst import ExportError, export_parquet, export_tables, plot_trends, retag, trends
 from forumwatch.resources import seeds_dir
 
 
@@ -76,7 +76,32 @@ def test_export_parquet_partitions_by_month(db, tmp_path):
         [str(tmp_path / "export" / "articles" / "**" / "*.parquet")],
     ).fetchall()
     assert counts == [("2023-10", 4), ("2023-11", 2), ("unknown", 1)]
-    assert export_parquet(db, tmp_path / "export") == files  # rerun overwrites, same files
+    assert export_parquet(db, tmp_path / "export", overwrite=True) == files  # rerun replaces its own files
+    assert {"article_facts.parquet", "topic_stories.parquet", "syndication_reach.parquet"} <= names  # views too
+    facts = con.execute("SELECT count(*) FROM read_parquet(?)", [str(tmp_path / "export" / "article_facts.parquet")])
+    assert facts.fetchone()[0] == 7
+
+
+def test_export_never_deletes_what_it_did_not_write(db, tmp_path):
+    target = tmp_path / "mine"
+    (target / "articles" / "notes").mkdir(parents=True)
+    (target / "articles" / "notes" / "keep.txt").write_text("mine")
+    (target / "report.parquet").write_bytes(b"not ours")
+    with pytest.raises(ExportError, match="not empty"):
+        export_tables(db, target, "csv")
+    with pytest.raises(ExportError, match="no forumwatch export wrote"):
+        export_tables(db, target, "csv", overwrite=True)
+    assert (target / "articles" / "notes" / "keep.txt").read_text() == "mine"
+    fresh = tmp_path / "fresh"
+    first = export_tables(db, fresh, "csv")
+    assert (fresh / "stories.csv").read_text().startswith("story_id,")
+    (fresh / "articles" / "mine.txt").write_text("user file in an export folder")
+    second = export_tables(db, fresh, "csv", overwrite=True)
+    assert second == first and (fresh / "articles" / "mine.txt").read_text() == "user file in an export folder"
+    rows = duckdb.connect().execute(
+        "SELECT count(*) FROM read_csv(?, hive_partitioning = true)", [str(fresh / "articles" / "**" / "*.csv")]
+    )
+    assert rows.fetchone()[0] == 7
 
 
 def test_retag_after_seed_edit(tmp_path):
