@@ -47,16 +47,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
         try:
             base = stack.enter_context(serve_snapshot(port=args.port))
         except OSError as exc:
+            base = stack.enter_context(serve_snapshot(port=0))  # any free port
             print(
-                f"forumwatch: cannot serve the snapshot on 127.0.0.1:{args.port} ({exc}); choose --port",
-                file=sys.stderr,
+                f"demo: port {args.port} is taken ({exc.strerror}); serving on {base.rsplit(':', 1)[1]} instead. "
+                f"Page URLs include the port: free {args.port} (or always pass the same --port) so that a rerun "
+                "finds the articles already stored"
             )
-            return 2
         sources = write_sources(base, Path(stack.enter_context(tempfile.TemporaryDirectory())) / "sources.csv")
         print(f"demo: serving the offline snapshot at {base}")
         code = _run_ingest(str(sources), args.db, None)
     if code == 0:
-        print_summary(args.db)
+        from forumwatch.db import is_local_path
+
+        read_copy = Path(args.db).with_name(Path(args.db).stem + "-read" + Path(args.db).suffix)
+        print_summary(args.db, str(read_copy) if is_local_path(args.db) else None)
     return code
 
 
