@@ -92,19 +92,24 @@ def cmd_retag(args: argparse.Namespace) -> int:
 
 
 def cmd_trends(args: argparse.Namespace) -> int:
-    from forumwatch.analyst import plot_trends, trends
+    from forumwatch.analyst import SERIES_KINDS, forum_editions, plot_trends, trend_series
 
+    series = [(kind, value) for kind in SERIES_KINDS for value in (getattr(args, kind) or [])]
     try:
-        frame = trends(args.db, args.topic, by=args.by, since=args.since)
+        frame = trend_series(args.db, series, by=args.by, since=args.since, until=args.until)
     except ValueError as exc:
         print(f"forumwatch: {exc}", file=sys.stderr)
         return 2
-    shown = frame.assign(period=frame["period"].dt.strftime("%Y-%m-%d")) if len(frame) else frame
-    print(shown.to_string(index=False) if len(frame) else f"no articles for topic {args.topic!r}")
+    shown = frame.assign(period=frame["period"].dt.strftime("%Y-%m-%d"))[["label", "period", "stories", "copies"]]
+    print(shown.to_string(index=False) if frame["copies"].sum() else "no articles for these series in this range")
+    if args.csv:
+        Path(args.csv).parent.mkdir(parents=True, exist_ok=True)
+        frame.assign(period=frame["period"].dt.strftime("%Y-%m-%d")).to_csv(args.csv, index=False)
+        print(f"table written to {args.csv}")
     if args.plot:
-        print(
-            f"chart written to {plot_trends(frame, Path(args.plot), f'{args.topic}: stories vs copies per {args.by}')}"
-        )
+        labels = ", ".join(dict.fromkeys(frame["label"]))
+        title = f"Stories and copies per {args.by}: {labels}"
+        print(f"chart written to {plot_trends(frame, Path(args.plot), title, args.by, forum_editions(args.db))}")
     return 0
 
 
@@ -283,11 +288,18 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(p)
     p.set_defaults(func=cmd_retag)
 
-    p = sub.add_parser("trends", help="stories vs copies over time for a topic")
-    p.add_argument("--topic", required=True, help="a topic from seeds/topics.csv, or 'all'")
+    p = sub.add_parser("trends", help="stories vs copies over time, one series or several on one chart")
+    p.add_argument("--topic", action="append", help="a topic of seeds/topics.csv, or 'all'; repeatable")
+    p.add_argument("--forum", action="append", help="a forum of seeds/forums.csv (articles naming it); repeatable")
+    p.add_argument("--person", action="append", help="a person of seeds/people.csv; repeatable")
+    p.add_argument("--outlet", action="append", help="a source_id; repeatable")
+    p.add_argument("--language", action="append", help="articles.language (ISO 639-1); repeatable")
+    p.add_argument("--agency", action="append", help="the story's wire agency (ANI, Xinhua, ...); repeatable")
     p.add_argument("--by", choices=("day", "week", "month"), default="day")
-    p.add_argument("--since", type=_date, default=None, help="first day (YYYY-MM-DD)")
-    p.add_argument("--plot", default=None, help="write a PNG line chart here")
+    p.add_argument("--since", type=_date, default=None, help="first UTC day (YYYY-MM-DD); zeros from here")
+    p.add_argument("--until", type=_date, default=None, help="last UTC day, inclusive; zeros up to here")
+    p.add_argument("--plot", default=None, help="write a PNG chart here")
+    p.add_argument("--csv", default=None, help="write the table as CSV here")
     _add_db(p)
     p.set_defaults(func=cmd_trends)
 

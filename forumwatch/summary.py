@@ -29,7 +29,9 @@ def print_summary(db: str, read_copy: str | None = None) -> None:
             f"{stories} stories among the articles it stored ({total} articles in {db})"
         )
         print("\nstories this run stored copies of (syndicated copies grouped; articles not grouped yet are left out):")
-        print(con.execute(sql_text("load/summary_stories.sql"), {"run_id": run_id}).df().fillna("").to_string(index=False))
+        print(
+            con.execute(sql_text("load/summary_stories.sql"), {"run_id": run_id}).df().fillna("").to_string(index=False)
+        )
         print("\nfailed fetches of this run:")
         failed_rows = con.execute(
             "SELECT url, status, error FROM fetches WHERE error IS NOT NULL AND run_id = ? ORDER BY url", [run_id]
