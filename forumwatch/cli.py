@@ -8,6 +8,7 @@ import sys
 import tempfile
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Literal
 
 # Prefect reads these at import time: no telemetry (offline machines), quiet ephemeral server.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -136,7 +137,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 def cmd_export(args: argparse.Namespace) -> int:
     from forumwatch.analyst import ExportError, export_tables
 
-    fmt, target = ("parquet", args.parquet) if args.parquet else ("csv", args.csv)
+    fmt: Literal["parquet", "csv"] = "parquet" if args.parquet else "csv"
+    target = args.parquet or args.csv
     try:
         files = export_tables(args.db, Path(target), fmt, overwrite=args.overwrite)
     except ExportError as exc:

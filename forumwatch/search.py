@@ -9,7 +9,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from forumwatch.db import connect
+from forumwatch.db import connect, scalar
 from forumwatch.tasks.search_index import index_exists, prepare_search, refresh_search
 
 SNIPPET_CHARS = 240
@@ -48,7 +48,7 @@ def _pieces(paragraph: str) -> list[Span]:
 def _word_terms(con: duckdb.DuckDBPyConnection, words: set[str]) -> dict[str, set[str]]:
     """Index terms of each word, in one query."""
     ordered = sorted(words)
-    terms = con.execute("SELECT list_transform(?::VARCHAR[], w -> fw_search_terms(w))", [ordered]).fetchone()[0]
+    terms = scalar(con, "SELECT list_transform(?::VARCHAR[], w -> fw_search_terms(w))", [ordered])
     return {w: set(t) for w, t in zip(ordered, terms)}
 
 
@@ -79,7 +79,7 @@ def _matches(paragraph: str, pieces: list[Span], word_terms: dict[str, set[str]]
 def snippet(con: duckdb.DuckDBPyConnection, text: str, query: str) -> str:
     """The paragraph of text matching most of the query's terms, cut around its first match, with the
     matching words marked **like this**."""
-    terms = set(con.execute("SELECT fw_search_terms(?)", [query]).fetchone()[0])
+    terms = set(scalar(con, "SELECT fw_search_terms(?)", [query]))
     paragraphs = [p for p in (text or "")[:SNIPPET_SCAN_CHARS].splitlines() if p.strip()]
     pieces = [_pieces(p) for p in paragraphs]
     words = {p[s.start : s.end] for p, spans in zip(paragraphs, pieces) for s in spans if not _is_cjk(p, s)}
@@ -128,7 +128,7 @@ def search(
         if not index_exists(con):
             raise SearchError(f"{db} has no search index yet: run an ingest, or `forumwatch search --reindex`")
         prepare_search_read_only(con)
-        if not con.execute("SELECT fw_search_terms(?)", [query]).fetchone()[0]:
+        if not scalar(con, "SELECT fw_search_terms(?)", [query]):
             raise SearchError(f"no searchable word in {query!r}")
         frame = con.execute(
             "SELECT * FROM search_stories(?, q_since := ?, q_until := ?, q_language := ?, q_topic := ?, q_limit := ?)",

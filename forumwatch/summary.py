@@ -22,7 +22,9 @@ def print_summary(db: str, read_copy: str | None = None) -> None:
             print("no ingest run recorded")
             return
         run_id, new, updated, unchanged, failed = run
-        stories = scalar(con, "SELECT count(DISTINCT coalesce(story_id, article_id)) FROM articles WHERE run_id = ?", [run_id])
+        stories = scalar(
+            con, "SELECT count(DISTINCT coalesce(story_id, article_id)) FROM articles WHERE run_id = ?", [run_id]
+        )
         total = scalar(con, "SELECT count(*) FROM articles")
         print(
             f"this run: {new} new, {updated} updated, {unchanged} unchanged articles, {failed} failed pages; "

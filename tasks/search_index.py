@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from forumwatch.db import scalar
 from forumwatch.resources import sql_text
 from forumwatch.tasks.extensions import ExtensionMissing, load_extension
 
@@ -66,7 +67,7 @@ def _indexed(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 
 def _rebuild(con: duckdb.DuckDBPyConnection, shard: str) -> None:
     table = shard_table(shard)
-    if con.execute(f"SELECT count(*) FROM {table}").fetchone()[0] == 0:
+    if scalar(con, f"SELECT count(*) FROM {table}") == 0:
         if _indexed(con, table):
             con.execute(f"PRAGMA drop_fts_index('{table}')")
         con.execute(f"DROP TABLE {table}")
