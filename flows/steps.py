@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -399,11 +400,15 @@ def finish_run(db: str, run_id: str, stats: dict[str, SourceStats]) -> str:
 def refresh_search_logged(con) -> None:
     """Bring the full-text index up to date (rebuilt only when articles changed) and log what it cost."""
     try:
+        logger = get_run_logger()
+    except Exception:  # called outside a flow run (finish_run.fn in tests, scripts)
+        logger = logging.getLogger("forumwatch")
+    try:
         result = search_index.refresh_search(con)
     except search_index.ExtensionMissing as exc:  # a broken install must not fail the run: search stays stale
-        get_run_logger().warning(f"search index not refreshed: {exc}")
+        logger.warning(f"search index not refreshed: {exc}")
         return
-    get_run_logger().info(
+    logger.info(
         f"search index: {result.added} documents made, {result.removed} dropped, "
         f"{len(result.rebuilt)} week indexes rebuilt in {result.seconds:.2f}s"
     )
