@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -16,7 +17,7 @@ from prefect.states import Cancelled, Completed, Failed, State
 from forumwatch import db as fwdb
 from forumwatch.flows.stop import RunInterrupted, arm, on_stop, stop_requested, stop_signal
 from forumwatch.settings import FetchSettings, PipelineSettings, pipeline_settings
-from forumwatch.tasks import dedupe, load, runs
+from forumwatch.tasks import dedupe, load, runs, search_index
 from forumwatch.tasks.discover import FeedItem, parse_feed
 from forumwatch.tasks.enrich import enrich_many
 from forumwatch.tasks.enrich import shutdown_pool as shutdown_extract_pool
@@ -413,6 +414,7 @@ def finish_run(db: str, run_id: str, stats: dict[str, SourceStats]) -> str:
     with fwdb.connect(db) as con:
         con.begin()
         create_views(con)  # rebuilds the mv_* tables behind the views from everything now loaded
+        refresh_search_logged(con)  # after the views: search_stories reads them
         load.finish_run(con, run_id, utcnow(), status, totals, message)
         con.commit()
     fwdb.publish_read_copy(db)
@@ -494,6 +496,23 @@ def _kill_pools() -> None:
 
 
 on_stop(_kill_pools)  # a stop ends the batch being extracted at once: it would not be loaded anyway
+
+
+def refresh_search_logged(con) -> None:
+    """Bring the full-text index up to date (rebuilt only when articles changed) and log what it cost."""
+    try:
+        logger = get_run_logger()
+    except Exception:  # called outside a flow run (finish_run.fn in tests, scripts)
+        logger = logging.getLogger("forumwatch")
+    try:
+        result = search_index.refresh_search(con)
+    except search_index.ExtensionMissing as exc:  # a broken install must not fail the run: search stays stale
+        logger.warning(f"search index not refreshed: {exc}")
+        return
+    logger.info(
+        f"search index: {result.added} documents made, {result.removed} dropped, "
+        f"{len(result.rebuilt)} week indexes rebuilt in {result.seconds:.2f}s"
+    )
 
 
 @contextmanager

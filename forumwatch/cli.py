@@ -8,6 +8,7 @@ import sys
 import tempfile
 from contextlib import ExitStack
 from pathlib import Path
+from typing import Literal
 
 # Prefect reads these at import time: no telemetry (offline machines), quiet ephemeral server.
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
@@ -104,16 +105,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
         try:
             base = stack.enter_context(serve_snapshot(port=args.port))
         except OSError as exc:
+            base = stack.enter_context(serve_snapshot(port=0))  # any free port
             print(
-                f"forumwatch: cannot serve the snapshot on 127.0.0.1:{args.port} ({exc}); choose --port",
-                file=sys.stderr,
+                f"demo: port {args.port} is taken ({exc.strerror}); serving on {base.rsplit(':', 1)[1]} instead. "
+                f"Page URLs include the port: free {args.port} (or always pass the same --port) so that a rerun "
+                "finds the articles already stored"
             )
-            return 2
         sources = write_sources(base, Path(stack.enter_context(tempfile.TemporaryDirectory())) / "sources.csv")
         print(f"demo: serving the offline snapshot at {base}")
         code = _run_ingest(str(sources), args.db, None)
     if code == 0:
-        print_summary(args.db)
+        from forumwatch.db import is_local_path
+
+        read_copy = Path(args.db).with_name(Path(args.db).stem + "-read" + Path(args.db).suffix)
+        print_summary(args.db, str(read_copy) if is_local_path(args.db) else None)
     return code
 
 
@@ -147,31 +152,62 @@ def cmd_retag(args: argparse.Namespace) -> int:
 
 
 def cmd_trends(args: argparse.Namespace) -> int:
-    from forumwatch.analyst import plot_trends, trends
+    from forumwatch.analyst import SERIES_KINDS, forum_editions, plot_trends, trend_series
 
     if problem := _preflight(args.db, writable=False):
         return _refuse(problem)
+    series = [(kind, value) for kind in SERIES_KINDS for value in (getattr(args, kind) or [])]
     try:
-        frame = trends(args.db, args.topic, by=args.by, since=args.since)
+        frame = trend_series(args.db, series, by=args.by, since=args.since, until=args.until)
     except ValueError as exc:
         print(f"forumwatch: {exc}", file=sys.stderr)
         return 2
-    shown = frame.assign(period=frame["period"].dt.strftime("%Y-%m-%d")) if len(frame) else frame
-    print(shown.to_string(index=False) if len(frame) else f"no articles for topic {args.topic!r}")
+    shown = frame.assign(period=frame["period"].dt.strftime("%Y-%m-%d"))[["label", "period", "stories", "copies"]]
+    print(shown.to_string(index=False) if frame["copies"].sum() else "no articles for these series in this range")
+    if args.csv:
+        Path(args.csv).parent.mkdir(parents=True, exist_ok=True)
+        frame.assign(period=frame["period"].dt.strftime("%Y-%m-%d")).to_csv(args.csv, index=False)
+        print(f"table written to {args.csv}")
     if args.plot:
-        print(
-            f"chart written to {plot_trends(frame, Path(args.plot), f'{args.topic}: stories vs copies per {args.by}')}"
-        )
+        labels = ", ".join(dict.fromkeys(frame["label"]))
+        title = f"Stories and copies per {args.by}: {labels}"
+        print(f"chart written to {plot_trends(frame, Path(args.plot), title, args.by, forum_editions(args.db))}")
+    return 0
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    """Stories matching every word of the query, ranked by BM25."""
+    from forumwatch.search import SearchError, format_results, reindex, search
+
+    if args.reindex:
+        print(reindex(args.db))
+        if not args.query:
+            return 0
+    if not args.query:
+        print("forumwatch: search needs a QUERY (or --reindex)", file=sys.stderr)
+        return 2
+    try:
+        frame = search(args.db, args.query, args.since, args.until, args.language, args.topic, args.limit)
+    except SearchError as exc:
+        print(f"forumwatch: {exc}", file=sys.stderr)
+        return 2
+    print(format_results(frame) if len(frame) else f"no story matches {args.query!r}")
     return 0
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from forumwatch.analyst import export_parquet
+    from forumwatch.analyst import ExportError, export_tables
 
     if problem := _preflight(args.db, writable=False):
         return _refuse(problem)
-    files = export_parquet(args.db, Path(args.parquet))
-    print(f"wrote {len(files)} Parquet files under {args.parquet}")
+    fmt: Literal["parquet", "csv"] = "parquet" if args.parquet else "csv"
+    target = args.parquet or args.csv
+    try:
+        files = export_tables(args.db, Path(target), fmt, overwrite=args.overwrite)
+    except ExportError as exc:
+        print(f"forumwatch: {exc}", file=sys.stderr)
+        return 2
+    print(f"wrote {len(files)} {fmt.upper() if fmt == 'csv' else 'Parquet'} files under {target}")
     return 0
 
 
@@ -327,16 +363,39 @@ def build_parser() -> argparse.ArgumentParser:
     _add_db(p)
     p.set_defaults(func=cmd_retag)
 
-    p = sub.add_parser("trends", help="stories vs copies over time for a topic")
-    p.add_argument("--topic", required=True, help="a topic from seeds/topics.csv, or 'all'")
+    p = sub.add_parser("trends", help="stories vs copies over time, one series or several on one chart")
+    p.add_argument("--topic", action="append", help="a topic of seeds/topics.csv, or 'all'; repeatable")
+    p.add_argument("--forum", action="append", help="a forum of seeds/forums.csv (articles naming it); repeatable")
+    p.add_argument("--person", action="append", help="a person of seeds/people.csv; repeatable")
+    p.add_argument("--outlet", action="append", help="a source_id; repeatable")
+    p.add_argument("--language", action="append", help="articles.language (ISO 639-1); repeatable")
+    p.add_argument("--agency", action="append", help="the story's wire agency (ANI, Xinhua, ...); repeatable")
     p.add_argument("--by", choices=("day", "week", "month"), default="day")
-    p.add_argument("--since", type=_date, default=None, help="first day (YYYY-MM-DD)")
-    p.add_argument("--plot", default=None, help="write a PNG line chart here")
+    p.add_argument("--since", type=_date, default=None, help="first UTC day (YYYY-MM-DD); zeros from here")
+    p.add_argument("--until", type=_date, default=None, help="last UTC day, inclusive; zeros up to here")
+    p.add_argument("--plot", default=None, help="write a PNG chart here")
+    p.add_argument("--csv", default=None, help="write the table as CSV here")
     _add_db(p)
     p.set_defaults(func=cmd_trends)
 
-    p = sub.add_parser("export", help="write the tables as Parquet (articles partitioned by month)")
-    p.add_argument("--parquet", required=True, help="output folder")
+    p = sub.add_parser("search", help="stories matching words, ranked by BM25 (full-text index)")
+    p.add_argument("query", nargs="?", default=None, help="words that must all appear in a copy of the story")
+    p.add_argument("--since", type=_date, default=None, help="copies published from this UTC day (YYYY-MM-DD)")
+    p.add_argument("--until", type=_date, default=None, help="copies published up to this UTC day, inclusive")
+    p.add_argument("--language", default=None, help="copies in this language (ISO 639-1, articles.language)")
+    p.add_argument("--topic", default=None, help="copies tagged with this topic")
+    p.add_argument("--limit", type=int, default=20, help="at most N stories (default 20)")
+    p.add_argument("--reindex", action="store_true", help="bring the search index up to date first")
+    _add_db(p)
+    p.set_defaults(func=cmd_search)
+
+    p = sub.add_parser("export", help="write the tables and views as Parquet or CSV (articles by month)")
+    target = p.add_mutually_exclusive_group(required=True)
+    target.add_argument("--parquet", help="output folder for Parquet files")
+    target.add_argument("--csv", help="output folder for CSV files")
+    p.add_argument(
+        "--overwrite", action="store_true", help="replace a previous export in that folder (only its own files)"
+    )
     _add_db(p)
     p.set_defaults(func=cmd_export)
     return parser

@@ -122,6 +122,18 @@ def _restore_joiners(value: str | None) -> str | None:
     return value
 
 
+LAYOUT_CELL = "td[p or div or table or h1 or h2 or h3 or ul or ol or blockquote]"
+
+
+def unwrap_layout_tables(tree) -> None:
+    """Tables used for page layout (a cell holding paragraphs, headings or another table) become plain
+    blocks, so their paragraphs stay paragraphs: trafilatura reads a table as rows of '|'-separated cells."""
+    for table in list(tree.iter("table")):
+        if table.tag == "table" and table.xpath(f".//{LAYOUT_CELL} | .//th[p or div or table]"):
+            for element in [table, *table.iter("tbody", "thead", "tfoot", "tr", "td", "th")]:
+                element.tag = "div"
+
+
 def _trafilatura_day(value: str | None) -> date | None:
     try:
         return date.fromisoformat(value[:10]) if value else None
@@ -156,6 +168,7 @@ def extract_page(page: PageInput) -> Extracted:
         candidates = page_date_candidates(tree)
         html_lang, meta_lang = _declared_languages(tree)
         hinted_dates = [] if _has_exact(candidates) else hinted_date_strings(tree)  # before trafilatura prunes
+        unwrap_layout_tables(tree)  # after the date candidates: layout tables only, data tables stay
         doc = bare_extraction(
             tree,
             url=page.url,

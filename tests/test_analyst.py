@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from test_views import build_fixture_db
 
-from forumwatch.analyst import export_parquet, plot_trends, retag, trends
+from forumwatch.analyst import ExportError, export_parquet, export_tables, plot_trends, retag, trends
 from forumwatch.resources import seeds_dir
 
 
@@ -76,7 +76,32 @@ def test_export_parquet_partitions_by_month(db, tmp_path):
         [str(tmp_path / "export" / "articles" / "**" / "*.parquet")],
     ).fetchall()
     assert counts == [("2023-10", 4), ("2023-11", 2), ("unknown", 1)]
-    assert export_parquet(db, tmp_path / "export") == files  # rerun overwrites, same files
+    assert export_parquet(db, tmp_path / "export", overwrite=True) == files  # rerun replaces its own files
+    assert {"article_facts.parquet", "topic_stories.parquet", "syndication_reach.parquet"} <= names  # views too
+    facts = con.execute("SELECT count(*) FROM read_parquet(?)", [str(tmp_path / "export" / "article_facts.parquet")])
+    assert facts.fetchone()[0] == 7
+
+
+def test_export_never_deletes_what_it_did_not_write(db, tmp_path):
+    target = tmp_path / "mine"
+    (target / "articles" / "notes").mkdir(parents=True)
+    (target / "articles" / "notes" / "keep.txt").write_text("mine")
+    (target / "report.parquet").write_bytes(b"not ours")
+    with pytest.raises(ExportError, match="not empty"):
+        export_tables(db, target, "csv")
+    with pytest.raises(ExportError, match="no forumwatch export wrote"):
+        export_tables(db, target, "csv", overwrite=True)
+    assert (target / "articles" / "notes" / "keep.txt").read_text() == "mine"
+    fresh = tmp_path / "fresh"
+    first = export_tables(db, fresh, "csv")
+    assert (fresh / "stories.csv").read_text().startswith("story_id,")
+    (fresh / "articles" / "mine.txt").write_text("user file in an export folder")
+    second = export_tables(db, fresh, "csv", overwrite=True)
+    assert second == first and (fresh / "articles" / "mine.txt").read_text() == "user file in an export folder"
+    rows = duckdb.connect().execute(
+        "SELECT count(*) FROM read_csv(?, hive_partitioning = true)", [str(fresh / "articles" / "**" / "*.csv")]
+    )
+    assert rows.fetchone()[0] == 7
 
 
 def test_retag_after_seed_edit(tmp_path):
@@ -98,3 +123,36 @@ def test_retag_after_seed_edit(tmp_path):
     assert con.execute("SELECT count(*) FROM topics WHERE topic = 'submarines'").fetchone() == (1,)
     assert con.execute("SELECT count(*) FROM runs WHERE flow = 'retag' AND status = 'completed'").fetchone() == (3,)
     con.close()
+
+
+def test_trend_series_several_kinds_zero_filled(db, tmp_path, capsys):
+    from forumwatch.analyst import trend_series
+    from forumwatch.cli import main
+
+    frame = trend_series(
+        db,
+        [("topic", "sino_russian_military"), ("outlet", "tribune"), ("agency", "Xinhua"), ("language", "xx")],
+        by="day",
+        since=date(2023, 10, 29),
+        until=date(2023, 11, 2),
+    )
+    per = {label: list(zip(one["stories"], one["copies"])) for label, one in frame.groupby("label", sort=False)}
+    assert list(per) == ["Sino-Russian military cooperation", "The Tribune", "Xinhua", "xx"]
+    assert per["The Tribune"] == [(0, 0), (1, 1), (0, 0), (1, 1), (0, 0)]  # Oct 29 .. Nov 2, zeros at both ends
+    assert per["Xinhua"] == [(0, 0), (1, 2), (0, 0), (0, 0), (0, 0)]
+    assert per["xx"] == [(0, 0)] * 5
+    weekly = trend_series(db, [("topic", "all")], by="week", since=date(2023, 11, 1), until=date(2023, 11, 30))
+    assert [p.date() for p in weekly["period"]] == [date(2023, 10, 30), date(2023, 11, 6), date(2023, 11, 13),
+                                                    date(2023, 11, 20), date(2023, 11, 27)]  # fmt: skip
+    with pytest.raises(ValueError, match="unknown forum 'nope'"):
+        trend_series(db, [("forum", "nope")])
+    with pytest.raises(ValueError, match="after"):
+        trend_series(db, [("topic", "all")], since=date(2024, 1, 2), until=date(2024, 1, 1))
+    csv_path, png = tmp_path / "t.csv", tmp_path / "t.png"
+    code = main(["trends", "--db", db, "--topic", "all", "--forum", "xiangshan", "--csv", str(csv_path),
+                 "--plot", str(png), "--since", "2023-10-28", "--until", "2023-11-03"])  # fmt: skip
+    assert code == 0 and png.read_bytes()[:4] == b"\x89PNG"
+    table = pd.read_csv(csv_path)
+    assert list(table.columns) == ["kind", "value", "label", "period", "stories", "copies"]
+    assert len(table) == 14 and table["period"].iloc[0] == "2023-10-28"
+    assert main(["trends", "--db", db]) == 2 and "at least one series" in capsys.readouterr().err

@@ -45,3 +45,20 @@ def test_bad_input_gives_one_clear_line_and_exit_code_2(tmp_path):
     assert not (tmp_path / "x.duckdb").exists()
     missing = run(["ingest", "--sources", str(tmp_path / "nope.csv")], cwd=tmp_path)
     assert missing.returncode == 2 and "sources file not found" in missing.stderr
+
+
+def test_demo_takes_a_free_port_and_reports_this_run(prefect_harness, fast_crawl, tmp_path, capsys):
+    import socket
+
+    from forumwatch.cli import main
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        db = tmp_path / "demo.duckdb"
+        assert main(["demo", "--db", str(db), "--port", str(port)]) == 0
+    out = capsys.readouterr().out
+    assert f"port {port} is taken" in out
+    assert "this run: 16 new, 0 updated, 0 unchanged articles, 1 failed pages" in out
+    assert out.rstrip().splitlines()[-3].startswith("  1. forumwatch search")

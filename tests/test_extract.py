@@ -78,3 +78,26 @@ def test_broken_pages_never_raise(html):
 def test_clean_text_drops_navigation_lines_only():
     text = "First para.\nALSO READ: Something else\nAlso Read | Another\nPrevious Story\nThe story read more like a novel.\n"
     assert clean_text(text) == "First para.\nThe story read more like a novel."
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "eastbulletin/world/shoigu-uses-xiangshan-platform-to-accuse-west.htm",
+        "eastbulletin/nation/navy-to-host-milan-with-over-50-nations.htm",
+        "eastbulletin/state/coastal-security-training-centre-for-haldia.htm",
+    ],
+)
+def test_table_layout_page_keeps_one_paragraph_per_line(page):
+    from datetime import datetime
+
+    from forumwatch.snapshot_server import snapshot_dir
+    from forumwatch.tasks.extract import PageInput, extract_page
+
+    html = (snapshot_dir() / page).read_text(encoding="utf-8").replace("__BASE__", "http://127.0.0.1:8765")
+    paragraphs = html.split('<td id="storytext"', 1)[1].split("</td>", 1)[0].count("<p")
+    out = extract_page(PageInput(f"http://127.0.0.1:8765/{page}", "eb", html, datetime(2023, 11, 2)))
+    lines = out.text.splitlines()
+    assert len(lines) == paragraphs and paragraphs >= 5
+    assert not any(line.startswith("|") or "|  |" in line for line in lines)  # no table cells glued together
+    assert "Reproduction in whole or in part" not in out.text  # the layout's footer cell stays out

@@ -147,12 +147,12 @@ def all_text(db) -> str:
     con = db if isinstance(db, duckdb.DuckDBPyConnection) else duckdb.connect(str(db), read_only=True)
     try:
         chunks = []
-        for table, column in con.execute(
-            "SELECT table_name, column_name FROM information_schema.columns "
+        for schema, table, column in con.execute(  # every schema: the search indexes have their own
+            "SELECT table_schema, table_name, column_name FROM information_schema.columns "
             "WHERE data_type = 'VARCHAR' OR data_type LIKE 'VARCHAR[]'"
         ).fetchall():
             for (value,) in con.execute(
-                f'SELECT "{column}"::VARCHAR FROM "{table}" WHERE "{column}" IS NOT NULL'
+                f'SELECT "{column}"::VARCHAR FROM "{schema}"."{table}" WHERE "{column}" IS NOT NULL'
             ).fetchall():
                 chunks.append(value)
         return "\n".join(chunks)

@@ -1,0 +1,22 @@
+-- forumwatch search: how text becomes index terms (documents and queries alike). Needs the fts extension
+-- (for stem). Created by forumwatch.tasks.search_index; analysts use search_stories (sql/search/stories.sql).
+-- Terms: lower-cased, ё -> е, words of letters and digits; Chinese, Japanese and Korean runs as
+-- overlapping character bigrams (FTS splits only on spaces, and these scripts have none); Cyrillic words
+-- stemmed with the Russian Snowball stemmer, other words with the English one.
+CREATE OR REPLACE MACRO fw_cjk_run(t) AS regexp_full_match(t, '[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]+');
+
+CREATE OR REPLACE MACRO fw_word_terms(t) AS
+    CASE
+        WHEN fw_cjk_run(t) AND length(t) > 1 THEN list_transform(range(1, length(t)), i -> substr(t, i, 2))
+        WHEN fw_cjk_run(t) THEN [t]
+        WHEN regexp_matches(t, '\p{Cyrillic}') THEN [stem(t, 'russian')]
+        ELSE [stem(t, 'english')]
+    END;
+
+CREATE OR REPLACE MACRO fw_search_terms(s) AS flatten(list_transform(
+    regexp_extract_all(
+        regexp_replace(
+            replace(lower(nfc_normalize(coalesce(s, ''))), 'ё', 'е'),
+            '([\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]+)', ' \1 ', 'g'),
+        '[\p{L}\p{N}\p{M}]+'),
+    t -> fw_word_terms(t)));

@@ -1,0 +1,118 @@
+"""Keep the full-text search indexes (DuckDB FTS, one per ISO week of publication) in step with the articles."""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+
+import duckdb
+
+from forumwatch.db import scalar
+from forumwatch.resources import sql_text
+from forumwatch.tasks.extensions import ExtensionMissing, load_extension
+
+__all__ = ["ExtensionMissing", "IndexRefresh", "index_exists", "prepare_search", "refresh_search", "shard_table"]
+
+SHARD_PREFIX = "mv_search_"
+_SHARD = re.compile(r"\d{4}w\d{2}|undated")
+OCCURRENCES = (
+    "    SELECT d.name AS article_id, dict.term, d.len FROM fts_main_{table}.dict dict"
+    " JOIN fts_main_{table}.terms t USING (termid) JOIN fts_main_{table}.docs d USING (docid)"
+    " WHERE dict.term IN (SELECT term FROM q_terms)"
+)
+CORPUS = "    SELECT num_docs, avgdl FROM fts_main_{table}.stats"
+NO_OCCURRENCES = "    SELECT NULL::VARCHAR AS article_id, NULL::VARCHAR AS term, NULL::BIGINT AS len WHERE false"
+NO_CORPUS = "    SELECT NULL::BIGINT AS num_docs, NULL::DOUBLE AS avgdl WHERE false"
+
+
+@dataclass
+class IndexRefresh:
+    removed: int  # documents dropped (article gone or changed)
+    added: int  # documents made (new or changed articles)
+    rebuilt: list[str]  # shards (ISO weeks) whose FTS index was rebuilt
+    seconds: float
+
+
+def shard_table(shard: str) -> str:
+    """The table of one shard's terms; shard names come from SQL (changes.sql) and are checked here."""
+    if not _SHARD.fullmatch(shard):
+        raise ValueError(f"not a search shard: {shard!r}")
+    return SHARD_PREFIX + shard
+
+
+def prepare_search(con: duckdb.DuckDBPyConnection) -> None:
+    """Load fts (from its wheel) and (re)create the term macros."""
+    load_extension(con, "fts")
+    con.execute(sql_text("search/macros.sql"))
+
+
+def index_exists(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether search_stories was ever created in this database."""
+    return bool(con.execute("SELECT 1 FROM duckdb_functions() WHERE function_name = 'search_stories'").fetchall())
+
+
+def _shards(con: duckdb.DuckDBPyConnection) -> list[str]:
+    tables = con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND starts_with(table_name, ?) "
+        "AND table_name <> 'mv_search_docs' ORDER BY table_name",
+        [SHARD_PREFIX],
+    ).fetchall()
+    return [t[len(SHARD_PREFIX) :] for (t,) in tables if _SHARD.fullmatch(t[len(SHARD_PREFIX) :])]
+
+
+def _indexed(con: duckdb.DuckDBPyConnection, table: str) -> bool:
+    return bool(con.execute("SELECT 1 FROM duckdb_schemas() WHERE schema_name = ?", ["fts_main_" + table]).fetchall())
+
+
+def _rebuild(con: duckdb.DuckDBPyConnection, shard: str) -> None:
+    table = shard_table(shard)
+    if scalar(con, f"SELECT count(*) FROM {table}") == 0:
+        if _indexed(con, table):
+            con.execute(f"PRAGMA drop_fts_index('{table}')")
+        con.execute(f"DROP TABLE {table}")
+        return
+    con.execute(  # the terms are made already: split on spaces only, no stemming, case or accent folding
+        f"PRAGMA create_fts_index('{table}', 'article_id', 'terms', stemmer = 'none', stopwords = 'none', "
+        "ignore = '\\s+', strip_accents = 0, lower = 0, overwrite = 1)"
+    )
+
+
+def create_search_macro(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create search_stories over the weeks' indexes that exist now."""
+    tables = [shard_table(s) for s in _shards(con)]
+    union = "\n    UNION ALL\n".join
+    macro = sql_text("search/stories.sql")
+    macro = macro.replace("{occurrences}", union(OCCURRENCES.format(table=t) for t in tables) or NO_OCCURRENCES)
+    con.execute(macro.replace("{corpus}", union(CORPUS.format(table=t) for t in tables) or NO_CORPUS))
+
+
+def refresh_search(con: duckdb.DuckDBPyConnection, force: bool = False) -> IndexRefresh:
+    """Remake the terms of new, changed and removed articles and rebuild the FTS index of each ISO week
+    they touch (FTS has no incremental update: a rebuild reads every document of its week). A run that
+    loaded nothing costs one comparison pass over the articles. (Re)creates search_stories over the weeks."""
+    started = time.perf_counter()
+    prepare_search(con)
+    con.execute(sql_text("search/changes.sql"))
+    changes = con.execute("SELECT shard, change, count(*) FROM search_changes GROUP BY ALL").fetchall()
+    for shard in sorted({s for s, change, _ in changes if change == "removed"}):
+        table = shard_table(shard)
+        if shard in _shards(con):
+            con.execute(
+                f"DELETE FROM {table} WHERE article_id IN "
+                "(SELECT article_id FROM search_changes WHERE change = 'removed' AND shard = ?)",
+                [shard],
+            )
+    con.execute(sql_text("search/docs_apply.sql"))
+    for shard in sorted({s for s, change, _ in changes if change == "added"}):
+        table = shard_table(shard)
+        con.execute(f"CREATE TABLE IF NOT EXISTS {table} (article_id VARCHAR PRIMARY KEY, terms VARCHAR)")
+        con.execute(sql_text("search/shard_add.sql").format(table=table), {"shard": shard})
+    existing = _shards(con)
+    stale = {s for s, _, _ in changes} | {s for s in existing if not _indexed(con, shard_table(s))}
+    rebuilt = sorted(set(existing) if force else stale & set(existing))
+    for shard in rebuilt:
+        _rebuild(con, shard)
+    create_search_macro(con)
+    counts = {change: sum(n for _, c, n in changes if c == change) for change in ("removed", "added")}
+    return IndexRefresh(counts["removed"], counts["added"], rebuilt, round(time.perf_counter() - started, 3))

@@ -1,0 +1,168 @@
+"""Full-text search: stories ranked by BM25, Chinese bigrams, Russian stems, filters, refresh cost, CLI."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pytest
+from test_views import build_fixture_db
+
+from forumwatch.analyst import create_views
+from forumwatch.cli import main
+from forumwatch.search import SearchError, search, snippet
+from forumwatch.tasks.search_index import prepare_search, refresh_search
+
+ZH = "国防部长董军表示，中俄联合海上巡航将于下月开始。\n双方还讨论了南海局势。"
+ZH_OTHER = "中国与俄罗斯签署了贸易协议，双方在联合声明中提到了合作。"  # has 联合 but not 巡航
+RU = "Министр обороны Сергей Шойгу заявил о совместном патрулировании в Тихом океане.\nЁлка стояла у штаба."
+EXTRA = [  # (article_id, source_id, language, title, published_at, text)
+    ("z1", "globaltimes", "zh", "中俄联合巡航", "2024-03-05 02:00", ZH),
+    ("z2", "globaltimes", "zh", "中俄贸易", "2024-03-06 02:00", ZH_OTHER),
+    ("r1", "tribune", "ru", "Шойгу о патрулях", "2024-03-07 02:00", RU),
+]
+
+
+def add_articles(con: duckdb.DuckDBPyConnection, rows=EXTRA) -> None:
+    con.executemany(
+        "INSERT INTO articles (article_id, url, source_id, language, title, published_at, text) "
+        "VALUES (?, 'https://example.org/' || ?, ?, ?, ?, ?, ?)",
+        [(a, a, s, lang, t, p, x) for a, s, lang, t, p, x in rows],
+    )
+
+
+@pytest.fixture(scope="module")
+def db(tmp_path_factory) -> str:
+    path = build_fixture_db(tmp_path_factory.mktemp("search") / "fixture.duckdb")
+    with duckdb.connect(str(path)) as con:
+        add_articles(con)
+        create_views(con)
+        refresh_search(con)
+    return str(path)
+
+
+def ids(frame) -> list[str]:
+    return list(frame["story_key"])
+
+
+def test_ranks_stories_not_copies(db):
+    found = search(db, "security threats Russia")
+    assert ids(found) == ["s1"]  # three copies, one story
+    row = found.iloc[0]
+    assert (row.outlets, row.copies, row.matching_copies, row.first_outlet) == (3, 3, 3, "ANI News")
+    assert row.first_published_at.date() == date(2023, 10, 31)
+    assert "**" in row.snippet
+
+
+def test_all_terms_required_and_bm25_order(db):
+    assert ids(search(db, "South China Sea")) == ["s2"]  # the story's two copies both match: one row
+    assert ids(search(db, "Gaza submarine")).__len__() == 0  # no copy holds both words
+    both = search(db, "China")
+    assert set(ids(both)) == {"s1", "s2"}  # every copy of both stories names China; no other article does
+    assert list(both["rank"]) == list(range(1, len(both) + 1))
+    assert list(both["score"]) == sorted(both["score"], reverse=True)
+
+
+def test_english_stemming(db):
+    assert ids(search(db, "tackling threat")) == ["s1"]  # tackle/tackling, threats/threat share a stem
+
+
+def test_chinese_bigrams(db):
+    assert ids(search(db, "联合巡航")) == ["article:z1"]  # z2 has 联合 but not 巡航
+    assert set(ids(search(db, "联合"))) == {"article:z1", "article:z2"}
+    assert ids(search(db, "南海")) == ["article:z1"]  # a word inside an unsegmented sentence
+    hit = search(db, "海上巡航").iloc[0]
+    assert "**海上巡航**" in hit.snippet
+
+
+def test_russian_stems_and_yo(db):
+    assert ids(search(db, "патрулирование")) == ["article:r1"]  # text has 'патрулировании'
+    assert ids(search(db, "совместное патрулирование в океане")) == ["article:r1"]  # other case endings
+    assert ids(search(db, "елка")) == ["article:r1"]  # ё and е are one letter for search
+    assert "**Шойгу**" in search(db, "шойгу").iloc[0].snippet
+
+
+def test_filters(db):
+    assert set(ids(search(db, "联合", since=date(2024, 3, 6)))) == {"article:z2"}
+    assert ids(search(db, "security", since=date(2023, 11, 1))) == ["s1"]  # its third copy is on Nov 1
+    assert ids(search(db, "security", until=date(2023, 10, 30))) == []
+    assert ids(search(db, "security", until=date(2023, 10, 31))) == ["s1"]  # until is inclusive
+    assert ids(search(db, "联合", language="ru")) == []
+    assert set(ids(search(db, "联合", language="zh"))) == {"article:z1", "article:z2"}
+    assert ids(search(db, "China", topic="south_china_sea")) == ["s2"]
+    assert len(search(db, "China", limit=1)) == 1
+
+
+def test_refresh_only_rebuilds_when_articles_change(tmp_path):
+    path = build_fixture_db(tmp_path / "r.duckdb")
+    with duckdb.connect(str(path)) as con:
+        first = refresh_search(con)
+        assert (first.added, first.removed, first.rebuilt) == (7, 0, ["2023w44", "2023w47", "undated"])
+        again = refresh_search(con)
+        assert (again.added, again.removed, again.rebuilt) == (0, 0, [])
+        con.execute("UPDATE articles SET text = 'Hypersonic missile test', content_sha1 = 'x' WHERE article_id = 'a6'")
+        con.execute("DELETE FROM articles WHERE article_id = 'a7'")
+        create_views(con)
+        changed = refresh_search(con)
+        assert (changed.added, changed.removed, changed.rebuilt) == (1, 2, ["2023w47", "undated"])  # a7 was undated
+        tables = {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        assert "mv_search_undated" not in tables and "mv_search_2023w44" in tables  # an emptied week is dropped
+        con.execute("UPDATE articles SET published_at = TIMESTAMP '2023-11-02 10:00' WHERE article_id = 'a6'")
+        moved = refresh_search(con)
+        assert (moved.added, moved.removed, moved.rebuilt) == (1, 1, ["2023w44", "2023w47"])
+        tables = {t for (t,) in con.execute("SELECT table_name FROM duckdb_tables()").fetchall()}
+        assert "mv_search_2023w47" not in tables  # a6 moved out of its week, which is now empty
+    assert ids(search(str(path), "hypersonic")) == ["article:a6"]
+    assert ids(search(str(path), "Israeli airstrikes")) == []  # the old text is gone from the index
+    assert ids(search(str(path), "Gaza hypersonic")) == ["article:a6"]  # title kept, new text
+    assert ids(search(str(path), "AUKUS")) == []
+
+
+def test_snippet_marks_matches_in_best_paragraph(db):
+    with duckdb.connect(db, read_only=True) as con:
+        prepare_search_ro(con)
+        text = "Nothing here.\nThe Navy said joint patrols continue.\nPatrols and joint drills: joint patrol again."
+        assert snippet(con, text, "joint patrol") == "**Patrols** and **joint** drills: **joint** **patrol** again."
+        assert snippet(con, "", "x") == ""
+        long = "word " * 200 + "target " + "word " * 200
+        cut = snippet(con, long, "target")
+        assert cut.startswith("…") and cut.endswith("…") and "**target**" in cut and len(cut) < 300
+
+
+def prepare_search_ro(con):
+    from forumwatch.tasks.extensions import load_extension
+
+    load_extension(con, "fts")
+
+
+def test_errors_are_one_line(db, tmp_path, capsys):
+    with pytest.raises(SearchError, match="empty"):
+        search(db, "  ")
+    bare = build_fixture_db(tmp_path / "bare.duckdb")
+    assert main(["search", "China", "--db", str(bare)]) == 2
+    assert "no search index yet" in capsys.readouterr().err
+    assert main(["search", "--reindex", "--db", str(bare)]) == 0
+    assert "7 documents made" in capsys.readouterr().out
+    assert main(["search", "Xiangshan", "--db", str(bare)]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith(" 1. 2023-10-30  Global Times  (2 outlets, 2 copies") and "**Xiangshan**" in out
+    assert main(["search", "!!!", "--db", str(bare)]) == 2
+    assert main(["search", "nothingmatches", "--db", str(bare)]) == 0
+    assert "no story matches" in capsys.readouterr().out
+
+
+def test_sql_macro_for_analysts(db):
+    con = duckdb.connect(db, read_only=True)
+    prepare_search_ro(con)
+    rows = con.execute(
+        "SELECT story_key, outlets FROM search_stories('security threats', q_since := '2023-10-01', q_limit := 5)"
+    ).fetchall()
+    assert rows == [("s1", 3)]
+    assert con.execute("SELECT fw_search_terms('Шойгу, 联合巡航!')").fetchone()[0] == ["шойг", "联合", "合巡", "巡航"]
+
+
+def test_prepare_search_is_idempotent(tmp_path):
+    con = duckdb.connect(str(tmp_path / "p.duckdb"))
+    prepare_search(con)
+    prepare_search(con)
+    assert con.execute("SELECT fw_search_terms('Patrols')").fetchone()[0] == ["patrol"]
