@@ -228,7 +228,9 @@ def test_backfill_with_a_forged_warc_and_reprocess_of_a_record_dated_2999(tmp_pa
             ),
         ],
     )
-    backfill(**days, warc=[str(foreign)], reprocess="all")
+    # nothing of the source could be loaded (its feed is down, its only archived record refused): a failed run
+    state = backfill(**days, warc=[str(foreign)], reprocess="all", return_state=True)
+    assert state.is_failed()
     assert query(db, "SELECT title, url FROM articles") == [("Live title", url)]
     [(error,)] = query(db, "SELECT error FROM fetches WHERE kind = 'warc' AND error IS NOT NULL")
     assert error.startswith(f"refused: the archived copy in {foreign} differs from the stored article")
@@ -269,7 +271,8 @@ def test_reprocess_of_an_unsigned_archive_replaces_only_when_the_operator_vouche
         load.upsert_sources(con, [OUTLET], WHEN)
     raw_dir_for(db).mkdir()
     foreign_warc(raw_dir_for(db) / "legacy.warc.gz", [(url, html("new extraction"), {"WARC-Source-Id": "outlet"})])
-    assert reprocess(db=str(db), return_state=True).is_completed()
+    state = reprocess(db=str(db), return_state=True)  # its only page refused, nothing loaded: says so
+    assert state.is_failed() and "1 failed pages" in (state.message or "")
     assert query(db, "SELECT title FROM articles") == [("old extraction",)]
     assert query(db, "SELECT count(*) FROM fetches WHERE error LIKE 'refused: the archived copy%'") == [(1,)]
     assert reprocess(db=str(db), trust_unsigned=True, return_state=True).is_completed()
