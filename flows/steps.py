@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -11,6 +12,7 @@ from pathlib import Path
 
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.exceptions import MissingContextError
 
 from forumwatch import db as fwdb
 from forumwatch.settings import FetchSettings, PipelineSettings, pipeline_settings
@@ -21,9 +23,18 @@ from forumwatch.tasks.extract import Extracted, PageInput, guard_date
 from forumwatch.tasks.fetch import FetchRequest, FetchResult, fetch_all
 from forumwatch.tasks.netguard import origin
 from forumwatch.tasks.sources import Source
+from forumwatch.tasks.views import refresh_views
 from forumwatch.tasks.warc_input import ArchivedPage
 
 PENDING_DAYS = 7  # feed items that failed are retried on later runs for this many days
+
+
+def run_logger() -> logging.Logger | logging.LoggerAdapter:
+    """The Prefect run logger inside a run; the module logger when a step is called as a plain function."""
+    try:
+        return get_run_logger()
+    except MissingContextError:
+        return logging.getLogger(__name__)
 
 
 def utcnow() -> datetime:
@@ -362,8 +373,6 @@ def page_row(page: Extracted, run_id: str) -> dict:
 def finish_run(db: str, run_id: str, stats: dict[str, SourceStats]) -> str:
     """Rebuild the tables behind the views, close the run's row, publish the read-only copy, and return
     the one-line summary."""
-    from forumwatch.tasks.views import create_views
-
     failed = [s for s in stats.values() if s.feed_status == "failed"]
     totals: Counter[str] = Counter()
     for s in stats.values():
@@ -385,7 +394,8 @@ def finish_run(db: str, run_id: str, stats: dict[str, SourceStats]) -> str:
     )
     with fwdb.connect(db) as con:
         con.begin()
-        create_views(con)  # rebuilds the mv_* tables behind the views from everything now loaded
+        if not refresh_views(con, run_id, utcnow()):  # the mv_* tables, when anything they use changed
+            run_logger().info("views left as they were: nothing they are built from changed")
         load.finish_run(con, run_id, utcnow(), "completed", totals, message)
         con.commit()
     fwdb.publish_read_copy(db)

@@ -223,3 +223,12 @@ CREATE TABLE IF NOT EXISTS coverage (
 
 -- Columns added after the first release (ADD COLUMN IF NOT EXISTS also upgrades an existing file).
 ALTER TABLE sources ADD COLUMN IF NOT EXISTS timezone VARCHAR;  -- IANA zone of the outlet's local times
+
+-- What the mv_* tables behind the views were last built from (tasks/views.py): a run that changed
+-- none of it (no article loaded, same sources, seeds and views.sql) leaves them as they are.
+CREATE TABLE IF NOT EXISTS view_inputs (
+    name          VARCHAR PRIMARY KEY,  -- 'views'
+    fingerprint   VARCHAR NOT NULL,     -- sha1 over views.sql, the seed CSVs, the sources and the articles
+    rebuilt_at    TIMESTAMP,            -- UTC
+    run_id        VARCHAR
+);
