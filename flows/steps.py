@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -10,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
 from prefect.exceptions import MissingContextError
@@ -20,10 +22,11 @@ from forumwatch.tasks import load
 from forumwatch.tasks.discover import FeedItem, parse_feed
 from forumwatch.tasks.enrich import enrich_many, shutdown_pool
 from forumwatch.tasks.extract import Extracted, PageInput, guard_date
-from forumwatch.tasks.fetch import FetchRequest, FetchResult, fetch_all
+from forumwatch.tasks.fetch import Fetcher, FetchRequest, FetchResult, fetch_all
 from forumwatch.tasks.netguard import origin
 from forumwatch.tasks.sources import Source
 from forumwatch.tasks.views import refresh_views
+from forumwatch.tasks.warc import WarcArchive
 from forumwatch.tasks.warc_input import ArchivedPage
 
 PENDING_DAYS = 7  # feed items that failed are retried on later runs for this many days
@@ -119,11 +122,59 @@ def prepare_run(db: str, sources: list[Source], run_id: str, flow_name: str, par
         )
 
 
+class RobotsLog:
+    """The robots.txt fetches of a run (made in fetch threads), taken by whichever step records them next."""
+
+    def __init__(self) -> None:
+        self._items: list[FetchResult] = []
+        self._lock = threading.Lock()
+
+    def append(self, result: FetchResult) -> None:
+        with self._lock:
+            self._items.append(result)
+
+    def take(self) -> list[FetchResult]:
+        with self._lock:
+            items, self._items = self._items, []
+        return items
+
+
+@dataclass
+class RunCrawl:
+    """What a run's fetches share: one session, host gates, robots.txt cache and WARC file."""
+
+    fetcher: Fetcher
+    robots: RobotsLog
+
+
+@contextmanager
+def run_crawl(settings: FetchSettings, warc_dir: str | Path, run_id: str) -> Iterator[RunCrawl]:
+    """One Fetcher for a whole run (feeds, then pages): robots.txt is fetched once per host, and the delay
+    between the feed and the first page of a host holds as between any two pages."""
+    robots = RobotsLog()
+    fetcher = Fetcher(settings, WarcArchive(Path(warc_dir), run_id), robots.append)
+    try:
+        yield RunCrawl(fetcher, robots)
+    finally:
+        fetcher.close()
+
+
+def stop_requested() -> bool:
+    """Whether the run was asked to stop; the overlap (flows.pipeline) looks between load batches."""
+    return False
+
+
 @task(cache_policy=NO_CACHE)
 def fetch_feeds(
-    sources: list[Source], db: str, run_id: str, settings: FetchSettings, warc_dir: str
+    sources: list[Source],
+    db: str,
+    run_id: str,
+    settings: FetchSettings,
+    warc_dir: str,
+    crawl: RunCrawl | None = None,
 ) -> tuple[list[FeedItem], dict[str, SourceStats]]:
-    """Fetch every feed (conditional GET), parse it, and record fetches and feed items in one transaction."""
+    """Fetch every feed (conditional GET), parse it, and record fetches and feed items in one transaction.
+    With the run's `crawl`, on its shared fetcher."""
     logger = get_run_logger()
     with fwdb.connect(db) as con:
         previous = load.last_fetches(con, [s.feed_url for s in sources])
@@ -139,8 +190,12 @@ def fetch_feeds(
         )
         for s in sources
     ]
-    robots: list[FetchResult] = []
-    results = fetch_all(requests, settings, Path(warc_dir), f"{run_id}-feeds", on_robots=robots.append)
+    if crawl is not None:
+        results = fetch_all(requests, settings, None, "", fetcher=crawl.fetcher)
+        robots = crawl.robots.take()
+    else:
+        robots = []
+        results = fetch_all(requests, settings, Path(warc_dir), f"{run_id}-feeds", on_robots=robots.append)
     stats = {s.source_id: SourceStats(s.source_id) for s in sources}
     items: list[FeedItem] = []
     rows = []
@@ -221,6 +276,27 @@ def fetch_pages(plans: list[PagePlan], settings: FetchSettings, warc_dir: str, w
     return PageFetch(results, robots)
 
 
+def page_input(
+    plan: PagePlan, result: FetchResult, languages: dict[str, str | None], pipeline: PipelineSettings
+) -> PageInput | None:
+    """The extraction input of a page that came back with a new body; None for errors, 304s and bodies
+    unchanged since the last run."""
+    if result.error or result.not_modified or result.text is None or result.content_sha1 == plan.last_sha1:
+        return None
+    return PageInput(
+        url=plan.item.url,
+        source_id=plan.item.source_id,
+        html=result.text,
+        fetched_at=result.fetched_at,
+        feed_published_at=plan.item.published_at,
+        feed_has_time=plan.item.published_has_time,
+        feed_title=plan.item.title,
+        default_language=languages.get(plan.item.source_id),
+        max_chars=pipeline.max_page_chars,
+        min_words=pipeline.min_article_words,
+    )
+
+
 def pages_to_extract(
     plans: list[PagePlan], fetched: PageFetch, sources: list[Source], pipeline: PipelineSettings | None = None
 ) -> list[tuple[int, PageInput]]:
@@ -229,25 +305,9 @@ def pages_to_extract(
     languages = {s.source_id: s.language for s in sources}
     todo: list[tuple[int, PageInput]] = []
     for index, (plan, result) in enumerate(zip(plans, fetched.results)):
-        if result.error or result.not_modified or result.text is None or result.content_sha1 == plan.last_sha1:
-            continue
-        todo.append(
-            (
-                index,
-                PageInput(
-                    url=plan.item.url,
-                    source_id=plan.item.source_id,
-                    html=result.text,
-                    fetched_at=result.fetched_at,
-                    feed_published_at=plan.item.published_at,
-                    feed_has_time=plan.item.published_has_time,
-                    feed_title=plan.item.title,
-                    default_language=languages.get(plan.item.source_id),
-                    max_chars=pipeline.max_page_chars,
-                    min_words=pipeline.min_article_words,
-                ),
-            )
-        )
+        page = page_input(plan, result, languages, pipeline)
+        if page is not None:
+            todo.append((index, page))
     return todo
 
 
@@ -278,8 +338,10 @@ def load_pages(
     fetched: PageFetch,
     extracted: list[Extracted | None],
     pipeline: PipelineSettings,
+    connection: RunConnection | None = None,
 ) -> BatchOutcome:
-    """One transaction: fetch rows, new and changed articles, their tags, and their story groups."""
+    """One transaction: fetch rows, new and changed articles, their tags, and their story groups. With a
+    run's `connection`, on it; else on a connection of its own."""
     from forumwatch.tasks.dedupe import assign_stories
     from forumwatch.tasks.tag import write_tags
 
@@ -287,7 +349,7 @@ def load_pages(
     results = fetched.results
     fetch_rows = [fetch_row(run_id, r) for r in fetched.robots]
     article_rows, tags = [], []
-    with fwdb.connect(db) as con:
+    with borrowed(db, connection) as con:
         known = load.existing_articles(con, [e.article_id for e in extracted if e is not None])
         for plan, result, page in zip(plans, results, extracted):
             source_id = plan.item.source_id
@@ -359,6 +421,45 @@ def refuse_replacements(
             load.insert_fetches(con, rows)
             con.commit()
     return keep
+
+
+class RunConnection:
+    """One DuckDB connection (and the writer lock) held for a run's loads, opened on first use."""
+
+    def __init__(self, db: str) -> None:
+        self.db = db
+        self._context = None
+        self.con: duckdb.DuckDBPyConnection | None = None
+
+    def get(self) -> duckdb.DuckDBPyConnection:
+        if self.con is None:
+            self._context = fwdb.connect(self.db)
+            self.con = self._context.__enter__()
+        return self.con
+
+    def close(self) -> None:
+        if self._context is not None:
+            context, self._context, self.con = self._context, None, None
+            context.__exit__(None, None, None)
+
+
+@contextmanager
+def borrowed(db: str, connection: RunConnection | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The run's connection when there is one (a failed transaction is rolled back, so it stays usable),
+    else a connection of this block's own."""
+    if connection is None:
+        with fwdb.connect(db) as con:
+            yield con
+        return
+    con = connection.get()
+    try:
+        yield con
+    except BaseException:
+        try:
+            con.rollback()
+        except Exception:  # no transaction was open
+            pass
+        raise
 
 
 def page_row(page: Extracted, run_id: str) -> dict:

@@ -42,6 +42,16 @@ def enrich_page(page: PageInput) -> Extracted:
 _POOL: ProcessPoolExecutor | None = None
 
 
+def enrich_batch(pages: list[PageInput]) -> list[Extracted]:
+    """enrich_page over a few pages: one call into a worker process."""
+    return [enrich_page(p) for p in pages]
+
+
+def extraction_pool(workers: int) -> ProcessPoolExecutor:
+    """The shared pool of extraction processes (started once per process, ended by shutdown_pool)."""
+    return _pool(workers)
+
+
 def _pool(workers: int) -> ProcessPoolExecutor:
     global _POOL
     if _POOL is None:
