@@ -5,11 +5,10 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Callable, Iterator
 
 import pytest
+from multihost import Host, loopback_hosts
 
 from forumwatch.settings import FetchSettings
 from forumwatch.tasks.fetch import Fetcher, FetchRequest, Frontier, fetch_all
@@ -20,72 +19,10 @@ SETTINGS = FetchSettings(
 )  # fmt: skip
 
 
-@dataclass
-class Host:
-    """One loopback address: answers 200 to every page, serves `robots`, logs (path, arrival time)."""
-
-    address: str
-    robots: str | None = None  # None: 404
-    answers: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)  # path -> first answers
-    log: list[tuple[str, float]] = field(default_factory=list)
-    port: int = 0
-
-    def url(self, path: str) -> str:
-        return f"http://{self.address}:{self.port}{path}"
-
-    def starts(self) -> list[float]:
-        return [t for _, t in self.log]
-
-
-def _handler(host: Host):
-    lock = threading.Lock()
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args) -> None:
-            pass
-
-        def do_GET(self) -> None:
-            with lock:
-                host.log.append((self.path, time.monotonic()))
-                canned = host.answers.get(self.path)
-                status, headers = canned.pop(0) if canned else (200, {})
-            if self.path == "/robots.txt":
-                body = (host.robots or "").encode()
-                status = 200 if host.robots is not None else 404
-            else:
-                body = f"<html><body><p>page {self.path} of {host.address}</p></body></html>".encode()
-            self.send_response(status)
-            for name, value in {"Content-Type": "text/html", **headers}.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    return Handler
-
-
 @pytest.fixture
-def hosts() -> Iterator[list[Host]]:
-    made: list[Host] = []
-    servers: list[ThreadingHTTPServer] = []
-
-    def start(n: int, **kw) -> list[Host]:
-        for _ in range(n):
-            host = Host(f"127.0.3.{len(made) + 1}", **kw)
-            server = ThreadingHTTPServer((host.address, 0), _handler(host))
-            server.daemon_threads = True
-            host.port = server.server_address[1]
-            threading.Thread(target=server.serve_forever, daemon=True).start()
-            made.append(host)
-            servers.append(server)
-        return made[-n:]
-
-    yield start  # type: ignore[misc]
-    for server in servers:
-        server.shutdown()
-        server.server_close()
+def hosts() -> Iterator[Callable[..., list[Host]]]:
+    with loopback_hosts() as start:
+        yield start
 
 
 def requests_for(host: Host, n: int, **kw) -> list[FetchRequest]:
@@ -98,9 +35,10 @@ def gaps(times: list[float]) -> list[float]:
 
 def spaced(times: list[float], delay: float) -> bool:
     """Every gap at least the delay, less what the server's clock can add to one arrival and take from the
-    next (a thread on a shared machine: up to 10% of the delay); and on average the delay itself."""
+    next (a server thread on a busy shared machine: up to 50 ms); and on average the delay itself. Without
+    the gates the gaps are a few milliseconds."""
     between = gaps(times)
-    return min(between) >= delay * 0.9 and sum(between) / len(between) >= delay - 0.002
+    return min(between) >= delay - 0.05 and sum(between) / len(between) >= delay - 0.002
 
 
 def test_every_host_is_kept_busy_and_spaced_by_its_delay(hosts) -> None:
@@ -128,7 +66,7 @@ def test_a_source_delay_and_robots_crawl_delay_are_honoured_up_to_the_maximum(ho
     results = fetch_all(reqs, settings, None, "t")
     assert [r.error for r in results] == [None] * 10
     assert spaced(slow.starts()[1:], 0.5)  # robots.txt's own delay, between pages
-    assert slow.starts()[1] - slow.starts()[0] >= 0.5 * 0.9  # and right after robots.txt itself
+    assert slow.starts()[1] - slow.starts()[0] >= 0.5 - 0.05  # and right after robots.txt itself
     assert spaced(capped.starts(), 0.6)
     assert spaced(fast.starts(), 0.3)
     assert time.monotonic() - t0 < 4.0  # the capped host did not wait an hour
@@ -149,7 +87,7 @@ def test_a_retry_after_wait_does_not_hold_a_worker(hosts) -> None:
     assert [status for _, status, _ in order] == [200] * 9
     assert order[-1][0] == 0  # A's page came last, after its pause
     [(_, first), (_, retry)] = a.log
-    assert retry - first >= 1.0 * 0.9
+    assert retry - first >= 1.0 - 0.05
     assert all(first < t < retry for _, t in b.log)  # B was served during A's pause, by the only worker
     assert gaps([t for _, _, t in order[:-1]])  # (B's results arrived one by one)
 
