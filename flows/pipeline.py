@@ -263,7 +263,7 @@ def fetch_extract_load(
         extractor = PoolExtractor(pipeline.extract_workers)
     connection = RunConnection(db)
     loads: list = []
-    local = ThreadPoolTaskRunner(max_workers=1)  # loads run here, in order, one transaction each
+    local: ThreadPoolTaskRunner = ThreadPoolTaskRunner(max_workers=1)  # loads run here, in order, one transaction each
 
     def load(batch: LoadBatch) -> None:
         if len(loads) >= 2:

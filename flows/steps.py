@@ -6,7 +6,7 @@ import logging
 import threading
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -428,13 +428,14 @@ class RunConnection:
 
     def __init__(self, db: str) -> None:
         self.db = db
-        self._context = None
+        self._context: AbstractContextManager[duckdb.DuckDBPyConnection] | None = None
         self.con: duckdb.DuckDBPyConnection | None = None
 
     def get(self) -> duckdb.DuckDBPyConnection:
         if self.con is None:
-            self._context = fwdb.connect(self.db)
-            self.con = self._context.__enter__()
+            context = fwdb.connect(self.db)
+            self.con = context.__enter__()
+            self._context = context
         return self.con
 
     def close(self) -> None:
