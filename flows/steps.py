@@ -349,6 +349,7 @@ def load_pages(
     results = fetched.results
     fetch_rows = [fetch_row(run_id, r) for r in fetched.robots]
     article_rows, tags = [], []
+    computed: dict[str, bytes] = {}  # fingerprints made beside the extraction
     with borrowed(db, connection) as con:
         known = load.existing_articles(con, [e.article_id for e in extracted if e is not None])
         for plan, result, page in zip(plans, results, extracted):
@@ -371,6 +372,8 @@ def load_pages(
                 continue
             outcome.counts[(source_id, "updated" if page.article_id in known else "new")] += 1
             article_rows.append(page_row(page, run_id))
+            if page.extras.get("minhash"):
+                computed[page.article_id] = page.extras["minhash"]
             tags.append(page.extras.get("tags"))
             outcome.article_ids.append(page.article_id)
         con.begin()
@@ -384,6 +387,7 @@ def load_pages(
                 window_days=pipeline.story_window_days,
                 workers=pipeline.extract_workers,
                 texts={r["article_id"]: r["text"] for r in article_rows},
+                computed=computed,
             )
         con.commit()
     return outcome
