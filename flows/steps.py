@@ -152,7 +152,8 @@ def run_crawl(settings: FetchSettings, warc_dir: str | Path, run_id: str) -> Ite
     """One Fetcher for a whole run (feeds, then pages): robots.txt is fetched once per host, and the delay
     between the feed and the first page of a host holds as between any two pages."""
     robots = RobotsLog()
-    fetcher = Fetcher(settings, WarcArchive(Path(warc_dir), run_id), robots.append)
+    # one WARC file for the run (named -pages as the per-batch files were; it holds the feeds too)
+    fetcher = Fetcher(settings, WarcArchive(Path(warc_dir), f"{run_id}-pages"), robots.append)
     try:
         yield RunCrawl(fetcher, robots)
     finally:
