@@ -1,10 +1,13 @@
-"""Serve a bench corpus from many loopback addresses, one per outlet (127.0.1.1, 127.0.1.2, ...).
+"""Serve a bench corpus from many loopback addresses (127.0.1.1, 127.0.1.2, ...).
 
-    python -m bench.server CORPUS_DIR --port 8790
+    python -m bench.server CORPUS_DIR --port 8790 [--hosts N] [--crawl-delay SECONDS]
 
-Each outlet answers on its own address (as on the real web, so per-host politeness does not
-serialise the crawl), with ETag / If-None-Match (304) on feeds and pages and a 404 robots.txt.
-Prints one JSON line {"sources": ...} when ready; runs until killed.
+By default each outlet answers on its own address (as on the real web, so per-host politeness does
+not serialise the crawl). With --hosts N the outlets share N addresses (outlet i on address i mod N,
+under /<outlet>/), so a host carries several outlets' pages, as a CMS host or a big group does.
+ETag / If-None-Match (304) on feeds and pages and a 404 robots.txt. The sources CSV gets the given
+crawl delay ('' = the pipeline's default). Prints one JSON line {"sources": ...} when ready; runs
+until killed.
 """
 
 from __future__ import annotations
@@ -26,7 +29,12 @@ def outlet_address(index: int) -> str:
     return f"127.0.1.{index + 1}"
 
 
-def _handler(root: Path, slug: str, base: str):
+def host_of_outlet(index: int, hosts: int) -> int:
+    return index % hosts if hosts > 0 else index
+
+
+def _handler(root: Path, outlets: dict[str, tuple[str, str]]):
+    """outlets: path prefix ('' or '/slug') -> (slug, base URL the pages link to)."""
     cache: dict[str, tuple[bytes, str]] = {}
     lock = threading.Lock()
     mtime = formatdate(usegmt=True)
@@ -42,7 +50,11 @@ def _handler(root: Path, slug: str, base: str):
                 hit = cache.get(path)
             if hit is not None:
                 return hit
-            file = (root / slug / path.lstrip("/")).resolve()
+            prefix = "" if "" in outlets else "/" + path.lstrip("/").split("/", 1)[0]
+            if prefix not in outlets:
+                return None
+            slug, base = outlets[prefix]
+            file = (root / slug / path[len(prefix) :].lstrip("/")).resolve()
             if (root / slug).resolve() not in file.parents or not file.is_file():
                 return None
             body = file.read_bytes().replace(b"__BASE__", base.encode())
@@ -79,22 +91,37 @@ def _handler(root: Path, slug: str, base: str):
     return Handler
 
 
-def write_sources(meta: dict, port: int, path: Path) -> Path:
+def outlet_base(index: int, n_outlets: int, slug: str, port: int, hosts: int = 0) -> str:
+    """The URL an outlet's pages and feed live under."""
+    address = outlet_address(host_of_outlet(index, hosts))
+    shared = 0 < hosts < n_outlets
+    return f"http://{address}:{port}" + (f"/{slug}" if shared else "")
+
+
+def write_sources(meta: dict, port: int, path: Path, hosts: int = 0, crawl_delay: str = "") -> Path:
+    outlets = meta["outlets"]
     with open(path, "w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(["name", "feed_url", "homepage", "country", "language", "kind", "crawl_delay"])
-        for i, outlet in enumerate(meta["outlets"]):
-            base = f"http://{outlet_address(i)}:{port}"
-            writer.writerow([outlet["name"], f"{base}/feed.xml", f"{base}/", outlet["country"], "en", "rss", "0"])
+        for i, outlet in enumerate(outlets):
+            base = outlet_base(i, len(outlets), outlet["slug"], port, hosts)
+            writer.writerow(
+                [outlet["name"], f"{base}/feed.xml", f"{base}/", outlet["country"], "en", "rss", crawl_delay]
+            )
     return path
 
 
-def serve(root: Path, port: int) -> list[ThreadingHTTPServer]:
+def serve(root: Path, port: int, hosts: int = 0) -> list[ThreadingHTTPServer]:
     meta = load_corpus(root)
+    outlets = meta["outlets"]
+    by_address: dict[str, dict[str, tuple[str, str]]] = {}
+    for i, outlet in enumerate(outlets):
+        base = outlet_base(i, len(outlets), outlet["slug"], port, hosts)
+        prefix = base.split(f":{port}", 1)[1]
+        by_address.setdefault(outlet_address(host_of_outlet(i, hosts)), {})[prefix] = (outlet["slug"], base)
     servers = []
-    for i, outlet in enumerate(meta["outlets"]):
-        address = outlet_address(i)
-        server = ThreadingHTTPServer((address, port), _handler(root, outlet["slug"], f"http://{address}:{port}"))
+    for address, routes in by_address.items():
+        server = ThreadingHTTPServer((address, port), _handler(root, routes))
         server.daemon_threads = True
         threading.Thread(target=server.serve_forever, daemon=True).start()
         servers.append(server)
@@ -106,10 +133,13 @@ def main() -> None:
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--port", type=int, default=8790)
     parser.add_argument("--sources", type=Path, help="write a sources CSV here")
+    parser.add_argument("--hosts", type=int, default=0, help="addresses the outlets share (0: one per outlet)")
+    parser.add_argument("--crawl-delay", default="0", help="crawl_delay column of the sources CSV ('' = default)")
     args = parser.parse_args()
-    serve(args.corpus, args.port)
+    serve(args.corpus, args.port, args.hosts)
     meta = load_corpus(args.corpus)
-    sources = write_sources(meta, args.port, args.sources or args.corpus / f"sources-{args.port}.csv")
+    path = args.sources or args.corpus / f"sources-{args.port}-{args.hosts}.csv"
+    sources = write_sources(meta, args.port, path, args.hosts, args.crawl_delay)
     print(json.dumps({"sources": str(sources)}), flush=True)
     try:
         sys.stdin.read()  # until the parent closes our stdin or kills us

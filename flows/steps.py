@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import logging
+import threading
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import duckdb
 from prefect import get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.exceptions import MissingContextError
 from prefect.states import Cancelled, Completed, Failed, State
 
 from forumwatch import db as fwdb
@@ -22,14 +25,24 @@ from forumwatch.tasks.discover import FeedItem, parse_feed
 from forumwatch.tasks.enrich import enrich_many
 from forumwatch.tasks.enrich import shutdown_pool as shutdown_extract_pool
 from forumwatch.tasks.extract import Extracted, PageInput, guard_date
-from forumwatch.tasks.fetch import FetchRequest, FetchResult, fetch_all
+from forumwatch.tasks.fetch import Fetcher, FetchRequest, FetchResult, fetch_all
 from forumwatch.tasks.netguard import origin
 from forumwatch.tasks.sources import Source
+from forumwatch.tasks.views import refresh_views
+from forumwatch.tasks.warc import WarcArchive
 from forumwatch.tasks.warc_input import ArchivedPage
 
 PENDING_DAYS = 7  # feed items that failed are retried on later runs for this many days
 # what a run's row ends as, and the command's exit code for it (README, "Run outcomes")
 EXIT_CODES = {"completed": 0, "failed": 1, "partial": 3}
+
+
+def run_logger() -> logging.Logger | logging.LoggerAdapter:
+    """The Prefect run logger inside a run; the module logger when a step is called as a plain function."""
+    try:
+        return get_run_logger()
+    except MissingContextError:
+        return logging.getLogger(__name__)
 
 
 def utcnow() -> datetime:
@@ -124,11 +137,55 @@ def stale_run_seconds() -> float:
     return fwdb._env_seconds("FORUMWATCH_STALE_RUN_SECONDS", runs.STALE_RUN_SECONDS)
 
 
+class RobotsLog:
+    """The robots.txt fetches of a run (made in fetch threads), taken by whichever step records them next."""
+
+    def __init__(self) -> None:
+        self._items: list[FetchResult] = []
+        self._lock = threading.Lock()
+
+    def append(self, result: FetchResult) -> None:
+        with self._lock:
+            self._items.append(result)
+
+    def take(self) -> list[FetchResult]:
+        with self._lock:
+            items, self._items = self._items, []
+        return items
+
+
+@dataclass
+class RunCrawl:
+    """What a run's fetches share: one session, host gates, robots.txt cache and WARC file."""
+
+    fetcher: Fetcher
+    robots: RobotsLog
+
+
+@contextmanager
+def run_crawl(settings: FetchSettings, warc_dir: str | Path, run_id: str) -> Iterator[RunCrawl]:
+    """One Fetcher for a whole run (feeds, then pages): robots.txt is fetched once per host, and the delay
+    between the feed and the first page of a host holds as between any two pages."""
+    robots = RobotsLog()
+    # one WARC file for the run (named -pages as the per-batch files were; it holds the feeds too)
+    fetcher = Fetcher(settings, WarcArchive(Path(warc_dir), f"{run_id}-pages"), robots.append, stop_requested)
+    try:
+        yield RunCrawl(fetcher, robots)
+    finally:
+        fetcher.close()
+
+
 @task(cache_policy=NO_CACHE)
 def fetch_feeds(
-    sources: list[Source], db: str, run_id: str, settings: FetchSettings, warc_dir: str
+    sources: list[Source],
+    db: str,
+    run_id: str,
+    settings: FetchSettings,
+    warc_dir: str,
+    crawl: RunCrawl | None = None,
 ) -> tuple[list[FeedItem], dict[str, SourceStats]]:
-    """Fetch every feed (conditional GET), parse it, and record fetches and feed items in one transaction."""
+    """Fetch every feed (conditional GET), parse it, and record fetches and feed items in one transaction.
+    With the run's `crawl`, on its shared fetcher."""
     logger = get_run_logger()
     with fwdb.connect(db) as con:
         previous = load.last_fetches(con, [s.feed_url for s in sources])
@@ -144,8 +201,12 @@ def fetch_feeds(
         )
         for s in sources
     ]
-    robots: list[FetchResult] = []
-    results = fetch_all(requests, settings, Path(warc_dir), f"{run_id}-feeds", on_robots=robots.append)
+    if crawl is not None:
+        results = fetch_all(requests, settings, None, "", fetcher=crawl.fetcher)
+        robots = crawl.robots.take()
+    else:
+        robots = []
+        results = fetch_all(requests, settings, Path(warc_dir), f"{run_id}-feeds", on_robots=robots.append)
     stats = {s.source_id: SourceStats(s.source_id) for s in sources}
     items: list[FeedItem] = []
     rows = []
@@ -233,6 +294,33 @@ def fetch_pages(plans: list[PagePlan], settings: FetchSettings, warc_dir: str, w
     return PageFetch(results, robots)
 
 
+def page_input(
+    plan: PagePlan,
+    result: FetchResult,
+    languages: dict[str, str | None],
+    pipeline: PipelineSettings,
+    zones: dict[str, str | None] | None = None,
+) -> PageInput | None:
+    """The extraction input of a page that came back with a new body; None for errors, 304s and bodies
+    unchanged since the last run."""
+    if result.error or result.not_modified or result.text is None or result.content_sha1 == plan.last_sha1:
+        return None
+    return PageInput(
+        url=plan.item.url,
+        source_id=plan.item.source_id,
+        html=result.text,
+        fetched_at=result.fetched_at,
+        feed_published_at=plan.item.published_at,
+        feed_has_time=plan.item.published_has_time,
+        feed_title=plan.item.title,
+        default_language=languages.get(plan.item.source_id),
+        timezone=(zones or {}).get(plan.item.source_id),
+        max_chars=pipeline.max_page_chars,
+        min_words=pipeline.min_article_words,
+        min_cjk_chars=pipeline.min_article_cjk_chars,
+    )
+
+
 def pages_to_extract(
     plans: list[PagePlan], fetched: PageFetch, sources: list[Source], pipeline: PipelineSettings | None = None
 ) -> list[tuple[int, PageInput]]:
@@ -242,27 +330,9 @@ def pages_to_extract(
     zones = {s.source_id: s.timezone for s in sources}
     todo: list[tuple[int, PageInput]] = []
     for index, (plan, result) in enumerate(zip(plans, fetched.results)):
-        if result.error or result.not_modified or result.text is None or result.content_sha1 == plan.last_sha1:
-            continue
-        todo.append(
-            (
-                index,
-                PageInput(
-                    url=plan.item.url,
-                    source_id=plan.item.source_id,
-                    html=result.text,
-                    fetched_at=result.fetched_at,
-                    feed_published_at=plan.item.published_at,
-                    feed_has_time=plan.item.published_has_time,
-                    feed_title=plan.item.title,
-                    default_language=languages.get(plan.item.source_id),
-                    timezone=zones.get(plan.item.source_id),
-                    max_chars=pipeline.max_page_chars,
-                    min_words=pipeline.min_article_words,
-                    min_cjk_chars=pipeline.min_article_cjk_chars,
-                ),
-            )
-        )
+        page = page_input(plan, result, languages, pipeline, zones)
+        if page is not None:
+            todo.append((index, page))
     return todo
 
 
@@ -293,8 +363,10 @@ def load_pages(
     fetched: PageFetch,
     extracted: list[Extracted | None],
     pipeline: PipelineSettings,
+    connection: RunConnection | None = None,
 ) -> BatchOutcome:
-    """One transaction: fetch rows, new and changed articles, their tags, and their story groups."""
+    """One transaction: fetch rows, new and changed articles, their tags, and their story groups. With a
+    run's `connection`, on it; else on a connection of its own."""
     from forumwatch.tasks.dedupe import assign_stories
     from forumwatch.tasks.tag import write_tags
 
@@ -302,7 +374,8 @@ def load_pages(
     results = fetched.results
     fetch_rows = [fetch_row(run_id, r) for r in fetched.robots]
     article_rows, tags = [], []
-    with fwdb.connect(db) as con:
+    computed: dict[str, bytes] = {}  # fingerprints made beside the extraction
+    with borrowed(db, connection) as con:
         known = load.existing_articles(con, [e.article_id for e in extracted if e is not None])
         for plan, result, page in zip(plans, results, extracted):
             source_id = plan.item.source_id
@@ -324,6 +397,8 @@ def load_pages(
                 continue
             outcome.counts[(source_id, "updated" if page.article_id in known else "new")] += 1
             article_rows.append(page_row(page, run_id))
+            if page.extras.get("minhash"):
+                computed[page.article_id] = page.extras["minhash"]
             tags.append(page.extras.get("tags"))
             outcome.article_ids.append(page.article_id)
         con.begin()
@@ -338,6 +413,7 @@ def load_pages(
                 window_days=pipeline.story_window_days,
                 workers=pipeline.extract_workers,
                 texts={r["article_id"]: r["text"] for r in article_rows},
+                computed=computed,
             )
         con.commit()
     return outcome
@@ -377,6 +453,46 @@ def refuse_replacements(
     return keep
 
 
+class RunConnection:
+    """One DuckDB connection (and the writer lock) held for a run's loads, opened on first use."""
+
+    def __init__(self, db: str) -> None:
+        self.db = db
+        self._context: AbstractContextManager[duckdb.DuckDBPyConnection] | None = None
+        self.con: duckdb.DuckDBPyConnection | None = None
+
+    def get(self) -> duckdb.DuckDBPyConnection:
+        if self.con is None:
+            context = fwdb.connect(self.db)
+            self.con = context.__enter__()
+            self._context = context
+        return self.con
+
+    def close(self) -> None:
+        if self._context is not None:
+            context, self._context, self.con = self._context, None, None
+            context.__exit__(None, None, None)
+
+
+@contextmanager
+def borrowed(db: str, connection: RunConnection | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """The run's connection when there is one (a failed transaction is rolled back, so it stays usable),
+    else a connection of this block's own."""
+    if connection is None:
+        with fwdb.connect(db) as con:
+            yield con
+        return
+    con = connection.get()
+    try:
+        yield con
+    except BaseException:
+        try:
+            con.rollback()
+        except Exception:  # no transaction was open
+            pass
+        raise
+
+
 def page_row(page: Extracted, run_id: str) -> dict:
     guard_date(page)  # whatever produced the date (a worker, a Dask worker, a plug-in parser), 1990 .. fetch + 1 day
     row = {column: getattr(page, column, None) for column in load.ARTICLE_COLUMNS}
@@ -389,8 +505,6 @@ def page_row(page: Extracted, run_id: str) -> dict:
 def finish_run(db: str, run_id: str, stats: dict[str, SourceStats]) -> str:
     """Rebuild the tables behind the views, close the run's row, publish the read-only copy, and return
     the one-line summary."""
-    from forumwatch.tasks.views import create_views
-
     failed = failed_sources(stats)
     status = run_status(stats)
     totals: Counter[str] = Counter()
@@ -413,7 +527,8 @@ def finish_run(db: str, run_id: str, stats: dict[str, SourceStats]) -> str:
     )
     with fwdb.connect(db) as con:
         con.begin()
-        create_views(con)  # rebuilds the mv_* tables behind the views from everything now loaded
+        if not refresh_views(con, run_id, utcnow()):  # the mv_* tables, when anything they use changed
+            run_logger().info("views left as they were: nothing they are built from changed")
         refresh_search_logged(con)  # after the views: search_stories reads them
         load.finish_run(con, run_id, utcnow(), status, totals, message)
         con.commit()

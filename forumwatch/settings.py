@@ -28,6 +28,7 @@ class FetchSettings:
     backoff_base: float = 1.0  # seconds; doubled each retry unless Retry-After says otherwise
     max_retry_after: float = 120.0  # longest Retry-After we are willing to honour
     crawl_delay: float = 1.0  # seconds between two requests to one host (a source's crawl_delay overrides)
+    max_crawl_delay: float = 30.0  # robots.txt's Crawl-delay raises the delay of its host up to this many seconds
     per_host_concurrency: int = 1  # parallel requests to one host
     max_workers: int = 16  # parallel requests overall
     respect_robots: bool = True

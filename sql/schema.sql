@@ -250,3 +250,12 @@ CREATE TABLE IF NOT EXISTS mv_search_docs (
     published_at  TIMESTAMP,
     shard         VARCHAR NOT NULL  -- 2024w05 | undated: the table holding its terms
 );
+
+-- What the mv_* tables behind the views were last built from (tasks/views.py): a run that changed
+-- none of it (no article loaded, same sources, seeds and views.sql) leaves them as they are.
+CREATE TABLE IF NOT EXISTS view_inputs (
+    name          VARCHAR PRIMARY KEY,  -- 'views'
+    fingerprint   VARCHAR NOT NULL,     -- sha1 over views.sql, the seed CSVs, the sources and the articles
+    rebuilt_at    TIMESTAMP,            -- UTC
+    run_id        VARCHAR
+);

@@ -266,13 +266,18 @@ def _texts(con: duckdb.DuckDBPyConnection, article_ids: list[str], given: Mappin
 
 
 def _store_signatures(
-    con: duckdb.DuckDBPyConnection, article_ids: list[str], texts: Mapping[str, str | None], workers: int = 1
+    con: duckdb.DuckDBPyConnection,
+    article_ids: list[str],
+    texts: Mapping[str, str | None],
+    workers: int = 1,
+    given: Mapping[str, bytes] | None = None,
 ) -> Fingerprints:
     """Compute the signatures and band keys of the given articles and store those that changed, a batch at a time."""
-    workers = min(workers, os.cpu_count() or 1) if len(article_ids) >= PARALLEL_MIN else 1
+    todo = len(article_ids) - len(given or {})
+    workers = min(workers, os.cpu_count() or 1) if todo >= PARALLEL_MIN else 1
     pool = _process_pool(workers - 1) if workers > 1 else None
     parts = [
-        _store_batch(con, article_ids[lo : lo + BATCH], texts, pool, workers)
+        _store_batch(con, article_ids[lo : lo + BATCH], texts, pool, workers, given or {})
         for lo in range(0, len(article_ids), BATCH)
     ]
     return Fingerprints(
@@ -323,17 +328,22 @@ def _store_batch(
     given: Mapping[str, str | None],
     pool: ProcessPoolExecutor | None,
     shares: int = 1,
+    computed: Mapping[str, bytes] | None = None,
 ) -> Fingerprints:
     rows = con.execute(sql_text("stories_batch.sql"), {"ids": article_ids}).df()
-    texts = _texts(con, rows["article_id"].tolist(), given)
+    ids = rows["article_id"].tolist()
+    computed = computed or {}
+    missing = [i for i, a in enumerate(ids) if a not in computed]
+    texts = _texts(con, [ids[i] for i in missing], given)
     if pool and len(texts) >= shares:  # one share here, the others in the pool's processes
         step = -(-len(texts) // shares)
         futures = [pool.submit(signatures, texts[i : i + step]) for i in range(step, len(texts), step)]
         parts = [signatures(texts[:step])] + [f.result() for f in futures]
-        sigs = Signatures(np.vstack([p.hashvalues for p in parts]), np.concatenate([p.n_shingles for p in parts]))
+        fresh = Signatures(np.vstack([p.hashvalues for p in parts]), np.concatenate([p.n_shingles for p in parts]))
     else:
-        sigs = signatures(texts)
+        fresh = signatures(texts)
     del texts
+    sigs = _merge_computed(ids, missing, fresh, computed)
     blobs = encode(sigs.hashvalues)
     rows["new_n"] = sigs.n_shingles
     rows["new_sig"] = [b if n > 0 else None for b, n in zip(blobs, sigs.n_shingles)]
@@ -363,6 +373,28 @@ def _store_batch(
         with registered(con, "fw_bands", bands[np.repeat(changed[usable], BANDS)]):
             con.execute("INSERT INTO article_bands SELECT article_id, key, t FROM fw_bands")
     return Fingerprints(rows["article_id"].to_numpy(dtype=object), sigs, bands, int(changed.sum()))
+
+
+def pack_signature(text: str | None) -> bytes:
+    """One text's signature and distinct-shingle count as bytes, computed where the text is extracted
+    (a worker process) so the loading process only reads them: encode()'s blob plus the count."""
+    sig = signatures([text])
+    return encode(sig.hashvalues)[0] + struct.pack("<q", int(sig.n_shingles[0]))
+
+
+def _merge_computed(ids: list[str], missing: list[int], fresh: Signatures, computed: Mapping[str, bytes]) -> Signatures:
+    """Signatures in `ids` order: `fresh` at the `missing` positions, pack_signature() blobs elsewhere."""
+    if not computed:
+        return fresh
+    hashvalues = np.zeros((len(ids), NUM_PERM), dtype=np.uint32)
+    counts = np.zeros(len(ids), dtype=np.int64)
+    hashvalues[missing], counts[missing] = fresh.hashvalues, fresh.n_shingles
+    have = [i for i, a in enumerate(ids) if a in computed]
+    if have:
+        blobs = [computed[ids[i]] for i in have]
+        hashvalues[have] = decode([b[:-8] for b in blobs])
+        counts[have] = [struct.unpack("<q", b[-8:])[0] for b in blobs]
+    return Signatures(hashvalues, counts)
 
 
 def _pool_signatures(
@@ -465,6 +497,7 @@ def assign_stories(
     window_days: int = 7,
     workers: int = 1,
     texts: Mapping[str, str | None] | None = None,
+    computed: Mapping[str, bytes] | None = None,
 ) -> dict:
     """Fingerprint the given articles (and any not grouped yet), regroup every story they touch, inside
     the caller's transaction. Costs in proportion to the articles and the stories they touch.
@@ -473,13 +506,14 @@ def assign_stories(
     and workers - 1 forkserver processes kept for later calls (shutdown_pool ends them); the calling
     program's __main__ must then be import-safe (guarded by `if __name__ == "__main__"`).
     texts: article_id -> the text the caller has just stored, which spares reading it back.
+    computed: article_id -> pack_signature(text) made beside the extraction, which spares computing it here.
     """
     _backfill_bands(con)
     article_ids = sorted(set(article_ids) | set(_pending(con)))
     if not article_ids:
         return {"articles": 0, "signatures_changed": 0, "pool": 0, "articles_changed": 0, "stories_touched": 0}
     clock = _Clock()
-    known = _store_signatures(con, article_ids, texts or {}, workers)
+    known = _store_signatures(con, article_ids, texts or {}, workers, computed)
     clock.lap("fingerprint")
     pool = _load_pool(con, article_ids, known.bands, window_days)
     sig, size = _pool_signatures(con, pool["article_id"], known)

@@ -1,4 +1,5 @@
-"""Per page, in worker processes: extract, then attribute the wire and tag topics, forums and people."""
+"""Per page, in worker processes: extract, then attribute the wire, tag topics, forums and people, and
+fingerprint the text for story grouping (so the loading process does not)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 
 from forumwatch.tasks.attribute import Agency, attribute, load_agencies
+from forumwatch.tasks.dedupe import pack_signature
 from forumwatch.tasks.extract import Extracted, PageInput, extract_page
 from forumwatch.tasks.tag import TagRules, load_rules, tag_article
 from forumwatch.tasks.workers import init_worker, kill_pool
@@ -34,6 +36,7 @@ def enrich_text(out: Extracted) -> Extracted:
             cited_media=list(found.cited_media),
         )
         out.extras["tags"] = tag_article(out.article_id, out.text, _rules())
+        out.extras["minhash"] = pack_signature(out.text)  # the story grouping's fingerprint, made here
     return out
 
 
@@ -42,6 +45,16 @@ def enrich_page(page: PageInput) -> Extracted:
 
 
 _POOL: ProcessPoolExecutor | None = None
+
+
+def enrich_batch(pages: list[PageInput]) -> list[Extracted]:
+    """enrich_page over a few pages: one call into a worker process."""
+    return [enrich_page(p) for p in pages]
+
+
+def extraction_pool(workers: int) -> ProcessPoolExecutor:
+    """The shared pool of extraction processes (started once per process, ended by shutdown_pool)."""
+    return _pool(workers)
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:

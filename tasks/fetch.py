@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import heapq
+import itertools
 import logging
+import queue
 import threading
 import time
 import zlib
-from collections import defaultdict, deque
-from collections.abc import Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from collections import Counter, defaultdict, deque
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -116,6 +119,22 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
     return max(0.0, (when - (now or datetime.now(UTC))).total_seconds())
 
 
+@dataclass
+class Attempts:
+    """What the attempts of one request so far left behind (a retried request keeps it)."""
+
+    attempt: int = 0
+    clock: list[float] = field(default_factory=list)
+    warc_file: str | None = None
+
+
+@dataclass(frozen=True)
+class Later:
+    """Try the request again in `wait` seconds (the server asked for a pause, or the connection failed)."""
+
+    wait: float
+
+
 # --- per-host politeness --------------------------------------------------------------------
 
 
@@ -123,11 +142,14 @@ def parse_retry_after(value: str | None, now: datetime | None = None) -> float |
 class _Gate:
     slots: threading.Semaphore
     lock: threading.Lock = field(default_factory=threading.Lock)
-    next_start: float = 0.0
+    last_start: float = float("-inf")  # monotonic time the last request to the host started
+    not_before: float = 0.0  # the server asked for a pause until then (Retry-After, backoff)
+    in_flight: int = 0
 
 
 class HostGates:
-    """At most `per_host` requests in flight per host, and `delay` seconds between two starts."""
+    """At most `per_host` requests in flight per host, and at least `delay` seconds (the delay of the request
+    about to start) between two starts, and nothing before a pause the server asked for is over."""
 
     def __init__(self, per_host: int, should_stop: Callable[[], bool] | None = None) -> None:
         self._per_host = max(1, per_host)
@@ -137,6 +159,10 @@ class HostGates:
 
     def _stopping(self) -> bool:
         return self._should_stop()
+
+    @property
+    def per_host(self) -> int:
+        return self._per_host
 
     def _gate(self, host: str) -> _Gate:
         with self._lock:
@@ -151,23 +177,36 @@ class HostGates:
             if self._stopping():
                 raise _NoResponse(STOPPED)
         try:
-            with gate.lock:
-                now = time.monotonic()
-                start = max(now, gate.next_start)
-                gate.next_start = start + max(0.0, delay)
-            while start > time.monotonic():
+            while True:
+                with gate.lock:
+                    now = time.monotonic()
+                    start = max(now, gate.last_start + max(0.0, delay), gate.not_before)
+                    if start <= now:
+                        gate.last_start = now
+                        gate.in_flight += 1
+                        break
                 if self._stopping():
                     raise _NoResponse(STOPPED)
-                time.sleep(min(0.25, start - time.monotonic()))
-            yield
+                time.sleep(min(0.25, start - now))  # and look again: a Retry-After may have come meanwhile
+            try:
+                yield
+            finally:
+                with gate.lock:
+                    gate.in_flight -= 1
         finally:
             gate.slots.release()
+
+    def ready_at(self, host: str, delay: float) -> float:
+        """Monotonic time from which a request with this delay may start on `host` (if a slot is free)."""
+        gate = self._gate(host)
+        with gate.lock:
+            return max(gate.last_start + max(0.0, delay), gate.not_before)
 
     def defer(self, host: str, seconds: float) -> None:
         """Start nothing on `host` for `seconds` (the server asked us to wait)."""
         gate = self._gate(host)
         with gate.lock:
-            gate.next_start = max(gate.next_start, time.monotonic() + seconds)
+            gate.not_before = max(gate.not_before, time.monotonic() + seconds)
 
 
 # --- streamed, capped decompression ---------------------------------------------------------
@@ -251,7 +290,8 @@ class _Response:
 
 
 class Fetcher:
-    """Shared state of one fetch_all call: session, host gates, robots cache, WARC file."""
+    """Shared state of one crawl (a fetch_all call, or a whole run): session, host gates, robots.txt
+    cache, WARC file."""
 
     def __init__(
         self,
@@ -279,6 +319,16 @@ class Fetcher:
 
     def close(self) -> None:
         self.session.close()
+        if self.archive is not None:
+            self.archive.close()
+
+    def known_delay(self, req: FetchRequest) -> float:
+        """delay_for without fetching robots.txt (its Crawl-delay counts once it is in the cache)."""
+        delay = self.settings.crawl_delay if req.crawl_delay is None else req.crawl_delay
+        asked = self.robots.known_crawl_delay(req.url) if self.settings.respect_robots else None
+        if asked:
+            delay = max(delay, min(asked, self.settings.max_crawl_delay))
+        return max(0.0, delay)
 
     # -- public --------------------------------------------------------------------------
 
@@ -311,47 +361,66 @@ class Fetcher:
         return netguard.check_url(url, req.trusted_host, self.settings.allow_private_hosts)
 
     def _fetch(self, req: FetchRequest, retries: int, robots: bool) -> FetchResult:
-        refusal = self._guard(req.url, req)
-        if refusal:
-            return self._result(req, error=refusal)
-        if robots and not self.robots.allowed(req.url, req.trusted_host):
-            return self._result(req, error="robots.txt disallows")
-        delay = self.settings.crawl_delay if req.crawl_delay is None else req.crawl_delay
-        clock: list[float] = []  # seconds spent in each HTTP exchange (not in politeness waits)
-        warc_file: str | None = None
-        attempt = 0
+        """All attempts of one request in this thread, sleeping between them (robots.txt, Fetcher.fetch)."""
+        state = Attempts()
         while True:
-            attempt += 1
-            fetched_at = utcnow()
-            try:
-                resp, warc_chain = self._chain(req, delay, robots, clock)
-            except _NoResponse as exc:
-                if exc.retry and attempt <= retries:
-                    time.sleep(self.settings.backoff_base * 2 ** (attempt - 1))
-                    continue
-                suffix = f" after {attempt} attempts" if attempt > 1 else ""
-                return self._result(req, error=f"{exc}{suffix}", fetched_at=fetched_at, attempts=attempt,
-                                    elapsed_ms=int(sum(clock) * 1000), warc_file=warc_file)  # fmt: skip
-            except _ChainFailed as exc:
-                return self._result(req, error=str(exc), status=exc.status, final_url=exc.url,
-                                    fetched_at=fetched_at, attempts=attempt, elapsed_ms=int(sum(clock) * 1000),
-                                    warc_file=warc_file or self._archive_path())  # fmt: skip
-            elapsed = sum(clock)
-            warc_file = warc_chain or warc_file
-            if resp.status in RETRY_STATUSES and resp.error is None:
-                wait = parse_retry_after(resp.headers.get("Retry-After"))
-                if wait is not None and wait > self.settings.max_retry_after:
-                    message = (f"HTTP {resp.status}: Retry-After {wait:.0f}s is over the "
-                               f"{self.settings.max_retry_after:g}s limit")  # fmt: skip
-                    return self._final(req, resp, attempt, elapsed, fetched_at, warc_file, message)
-                if attempt <= retries:
-                    pause = wait if wait is not None else self.settings.backoff_base * 2 ** (attempt - 1)
-                    self.gates.defer(_host(resp.url), pause)
-                    time.sleep(pause)
-                    continue
-                message = f"HTTP {resp.status} after {attempt} attempts"
+            outcome = self.attempt(req, state, retries, robots)
+            if isinstance(outcome, FetchResult):
+                return outcome
+            time.sleep(outcome.wait)
+
+    def delay_for(self, req: FetchRequest, robots: bool) -> float:
+        """Seconds between two requests to the request's host: the source's (or the default) crawl delay,
+        raised to robots.txt's Crawl-delay, which is honoured up to settings.max_crawl_delay."""
+        delay = self.settings.crawl_delay if req.crawl_delay is None else req.crawl_delay
+        if robots:
+            asked = self.robots.crawl_delay(req.url, req.trusted_host)
+            if asked:
+                delay = max(delay, min(asked, self.settings.max_crawl_delay))
+        return max(0.0, delay)
+
+    def attempt(self, req: FetchRequest, state: Attempts, retries: int, robots: bool) -> FetchResult | Later:
+        """One attempt of a request: its result, or Later(seconds) when it should be tried again after a
+        wait (429/5xx, Retry-After, connection error). The caller decides what the thread does meanwhile."""
+        if state.attempt == 0:
+            refusal = self._guard(req.url, req)
+            if refusal:
+                return self._result(req, error=refusal)
+            if robots and not self.robots.allowed(req.url, req.trusted_host, req.crawl_delay):
+                return self._result(req, error="robots.txt disallows")
+        delay = self.delay_for(req, robots)
+        clock = state.clock  # seconds spent in each HTTP exchange (not in politeness waits)
+        state.attempt += 1
+        attempt = state.attempt
+        fetched_at = utcnow()
+        try:
+            resp, warc_chain = self._chain(req, delay, robots, clock)
+        except _NoResponse as exc:
+            if exc.retry and attempt <= retries:
+                return Later(self.settings.backoff_base * 2 ** (attempt - 1))
+            suffix = f" after {attempt} attempts" if attempt > 1 else ""
+            return self._result(req, error=f"{exc}{suffix}", fetched_at=fetched_at, attempts=attempt,
+                                elapsed_ms=int(sum(clock) * 1000), warc_file=state.warc_file)  # fmt: skip
+        except _ChainFailed as exc:
+            return self._result(req, error=str(exc), status=exc.status, final_url=exc.url,
+                                fetched_at=fetched_at, attempts=attempt, elapsed_ms=int(sum(clock) * 1000),
+                                warc_file=state.warc_file or self._archive_path())  # fmt: skip
+        elapsed = sum(clock)
+        state.warc_file = warc_chain or state.warc_file
+        warc_file = state.warc_file
+        if resp.status in RETRY_STATUSES and resp.error is None:
+            wait = parse_retry_after(resp.headers.get("Retry-After"))
+            if wait is not None and wait > self.settings.max_retry_after:
+                message = (f"HTTP {resp.status}: Retry-After {wait:.0f}s is over the "
+                           f"{self.settings.max_retry_after:g}s limit")  # fmt: skip
                 return self._final(req, resp, attempt, elapsed, fetched_at, warc_file, message)
-            return self._final(req, resp, attempt, elapsed, fetched_at, warc_file, None)
+            if attempt <= retries:
+                pause = wait if wait is not None else self.settings.backoff_base * 2 ** (attempt - 1)
+                self.gates.defer(_host(resp.url), pause)
+                return Later(pause)
+            message = f"HTTP {resp.status} after {attempt} attempts"
+            return self._final(req, resp, attempt, elapsed, fetched_at, warc_file, message)
+        return self._final(req, resp, attempt, elapsed, fetched_at, warc_file, None)
 
     def _archive_path(self) -> str | None:
         return str(self.archive.path) if self.archive is not None and self.archive.path else None
@@ -394,7 +463,7 @@ class Fetcher:
         warc_file: str | None = None
         status: int | None = None  # of the previous hop, for the error of a refused redirect
         for hop in range(self.settings.max_redirects + 1):
-            if hop > 0 and robots and not self.robots.allowed(url, req.trusted_host):
+            if hop > 0 and robots and not self.robots.allowed(url, req.trusted_host, req.crawl_delay):
                 raise _ChainFailed(f"robots.txt disallows redirect to {url}", status, url)
             resp = self._hop(url, req, delay, clock)
             status = resp.status
@@ -499,8 +568,10 @@ class Fetcher:
             return bytes(out), f"timeout: over {self.settings.total_timeout:g}s total", "time"
         return bytes(out), None, None
 
-    def _fetch_robots(self, robots_url: str, trusted_host: str | None) -> tuple[int | None, bytes | None]:
-        req = FetchRequest(robots_url, None, "robots", trusted_host=trusted_host)
+    def _fetch_robots(
+        self, robots_url: str, trusted_host: str | None, delay: float | None = None
+    ) -> tuple[int | None, bytes | None]:
+        req = FetchRequest(robots_url, None, "robots", trusted_host=trusted_host, crawl_delay=delay)
         result = self._fetch(req, retries=0, robots=False)
         if self.on_robots is not None:
             try:
@@ -537,21 +608,124 @@ def _short_reason(exc: BaseException) -> str:
     return text[:200]
 
 
-def _interleave_by_host(requests_: list[FetchRequest]) -> list[int]:
-    """Indexes in round-robin host order, so one big host does not hold every worker."""
-    queues: dict[str, deque[int]] = defaultdict(deque)
-    for i, req in enumerate(requests_):
+def host_key(req: FetchRequest) -> str:
+    """The politeness key of a request: its normalised host ('' for a URL without one)."""
+    try:
+        return _host(req.url)
+    except Exception:  # malformed URL: fetch() reports it
+        return ""
+
+
+@dataclass
+class _Job:
+    index: int
+    req: FetchRequest
+    state: Attempts = field(default_factory=Attempts)
+    not_before: float = 0.0  # monotonic; a retried request waits until then
+
+
+class Frontier:
+    """One queue per host, as polite crawlers keep them (Scrapy's download slots): every host is kept busy
+    up to its own delay and concurrency, the workers go to whichever host is ready first, robots.txt is
+    fetched once per host before its first page, and a request told to wait (Retry-After, backoff) goes
+    back to the head of its host's queue instead of holding a worker. HostGates still enforces the
+    spacing inside every request, so politeness never depends on this scheduling."""
+
+    def __init__(self, fetcher: Fetcher, workers: int | None = None) -> None:
+        self.fetcher = fetcher
+        self.workers = max(1, workers or fetcher.settings.max_workers)
+        self._stop = threading.Event()
+
+    def stop(self) -> None:
+        """Start no new request; crawl() still yields the results of those in flight, then ends."""
+        self._stop.set()
+
+    def _ready(self, host: str, job: _Job) -> float:
         try:
-            queues[_host(req.url)].append(i)
-        except Exception:  # malformed URL: fetch() reports it
-            queues[""].append(i)
-    order: list[int] = []
-    while queues:
-        for host in list(queues):
-            order.append(queues[host].popleft())
-            if not queues[host]:
-                del queues[host]
-    return order
+            delay = self.fetcher.known_delay(job.req)
+        except Exception:  # a bad value in the request: its attempt reports it as an internal error
+            delay = 0.0
+        return max(job.not_before, self.fetcher.gates.ready_at(host, delay))
+
+    def _run(self, host: str, job: _Job, robots_only: bool) -> tuple[str, _Job, FetchResult | Later | None]:
+        fetcher, s = self.fetcher, self.fetcher.settings
+        try:
+            if robots_only:
+                fetcher.robots.rules_for(job.req.url, job.req.trusted_host, job.req.crawl_delay)
+                return host, job, None
+            return host, job, fetcher.attempt(job.req, job.state, s.retries, s.respect_robots)
+        except Exception as exc:  # a bug must cost one URL, not the crawl
+            log.exception("internal error fetching %s", job.req.url)
+            return host, job, fetcher._result(job.req, error=f"internal: {type(exc).__name__}: {exc}"[:500])
+
+    def crawl(
+        self, requests: Sequence[FetchRequest], hold: Callable[[], bool] | None = None
+    ) -> Iterator[tuple[int, FetchResult]]:
+        """(index, result) for every request, as they complete. While `hold()` is true no new request
+        starts (the consumer has enough on its hands); requests in flight still finish."""
+        queues: dict[str, deque[_Job]] = defaultdict(deque)
+        for i, req in enumerate(requests):
+            queues[host_key(req)].append(_Job(i, req))
+        robots_pending = set(queues) if self.fetcher.settings.respect_robots else set()
+        per_host = self.fetcher.gates.per_host
+        order = itertools.count()
+        heap = [(0.0, next(order), host) for host in queues]
+        in_flight: Counter[str] = Counter()
+        done: queue.SimpleQueue = queue.SimpleQueue()
+        active, remaining = 0, len(requests)
+        pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="fetch")
+        try:
+            while remaining and not (self._stop.is_set() and active == 0):
+                now = time.monotonic()
+                held = self._stop.is_set() or (hold is not None and hold())
+                while heap and not held and active < self.workers and heap[0][0] <= now:
+                    _, _, host = heapq.heappop(heap)
+                    jobs = queues[host]
+                    if not jobs or in_flight[host] >= per_host:
+                        continue  # scheduled again when a request of the host completes
+                    robots_only = host in robots_pending
+                    ready = now if robots_only else self._ready(host, jobs[0])
+                    if ready > now:
+                        heapq.heappush(heap, (ready, next(order), host))
+                        continue
+                    robots_pending.discard(host)
+                    job = jobs[0] if robots_only else jobs.popleft()
+                    in_flight[host] += 1
+                    active += 1
+                    pool.submit(self._run, host, job, robots_only).add_done_callback(
+                        lambda future: done.put(future.result())
+                    )
+                    if jobs and in_flight[host] < per_host and not robots_only:
+                        heapq.heappush(heap, (now, next(order), host))
+                if held or not heap:
+                    timeout = 0.05 if held else None
+                else:
+                    timeout = max(0.0, heap[0][0] - time.monotonic())
+                if active == 0 and timeout is None:
+                    break  # nothing in flight and nothing to start: cannot happen, but never hang
+                try:
+                    events = [done.get(timeout=timeout)]
+                except queue.Empty:
+                    continue
+                while True:
+                    try:
+                        events.append(done.get_nowait())
+                    except queue.Empty:
+                        break
+                for host, job, outcome in events:
+                    in_flight[host] -= 1
+                    active -= 1
+                    if isinstance(outcome, Later):
+                        job.not_before = time.monotonic() + outcome.wait
+                        queues[host].appendleft(job)
+                    elif outcome is not None:
+                        remaining -= 1
+                        yield job.index, outcome
+                    if queues[host]:
+                        heapq.heappush(heap, (time.monotonic(), next(order), host))
+        finally:
+            self._stop.set()
+            pool.shutdown(wait=True, cancel_futures=True)
 
 
 def fetch_all(
@@ -563,32 +737,29 @@ def fetch_all(
     *,
     on_robots: Callable[[FetchResult], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
+    fetcher: Fetcher | None = None,
 ) -> list[FetchResult]:
     """Fetch concurrently (threads, settings.max_workers overall, settings.per_host_concurrency
     per host, settings.crawl_delay between two requests to one host), never raise for a bad URL;
     results in input order. `progress` is called in the calling thread as results complete;
     `on_robots` receives the robots.txt fetches (kind 'robots') so they can be logged too; once `should_stop()`
-    is true, requests not yet sent end at once with the error STOPPED (the run is being interrupted)."""
-    archive = WarcArchive(warc_dir, warc_prefix) if warc_dir is not None else None
-    fetcher = Fetcher(settings, archive, on_robots, should_stop)
+    is true, requests not yet sent end at once with the error STOPPED (the run is being interrupted).
+    With `fetcher` (a run's shared one: its robots.txt cache, host gates and WARC file) warc_dir,
+    warc_prefix, on_robots and should_stop are the fetcher's own."""
+    own = fetcher is None
+    if fetcher is None:
+        archive = WarcArchive(warc_dir, warc_prefix) if warc_dir is not None else None
+        fetcher = Fetcher(settings, archive, on_robots, should_stop)
     results: list[FetchResult | None] = [None] * len(requests)
     try:
-        with ThreadPoolExecutor(max_workers=max(1, settings.max_workers), thread_name_prefix="fetch") as pool:
-            futures = {pool.submit(fetcher.fetch, requests[i]): i for i in _interleave_by_host(requests)}
-            for future in as_completed(futures):
-                i = futures[future]
+        for i, result in Frontier(fetcher).crawl(requests):
+            results[i] = result
+            if progress is not None:
                 try:
-                    result = future.result()
-                except Exception as exc:  # fetcher.fetch does not raise; belt and braces
-                    result = fetcher._result(requests[i], error=f"internal: {type(exc).__name__}: {exc}")
-                results[i] = result
-                if progress is not None:
-                    try:
-                        progress(result)
-                    except Exception:
-                        log.exception("progress callback failed")
+                    progress(result)
+                except Exception:
+                    log.exception("progress callback failed")
     finally:
-        fetcher.close()
-        if archive is not None:
-            archive.close()
+        if own:
+            fetcher.close()
     return [r for r in results if r is not None]

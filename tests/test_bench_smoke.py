@@ -28,6 +28,14 @@ def test_bench_smoke(tmp_path, monkeypatch):
             "30",
             "--outlets",
             "5",
+            "--few-hosts",
+            "2",
+            "--delay",
+            "0.1",
+            "--skip",
+            "crawl delay 0",
+            "--reruns",
+            "1",
             "--repeat",
             "1",
             "--load-articles",
@@ -54,6 +62,15 @@ def test_bench_smoke(tmp_path, monkeypatch):
     assert report["pages"] == 30 and report["ratio"] > 0 and report["peak_rss_mb"] > 0
     assert "30 new" in report["pipeline_message"]
     assert "0 new" in report["rerun_message"]
-    assert {"fetch_pages", "extract_inputs", "load_pages"} <= set(report["stages"])
+    assert {"fetch_feeds", "plan_pages", "load_pages", "finish_run"} <= set(report["stages"])
+    many, few = report["scenarios"]  # (crawl delay 0 is left out: it is the many-hosts run without delay)
+    assert (many["hosts"], few["hosts"]) == (5, 2)
+    assert few["busiest_host_pages"] > many["busiest_host_pages"]
+    for row in (many, few):  # the lower bound is politeness or extraction, whichever is larger
+        assert row["lower_bound_seconds"] == max(
+            row["busiest_host_pages"] * 0.1, 30 / report["bare_parallel"]["pages_per_s"]
+        )
+        assert row["flow_seconds"] >= row["busiest_host_pages"] * 0.1  # politeness held
+        assert row["ratio_to_bound"] == row["flow_seconds"] / row["lower_bound_seconds"]
     assert report["load"]["counts"]["articles"] == 300
     assert all(v["rows"] >= 0 for v in report["views"]["views"].values())

@@ -360,3 +360,28 @@ def test_fingerprints_from_worker_processes_are_the_same(tmp_path):
     shutdown_pool()
     for one, two in zip(*states):
         pd.testing.assert_frame_equal(one, two)
+
+
+def test_signatures_made_in_the_workers_group_as_those_made_at_load(tmp_path):
+    """pack_signature() beside the extraction stores the very signatures and stories assign_stories would
+    make from the texts itself."""
+    from forumwatch.tasks.dedupe import pack_signature
+
+    frame = articles()
+    ids = frame["article_id"].tolist()
+    results = []
+    for name, computed in (("texts", None), ("workers", {a: pack_signature(t) for a, t in zip(ids, frame["text"])})):
+        connection = duckdb.connect(str(tmp_path / f"{name}.duckdb"))
+        init_schema(connection)
+        connection.execute("BEGIN")
+        insert(connection, frame)
+        assign_stories(connection, ids, computed=computed)
+        connection.execute("COMMIT")
+        sigs = connection.execute("SELECT * FROM article_signatures ORDER BY article_id").df()
+        results.append((state(connection), sigs))
+        connection.close()
+    (expected, expected_sigs), (got, got_sigs) = results
+    pd.testing.assert_frame_equal(expected[0], got[0])
+    pd.testing.assert_frame_equal(expected[1], got[1])
+    pd.testing.assert_frame_equal(expected_sigs, got_sigs)
+    assert expected[0]["story_id"].nunique() == 3

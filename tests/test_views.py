@@ -430,3 +430,32 @@ def test_ensure_views_builds_only_in_a_new_file(tmp_path):
     create_views(connection)
     assert rows(connection, "SELECT story_key, pickup_rank FROM article_facts") == [("article:x1", 1)]
     connection.close()
+
+
+def test_finish_run_rebuilds_views_only_when_their_inputs_changed(tmp_path):
+    from forumwatch.flows.steps import finish_run
+
+    path = build_fixture_db(tmp_path / "run.duckdb")
+    finish_run.fn(str(path), "run-1", {})
+
+    def state() -> tuple:
+        with duckdb.connect(str(path), read_only=True) as con:
+            [(run_id,)] = rows(con, "SELECT run_id FROM view_inputs WHERE name = 'views'")
+            [(n,)] = rows(con, "SELECT count(*) FROM mv_article_facts")
+            return run_id, n
+
+    built = state()
+    assert built[0] == "run-1"
+    finish_run.fn(str(path), "run-2", {})  # nothing loaded, same sources and seeds: no rebuild
+    assert state() == built
+    with duckdb.connect(str(path)) as con:
+        con.execute(LATE_ROWS)  # articles loaded (as by a run that crashed before its end)
+    finish_run.fn(str(path), "run-3", {})
+    assert state() == ("run-3", built[1] + 4)
+    finish_run.fn(str(path), "run-4", {})
+    assert state()[0] == "run-3"
+    with duckdb.connect(str(path)) as con:
+        [(source_id,)] = rows(con, "SELECT min(source_id) FROM sources")
+        con.execute("UPDATE sources SET country = 'Elsewhere' WHERE source_id = ?", [source_id])
+    finish_run.fn(str(path), "run-5", {})  # a source changed: its country shows in the stored tables
+    assert state()[0] == "run-5"

@@ -1,0 +1,308 @@
+"""Fetch, extract and load at once: the frontier fetches from every host as its politeness allows, each page
+goes to the extraction workers as it arrives, and load batches are formed from what has been extracted (not
+from the order the sources are listed). A stop request is looked at between load batches."""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+
+from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
+
+from forumwatch.flows.steps import (
+    PageFetch,
+    PagePlan,
+    RunConnection,
+    RunCrawl,
+    SourceStats,
+    extract_inputs,
+    load_pages,
+    page_input,
+    run_logger,
+    stop_requested,
+)
+from forumwatch.settings import PipelineSettings
+from forumwatch.tasks.enrich import enrich_batch, extraction_pool
+from forumwatch.tasks.extract import Extracted, PageInput
+from forumwatch.tasks.fetch import Fetcher, FetchResult, Frontier, host_key
+from forumwatch.tasks.sources import Source
+from forumwatch.tasks.urls import article_id
+
+log = logging.getLogger(__name__)
+
+Chunk = list[tuple[int, PageInput]]  # (index of the plan, its extraction input)
+Done = Callable[[Chunk, "list[Extracted] | BaseException"], None]
+
+
+@dataclass
+class LoadBatch:
+    """Pages whose fetch (and extraction, if their body was new) is over, ready for one load transaction."""
+
+    number: int
+    plans: list[PagePlan]
+    fetched: PageFetch  # results in plan order, and the robots.txt fetches made since the last batch
+    extracted: list[Extracted | None]
+
+
+@dataclass
+class OverlapStats:
+    pages: int = 0
+    extracted: int = 0
+    batches: int = 0
+    stopped: bool = False
+    seconds: float = 0.0
+    first_load_after: float | None = None  # seconds from the start to the first batch handed to the loader
+
+
+class PoolExtractor:
+    """Extraction on this machine's process pool (tasks.enrich), a few pages per call."""
+
+    def __init__(self, workers: int, chunk: int = 2) -> None:
+        self.workers = max(1, workers)
+        self.chunk = max(1, chunk)
+        self._pool: ProcessPoolExecutor | None = None
+
+    def submit(self, chunk: Chunk, done: Done) -> None:
+        pages = [page for _, page in chunk]
+        if self.workers <= 1:
+            try:
+                done(chunk, enrich_batch(pages))
+            except Exception as exc:
+                done(chunk, exc)
+            return
+        if self._pool is None:
+            self._pool = extraction_pool(self.workers)
+        future = self._pool.submit(enrich_batch, pages)
+        future.add_done_callback(lambda f: done(chunk, f.exception() or f.result()))
+
+
+class TaskExtractor:
+    """Extraction as Prefect tasks on the flow's task runner (Dask): `submit(pages) -> PrefectFuture`."""
+
+    def __init__(self, submit: Callable[[list[PageInput]], object], chunk: int) -> None:
+        self._submit = submit
+        self.chunk = max(1, chunk)
+
+    def submit(self, chunk: Chunk, done: Done) -> None:
+        future = self._submit([page for _, page in chunk])
+
+        def finished(f) -> None:
+            try:
+                done(chunk, f.result())
+            except BaseException as exc:
+                done(chunk, exc)
+
+        future.add_done_callback(finished)  # type: ignore[attr-defined]
+
+
+def failed_extraction(page: PageInput, exc: BaseException) -> Extracted:
+    """What a page becomes when its worker died or its task failed: a recorded error, not a lost page."""
+    return Extracted(
+        article_id(page.url), page.url, page.source_id, page.fetched_at, error=f"extraction failed: {exc!r}"[:500]
+    )
+
+
+def never() -> bool:
+    return False
+
+
+class Overlap:
+    """One run of fetch -> extract -> load over a run's page plans (see the module docstring)."""
+
+    def __init__(
+        self,
+        plans: list[PagePlan],
+        sources: list[Source],
+        pipeline: PipelineSettings,
+        fetcher: Fetcher,
+        take_robots: Callable[[], list[FetchResult]],
+        extractor: PoolExtractor | TaskExtractor,
+        load: Callable[[LoadBatch], None],
+        stop_requested: Callable[[], bool] = never,
+        max_in_extraction: int | None = None,
+    ) -> None:
+        self.plans = plans
+        self.languages = {s.source_id: s.language for s in sources}
+        self.zones = {s.source_id: s.timezone for s in sources}
+        self.pipeline = pipeline
+        self.frontier = Frontier(fetcher)
+        self.take_robots = take_robots
+        self.extractor = extractor
+        self.load = load
+        self.stop_requested = stop_requested
+        # pages fetched but not extracted yet: bounds the memory HTML takes when fetching outruns extraction
+        self.max_in_extraction = max_in_extraction or max(4 * pipeline.batch_size, 64)
+        self.in_extraction = 0
+        self.events: queue.SimpleQueue = queue.SimpleQueue()
+        self.stats = OverlapStats(pages=len(plans))
+
+    def _held(self) -> bool:
+        return self.in_extraction >= self.max_in_extraction
+
+    def _crawl(self) -> None:
+        try:
+            for index, result in self.frontier.crawl([p.request for p in self.plans], hold=self._held):
+                self.events.put(("fetched", index, result))
+        except BaseException as exc:  # reported in the flow's thread
+            self.events.put(("crashed", exc, None))
+        finally:
+            self.events.put(("crawled", None, None))
+
+    def _extracted(self, chunk: Chunk, outcome: list[Extracted] | BaseException) -> None:
+        if isinstance(outcome, BaseException):
+            outcome = [failed_extraction(page, outcome) for _, page in chunk]
+        self.events.put(("extracted", chunk, outcome))
+
+    def run(self) -> OverlapStats:
+        """Fetch, extract and hand load batches to `load` until every plan is done (or a stop was asked
+        and what was in flight is done)."""
+        self._t0 = time.monotonic()
+        self._results: dict[int, FetchResult] = {}
+        self._ready: list[tuple[int, Extracted | None]] = []  # fetched (and extracted) since the last batch
+        self._chunk: Chunk = []
+        crawler = threading.Thread(target=self._crawl, name="frontier", daemon=True)
+        crawler.start()
+        try:
+            crashed = self._loop()
+        finally:
+            self.frontier.stop()  # after an error: nothing new starts, the crawl thread ends
+            crawler.join()
+        self.stats.seconds = time.monotonic() - self._t0
+        if crashed is not None:
+            raise crashed
+        return self.stats
+
+    def _loop(self) -> BaseException | None:
+        crawled, crashed = False, None
+        while not (crawled and self.in_extraction == 0):
+            try:
+                kind, a, b = self.events.get(timeout=0.2)
+            except queue.Empty:
+                self._flush_chunk()  # a partial chunk waits no longer than this when pages trickle in
+                continue
+            if kind == "fetched":
+                self._fetched(a, b)
+            elif kind == "extracted":
+                self.in_extraction -= len(a)
+                self.stats.extracted += len(a)
+                self._ready.extend((index, page) for (index, _), page in zip(a, b))
+            elif kind == "crawled":
+                crawled = True
+                self._flush_chunk()
+            elif kind == "crashed":
+                crashed = a
+            while len(self._ready) >= self.pipeline.batch_size:  # the place where a stop request is heard
+                self._emit(self._ready[: self.pipeline.batch_size])
+                self._ready = self._ready[self.pipeline.batch_size :]
+        if self._ready:
+            self._emit(self._ready)
+            self._ready = []
+        return crashed
+
+    def _fetched(self, index: int, result: FetchResult) -> None:
+        self._results[index] = result
+        page = page_input(self.plans[index], result, self.languages, self.pipeline, self.zones)
+        if page is None:
+            self._ready.append((index, None))
+            return
+        result.body = result.text = None  # the input holds the text; free the rest now
+        self.in_extraction += 1
+        self._chunk.append((index, page))
+        if len(self._chunk) >= self.extractor.chunk:
+            self._flush_chunk()
+
+    def _flush_chunk(self) -> None:
+        if self._chunk:
+            chunk, self._chunk = self._chunk, []
+            self.extractor.submit(chunk, self._extracted)
+
+    def _emit(self, pages: list[tuple[int, Extracted | None]]) -> None:
+        self.stats.batches += 1
+        pages.sort(key=lambda p: p[0])
+        batch = LoadBatch(
+            self.stats.batches,
+            [self.plans[i] for i, _ in pages],
+            PageFetch([self._results.pop(i) for i, _ in pages], self.take_robots()),
+            [page for _, page in pages],
+        )
+        if self.stats.first_load_after is None:
+            self.stats.first_load_after = time.monotonic() - self._t0
+        self.load(batch)
+        if not self.stats.stopped and self.stop_requested():
+            self.stats.stopped = True
+            self.frontier.stop()  # requests in flight finish and are loaded; nothing new starts
+            log.info("stop requested: no new fetches; loading what is in flight")
+
+
+def uses_dask(pipeline: PipelineSettings) -> bool:
+    return pipeline.task_runner.strip().lower() == "dask"
+
+
+def fetch_extract_load(
+    db: str,
+    run_id: str,
+    plans: list[PagePlan],
+    sources: list[Source],
+    crawl: RunCrawl,
+    pipeline: PipelineSettings,
+    stats: dict[str, SourceStats],
+) -> OverlapStats:
+    """The run's pages through the overlap: extraction on the local process pool (or as Prefect tasks on a
+    Dask task runner), load_pages one batch at a time on one DuckDB connection; adds the outcomes to `stats`."""
+    logger = run_logger()
+    if uses_dask(pipeline):  # a Dask worker extracts in itself, a chunk per task
+        extractor: PoolExtractor | TaskExtractor = TaskExtractor(
+            lambda pages: extract_inputs.submit(pages, 1), pipeline.dask_chunk
+        )
+    else:
+        extractor = PoolExtractor(pipeline.extract_workers)
+    connection = RunConnection(db)
+    loads: list = []
+    local: ThreadPoolTaskRunner = ThreadPoolTaskRunner(max_workers=1)  # loads run here, in order, one transaction each
+
+    def load(batch: LoadBatch) -> None:
+        if len(loads) >= 2:
+            loads[-2].result()  # at most two batches wait for the loader (and a failed load stops the run)
+        parameters = {
+            "db": db,
+            "run_id": run_id,
+            "plans": quote(batch.plans),  # quote(): Prefect would otherwise walk every page for futures
+            "fetched": quote(batch.fetched),
+            "extracted": quote(batch.extracted),
+            "pipeline": pipeline,
+            "connection": quote(connection),
+        }
+        loads.append(local.submit(load_pages, parameters, wait_for=loads[-1:]))
+
+    logger.info("%d pages to fetch from %d hosts", len(plans), len({host_key(p.request) for p in plans}))
+    try:
+        with local:
+            overlap = Overlap(
+                plans, sources, pipeline, crawl.fetcher, crawl.robots.take, extractor, load, stop_requested
+            )
+            done = overlap.run()
+            for number, future in enumerate(loads, start=1):
+                outcome = future.result()
+                for (source_id, kind), n in outcome.counts.items():
+                    setattr(stats[source_id], kind, getattr(stats[source_id], kind) + n)
+                logger.info(
+                    "batch %d/%d loaded: %d articles new or changed", number, len(loads), len(outcome.article_ids)
+                )
+    finally:
+        connection.close()
+    logger.info(
+        "%d pages fetched, %d extracted, in %d load batches, %.1f s (first batch to the loader after %.1f s)%s",
+        done.pages,
+        done.extracted,
+        done.batches,
+        done.seconds,
+        done.first_load_after or 0.0,
+        "; stopped on request" if done.stopped else "",
+    )
+    return done

@@ -1,0 +1,151 @@
+"""The frontier: one queue per host, against real servers on several loopback addresses that log when
+each request arrived."""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections.abc import Callable, Iterator
+
+import pytest
+from multihost import Host, loopback_hosts
+
+from forumwatch.settings import FetchSettings
+from forumwatch.tasks.fetch import Fetcher, FetchRequest, Frontier, fetch_all
+
+SETTINGS = FetchSettings(
+    connect_timeout=2.0, read_timeout=2.0, total_timeout=5.0, retries=2, backoff_base=0.05,
+    max_retry_after=5.0, crawl_delay=0.25, per_host_concurrency=1, max_workers=8, respect_robots=True,
+)  # fmt: skip
+
+
+@pytest.fixture
+def hosts() -> Iterator[Callable[..., list[Host]]]:
+    with loopback_hosts() as start:
+        yield start
+
+
+def requests_for(host: Host, n: int, **kw) -> list[FetchRequest]:
+    return [FetchRequest(host.url(f"/p{i}"), "src", "page", trusted_host=host.address, **kw) for i in range(n)]
+
+
+def gaps(times: list[float]) -> list[float]:
+    return [b - a for a, b in zip(times, times[1:])]
+
+
+def spaced(times: list[float], delay: float) -> bool:
+    """Every gap at least the delay, less what the server's clock can add to one arrival and take from the
+    next (a server thread on a busy shared machine: up to 50 ms); and on average the delay itself. Without
+    the gates the gaps are a few milliseconds."""
+    between = gaps(times)
+    return min(between) >= delay - 0.05 and sum(between) / len(between) >= delay - 0.002
+
+
+def test_every_host_is_kept_busy_and_spaced_by_its_delay(hosts) -> None:
+    """6 hosts x 6 pages at 0.25 s: about 7 x 0.25 s (robots.txt first), not 42 x 0.25 s; on every host,
+    robots.txt included, no two requests start less than the delay apart."""
+    servers = hosts(6)
+    reqs = [r for i in range(6) for host in servers for r in requests_for(host, 6)[i : i + 1]]  # interleaved
+    t0 = time.monotonic()
+    results = fetch_all(reqs, SETTINGS, None, "t")
+    took = time.monotonic() - t0
+    assert [r.error for r in results] == [None] * 36
+    for host in servers:
+        assert [path for path, _ in host.log][0] == "/robots.txt" and len(host.log) == 7
+        assert spaced(host.starts(), 0.25)
+    assert took < 7 * 0.25 + 1.2  # the hosts ran side by side
+
+
+def test_a_source_delay_and_robots_crawl_delay_are_honoured_up_to_the_maximum(hosts) -> None:
+    slow, capped, fast = hosts(3)
+    slow.robots = "User-agent: *\nCrawl-delay: 0.5\n"
+    capped.robots = "User-agent: *\nCrawl-delay: 3600\n"  # capped at max_crawl_delay
+    settings = FetchSettings(**{**SETTINGS.__dict__, "crawl_delay": 0.0, "max_crawl_delay": 0.6})
+    reqs = requests_for(slow, 3) + requests_for(capped, 3) + requests_for(fast, 4, crawl_delay=0.3)
+    t0 = time.monotonic()
+    results = fetch_all(reqs, settings, None, "t")
+    assert [r.error for r in results] == [None] * 10
+    assert spaced(slow.starts()[1:], 0.5)  # robots.txt's own delay, between pages
+    assert slow.starts()[1] - slow.starts()[0] >= 0.5 - 0.05  # and right after robots.txt itself
+    assert spaced(capped.starts(), 0.6)
+    assert spaced(fast.starts(), 0.3)
+    assert time.monotonic() - t0 < 4.0  # the capped host did not wait an hour
+
+
+def test_a_retry_after_wait_does_not_hold_a_worker(hosts) -> None:
+    """One worker: host A answers 503 Retry-After: 1 first; host B's pages go meanwhile."""
+    a, b = hosts(2)
+    a.answers["/p0"] = [(503, {"Retry-After": "1"})]
+    settings = FetchSettings(**{**SETTINGS.__dict__, "crawl_delay": 0.05, "max_workers": 1, "respect_robots": False})
+    fetcher = Fetcher(settings)
+    order = []
+    try:
+        for index, result in Frontier(fetcher).crawl(requests_for(a, 1) + requests_for(b, 8)):
+            order.append((index, result.status, time.monotonic()))
+    finally:
+        fetcher.close()
+    assert [status for _, status, _ in order] == [200] * 9
+    assert order[-1][0] == 0  # A's page came last, after its pause
+    [(_, first), (_, retry)] = a.log
+    assert retry - first >= 1.0 - 0.05
+    assert all(first < t < retry for _, t in b.log)  # B was served during A's pause, by the only worker
+    assert gaps([t for _, _, t in order[:-1]])  # (B's results arrived one by one)
+
+
+def test_robots_txt_is_fetched_once_per_host_per_run(hosts) -> None:
+    """One Fetcher for the run: feeds then pages, two crawls, one robots.txt request per host."""
+    servers = hosts(3)
+    settings = FetchSettings(**{**SETTINGS.__dict__, "crawl_delay": 0.05})
+    robots_seen = []
+    fetcher = Fetcher(settings, on_robots=robots_seen.append)
+    try:
+        feeds = fetch_all([requests_for(h, 1)[0] for h in servers], settings, None, "t", fetcher=fetcher)
+        pages = fetch_all([r for h in servers for r in requests_for(h, 4)[1:]], settings, None, "t", fetcher=fetcher)
+    finally:
+        fetcher.close()
+    assert [r.error for r in feeds + pages] == [None] * 12
+    for host in servers:
+        assert [p for p, _ in host.log].count("/robots.txt") == 1
+        assert spaced(host.starts(), 0.05)  # spacing holds across the two crawls too
+    assert sorted(r.kind for r in robots_seen) == ["robots"] * 3
+
+
+def test_hold_pauses_new_requests_and_stop_ends_the_crawl(hosts) -> None:
+    [host] = hosts(1)
+    settings = FetchSettings(**{**SETTINGS.__dict__, "crawl_delay": 0.0, "respect_robots": False})
+    fetcher = Fetcher(settings)
+    frontier = Frontier(fetcher)
+    held = threading.Event()
+    got = []
+    try:
+        for index, _ in frontier.crawl(requests_for(host, 20), hold=held.is_set):
+            got.append(index)
+            if len(got) == 3:
+                held.set()
+                time.sleep(0.3)
+                in_log = len(host.log)
+                time.sleep(0.3)
+                assert len(host.log) == in_log  # nothing new started while held
+                frontier.stop()
+                held.clear()
+    finally:
+        fetcher.close()
+    assert 3 <= len(got) < 20 and len(host.log) == len(got)  # every request started was yielded
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("User-agent: *\nCrawl-delay: 2.5\n", 2.5),
+        ("User-agent: forumwatch\nCrawl-delay: 7\n\nUser-agent: *\nCrawl-delay: 1\n", 7.0),
+        ("User-agent: *\nCrawl-delay: 1\n\nUser-agent: forumwatch\nCrawl-delay: 7\n", 7.0),
+        ("User-agent: otherbot\nCrawl-delay: 9\n", None),
+        ("User-agent: *\nCrawl-delay: soon\nCrawl-delay: -3\nCrawl-delay: nan\nCrawl-delay: inf\n", None),
+        ("User-agent: a\nUser-agent: *\nDisallow: /x\nCrawl-delay: 4 # comment\n", 4.0),
+    ],
+)
+def test_crawl_delay_is_read_with_decimals_for_our_agent(text: str, expected: float | None) -> None:
+    from forumwatch.settings import USER_AGENT
+    from forumwatch.tasks.robots import parse_crawl_delay
+
+    assert parse_crawl_delay(text, USER_AGENT) == expected
