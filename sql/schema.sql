@@ -206,9 +206,10 @@ CREATE TABLE IF NOT EXISTS people (
 CREATE TABLE IF NOT EXISTS agencies (
     agency   VARCHAR NOT NULL,
     pattern  VARCHAR,             -- regular expression matched against the article text
-    kind     VARCHAR,
+    kind     VARCHAR,             -- credit | dateline (a credit with place and date) | cited
     note     VARCHAR
 );
+ALTER TABLE agencies ADD COLUMN IF NOT EXISTS language VARCHAR;  -- the convention's language: en, zh, ru
 
 -- Backfill coverage: per source, UTC day and method, what was found and loaded, so gaps are visible.
 CREATE TABLE IF NOT EXISTS coverage (

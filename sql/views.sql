@@ -33,7 +33,8 @@ WITH base AS (
         coalesce(st.headline, a.title)                              AS headline,
         coalesce(a.cited_media, [])                                 AS cited_media,
         coalesce(array_to_string(a.cited_media, '|') ILIKE '%xinhua%', false) AS cites_xinhua,
-        coalesce(array_to_string(a.cited_media, '|') ILIKE '%tass%', false)   AS cites_tass
+        coalesce(array_to_string(a.cited_media, '|') ILIKE '%tass%', false)   AS cites_tass,
+        coalesce(a.language, 'und')                                 AS language     -- ISO 639-1; und: unknown
     FROM articles a
     LEFT JOIN sources s USING (source_id)
     LEFT JOIN stories st ON st.story_id = a.story_id
@@ -96,6 +97,23 @@ WHERE published_at IS NOT NULL
 GROUP BY topic, week;
 
 CREATE OR REPLACE VIEW topic_coverage_weekly AS SELECT * FROM mv_topic_coverage_weekly;
+
+-- topic_coverage_by_language: one row per (topic, article language, UTC day): distinct stories with a
+-- copy that day in that language, stories first seen that day, copies and outlets. Stories group
+-- within one language (a Chinese copy and an English copy of one wire story are two stories here;
+-- story_links relates them), so per-language stories add up to the topic's stories.
+CREATE OR REPLACE VIEW topic_coverage_by_language AS
+SELECT
+    topic,
+    language,
+    day,
+    count(DISTINCT story_key)                                  AS stories,
+    count(DISTINCT story_key) FILTER (WHERE is_first_in_topic) AS new_stories,
+    count(*)                                                   AS copies,
+    count(DISTINCT source_id)                                  AS outlets
+FROM topic_articles
+WHERE published_at IS NOT NULL
+GROUP BY topic, language, day;
 
 -- coverage_by_outlet: one row per (topic, outlet): stories and copies it carried, how many of
 -- those stories it published first, copies with a wire credit, first and last copy times.

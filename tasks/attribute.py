@@ -1,16 +1,24 @@
 """Attribution of an article: the credited wire agency, the dateline and the media the body cites.
 
-Patterns come from seeds/agencies.csv (columns agency, kind, pattern[, note]):
-- kind `credit`: a regex for a credit form ("(ANI)", "ANI |", "-- PTI", "/TASS/"); case-sensitive.
-- kind `cited`: a regex for the name as the body cites it ("Xinhua", "Global Times"); it counts
-  only next to a citation cue: "as per X", "according to X", "X reported", "X quoted", ...
+Patterns come from seeds/agencies.csv (columns agency, kind, pattern, note, language), in English,
+Chinese and Russian conventions alike:
+- kind `credit`: a regex for a credit form ("(ANI)", "ANI |", "-- PTI", "/TASS/", "来源：新华社",
+  "Источник: ТАСС"); case-sensitive.
+- kind `dateline`: a credit that is also a dateline, with named groups `place` and `date`
+  ("新华社北京10月31日电", "МОСКВА, 31 октября. /ТАСС/.", "МОСКВА, 31 окт — РИА Новости.").
+- kind `cited`: a regex for the name as the body cites it ("Xinhua", "新华社", "РИА «Новости»",
+  "агентства «Интерфакс»"); it counts only next to a citation cue of its row's `language`:
+  "as per X", "X reported"; "据X报道", "X援引"; "сообщает X", "по данным X", "X передает".
   The cue must lie within CUE_REACH characters of the name (the cue regex runs only there: fast).
+The text is matched in NFKC form, so full-width punctuation and digits ("（完）", "：", "１０月")
+match the patterns' ASCII ones.
 """
 
 from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -24,6 +32,23 @@ _CUE_AFTER = (
     r"|report|reporting)"
 )
 _FILLER = r"(?:\s+(?:[\w'’\-]+\s+){0,5}?)"  # "according to Chinese state media agency Xinhua"
+# Chinese: "据新华社报道", "援引俄罗斯塔斯社", "新华社周三报道", "塔斯社援引…"; no spaces, so gaps are characters
+# within one clause (no sentence end, no digits: "新华社北京10月31日电" is a credit, not a citation).
+_ZH_BEFORE = r"(?:据|根据|援引|引述|引用|转引自?|转自|来自)[^。！？!?\n\d]{0,12}?"
+_ZH_AFTER = r"[^。！？!?\n\d]{0,10}?(?:报道|报导|消息|援引|引述|称|说|表示|发布|获悉|证实|指出|披露|评论|发文|采访)"
+# Russian: "сообщает ТАСС", "сообщило российское информационное агентство ТАСС", "по данным «Интерфакса»",
+# "со ссылкой на РИА Новости", "ТАСС передает".
+_RU_BEFORE = (
+    r"(?i:по\s+(?:данным|сообщению|информации|словам)|как\s+(?:сообщает|сообщил[аио]?|сообщили|передает"
+    r"|передаёт|пишет|отмечает|уточняет)|со\s+ссылкой\s+на|сообщил[аио]?|сообщают|сообщили|сообщает|передает"
+    r"|передаёт|передают|пишет|цитирует|цитировал[аио]?|приводит|информирует|рассказал[аио]?|заявил[аио]?"
+    r"|сказал[аио]?|отметил[аио]?|в\s+интервью|в\s+беседе\s+с|изданию|агентству|газете|телеканалу)"
+)
+_RU_FILLER = r"(?:\s+(?:[\w«»\"„“\-]+\s+){0,5}?)"
+_RU_AFTER = (
+    r"(?i:сообщает|сообщил[аио]?|сообщили|передает|передаёт|пишет|цитирует|приводит|информирует|отмечает"
+    r"|уточняет|со\s+ссылкой)"
+)
 CUE_REACH = 300  # characters around a name searched for its citation cue
 _WINDOW_END = re.compile(r"[^\w-]")  # a window ends before such a character, so lookarounds see the same
 
@@ -31,7 +56,7 @@ _WINDOW_END = re.compile(r"[^\w-]")  # a window ends before such a character, so
 @dataclass(frozen=True)
 class Agency:
     name: str
-    kind: str  # credit | cited
+    kind: str  # credit | dateline | cited
     regex: re.Pattern[str]
     screen: re.Pattern[str] | None = None  # cited: the bare name (a cheap literal search); `regex` runs near hits
 
@@ -44,6 +69,19 @@ class Attribution:
     cited_media: list[str] = field(default_factory=list)
 
 
+def cited_regex(pattern: str, language: str = "en") -> re.Pattern[str]:
+    """The regex for a cited name next to a citation cue of its language (en, zh or ru)."""
+    if language == "zh":
+        name = f"(?:{pattern})"
+        return re.compile(f"{_ZH_BEFORE}{name}|(?<!【){name}{_ZH_AFTER}")  # 【环球时报报道】 is a credit
+    name = rf"(?<![\w-])(?:{pattern})(?![\w-])"
+    if language == "ru":
+        return re.compile(rf"{_RU_BEFORE}{_RU_FILLER}{name}|{name}\s+{_RU_AFTER}(?!\w)")
+    return re.compile(
+        rf"{_CUE_FAR}{_FILLER}{name}|{_CUE_NEAR}\s+(?:the\s+)?{name}|{name}(?:\s+(?i:news\s+agency))?\s+{_CUE_AFTER}\b"
+    )
+
+
 def load_agencies(path: Path | None = None) -> list[Agency]:
     """Agency patterns from seeds/agencies.csv, in file order (earlier rows win ties)."""
     with open(path or seed_path("agencies.csv"), newline="", encoding="utf-8") as handle:
@@ -51,13 +89,11 @@ def load_agencies(path: Path | None = None) -> list[Agency]:
     agencies: list[Agency] = []
     for row in rows:
         kind, pattern = row["kind"].strip(), row["pattern"]
-        if kind == "credit":
+        language = (row.get("language") or "en").strip() or "en"
+        if kind in ("credit", "dateline"):
             regex = re.compile(pattern, re.M)
         elif kind == "cited":
-            name = rf"(?<![\w-])(?:{pattern})(?![\w-])"
-            regex = re.compile(
-                rf"{_CUE_FAR}{_FILLER}{name}|{_CUE_NEAR}\s+(?:the\s+)?{name}|{name}(?:\s+(?i:news\s+agency))?\s+{_CUE_AFTER}\b"
-            )
+            regex = cited_regex(pattern, language)
             agencies.append(Agency(row["agency"].strip(), kind, regex, re.compile(pattern)))
             continue
         else:
@@ -70,7 +106,7 @@ def _credit(body: str, agencies: list[Agency]) -> str | None:
     """The credit closest to either edge of the body (credits sit in the dateline or the sign-off)."""
     best: tuple[int, int, str] | None = None
     for order, agency in enumerate(agencies):
-        if agency.kind != "credit":
+        if agency.kind == "cited":
             continue
         for match in agency.regex.finditer(body):
             edge = min(match.start(), len(body) - match.end())
@@ -81,18 +117,25 @@ def _credit(body: str, agencies: list[Agency]) -> str | None:
 
 def attribute(text: str, agencies: list[Agency]) -> Attribution:
     """Credited wire, dateline (place, date) and sorted unique cited media of one article text."""
-    lines = body_lines(text)
+    lines = [unicodedata.normalize("NFKC", line) for line in body_lines(text)]
     body = "\n".join(lines)
-    place = date = None
-    for line in lines[:3]:
+    place, date = _dateline(lines[:3], agencies)
+    cited = sorted({a.name for a in agencies if a.kind == "cited" and _is_cited(body, a)})
+    return Attribution(_credit(body, agencies), place, date, cited)
+
+
+def _dateline(lines: list[str], agencies: list[Agency]) -> tuple[str | None, str | None]:
+    """(place, date) of the first dateline among the opening lines: the English forms, else a `dateline` row's."""
+    for line in lines:
         match = DATELINE.match(line)
         if match:
             groups = match.groupdict()
-            place = groups["place"] or groups["place2"] or groups["place3"]
-            date = groups["date"] or groups["date2"]
-            break
-    cited = sorted({a.name for a in agencies if a.kind == "cited" and _is_cited(body, a)})
-    return Attribution(_credit(body, agencies), place, date, cited)
+            return groups["place"] or groups["place2"] or groups["place3"], groups["date"] or groups["date2"]
+        for agency in agencies:
+            if agency.kind == "dateline" and (match := agency.regex.match(line)):
+                groups = match.groupdict()
+                return groups.get("place"), groups.get("date")
+    return None, None
 
 
 def _is_cited(body: str, agency: Agency) -> bool:

@@ -11,6 +11,11 @@ _MONTH = (
 )
 # "Oct 31", "Oct. 31, 2023", "31 October 2023", "October 31."
 DATE = rf"(?:{_MONTH}\.?\s+\d{{1,2}}(?:,?\s+\d{{4}})?|\d{{1,2}}\s+{_MONTH}(?:,?\s+\d{{4}})?)"
+# CJK: scripts written without spaces, shingled by character (not Hangul: Korean separates words).
+CJK_RANGES = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f"
+ZH_DATE_SHORT = r"(?:\d{4}\s*年\s*)?\d{1,2}\s*月\s*\d{1,2}\s*日"
+ZH_DATE = r"(?:\d{4}\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日|\d{4}-\d{1,2}-\d{1,2}|\d{4}/\d{1,2}/\d{1,2})"
+RU_MONTH = r"(?:январ[ья]|феврал[ья]|марта?|апрел[ья]|ма[йя]|июн[ья]|июл[ья]|августа?|сентябр[ья]|октябр[ья]|ноябр[ья]|декабр[ья])"
 _PLACE = r"[A-Z][A-Za-z.'’\-]*(?:\s+[A-Z][A-Za-z.'’\-]*){0,3}"
 _CAPS_PLACE = r"[A-Z][A-Z.'’\-]+(?:\s+[A-Z][A-Z.'’\-]+){0,3}"
 _CREDIT = r"(?:\(\s*(?P<agency>[A-Z][A-Za-z]*(?:\s+[A-Z][A-Za-z]*){0,2})\s*\)|/\s*(?P<slash>[A-Z]{2,})\s*/)"
@@ -33,7 +38,13 @@ _DROP_LINE = re.compile(
     r"related)\s*(?:[:|>»\-–—]|$)"
     r"|\s*(?:edited|published|written|curated)\s+by\b.{0,80}$"
     r"|\s*(?:today:.*|\d+\s+mins?\s+read|updated:.*|last\s+updated.*|follow\s+us\b.*|subscribe\b.{0,80})$"
-    rf"|\s*(?:[a-z]+day,?\s+)?{DATE}(?:,?\s+\d{{1,2}}:\d{{2}}.*)?\s*$",
+    rf"|\s*(?:[a-z]+day,?\s+)?{DATE}(?:,?\s+\d{{1,2}}:\d{{2}}.*)?\s*$"
+    # Chinese and Russian page furniture: related links, reading time, crawl day, date-only lines
+    r"|\s*[【\[]?\s*(?:相关阅读|延伸阅读|推荐阅读|相关新闻|相关链接|更多精彩|点击进入专题|читайте\s+также|читайте\s+нас"
+    r"|смотрите\s+также|подписывайтесь|по\s+теме)\s*(?:[:：|>»\-–—】\]]|$)"
+    r"|\s*(?:今天|今日|сегодня)\s*[:：].{0,40}$|\s*(?:阅读时间\s*\d+\s*分钟|\d+\s*分钟阅读|\d+\s+мин\.?\s+чтения)\s*$"
+    rf"|\s*{ZH_DATE}(?:\s*\d{{1,2}}:\d{{2}}(?::\d{{2}})?)?\s*$"
+    rf"|\s*\d{{1,2}}\s+{RU_MONTH}\s+\d{{4}}(?:\s*(?:г\.?|года))?(?:,?\s+\d{{1,2}}:\d{{2}})?\s*$",
     re.I,
 )
 _SYNDICATED = re.compile(r"\(?[^()]{0,120}?\bsyndicated\s+feed\b[^()]{0,40}\)?\.?", re.I)
@@ -41,8 +52,29 @@ _SYNDICATED = re.compile(r"\(?[^()]{0,120}?\bsyndicated\s+feed\b[^()]{0,40}\)?\.
 _TAIL = re.compile(
     r"\s*(?:previous\s+(?:story|article|post)|next\s+(?:story|article|post)|latest\s+from\b.*|don'?t\s+miss|"
     r"you\s+may\s+also\s+like|more\s+from\b.*|related\s+(?:stories|news|articles|posts)|trending(?:\s+now)?|"
-    r"go\s+to\s*top)\s*$",
+    r"go\s+to\s*top"
+    r"|上一篇|下一篇|热点推荐|相关新闻|返回顶部|不容错过|热门推荐|猜你喜欢|предыдущая\s+новость|следующая\s+новость"
+    r"|новости\s+по\s+теме|последнее\s+из\b.*|наверх|не\s+пропустите|читайте\s+также\s+по\s+теме)\s*[:：]?\s*$",
     re.I,
+)
+# Chinese and Russian wire furniture, stripped for fingerprints only (attribution reads them):
+# "新华社北京10月31日电（记者 张三）", "本报北京10月31日电", "МОСКВА, 31 октября. /ТАСС/.",
+# "МОСКВА, 31 окт — РИА Новости.", "Москва. 31 октября. INTERFAX.RU -"; sign-offs "（完）", "(ANI)";
+# source and editor lines "来源：新华网", "【责任编辑：张三】", "Источник: ТАСС".
+ZH_DATELINE = re.compile(
+    rf"^[{CJK_RANGES}]{{2,12}}?{ZH_DATE_SHORT}(?:专?电|讯)\s*(?:[(（][^)）]{{0,40}}[)）])?\s*"
+    r"|^[【\[][^】\]]{0,30}(?:报道|消息|讯)[^】\]]{0,20}[】\]]\s*"
+)
+RU_DATELINE = re.compile(
+    r"^[А-ЯЁ][А-ЯЁ\-]+(?:[ \-][А-ЯЁ\-]+){0,3},\s*\d{1,2}\s+[а-яё]+\.?\s*"
+    r"(?:/[^/\n]{1,60}/\.?|[—–-]+\s*[^.\n]{1,40}\.)\s*"
+    r"|^[А-ЯЁ][а-яё\-]+(?:[ \-][А-ЯЁа-яё\-]+){0,2}\.\s*\d{1,2}\s+[а-яё]+\.\s*INTERFAX\.RU\s*[—–-]\s*"
+)
+_ZH_END = re.compile(
+    r"\s*[(（]\s*(?:完|终|全文完|[A-Za-z]{2,})\s*[)）]\s*$|……?[^\s…]{2,16}报道\s*$|\.{0,4}…*\s*сообщает\s+[\w ]{2,40}$"
+)
+_SOURCE_LINE = re.compile(
+    r"(?:.{0,40}(?:来源|稿源|责任编辑|编辑|校对|审核|原标题)\s*[:：]|\s*(?:источник|автор|редактор)\s*:).{0,100}$", re.I
 )
 # Credit tags and taglines that end a paragraph ("... (ANI)", "... -- PTI", "….reports Asian Lite News").
 _END = re.compile(
@@ -54,10 +86,10 @@ _END = re.compile(
 _START = re.compile(r"^[A-Z]{2,}\s*\|\s*")  # "ANI | ..."
 _DASH = re.compile(r"[-—–]")
 _PHOTO = re.compile(r"\((?:photo|image|file\s+photo|representative\s+image|picture)\b[^)]{0,60}\)", re.I)
-_WORD = re.compile(r"[^\W_]+")
+_WORD = re.compile(f"[^\\W_{CJK_RANGES}]+|[{CJK_RANGES}]")  # a CJK character is a token of its own
 _ASCII_FOLD = bytes((c + 32 if 65 <= c <= 90 else c) if chr(c).isalnum() else 32 for c in range(128)) + bytes(128)
 _UNICODE_PUNCT = "\u2018\u2019\u201c\u201d\u2014\u2013\u2026\u00a0\u2022\u00ab\u00bb"
-_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f]+")
+_COMBINING = re.compile(r"[\u0300-\u036f\u1ab0-\u1aff\u1dc0-\u1dff\u20d0-\u20ff\ufe20-\ufe2f\u3099\u309a]+")
 
 
 def body_lines(text: str) -> list[str]:
@@ -80,14 +112,21 @@ def strip_furniture(text: str) -> str:
     """Remove datelines, credit tags, ALSO READ/Read more lines, sidebars and outlet taglines."""
     kept: list[str] = []
     for line in body_lines(text):
+        if len(line) < 160 and _SOURCE_LINE.match(line):
+            continue
         if len(kept) < 3:  # datelines open the first paragraphs only
             line = DATELINE.sub("", line, count=1)
+            if not line.isascii():
+                line = RU_DATELINE.sub("", ZH_DATELINE.sub("", line, count=1), count=1)
         if "|" in line[:16]:
             line = _START.sub("", line, count=1)
         tail = line[-120:]
         if tail.endswith(")") or "…" in tail or ".." in tail or "nputs" in tail or _DASH.search(tail[-16:]):
             cut = _END.sub("", tail, count=1)
             line = line[: len(line) - len(tail)] + cut
+        tail = line[-120:]
+        if not tail.isascii() and ("）" in tail or "…" in tail or "сообщает" in tail or ")" in tail):
+            line = line[: len(line) - len(tail)] + _ZH_END.sub("", tail, count=1)
         if "(" in line:
             low = line.lower()
             if "syndicated" in low:
@@ -106,7 +145,8 @@ def fold(text: str) -> str:
 
 
 def words(text: str) -> list[str]:
-    """Folded words: lower case, no accents, no punctuation."""
+    """Folded words: lower case, no accents (ё -> е, й -> и), no punctuation; each CJK character is a
+    word of its own, so word shingles over CJK text are character n-grams."""
     text = text or ""
     if not text.isascii():
         for char in _UNICODE_PUNCT:

@@ -4,8 +4,12 @@ tag_article is pure; write_tags stores results through the caller's connection a
 
 Rule syntax (seeds/topics.csv column `rule`): term groups separated by `&` must ALL match within
 one paragraph; terms inside a group are separated by `|` (any one is enough). Terms match
-case-insensitively on word boundaries; a trailing `*` matches any word ending ("militar*");
-spaces and hyphens inside a term match any run of spaces or hyphens; `'` matches `’` too.
+case-insensitively on word boundaries; a `*` ending a word matches any word ending ("militar*",
+Russian stems such as "Сяншаньск* форум*" for every case ending); spaces and hyphens inside a term
+match any run of spaces or hyphens; `'` matches `’` too, `е` matches `ё`. Scripts written without
+spaces between words (Chinese, Japanese, Thai...; Korean, whose particles attach to nouns) have no
+word boundaries: a term's CJK end matches anywhere, and a CJK character next to a Latin or Cyrillic
+term counts as a boundary ("据ANI报道" holds "ANI").
 Forum and person aliases (seeds/forums.csv, seeds/people.csv) use the same term syntax, `|`-separated.
 
 Paragraphs are the non-blank lines of the text (trafilatura puts "\n" between paragraphs),
@@ -13,7 +17,8 @@ numbered from 0; a tag's `paragraph` is the first paragraph that matched.
 
 Speed: a regex search per term group and paragraph is the slow part, so each group also has a
 screen, the folded first word of each of its terms; a paragraph whose words hold no screen word
-cannot match the group and is skipped. The screen never rejects a paragraph the regex would match.
+cannot match the group and is skipped. A CJK term's screen is a substring of the paragraph (a CJK
+paragraph is one long "word"). The screen never rejects a paragraph the regex would match.
 """
 
 from __future__ import annotations
@@ -39,10 +44,12 @@ TAG_TABLES = {"article_topics": "topics", "article_forums": "forums", "article_p
 
 @dataclass(frozen=True)
 class Screen:
-    """The words one of which a paragraph must hold (or start a word with) for a term group to match."""
+    """The words one of which a paragraph must hold (or start a word with, or hold anywhere for CJK)
+    for a term group to match."""
 
     words: frozenset[str]
     prefixes: tuple[str, ...] = ()
+    substrings: tuple[str, ...] = ()  # CJK terms' first runs: found anywhere in the folded paragraph
 
 
 @dataclass(frozen=True)
@@ -68,28 +75,56 @@ class TagResult:
     people: list[Row] = field(default_factory=list)  # rows for article_people
 
 
+# Scripts written without spaces between words (and Hangul, whose particles attach to nouns).
+CJK = (
+    "\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff"
+    "\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
+)
+_CJK_CHAR = re.compile(f"[{CJK}]")
+_LETTER = f"[^\\W{CJK}]"  # a word character of a script that separates words by spaces
+_SPACES = r"[\s\-‐–]+"
+_YO = str.maketrans({"е": "[её]", "ё": "[её]", "Е": "[её]", "Ё": "[её]"})  # Russian prints ё as е or ё
+
+
+def _word_regex(word: str) -> str:
+    wildcard = word.endswith("*")
+    body = re.escape(word.rstrip("*")).replace("'", "['’]")
+    body = body.translate(_YO)
+    return body + (f"{_LETTER}*" if wildcard else "")
+
+
 def _term_regex(term: str) -> str:
-    term = term.strip()
-    wildcard = term.endswith("*")
-    words = re.split(r"[\s\-‐–]+", term.rstrip("*").strip())
-    body = r"[\s\-‐–]+".join(re.escape(w).replace("'", "['’]") for w in words if w)
-    return body + (r"\w*" if wildcard else r"(?!\w)")
+    """One term, without the word-start check (compile_group adds it where the term needs one)."""
+    words = [w for w in re.split(r"[\s\-‐–]+", term.strip()) if w.strip("*")]
+    body = _word_regex(words[0])
+    for before, word in zip(words, words[1:]):  # no space needed where CJK meets: "中俄 军事"
+        cjk = _CJK_CHAR.match(before.rstrip("*")[-1]) or _CJK_CHAR.match(word[0])
+        body += (r"[\s\-‐–]*" if cjk else _SPACES) + _word_regex(word)
+    last = words[-1]
+    if not last.endswith("*") and not _CJK_CHAR.match(last[-1]):
+        body += f"(?!{_LETTER})"
+    return body
 
 
 def compile_group(terms: str) -> re.Pattern[str]:
     """One `|`-separated group of terms as one case-insensitive regex, longest term first.
 
-    The word-start lookbehind is shared by every term, so it stands once outside the alternation
-    (tested once per position instead of once per term: several times faster, the same matches)."""
-    parts = sorted({t.strip() for t in terms.split("|") if t.strip()}, key=len, reverse=True)
+    The word-start lookbehind is shared by every term that needs one, so it stands once outside the
+    alternation (tested once per position instead of once per term: several times faster, the same
+    matches). Terms starting with a CJK character need none."""
+    parts = sorted({t.strip() for t in terms.split("|") if t.strip().strip("*")}, key=len, reverse=True)
     if not parts:
         raise ValueError(f"empty term group in {terms!r}")
-    return re.compile(r"(?<!\w)(?:" + "|".join(_term_regex(p) for p in parts) + ")", re.IGNORECASE)
+    spaced = [_term_regex(p) for p in parts if not _CJK_CHAR.match(p)]
+    unspaced = [_term_regex(p) for p in parts if _CJK_CHAR.match(p)]
+    branches = ([f"(?<!{_LETTER})(?:" + "|".join(spaced) + ")"] if spaced else []) + unspaced
+    return re.compile("|".join(branches), re.IGNORECASE)
 
 
 def _fold_char(ch: str) -> str:
     upper = ch.upper()
-    return (upper if len(upper) == 1 else ch).lower()[0]
+    folded = (upper if len(upper) == 1 else ch).lower()[0]
+    return "е" if folded == "ё" else folded
 
 
 _FOLDED: dict[int, str] = {}
@@ -97,7 +132,8 @@ _FOLDED: dict[int, str] = {}
 
 def fold(text: str) -> str:
     """Lower-case `text` so that characters re.IGNORECASE takes as equal become equal ('ſ' -> 's',
-    'İ' -> 'i', 'ς' -> 'σ'), one character for one: word boundaries stay where they were."""
+    'İ' -> 'i', 'ς' -> 'σ'; and 'ё' -> 'е', as the term regexes take them), one character for one:
+    word boundaries stay where they were."""
     if not text.isascii():
         for ch in set(text):
             if ord(ch) > 127 and ord(ch) not in _FOLDED:
@@ -106,24 +142,28 @@ def fold(text: str) -> str:
     return text.lower()
 
 
-WORD = re.compile(r"\w+")
+# A word: a run of letters of a spaced script, or a run of CJK (a whole CJK clause: screened by substring).
+WORD = re.compile(f"{_LETTER}+|[{CJK}]+")
 
 
 def group_screen(terms: str) -> Screen | None:
-    """The screen of a `|`-separated group: each term's first word, folded (a prefix for `word*`)."""
-    words, prefixes = set(), []
+    """The screen of a `|`-separated group: each term's first word, folded (a prefix for `word*`, a
+    substring for a CJK run)."""
+    words, prefixes, substrings = set(), [], []
     for term in (t.strip() for t in terms.split("|")):
-        if not term:
+        if not term.strip("*"):
             continue
-        body = fold(term.rstrip("*").strip())
+        body = fold(term)
         first = WORD.match(body)
         if first is None:  # starts with a non-word character: no word to look for
             return None
-        if term.endswith("*") and first.end() == len(body):
+        if _CJK_CHAR.match(first.group(0)):
+            substrings.append(first.group(0))
+        elif body[first.end() : first.end() + 1] == "*":
             prefixes.append(first.group(0))
         else:
             words.add(first.group(0))
-    return Screen(frozenset(words), tuple(sorted(prefixes)))
+    return Screen(frozenset(words), tuple(sorted(prefixes)), tuple(sorted(substrings)))
 
 
 def compile_rule(key: str, rule: str) -> Matcher:
@@ -133,14 +173,17 @@ def compile_rule(key: str, rule: str) -> Matcher:
 
 @dataclass(frozen=True)
 class Words:
-    """The folded words of a paragraph (or a whole text), as a set and sorted for prefix lookups."""
+    """The folded words of a paragraph (or a whole text), as a set and sorted for prefix lookups, and
+    its CJK runs (for substring screens)."""
 
     unique: frozenset[str]
     ordered: tuple[str, ...]
+    cjk: str = ""  # the CJK runs, joined by newlines
 
     @classmethod
     def of(cls, words: set[str] | frozenset[str]) -> Words:
-        return cls(frozenset(words), tuple(sorted(words)))
+        cjk = "\n".join(w for w in words if _CJK_CHAR.match(w))
+        return cls(frozenset(words), tuple(sorted(words)), cjk)
 
     def may_match(self, screen: Screen | None) -> bool:
         if screen is None or not screen.words.isdisjoint(self.unique):
@@ -149,7 +192,7 @@ class Words:
             at = bisect_left(self.ordered, prefix)
             if at < len(self.ordered) and self.ordered[at].startswith(prefix):
                 return True
-        return False
+        return bool(self.cjk) and any(sub in self.cjk for sub in screen.substrings)
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:

@@ -63,3 +63,83 @@ def test_cited_needs_the_cue_near_the_name(agencies):
 def test_crediting_wire_cited_separately(agencies):
     got = attribute("Beijing is ready, Reuters reported. (Reuters)", agencies)
     assert got.wire_agency == "Reuters" and got.cited_media == ["Reuters"]
+
+
+@pytest.mark.parametrize("language", ["zh", "ru"])
+def test_translated_page_is_credited_as_the_english_one(agencies, language):
+    got = attribute(PAGE.with_suffix(f".{language}.txt").read_text(encoding="utf-8"), agencies)
+    assert got == Attribution("ANI", None, None, ["TASS", "Xinhua"])
+
+
+@pytest.mark.parametrize(
+    ("text", "wire", "place", "date"),
+    [
+        (
+            "新华社北京10月31日电（记者 张三 李四）中央军委副主席张又侠会见绍伊古。\n（完）",
+            "Xinhua",
+            "北京",
+            "10月31日",
+        ),
+        ("新华社莫斯科１０月３１日电　俄罗斯国防部长绍伊古说……（完）", "Xinhua", "莫斯科", "10月31日"),  # full-width
+        ("新华网北京2023年10月31日电 香山论坛闭幕。", "Xinhua", "北京", "2023年10月31日"),
+        ("中新社北京10月31日电 (记者 王五)第十届北京香山论坛31日闭幕。", "China News Service", "北京", "10月31日"),
+        ("2023-10-31 13:42:05 来源：新华网\n中俄两军关系发展势头强劲。", "Xinhua", None, None),
+        ("人民网北京10月31日电 香山论坛闭幕。", "People's Daily", "北京", "10月31日"),
+        ("中方表示愿加强合作。\n《人民日报》（2023年10月31日 03 版）", "People's Daily", None, None),
+        ("两军合作不断深化。\n来源：中国军网-解放军报 | 责任编辑：刘七", "PLA Daily", None, None),
+        ("中国军网北京10月31日电 香山论坛开幕。\n来源：中国军网", "China Military Online", "北京", "10月31日"),
+        ("【环球时报报道 记者 赵六】绍伊古表示愿深化合作。", "Global Times", None, None),
+        ("央视新闻消息，第十届北京香山论坛开幕。", "CCTV", None, None),
+        ("МОСКВА, 31 октября. /ТАСС/. Россия готова к обсуждению.", "TASS", "МОСКВА", "31 октября"),
+        ("ПЕКИН, 31 октября. /Корр. ТАСС Иван Петров/. Шойгу прибыл в Пекин.", "TASS", "ПЕКИН", "31 октября"),
+        ("МОСКВА, 31 окт — РИА Новости. Шойгу заявил, что Россия готова.", "RIA Novosti", "МОСКВА", "31 окт"),
+        ("Москва. 31 октября. INTERFAX.RU - Министр обороны РФ прибыл в Пекин.", "Interfax", "Москва", "31 октября"),
+        ("МИНСК, 31 окт – Sputnik. Министр обороны Беларуси прибыл в Пекин.", "Sputnik", "МИНСК", "31 окт"),
+        ("Министр выступил на пленарном заседании.\nИсточник: «Красная звезда»", "Krasnaya Zvezda", None, None),
+        ("Шойгу прибыл в Пекин.\nИсточник: ТАСС", "TASS", None, None),
+        ("Агентство ТАСС было основано в 1904 году.", None, None, None),
+        ("新华社记者张三摄", None, None, None),
+    ],
+)
+def test_chinese_and_russian_credit_forms(agencies, text, wire, place, date):
+    got = attribute(text, agencies)
+    assert (got.wire_agency, got.dateline_place, got.dateline_date) == (wire, place, date)
+
+
+@pytest.mark.parametrize(
+    ("text", "cited"),
+    [
+        ("中国官方媒体新华社周三报道，中方愿同俄方一道。据俄罗斯塔斯社报道，绍伊古说。", ["TASS", "Xinhua"]),
+        ("据俄罗斯卫星通讯社10月31日报道，绍伊古表示。", ["Sputnik"]),
+        ("塔斯社10月31日电 绍伊古表示。", []),  # digits end the gap after a name: a dateline is no citation
+        ("据俄罗斯卫星通讯社报道，国际文传电讯社援引消息人士说。", ["Interfax", "Sputnik"]),
+        ("新华社北京10月31日电（记者 张三）中方表示。", []),  # the dateline credit is not a citation
+        ("【环球时报报道 记者 赵六】绍伊古表示。", []),
+        (
+            'Министр заявил это, сообщает РИА "Новости". По данным «Интерфакса», визит продлится два дня.',
+            ["Interfax", "RIA Novosti"],
+        ),
+        ("Шойгу прибыл в Пекин, сообщило в среду российское информационное агентство ТАСС.", ["TASS"]),
+        (
+            "Как пишет газета «Красная звезда», учения прошли успешно. ТАСС передает, что всё спокойно.",
+            ["Krasnaya Zvezda", "TASS"],
+        ),
+        ("ТАСС был основан в 1904 году. Красная звезда горит на башне.", []),
+        ("Об этом рассказал газете «Жэньминь жибао» генерал, сообщает Синьхуа.", ["People's Daily", "Xinhua"]),
+    ],
+)
+def test_chinese_and_russian_citations(agencies, text, cited):
+    assert attribute(text, agencies).cited_media == cited
+
+
+def test_every_agency_named_in_the_brief_has_chinese_or_russian_forms(agencies):
+    names = {a.name for a in agencies}
+    assert {
+        "Xinhua",
+        "China News Service",
+        "People's Daily",
+        "PLA Daily",
+        "China Military Online",
+        "Global Times",
+    } <= names
+    assert {"CCTV", "TASS", "RIA Novosti", "Interfax", "Sputnik", "Krasnaya Zvezda"} <= names

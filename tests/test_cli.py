@@ -21,7 +21,7 @@ def test_ingest_from_another_directory_runs_clean_and_analyst_commands_work(tmp_
     db = tmp_path / "out" / "fw.duckdb"
     result = run(["ingest", "--sources", str(snapshot_sources), "--db", str(db)], cwd=tmp_path)
     assert result.returncode == 0, result.stderr[-3000:]
-    assert "ingest completed: 5 of 5 sources ok, 0 failed; 16 new" in result.stdout
+    assert "ingest completed: 7 of 7 sources ok, 0 failed; 18 new" in result.stdout
     assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
     con = duckdb.connect(str(db), read_only=True)
     assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 16

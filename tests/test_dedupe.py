@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import duckdb
@@ -12,6 +13,7 @@ from datasketch import LeanMinHash
 
 from forumwatch.db import init_schema
 from forumwatch.tasks.dedupe import BANDS, assign_stories, decode, encode, signatures
+from forumwatch.tasks.normalize import words
 
 PAGE = Path(__file__).parent / "data" / "asianlite-2023-10-31-china-russia-security.txt"
 T0 = pd.Timestamp("2023-10-31 06:00")
@@ -385,3 +387,40 @@ def test_signatures_made_in_the_workers_group_as_those_made_at_load(tmp_path):
     pd.testing.assert_frame_equal(expected[1], got[1])
     pd.testing.assert_frame_equal(expected_sigs, got_sigs)
     assert expected[0]["story_id"].nunique() == 3
+
+
+def zh_ru_corpus(language: str) -> pd.DataFrame:
+    """The labelled Chinese or Russian benchmark corpus (bench/dedupe/corpus_zh_ru.py)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench" / "dedupe"))
+    import corpus_zh_ru
+
+    return corpus_zh_ru.build(language)
+
+
+@pytest.mark.parametrize("language", ["zh", "ru"])
+def test_chinese_and_russian_copies_group_and_separate_reports_stay_apart(tmp_path, language):
+    """Syndicated copies (new headlines, portal lines, trims, edits, sidebars) of each hand-written story
+    are one story; separate reports of the same event (the same talks, the forum's opening and closing,
+    a follow-up quoting a paragraph) are not; the same in any arrival order."""
+    frame = zh_ru_corpus(language)
+    days = frame.assign(day=frame["published_at"].dt.date).groupby("day")["article_id"].apply(list).tolist()
+    states = []
+    for name, batches in {"at once": None, "days backwards": days[::-1]}.items():
+        connection = duckdb.connect(str(tmp_path / f"{name}.duckdb"))
+        init_schema(connection)
+        load(connection, frame, batches)
+        states.append(state(connection))
+        connection.close()
+    got = states[0][0].merge(frame, on="article_id")
+    assert got.groupby("label")["story_id"].nunique().eq(1).all()  # recall
+    assert got.groupby("story_id")["label"].nunique().eq(1).all()  # precision
+    assert got["story_id"].nunique() == frame["label"].nunique() == 7
+    assert_same_state(states[1], states[0])
+
+
+def test_cjk_text_is_shingled_by_character_and_cyrillic_folded():
+    assert words("新华社北京电，中俄ANI报道") == ["新", "华", "社", "北", "京", "电", "中", "俄", "ani", "报", "道"]
+    assert words("ЁЛКИ Йошкар-Ола ёж") == words("елки йошкар ола еж")
+    assert words("ショイグ") == ["シ", "ョ", "イ", "ク"]  # one token per kana; the voiced mark folds like an accent
+    one = signatures(["中国愿同俄方一道积极应对各种安全威胁和挑战共同维护全球战略平衡与稳定" * 2])
+    assert one.n_shingles[0] > 20  # a CJK paragraph is many character shingles, not one "word"

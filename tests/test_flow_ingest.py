@@ -21,7 +21,7 @@ def table_counts(db) -> dict[str, int]:
 def test_snapshot_ingest_loads_every_page_and_rerun_is_served_by_304s(tmp_path, snapshot_sources, expected_pages):
     db = tmp_path / "fw.duckdb"
     state = ingest(sources=str(snapshot_sources), db=str(db), return_state=True)
-    assert state.is_completed() and "5 of 5 sources ok, 0 failed" in state.message
+    assert state.is_completed() and "7 of 7 sources ok, 0 failed" in state.message
 
     good = [p for p in expected_pages["pages"] if p["status"] == 200]
     assert query(db, "SELECT count(*) FROM articles")[0][0] == len(good)
@@ -49,6 +49,33 @@ def test_snapshot_ingest_loads_every_page_and_rerun_is_served_by_304s(tmp_path, 
         JOIN articles a USING (story_id) WHERE a.url LIKE '%china-russia-ready-to-tackle%'""",
     )
     assert (n_articles, n_outlets, agency) == (4, 4, "ANI")
+    # the Chinese and Russian translations: credited, dated, tagged as the English original, each its own story
+    for language in ("zh", "ru"):
+        [(article_id, wire, cited, published, n_story)] = query(
+            db,
+            """SELECT a.article_id, a.wire_agency, a.cited_media, a.published_at, s.n_articles
+               FROM articles a JOIN stories s USING (story_id) WHERE a.language = ?""",
+            [language],
+        )
+        assert (wire, sorted(cited), n_story) == ("ANI", ["TASS", "Xinhua"], 1)
+        assert published == datetime(2023, 10, 31, 14, 5 if language == "zh" else 20)
+        tags = query(
+            db,
+            """SELECT 'topic', topic, evidence FROM article_topics WHERE article_id = $id
+               UNION ALL SELECT 'forum', forum, evidence FROM article_forums WHERE article_id = $id
+               UNION ALL SELECT 'person', person, evidence FROM article_people WHERE article_id = $id""",
+            {"id": article_id},
+        )
+        got = {(kind, key) for kind, key, _ in tags}
+        assert {("topic", "sino_russian_military"), ("forum", "xiangshan")} <= got
+        assert {("person", "zhang_youxia"), ("person", "sergei_shoigu")} <= got
+        assert ("topic", "middle_east") not in got and all(evidence for *_, evidence in tags)
+        editions = query(
+            db,
+            "SELECT DISTINCT edition FROM forum_edition_articles WHERE article_id = ? AND mentions_forum",
+            [article_id],
+        )
+        assert editions == [("xiangshan-2023",)]
     assert query(db, "SELECT status, n_new, n_failed FROM runs")[0] == ("completed", len(good), 1)
 
     before = table_counts(db)

@@ -13,6 +13,7 @@ from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from urllib.parse import urlsplit
+from zoneinfo import ZoneInfo
 
 import feedparser
 import lxml.html
@@ -22,7 +23,7 @@ from lxml import etree
 ROOT = Path(__file__).resolve().parents[1]
 SNAP = ROOT / "seeds" / "snapshot"
 BASE = "http://127.0.0.1:8000"
-COLUMNS = ["id", "name", "feed_url", "homepage", "country", "language", "kind", "crawl_delay", "sitemap_url"]
+COLUMNS = ["id", "name", "feed_url", "homepage", "country", "language", "kind", "crawl_delay", "sitemap_url", "timezone"]
 KINDS = {"rss", "atom", "json", "sitemap"}
 ASIANLITE_TXT = ROOT / "tests" / "data" / "asianlite-2023-10-31-china-russia-security.txt"
 
@@ -95,7 +96,7 @@ def struct_utc(st) -> str:
 def test_reference_sources_csv():
     cols, rows = read_csv(ROOT / "seeds" / "sources.csv")
     assert cols == COLUMNS
-    assert 15 <= len(rows) <= 25
+    assert 15 <= len(rows) <= 40
     slugs = [slug(r["name"]) for r in rows]
     assert len(set(slugs)) == len(slugs), Counter(slugs).most_common(3)
     assert [r["id"] for r in rows] == slugs  # the ids databases built before explicit ids already hold
@@ -105,12 +106,20 @@ def test_reference_sources_csv():
         assert re.match(r"https?://[a-z0-9.-]+\.[a-z]{2,}/", r["feed_url"]), r
         assert r["homepage"].startswith(("http://", "https://")), r
         assert re.fullmatch(r"[A-Z]{2}", r["country"]), r
-        assert r["language"] == "en", r
+        assert r["language"] in ("en", "zh", "ru"), r
+        assert ZoneInfo(r["timezone"]), r
         assert r["crawl_delay"] == "" or float(r["crawl_delay"]) > 0, r
         assert r["sitemap_url"] == "" or r["sitemap_url"].startswith("https://"), r
         assert "__BASE__" not in ",".join(r.values())
     names = {r["name"] for r in rows}
     assert {"Asian Lite News", "TASS", "Xinhua English"} <= names
+    by_language = Counter(r["language"] for r in rows)
+    assert by_language["zh"] >= 5 and by_language["ru"] >= 5
+    assert {r["timezone"] for r in rows if r["country"] == "CN"} == {"Asia/Shanghai"}
+    assert {r["timezone"] for r in rows if r["country"] == "RU"} == {"Europe/Moscow"}
+    feeds = {r["feed_url"] for r in rows}
+    assert {"https://tass.ru/rss/v2.xml", "https://ria.ru/export/rss2/archive/index.xml"} <= feeds
+    assert "https://www.interfax.ru/rss.asp" in feeds
 
 
 # ---------------------------------------------------------------------------------------------
@@ -167,7 +176,9 @@ def all_feeds() -> dict[str, tuple[str, list[dict]]]:
 
 def test_feed_formats():
     versions = {name: v for name, (v, _) in all_feeds().items()}
-    assert sorted(versions.values()) == sorted(["rss20", "rss20", "atom10", "json11", "rss10"]), versions
+    assert sorted(versions.values()) == sorted(["rss20", "rss20", "atom10", "json11", "rss10", "rss20", "rss20"]), (
+        versions
+    )
     meridian = (SNAP / "meridian" / "rss" / "world.xml").read_text(encoding="utf-8")
     assert "<content:encoded>" in meridian and "<dc:creator>" in meridian
 
@@ -244,7 +255,7 @@ def test_page(page):
     for word in page["must_not_contain"]:
         assert word in page_text, f"{word!r} should be in the page chrome"
         assert word not in body, f"{word!r} leaked into the body"
-    words = len(body.split())
+    words = len(re.findall(r"[\u3400-\u9fff]", body)) // 2 or len(body.split())  # two Chinese characters ~ a word
     assert 150 <= words <= 800, words
 
 
@@ -398,6 +409,28 @@ def test_asianlite_page_traps():
     assert body.endswith("TASS reported. (ANI)")
     meta = doc.xpath("//meta[@property='article:published_time']/@content")
     assert meta and meta[0].startswith("2023-10-31T") and meta[0].endswith("+05:30")
+
+
+def test_chinese_and_russian_outlets_carry_the_translated_story():
+    """The zh and ru outlets: the translated body word for word, dates in each convention and zone."""
+    for outlet, language, visible, offset in (
+        ("huanyu", "zh", "2023年10月31日 22:05", "+0800"),
+        ("kurier", "ru", "31 октября 2023, 17:20", "+0300"),
+    ):
+        [page] = [p for p in OK_PAGES if p["outlet"] == outlet]
+        lines = [ln.strip() for ln in ASIANLITE_TXT.with_suffix(f".{language}.txt").read_text("utf-8").splitlines()]
+        lines = [ln for ln in lines if ln]
+        end = next(i for i, ln in enumerate(lines) if ln.endswith("ANI）") or ln.endswith("(ANI)"))
+        assert body_paragraphs(page) == [norm(x) for x in lines[5 : end + 1]]
+        raw = served(page["file"])
+        assert visible in raw and raw.index(lines[0]) < raw.index(visible)  # the crawl day shows first
+        assert page["language"] == language and page["wire_agency"] == "ANI"
+        assert page["published_at_utc"][:10] == "2023-10-31"
+        feed = served(OUTLETS_FEEDS[outlet])
+        assert f" {offset}</pubDate>" in feed
+
+
+OUTLETS_FEEDS = {"huanyu": "huanyu/rss/mil.xml", "kurier": "kurier/rss.xml"}
 
 
 # ---------------------------------------------------------------------------------------------

@@ -161,3 +161,119 @@ def test_rules_come_from_seeds(rules):
 def test_empty_text(rules):
     result = tag_article("empty", "", rules)
     assert (result.topics, result.forums, result.people) == ([], [], [])
+
+
+TRANSLATIONS = {  # the seed story translated (by us, faithfully) with its page furniture and sidebar
+    "zh": (PAGE.with_suffix(".zh.txt"), "（ANI）", ("加沙", "以色列", "哈马斯", "伊朗", "国际原子能机构", "反恐")),
+    "ru": (PAGE.with_suffix(".ru.txt"), "(ANI)", ("Газа", "Израил", "ХАМАС", "Иран", "МАГАТЭ", "терроризм")),
+}
+
+
+def split_translation(language: str) -> tuple[str, str]:
+    path, credit, _ = TRANSLATIONS[language]
+    text = path.read_text(encoding="utf-8")
+    end = text.index(credit) + len(credit)
+    return text[:end], text[end:]
+
+
+@pytest.mark.parametrize("language", sorted(TRANSLATIONS))
+def test_translated_seed_story_tags_as_the_english_one(rules, language):
+    body, _ = split_translation(language)
+    result = tag_article(language, body, rules)
+    english = tag_article("en", split_page()[0], rules)
+    assert keys(result.topics, "topic") == keys(english.topics, "topic")
+    assert "sino_russian_military" in keys(result.topics, "topic")
+    assert not {"middle_east", "counter_terrorism"} & keys(result.topics, "topic")
+    assert keys(result.forums, "forum") == {"xiangshan"}
+    assert {"zhang_youxia", "sergei_shoigu"} <= keys(result.people, "person")
+    assert "iaea" not in keys(result.people, "person")
+    paras = paragraphs(body)
+    rows = result.topics + result.forums + result.people
+    for row in rows:  # evidence: real words of the paragraph it names
+        terms = row["evidence"].split("; ")
+        assert terms and all(t and t in paras[row["paragraph"]] for t in terms), row
+    evidence = " ".join(r["evidence"] for r in rows)
+    for sidebar_word in TRANSLATIONS[language][2]:
+        assert sidebar_word not in evidence
+
+
+@pytest.mark.parametrize("language", sorted(TRANSLATIONS))
+def test_translated_sidebar_alone_would_tag_middle_east(rules, language):
+    """Guards the test above: the translated sidebar does carry the traps."""
+    _, sidebar = split_translation(language)
+    result = tag_article(language, sidebar, rules)
+    assert {"middle_east", "counter_terrorism"} <= keys(result.topics, "topic")
+    assert "iaea" in keys(result.people, "person")
+    assert "sino_russian_military" not in keys(result.topics, "topic")
+
+
+@pytest.mark.parametrize(
+    ("text", "person"),
+    [
+        ("министр обороны Сергей Шойгу заявил", "sergei_shoigu"),
+        ("встреча с Сергеем Шойгу", "sergei_shoigu"),
+        ("переговоры с Чжан Юся и Шойгу", "zhang_youxia"),
+        ("中央军委副主席张又侠会见俄罗斯国防部长绍伊古", "zhang_youxia"),
+        ("会见绍伊古时说", "sergei_shoigu"),
+        ("据ANI报道，Shoigu说", "sergei_shoigu"),
+        ("Владимира Путина", "vladimir_putin"),
+    ],
+)
+def test_person_aliases_in_chinese_and_russian(rules, text, person):
+    assert person in keys(tag_article("x", text, rules).people, "person")
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("на Сяншаньском форуме", True),
+        ("Сяншаньского форума по безопасности", True),
+        ("Сяншаньский форум", True),
+        ("СЯНШАНЬСКИЙ ФОРУМ", True),
+        ("第十届北京香山论坛开幕", True),
+        ("香山安全论坛于10月29日举行", True),
+        ("香山公园的论坛", False),
+        ("форум в Сяншане", False),
+    ],
+)
+def test_forum_aliases_inflect_and_need_no_spaces(rules, text, found):
+    assert (keys(tag_article("x", text, rules).forums, "forum") == {"xiangshan"}) is found
+
+
+def test_russian_stems_yo_and_cjk_boundaries():
+    rule = compile_rule("t", "Россия* | российск* & военн* сотрудничеств* | 军事合作 & Шойгу | 绍伊古 | ANI")
+
+    def hit(text: str) -> bool:
+        return all(group.search(text) for group in rule.groups)
+
+    assert hit("российско-китайское военное сотрудничество, сказал Шойгу")
+    assert hit("РОССИЙСКОЕ ВОЕННОЕ СОТРУДНИЧЕСТВО, ШОЙГУ")
+    assert hit("中俄军事合作，绍伊古说，российские")  # CJK terms match inside a run of CJK
+    assert hit("据ANI报道：российск军事合作")  # a CJK neighbour is a boundary for Latin and Cyrillic terms
+    assert not hit("белороссийский военный сотрудник ANI")  # stems still start at a word boundary
+    yo = compile_rule("y", "Пётр* | объём*")
+    assert yo.groups[0].search("Петра") and yo.groups[0].search("ОБЪЕМ")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "第十届北京香山论坛开幕",
+        "据ANI报道，绍伊古说",
+        "中俄 军事 合作",
+        "РОССИЙСКО-китайское Военное сотрудничество",
+        "Пётр и ОБЪЁМ",
+        "ロシアの国防相ショイグ",
+        "쇼이구는 말했다",
+    ],
+)
+def test_cjk_and_cyrillic_screens_never_reject_what_the_regex_matches(text):
+    rule = compile_rule(
+        "t",
+        "香山论坛 | Xiangshan & ANI | 绍伊古 | ショイグ | 쇼이구 & 中俄 军事 | военн* сотрудничеств* | Пётр* | объем*",
+    )
+    words = Words.of(set(WORD.findall(fold(text))))
+    for group, screen in zip(rule.groups, rule.screens):
+        if group.search(text):
+            assert words.may_match(screen), (text, group.pattern)
+    assert any(group.search(text) for group in rule.groups), text  # each text exercises some group

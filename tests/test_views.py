@@ -27,6 +27,7 @@ VIEWS = {
     "topic_articles",
     "topic_coverage_daily",
     "topic_coverage_weekly",
+    "topic_coverage_by_language",
     "coverage_by_outlet",
     "coverage_by_country",
     "topic_stories",
@@ -459,3 +460,41 @@ def test_finish_run_rebuilds_views_only_when_their_inputs_changed(tmp_path):
         con.execute("UPDATE sources SET country = 'Elsewhere' WHERE source_id = ?", [source_id])
     finish_run.fn(str(path), "run-5", {})  # a source changed: its country shows in the stored tables
     assert state()[0] == "run-5"
+
+
+def test_coverage_by_language(tmp_path):
+    """The seed story translated into Chinese (1 copy) and Russian (2 copies) beside the English story s1."""
+    path = build_fixture_db(tmp_path / "languages.duckdb")
+    con = duckdb.connect(str(path))
+    rules = load_rules()
+    translations = {
+        lang: PAGE.with_suffix(f".{lang}.txt").read_text(encoding="utf-8").split("ANI")[0] for lang in ("zh", "ru")
+    }
+    extra = pd.DataFrame(
+        {
+            "article_id": ["z1", "r1", "r2"],
+            "url": ["https://example.org/z1", "https://example.org/r1", "https://example.org/r2"],
+            "source_id": ["globaltimes", "tribune", "asianlite"],
+            "title": ["中俄准备共同应对安全威胁", "Китай и Россия готовы", "Китай и Россия готовы"],
+            "published_at": pd.to_datetime(["2023-10-31 10:00", "2023-10-31 11:00", "2023-10-31 12:00"]),
+            "text": [translations["zh"], translations["ru"], translations["ru"]],
+            "language": ["zh", "ru", "ru"],
+            "story_id": ["s3", "s4", "s4"],
+        }
+    )
+    con.execute("UPDATE articles SET language = 'en' WHERE story_id = 's1'")
+    con.register("frame", extra)
+    con.execute("INSERT INTO articles BY NAME SELECT * FROM frame")
+    con.unregister("frame")
+    write_tags(con, [tag_article(a, t, rules) for a, t in zip(extra.article_id, extra.text)])
+    create_views(con)
+    got = rows(
+        con,
+        """SELECT language, stories, new_stories, copies, outlets FROM topic_coverage_by_language
+           WHERE topic = 'sino_russian_military' AND day = DATE '2023-10-31' ORDER BY language""",
+    )
+    assert got == [("en", 1, 1, 2, 2), ("ru", 1, 1, 2, 2), ("zh", 1, 1, 1, 1)]
+    pivot = rows(con, (sql_dir() / "queries" / "13_topic_coverage_by_language.sql").read_text(encoding="utf-8"))
+    assert (date(2023, 10, 31), 1, 2, 1, 1, 1, 2, 0, 0) in pivot
+    assert (date(2023, 11, 1), 1, 1, 0, 0, 0, 0, 0, 0) in pivot  # the third English copy, a day later
+    con.close()

@@ -1,6 +1,6 @@
 """Benchmark story grouping against exact-title and trafilatura SimHash baselines; optional scale runs.
 
-.venv/bin/python bench/dedupe/run.py                       # quality table (a few seconds)
+.venv/bin/python bench/dedupe/run.py                       # quality tables, overall and per language (seconds)
 .venv/bin/python bench/dedupe/run.py --scale 10000 30000 100000   # + timing / peak memory
 """
 
@@ -27,6 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import corpus  # noqa: E402
+import corpus_zh_ru  # noqa: E402
 from trafilatura.deduplication import Simhash, content_fingerprint  # noqa: E402
 
 from forumwatch.db import init_schema  # noqa: E402
@@ -109,6 +110,29 @@ def quality(n_stories: int, seed: int) -> None:
         )
 
 
+def by_language(n_stories: int, seed: int) -> None:
+    """English, Chinese and Russian corpora grouped together in one database; precision and recall per
+    language (and across: a story never mixes languages, so cross-language pairs count as false)."""
+    english = corpus.build(n_stories=n_stories, seed=seed).assign(language="en")
+    frame = pd.concat([english, corpus_zh_ru.build("zh", seed), corpus_zh_ru.build("ru", seed)], ignore_index=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        ours, _ = load_and_group(frame, str(Path(tmp) / "bench.duckdb"))
+    frame["predicted"] = ours
+    print(
+        f"\n{'language':8} {'articles':>8} {'stories':>7} {'method':28} {'precision':>9} {'recall':>7} {'F1':>6} {'ARI':>6}"
+    )
+    for language, part in [*frame.groupby("language", sort=False), ("all", frame)]:
+        methods = {"minhash-lsh (ours)": part["predicted"].tolist()}
+        if language != "all":
+            methods["trafilatura simhash >= 0.9"] = simhash_groups(part, 0.9)
+        for name, predicted in methods.items():
+            m = pair_metrics(part["label"].tolist(), predicted)
+            print(
+                f"{language:8} {len(part):8d} {part['label'].nunique():7d} {name:28} {m['precision']:9.4f} "
+                f"{m['recall']:7.4f} {m['f1']:6.4f} {m['ari']:6.4f}"
+            )
+
+
 def scale_prepare(n_articles: int, seed: int, db: str) -> None:
     """Write a scaled corpus (articles + true labels) into a DuckDB file, in its own process."""
     frame = corpus.build(n_stories=max(1, n_articles // 9), seed=seed, days=max(30, n_articles // 2000))
@@ -183,6 +207,7 @@ def main() -> None:
         print(json.dumps(scale_group(args.db, args.workers)))
         return
     quality(args.stories, args.seed)
+    by_language(args.stories, args.seed)
     if args.scale:
         scale(args.scale, args.seed, args.workers)
 

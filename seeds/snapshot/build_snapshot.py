@@ -2,7 +2,7 @@
 
 Run from the project root:  .venv/bin/python seeds/snapshot/build_snapshot.py
 
-Writes five outlets (each its own page template and feed format), sources.csv and expected.json.
+Writes seven outlets (each its own page template and feed format; two in Chinese and Russian, zh_ru.py), sources.csv and expected.json.
 All URLs use the literal token __BASE__, which the demo server replaces with
 http://127.0.0.1:PORT in every .csv/.xml/.json/.html/.htm file it serves. The output is
 deterministic (no clock, no randomness), so rerunning it leaves git clean.
@@ -1298,6 +1298,13 @@ def sitemap_meridian() -> str:
 """
 
 
+# Chinese and Russian outlets carrying the seed story in translation (seeds/snapshot/zh_ru.py)
+EXTRA_FEEDS: dict = {}  # feed file -> writer
+COUNTRY_TIMEZONES = {"GB": "Europe/London", "IN": "Asia/Kolkata", "HK": "Asia/Hong_Kong", "AE": "Asia/Dubai"}
+import zh_ru  # noqa: E402
+
+zh_ru.extend(sys.modules[__name__])
+
 # --------------------------------------------------------------------------------------------
 # Main
 # --------------------------------------------------------------------------------------------
@@ -1347,6 +1354,7 @@ def main(argv: list[str] | None = None) -> None:
             "date_source": p["date_source"],
             "wire_agency": p["wire"],
             "story": p["story"],
+            "language": p.get("language", "en"),
             **({"quotes_paragraph_of": p["quotes_paragraph_of"]} if p.get("quotes_paragraph_of") else {}),
             "body_xpath": p["body_xpath"],
             "body_first": plain_paras(p["paras"])[0][:80],
@@ -1369,13 +1377,17 @@ def main(argv: list[str] | None = None) -> None:
     write("capitalwire/atom.xml", feed_capitalwire())
     write("newsloop/feed.json", feed_newsloop())
     write("eastbulletin/rss/headlines.xml", feed_eastbulletin())
+    for rel, writer in EXTRA_FEEDS.items():
+        write(rel, writer())
 
     buf = io.StringIO()
     w = csv.writer(buf, lineterminator="\n")
-    w.writerow(["id", "name", "feed_url", "homepage", "country", "language", "kind", "crawl_delay", "sitemap_url"])
+    w.writerow(["id", "name", "feed_url", "homepage", "country", "language", "kind", "crawl_delay", "sitemap_url",
+                "timezone"])
     for o in OUTLETS.values():
-        w.writerow([slugify(o["name"]), o["name"], B + o["feed"], B + o["home"], o["country"], "en", o["kind"], "",
-                    (B + o["sitemap"]) if o["sitemap"] else ""])
+        w.writerow([o.get("id") or slugify(o["name"]), o["name"], B + o["feed"], B + o["home"], o["country"],
+                    o.get("language", "en"), o["kind"], "", (B + o["sitemap"]) if o["sitemap"] else "",
+                    o.get("timezone") or COUNTRY_TIMEZONES[o["country"]]])
     write("sources.csv", buf.getvalue())
 
     doc = {
