@@ -23,7 +23,18 @@ from lxml import etree
 ROOT = Path(__file__).resolve().parents[1]
 SNAP = ROOT / "seeds" / "snapshot"
 BASE = "http://127.0.0.1:8000"
-COLUMNS = ["id", "name", "feed_url", "homepage", "country", "language", "kind", "crawl_delay", "sitemap_url", "timezone"]
+COLUMNS = [
+    "id",
+    "name",
+    "feed_url",
+    "homepage",
+    "country",
+    "language",
+    "kind",
+    "crawl_delay",
+    "sitemap_url",
+    "timezone",
+]
 KINDS = {"rss", "atom", "json", "sitemap"}
 ASIANLITE_TXT = ROOT / "tests" / "data" / "asianlite-2023-10-31-china-russia-security.txt"
 
