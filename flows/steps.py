@@ -262,8 +262,10 @@ def load_pages(
     extracted: list[Extracted | None],
     pipeline: PipelineSettings,
 ) -> BatchOutcome:
-    """One transaction: fetch rows, new and changed articles, their tags, and their story groups."""
+    """One transaction: fetch rows, new and changed articles, their tags, their story groups, and the
+    cross-language links of those stories."""
     from forumwatch.tasks.dedupe import assign_stories
+    from forumwatch.tasks.links import link_stories
     from forumwatch.tasks.tag import write_tags
 
     outcome = BatchOutcome()
@@ -306,6 +308,7 @@ def load_pages(
                 workers=pipeline.extract_workers,
                 texts={r["article_id"]: r["text"] for r in article_rows},
             )
+            link_stories(con, outcome.article_ids, window_hours=pipeline.link_window_hours)
         con.commit()
     return outcome
 
