@@ -6,7 +6,7 @@ any script to one id), the places (seeds/places.csv) and the numbers and calenda
 (tasks/numbers.py) its earliest copy names, its language and its first publication time. Two stories
 in different languages first published within `window_hours` of each other are scored by the
 evidence they share (weights in `Weights`), minus what contradicts (both name people, or several
-numbers, or forum editions, and none in common); they are linked when the score reaches `threshold`
+numbers, or calendar dates, or forum editions, and none in common); they are linked when the score reaches `threshold`
 and at least two kinds of evidence agree.
 
 Incremental and order-independent: a story's evidence depends only on its set of copies, a link only
@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Any
 
 import duckdb
 import pandas as pd
@@ -60,6 +61,7 @@ class Weights:
     within_24h: float = 0.5
     no_common_person: float = -1.0  # both name people, none in common
     no_common_number: float = -1.0  # both name 2+ numbers, none in common
+    no_common_date: float = -1.5  # both name calendar dates (datelines: the day of the event), none in common
     other_edition: float = -2.0  # both around a forum edition, not the same one
 
 
@@ -188,6 +190,9 @@ def score_pair(a: StoryEvidence, b: StoryEvidence, weights: Weights = Weights())
     if len(a.numbers - years) >= 2 and len(b.numbers - years) >= 2 and not shared["numbers"]:
         score += weights.no_common_number
         against.append("no number in common")
+    if a.dates and b.dates and not shared["dates"]:
+        score += weights.no_common_date
+        against.append("no date in common")
     if a.editions and b.editions and not shared["editions"]:
         score += weights.other_edition
         against.append("different forum editions")
@@ -195,7 +200,7 @@ def score_pair(a: StoryEvidence, b: StoryEvidence, weights: Weights = Weights())
     if a.first_published_at is not None and b.first_published_at is not None:
         hours = abs((a.first_published_at - b.first_published_at).total_seconds()) / 3600
         score += weights.within_6h if hours <= 6 else weights.within_24h if hours <= 24 else 0.0
-    evidence = {k: v for k, v in shared.items() if v}
+    evidence: dict[str, Any] = {k: v for k, v in shared.items() if v}
     evidence["kinds"] = evidence_kinds(shared)
     evidence["hours_apart"] = None if hours is None else round(hours, 1)
     if against:

@@ -115,8 +115,11 @@ def canonical(value: float) -> str:
 
 def chinese_numeral(text: str) -> int | None:
     """The value of a run of Chinese numerals (一千八百, 二〇二三, 第十 -> 十), or None if malformed."""
-    if len(text) > 1 and all(c in CN_DIGITS for c in text):  # digit by digit: 二〇二三 = 2023
-        return int("".join(str(CN_DIGITS[c]) for c in text))
+    if all(c in CN_DIGITS for c in text):
+        if len(text) >= 3 or "〇" in text or "零" in text:  # digit by digit: 二〇二三 = 2023
+            return int("".join(str(CN_DIGITS[c]) for c in text))
+        if len(text) == 2:  # 三四 is "three or four", not 34
+            return None
     total = wan = section = 0
     digit: int | None = None
     for c in text:
