@@ -59,8 +59,10 @@ def read_archive(raw_dir: str, sources: list[Source], db: str, trust_unsigned: b
 
 @task(cache_policy=NO_CACHE)
 def regroup(db: str, article_ids: list[str], window_days: int) -> int:
-    """Re-run story grouping over the reprocessed articles (a no-op when nothing changed)."""
+    """Re-run story grouping and cross-language links over the reprocessed articles (a no-op when nothing
+    changed)."""
     from forumwatch.tasks.dedupe import assign_stories
+    from forumwatch.tasks.links import link_stories
 
     changed = 0
     with fwdb.connect(db) as con:
@@ -68,6 +70,7 @@ def regroup(db: str, article_ids: list[str], window_days: int) -> int:
         for i in range(0, len(ids), REGROUP_BATCH):
             con.begin()
             changed += assign_stories(con, ids[i : i + REGROUP_BATCH], window_days=window_days)["articles_changed"]
+            link_stories(con, ids[i : i + REGROUP_BATCH])
             con.commit()
     return changed
 

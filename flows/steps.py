@@ -365,9 +365,10 @@ def load_pages(
     pipeline: PipelineSettings,
     connection: RunConnection | None = None,
 ) -> BatchOutcome:
-    """One transaction: fetch rows, new and changed articles, their tags, and their story groups. With a
-    run's `connection`, on it; else on a connection of its own."""
+    """One transaction: fetch rows, new and changed articles, their tags, their story groups, and the
+    cross-language links of those stories. With a run's `connection`, on it; else on a connection of its own."""
     from forumwatch.tasks.dedupe import assign_stories
+    from forumwatch.tasks.links import link_stories
     from forumwatch.tasks.tag import write_tags
 
     outcome = BatchOutcome()
@@ -415,6 +416,7 @@ def load_pages(
                 texts={r["article_id"]: r["text"] for r in article_rows},
                 computed=computed,
             )
+            link_stories(con, outcome.article_ids, window_hours=pipeline.link_window_hours)
         con.commit()
     return outcome
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from forumwatch.db import connect, init_schema, publish_read_copy, scalar
 from forumwatch.resources import sql_text
+from forumwatch.tasks.links import relink_all
 from forumwatch.tasks.seeds import load_seed_tables
 from forumwatch.tasks.tag import TAG_TABLES, insert_tag_rows, load_rules, tag_article, write_tags
 from forumwatch.tasks.views import create_views, ensure_views
@@ -61,6 +62,7 @@ def retag(db: str, seeds_dir: Path | None = None) -> dict:
                 last = batch[-1][0]
             for table in TAG_TABLES:
                 counts[table] = scalar(con, f"SELECT count(*) FROM {table}")
+            counts["story_links"] = relink_all(con)["links"]  # links rest on the people and forum tags
             create_views(con)
             finished = datetime.now(UTC).replace(tzinfo=None)
             con.execute(

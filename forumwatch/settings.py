@@ -42,6 +42,7 @@ class PipelineSettings:
     batch_size: int = 200  # pages per fetch/extract/load batch
     extract_workers: int = max(1, os.cpu_count() or 1)  # processes for trafilatura
     story_window_days: int = 7  # copies of one story must be published within this many days
+    link_window_hours: int = 48  # stories in two languages first published further apart are not linked
     task_runner: str = "threads"  # where extraction runs: threads (+ local process pool) | dask
     dask_address: str = ""  # scheduler of a running Dask cluster (tcp://host:8786); empty: a temporary LocalCluster
     dask_chunk: int = 50  # pages per extraction task on Dask

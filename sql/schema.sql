@@ -260,3 +260,44 @@ CREATE TABLE IF NOT EXISTS view_inputs (
     rebuilt_at    TIMESTAMP,            -- UTC
     run_id        VARCHAR
 );
+
+-- One row per place in the gazetteer (seeds/places.csv), matched in any script to find cross-language links.
+CREATE TABLE IF NOT EXISTS places (
+    place    VARCHAR,              -- stable id (beijing, moscow, sea_of_japan, ...)
+    name     VARCHAR,
+    kind     VARCHAR,              -- city | sea | region | country
+    country  VARCHAR,              -- ISO 3166 alpha-2, when the place is in one country
+    aliases  VARCHAR               -- `|`-separated, en / zh / ru; `*` ends a Russian stem
+);
+
+-- Per story, the language-independent evidence it is linked by (tasks/links.py), recomputed when its
+-- copies change. Lists are sorted ids or values.
+CREATE TABLE IF NOT EXISTS story_features (
+    story_id            VARCHAR NOT NULL,
+    language            VARCHAR,     -- ISO 639-1 of its copies (else their sources', else guessed from the script)
+    language_source     VARCHAR,     -- articles | sources | script
+    first_published_at  TIMESTAMP,   -- UTC
+    last_published_at   TIMESTAMP,   -- UTC
+    representative_id   VARCHAR,
+    n_articles          INTEGER,
+    editions            VARCHAR[],   -- forums.edition
+    forums              VARCHAR[],   -- forums.forum
+    people              VARCHAR[],   -- people.person (kind person)
+    organisations       VARCHAR[],   -- people.person (kind organisation)
+    places              VARCHAR[],   -- places.place (cities, seas, regions)
+    countries           VARCHAR[],   -- places.place (kind country)
+    numbers             VARCHAR[],   -- numbers named, canonical ("1800", "1500000000")
+    dates               VARCHAR[],   -- calendar dates named, MM-DD
+    updated_at          TIMESTAMP
+);
+
+-- One row per pair of stories in different languages that report the same event (tasks/links.py).
+CREATE TABLE IF NOT EXISTS story_links (
+    story_a     VARCHAR NOT NULL,    -- the smaller story_id of the pair
+    story_b     VARCHAR NOT NULL,
+    language_a  VARCHAR,
+    language_b  VARCHAR,
+    score       DOUBLE,              -- weighted shared evidence; links exist from the threshold up
+    evidence    VARCHAR,             -- JSON: shared editions, forums, people, places, numbers, dates; hours_apart
+    linked_at   TIMESTAMP            -- UTC, when this link (with this score and evidence) was first computed
+);

@@ -9,7 +9,7 @@ import pandas as pd
 
 from forumwatch.db import registered
 
-SEED_TABLES = ("topics", "forums", "people", "agencies")
+SEED_TABLES = ("topics", "forums", "people", "agencies", "places")
 
 
 def read_seed(path: Path) -> pd.DataFrame:

@@ -1,0 +1,14 @@
+-- Pairs (story t of fw_link_stories, story f in another language) first published within $hours hours of
+-- each other that share at least one forum, person, place or number: f's evidence, to be scored.
+SELECT t.story_id AS touched_id, f.*
+FROM story_features t
+JOIN story_features f
+  ON f.first_published_at BETWEEN t.first_published_at - to_hours($hours) AND t.first_published_at + to_hours($hours)
+ AND f.language <> t.language
+ AND f.story_id <> t.story_id
+WHERE t.story_id IN (SELECT story_id FROM fw_link_stories)
+  AND (len(list_intersect(t.forums, f.forums)) > 0
+       OR len(list_intersect(t.people, f.people)) > 0
+       OR len(list_intersect(t.places, f.places)) > 0
+       OR len(list_intersect(t.numbers, f.numbers)) > 0)
+ORDER BY touched_id, f.story_id

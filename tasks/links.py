@@ -1,0 +1,371 @@
+"""Link stories in different languages that report one event: the `story_links` stage.
+
+Each story gets language-independent evidence (`story_features`): the forum editions, people and
+organisations its copies are tagged with (article_forums, article_people: the tagger maps aliases in
+any script to one id), the places (seeds/places.csv) and the numbers and calendar dates
+(tasks/numbers.py) its earliest copy names, its language and its first publication time. Two stories
+in different languages first published within `window_hours` of each other are scored by the
+evidence they share (weights in `Weights`), minus what contradicts (both name people, or several
+numbers, or calendar dates, or forum editions, and none in common); they are linked when the score reaches `threshold`
+and at least two kinds of evidence agree.
+
+Incremental and order-independent: a story's evidence depends only on its set of copies, a link only
+on the two stories' evidence, so `link_stories` recomputes the evidence of the stories a load batch
+touched (and of any story whose copies changed since), re-scores them against the stored evidence
+of the stories in other languages within the window, and replaces their links. The same pages give
+the same links whether they arrive in one run or day by day; the same batch twice changes nothing
+(`linked_at` is kept for a link that did not change).
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from forumwatch.db import registered
+from forumwatch.resources import sql_text
+from forumwatch.tasks.numbers import mentions
+from forumwatch.tasks.places import Gazetteer, find_places, load_gazetteer
+
+WINDOW_HOURS = 48  # first publications further apart than this are different events
+THRESHOLD = 4.0  # chosen on bench/links (python -m bench.links.run prints P/R per threshold)
+MIN_KINDS = 2  # kinds of shared evidence a link needs: people alone, or a place alone, is not an event
+TEXT_CHARS = 6000  # of the earliest copy's text read for places and numbers (the lead holds the event)
+CHUNK = 2000  # stories whose evidence is computed together
+
+
+@dataclass(frozen=True)
+class Weights:
+    edition: float = 2.0  # same forum edition (forum named, published around its dates)
+    forum: float = 1.0  # same forum, no edition matched by date
+    person: float = 1.0  # each shared person, up to `people_cap`
+    people_cap: float = 3.0
+    organisation: float = 0.25  # each shared organisation (NATO, SCO...), up to `organisation_cap`
+    organisation_cap: float = 0.5
+    place: float = 1.0  # each shared city, sea or region, up to `place_cap`
+    place_cap: float = 2.0
+    country: float = 0.25  # each shared country, up to `country_cap`
+    country_cap: float = 0.5
+    number: float = 1.0  # each shared number (not the publication year, not 0-9), up to `number_cap`
+    number_cap: float = 3.0
+    date: float = 0.5  # each shared calendar date named in the text, up to `date_cap`
+    date_cap: float = 1.0
+    within_6h: float = 1.0  # first published within 6 hours of each other
+    within_24h: float = 0.5
+    no_common_person: float = -1.0  # both name people, none in common
+    no_common_number: float = -1.0  # both name 2+ numbers, none in common
+    no_common_date: float = -1.5  # both name calendar dates (datelines: the day of the event), none in common
+    other_edition: float = -2.0  # both around a forum edition, not the same one
+
+
+@dataclass(frozen=True)
+class StoryEvidence:
+    """What a story names, in no particular language."""
+
+    story_id: str
+    language: str | None
+    first_published_at: datetime | None
+    editions: frozenset[str] = frozenset()
+    forums: frozenset[str] = frozenset()
+    people: frozenset[str] = frozenset()
+    organisations: frozenset[str] = frozenset()
+    places: frozenset[str] = frozenset()  # cities, seas, regions
+    countries: frozenset[str] = frozenset()
+    numbers: frozenset[str] = frozenset()
+    dates: frozenset[str] = frozenset()  # MM-DD
+
+
+@dataclass
+class Link:
+    story_a: str  # the smaller story_id of the pair
+    story_b: str
+    language_a: str
+    language_b: str
+    score: float
+    evidence: dict = field(default_factory=dict)
+
+
+# -- language ------------------------------------------------------------------------------------
+
+_SCRIPTS = (
+    ("ja", ("\u3040", "\u30ff")),  # kana first: Japanese text holds Han characters too
+    ("ko", ("\uac00", "\ud7af")),
+    ("zh", ("\u4e00", "\u9fff")),
+    ("ar", ("\u0600", "\u06ff")),
+)
+
+
+def normalize_language(value: str | None) -> str | None:
+    """'zh-CN', 'zh_Hans', 'RU' -> 'zh', 'ru'; anything that is not a language code -> None."""
+    if not value or not isinstance(value, str):
+        return None
+    code = value.strip().replace("_", "-").split("-")[0].lower()
+    return code if 2 <= len(code) <= 3 and code.isascii() and code.isalpha() else None
+
+
+def script_language(text: str | None) -> str | None:
+    """A language guessed from the script alone, for a story nothing else gives a language: only where the
+    script says it (Han, kana, Hangul, Arabic; Cyrillic with Ukrainian letters is uk, without ru)."""
+    sample = (text or "")[:2000]
+    if not sample:
+        return None
+    letters = [c for c in sample if c.isalpha()]
+    if not letters:
+        return None
+    for code, (lo, hi) in _SCRIPTS:
+        if sum(lo <= c <= hi for c in letters) > 0.3 * len(letters):
+            return code
+    cyrillic = sum("\u0400" <= c <= "\u04ff" for c in letters)
+    if cyrillic > 0.5 * len(letters):
+        return "uk" if any(c in "іїєґІЇЄҐ" for c in sample) else "ru"
+    return None
+
+
+def story_language(article_languages: Iterable[str | None], source_languages: Iterable[str | None], text: str | None):
+    """(language, where it came from): the copies' most common language, else their sources', else the script."""
+    for values, origin in ((article_languages, "articles"), (source_languages, "sources")):
+        counts = Counter(code for code in map(normalize_language, values) if code)
+        if counts:
+            return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0], origin
+    guess = script_language(text)
+    return (guess, "script") if guess else (None, None)
+
+
+# -- evidence and score --------------------------------------------------------------------------
+
+
+def text_evidence(title: str | None, text: str | None, gazetteer: Gazetteer) -> dict[str, frozenset[str]]:
+    """Places, countries, numbers (10 and up, or with a fraction or scale) and dates a story's text names."""
+    body = f"{title or ''}\n{(text or '')[:TEXT_CHARS]}"
+    found = find_places(body, gazetteer)
+    said = mentions(body)
+    kinds = {p: gazetteer.places[p].kind for p in found}
+    numbers = {n for n in said.numbers if not (n.isdigit() and int(n) < 10)}
+    return {
+        "places": frozenset(p for p, kind in kinds.items() if kind != "country"),
+        "countries": frozenset(p for p, kind in kinds.items() if kind == "country"),
+        "numbers": frozenset(numbers),
+        "dates": frozenset(said.dates),
+    }
+
+
+def _capped(shared: Iterable[str], weight: float, cap: float) -> float:
+    return min(cap, weight * len(list(shared)))
+
+
+def score_pair(a: StoryEvidence, b: StoryEvidence, weights: Weights = Weights()) -> tuple[float, dict]:
+    """The weighted evidence two stories share (minus contradictions), and that evidence as a dict."""
+    years = {str(t.year) for t in (a.first_published_at, b.first_published_at) if t is not None}
+    shared = {
+        "editions": sorted(a.editions & b.editions),
+        "forums": sorted(a.forums & b.forums),
+        "people": sorted(a.people & b.people),
+        "organisations": sorted(a.organisations & b.organisations),
+        "places": sorted(a.places & b.places),
+        "countries": sorted(a.countries & b.countries),
+        "numbers": sorted((a.numbers & b.numbers) - years, key=lambda n: (float(n), n)),
+        "dates": sorted(a.dates & b.dates),
+    }
+    score = (
+        (weights.edition if shared["editions"] else 0.0)
+        + (weights.forum if shared["forums"] and not shared["editions"] else 0.0)
+        + _capped(shared["people"], weights.person, weights.people_cap)
+        + _capped(shared["organisations"], weights.organisation, weights.organisation_cap)
+        + _capped(shared["places"], weights.place, weights.place_cap)
+        + _capped(shared["countries"], weights.country, weights.country_cap)
+        + _capped(shared["numbers"], weights.number, weights.number_cap)
+        + _capped(shared["dates"], weights.date, weights.date_cap)
+    )
+    against = []
+    if a.people and b.people and not shared["people"]:
+        score += weights.no_common_person
+        against.append("no person in common")
+    if len(a.numbers - years) >= 2 and len(b.numbers - years) >= 2 and not shared["numbers"]:
+        score += weights.no_common_number
+        against.append("no number in common")
+    if a.dates and b.dates and not shared["dates"]:
+        score += weights.no_common_date
+        against.append("no date in common")
+    if a.editions and b.editions and not shared["editions"]:
+        score += weights.other_edition
+        against.append("different forum editions")
+    hours = None
+    if a.first_published_at is not None and b.first_published_at is not None:
+        hours = abs((a.first_published_at - b.first_published_at).total_seconds()) / 3600
+        score += weights.within_6h if hours <= 6 else weights.within_24h if hours <= 24 else 0.0
+    evidence: dict[str, Any] = {k: v for k, v in shared.items() if v}
+    evidence["kinds"] = evidence_kinds(shared)
+    evidence["hours_apart"] = None if hours is None else round(hours, 1)
+    if against:
+        evidence["against"] = against
+    return round(score, 3), evidence
+
+
+def evidence_kinds(shared: dict[str, list[str]]) -> int:
+    """How many independent kinds of evidence agree: forum, people, places, numbers (dates count with numbers)."""
+    return sum(
+        bool(x)
+        for x in (
+            shared["editions"] or shared["forums"],
+            shared["people"],
+            shared["places"],
+            shared["numbers"] or shared["dates"],
+        )
+    )
+
+
+def link_for(
+    a: StoryEvidence,
+    b: StoryEvidence,
+    window_hours: float = WINDOW_HOURS,
+    threshold: float = THRESHOLD,
+    weights: Weights = Weights(),
+) -> Link | None:
+    """The link between two stories, or None: same language, unknown language or date, too far apart in
+    time, too little evidence."""
+    if not a.language or not b.language or a.language == b.language or a.story_id == b.story_id:
+        return None
+    if a.first_published_at is None or b.first_published_at is None:
+        return None
+    if abs((a.first_published_at - b.first_published_at).total_seconds()) > window_hours * 3600:
+        return None
+    score, evidence = score_pair(a, b, weights)
+    if score < threshold or evidence["kinds"] < MIN_KINDS:
+        return None
+    first, second = sorted((a, b), key=lambda s: s.story_id)
+    return Link(first.story_id, second.story_id, first.language or "", second.language or "", score, evidence)
+
+
+# -- database stage ------------------------------------------------------------------------------
+
+LIST_COLUMNS = ("editions", "forums", "people", "organisations", "places", "countries", "numbers", "dates")
+
+
+def compute_evidence(
+    con: duckdb.DuckDBPyConnection, story_ids: list[str], gazetteer: Gazetteer
+) -> list[tuple[StoryEvidence, dict]]:
+    """(evidence, bookkeeping columns) of these stories, read from their copies and tags."""
+    out: list[tuple[StoryEvidence, dict]] = []
+    for lo in range(0, len(story_ids), CHUNK):
+        chunk = pd.DataFrame({"story_id": story_ids[lo : lo + CHUNK]})
+        with registered(con, "fw_link_stories", chunk):
+            stories = con.execute(sql_text("links_story_rows.sql"), {"chars": TEXT_CHARS}).fetchall()
+            tags = con.execute(sql_text("links_story_tags.sql")).fetchall()
+        tagged: dict[str, dict[str, set[str]]] = {}
+        for story_id, kind, value in tags:
+            tagged.setdefault(story_id, {}).setdefault(kind, set()).add(value)
+        for story_id, first, last, rep, n, languages, source_languages, title, text in stories:
+            language, origin = story_language(languages or [], source_languages or [], text)
+            found = text_evidence(title, text, gazetteer)
+            tags_of = tagged.get(story_id, {})
+            evidence = StoryEvidence(
+                story_id=story_id,
+                language=language,
+                first_published_at=first,
+                editions=frozenset(tags_of.get("edition", ())),
+                forums=frozenset(tags_of.get("forum", ())),
+                people=frozenset(tags_of.get("person", ())),
+                organisations=frozenset(tags_of.get("organisation", ())),
+                **found,
+            )
+            out.append(
+                (
+                    evidence,
+                    {"language_source": origin, "representative_id": rep, "n_articles": n, "last_published_at": last},
+                )
+            )
+    return out
+
+
+def _evidence_frame(rows: list[tuple[StoryEvidence, dict]], now: datetime) -> pd.DataFrame:
+    records = []
+    for ev, extra in rows:
+        record = {
+            "story_id": ev.story_id,
+            "language": ev.language,
+            "first_published_at": ev.first_published_at,
+            **extra,
+            "updated_at": now,
+        }
+        record.update({c: sorted(getattr(ev, c)) for c in LIST_COLUMNS})
+        records.append(record)
+    columns = ["story_id", "language", "language_source", "first_published_at", "last_published_at"]
+    columns += ["representative_id", "n_articles", *LIST_COLUMNS, "updated_at"]
+    return pd.DataFrame(records, columns=columns)
+
+
+def _row_evidence(row: dict) -> StoryEvidence:
+    ts = row["first_published_at"]
+    return StoryEvidence(
+        story_id=row["story_id"],
+        language=row["language"],
+        first_published_at=None if ts is None or pd.isna(ts) else pd.Timestamp(ts).to_pydatetime(),
+        **{c: frozenset(row[c] if row[c] is not None else ()) for c in LIST_COLUMNS},
+    )
+
+
+def link_stories(
+    con: duckdb.DuckDBPyConnection,
+    article_ids: list[str],
+    window_hours: float = WINDOW_HOURS,
+    threshold: float = THRESHOLD,
+    gazetteer: Gazetteer | None = None,
+) -> dict:
+    """Recompute the evidence and links of the stories these articles belong to (and of any story whose
+    copies changed since its evidence was computed), inside the caller's transaction."""
+    gazetteer = gazetteer or load_gazetteer()
+    now = datetime.now(UTC).replace(tzinfo=None)
+    con.execute(sql_text("links_forget_gone.sql"))
+    with registered(con, "fw_link_articles", pd.DataFrame({"article_id": list(article_ids)}, dtype=object)):
+        dirty = sorted(r[0] for r in con.execute(sql_text("links_dirty.sql")).fetchall())
+    if not dirty:
+        return {"stories": 0, "pairs": 0, "links": 0}
+    rows = compute_evidence(con, dirty, gazetteer)
+    frame = _evidence_frame(rows, now)
+    with registered(con, "fw_link_stories", frame):
+        con.execute("DELETE FROM story_features WHERE story_id IN (SELECT story_id FROM fw_link_stories)")
+        con.execute("INSERT INTO story_features BY NAME SELECT * FROM fw_link_stories")
+        candidates = con.execute(sql_text("links_candidates.sql"), {"hours": int(window_hours) + 1}).df()
+    mine = {ev.story_id: ev for ev, _ in rows}
+    links: dict[tuple[str, str], Link] = {}
+    for record in candidates.to_dict("records"):
+        other = _row_evidence(record)
+        link = link_for(mine[record["touched_id"]], other, window_hours, threshold)
+        if link:
+            links[(link.story_a, link.story_b)] = link
+    write_links(con, dirty, list(links.values()), now)
+    return {"stories": len(dirty), "pairs": len(candidates), "links": len(links)}
+
+
+def write_links(con: duckdb.DuckDBPyConnection, story_ids: list[str], links: list[Link], now: datetime) -> None:
+    """Replace the links of these stories with `links`; a link that did not change keeps its row."""
+    frame = pd.DataFrame(
+        [
+            {
+                "story_a": link.story_a,
+                "story_b": link.story_b,
+                "language_a": link.language_a,
+                "language_b": link.language_b,
+                "score": link.score,
+                "evidence": json.dumps(link.evidence, ensure_ascii=False, sort_keys=True),
+            }
+            for link in links
+        ],
+        columns=["story_a", "story_b", "language_a", "language_b", "score", "evidence"],
+    )
+    with registered(con, "fw_link_stories", pd.DataFrame({"story_id": story_ids})), registered(con, "fw_links", frame):
+        con.execute(sql_text("links_delete_changed.sql"))
+        con.execute(sql_text("links_insert.sql"), {"now": now})
+
+
+def relink_all(con: duckdb.DuckDBPyConnection, window_hours: float = WINDOW_HOURS) -> dict:
+    """Recompute every story's evidence and links (after a retag or a change to seeds/places.csv)."""
+    con.execute("DELETE FROM story_features")  # every story is then due (links_dirty.sql)
+    return link_stories(con, [], window_hours)

@@ -1,0 +1,223 @@
+"""Numbers and calendar dates named in a text, in any script, as language-independent values.
+
+"1,800", "1 800", "１８００" and "一千八百" are all 1800; "1.5 billion", "15亿" and "1,5 млрд" are all
+1.5e9; "第十届" and "10th" are 10; "X Сяншаньский форум" is 10 (Roman numerals, Cyrillic text only).
+"October 31", "10月31日" and "31 октября" are the date 10-31. Clock times ("13:42") are not numbers,
+and a number that is part of a date is the date, not a number. Values keep three significant digits,
+so a rounded translation ("1.23 million" for "1,234,567") still matches.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
+CN_UNITS = {"十": 10, "百": 100, "千": 1000}
+CN_BIG = {"万": 10**4, "亿": 10**8}
+# Counting words that follow a Chinese numeral; a bare run such as 十分 ("very") or 千万 ("by all means")
+# is not taken as a number.
+CN_COUNTERS = "届年月日个名人次架艘辆枚项位家多余天岁周国批件条场轮期支倍公里吨元美"
+
+SCALES = {
+    "thousand": 1e3,
+    "million": 1e6,
+    "mln": 1e6,
+    "mn": 1e6,
+    "billion": 1e9,
+    "bn": 1e9,
+    "trillion": 1e12,
+    "тыс": 1e3,
+    "тысяч": 1e3,
+    "млн": 1e6,
+    "миллион": 1e6,
+    "млрд": 1e9,
+    "миллиард": 1e9,
+    "трлн": 1e12,
+    "триллион": 1e12,
+    "千": 1e3,
+    "万": 1e4,
+    "百万": 1e6,
+    "千万": 1e7,
+    "亿": 1e8,
+    "万亿": 1e12,
+}
+_SCALE_WORDS = sorted(SCALES, key=len, reverse=True)
+_LATIN_SCALE = "|".join(w for w in _SCALE_WORDS if w.isascii())
+_CYR_SCALE = "|".join(w for w in _SCALE_WORDS if not w.isascii() and w[0] >= "а")
+_CN_SCALE = "|".join(w for w in _SCALE_WORDS if w[0] in "千万百亿")
+
+# digits (any script: \d is Unicode), thousands groups of exactly three digits, decimal part, scale word
+NUMBER = re.compile(
+    r"(?<!\d)(?<!\d[.,])(\d{1,3}(?:[,\u00a0\u202f\u2009 ]\d{3}(?!\d))+|\d+)"
+    r"(?:[.,](\d+))?"
+    rf"(?:\s?({_CN_SCALE})|\s?({_LATIN_SCALE}|{_CYR_SCALE})(?:[^\W\d_]*)\.?(?![^\W\d_]))?",
+    re.IGNORECASE,
+)
+CN_NUMERAL = re.compile(rf"(第)?([{''.join(CN_DIGITS)}{''.join(CN_UNITS)}{''.join(CN_BIG)}]+)(?=[{CN_COUNTERS}])")
+ROMAN = re.compile(r"(?<![^\W\d_])([IVXLC]{1,7})(?![^\W\d_])")
+ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
+CYRILLIC = re.compile(r"[\u0400-\u04ff]")
+CLOCK = re.compile(r"(?<!\d)\d{1,2}[:：]\d{2}(?::\d{2})?(?!\d)")
+
+MONTHS_EN = {
+    m: i + 1
+    for i, names in enumerate(
+        [
+            "january jan",
+            "february feb",
+            "march mar",
+            "april apr",
+            "may",
+            "june jun",
+            "july jul",
+            "august aug",
+            "september sept sep",
+            "october oct",
+            "november nov",
+            "december dec",
+        ]
+    )
+    for m in names.split()
+}
+MONTHS_RU = {
+    m: i + 1
+    for i, m in enumerate(
+        ["январ", "феврал", "март", "апрел", "ма", "июн", "июл", "август", "сентябр", "октябр", "ноябр", "декабр"]
+    )
+}
+_EN_MONTH = "|".join(sorted(MONTHS_EN, key=len, reverse=True))
+DATE_EN_MD = re.compile(rf"\b({_EN_MONTH})\.?\s+(\d{{1,2}})(?!\d)(?:st|nd|rd|th)?", re.IGNORECASE)
+DATE_EN_DM = re.compile(rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_EN_MONTH})\b\.?", re.IGNORECASE)
+DATE_RU = re.compile(
+    r"(?<!\d)(\d{1,2})\s+(января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)",
+    re.IGNORECASE,
+)
+_CN_NUM = f"[0-9０-９{''.join(CN_DIGITS)}十]"
+DATE_CN = re.compile(rf"({_CN_NUM}{{1,3}})\s?月\s?({_CN_NUM}{{1,3}})\s?[日号]")
+CN_DAY = re.compile(rf"(?<![0-9０-９]){_CN_NUM}{{1,3}}\s?[日号]")  # "至31日": a day of a range, not a count
+
+
+@dataclass(frozen=True)
+class Mentions:
+    numbers: frozenset[str]  # canonical values, e.g. "1800", "1500000000", "2.5"
+    dates: frozenset[str]  # month-day, e.g. "10-31"
+
+
+def canonical(value: float) -> str:
+    """A value as matching text: whole numbers below 100,000 exact (years, counts), others to three
+    significant digits, no trailing zeros ("2023", "0.25", "1230000" for 1,234,567)."""
+    if value.is_integer() and value < 100_000:
+        return str(int(value))
+    rounded = float(f"{value:.3g}")
+    return str(int(rounded)) if rounded.is_integer() else repr(rounded)
+
+
+def chinese_numeral(text: str) -> int | None:
+    """The value of a run of Chinese numerals (一千八百, 二〇二三, 第十 -> 十), or None if malformed."""
+    if all(c in CN_DIGITS for c in text):
+        if len(text) >= 3 or "〇" in text or "零" in text:  # digit by digit: 二〇二三 = 2023
+            return int("".join(str(CN_DIGITS[c]) for c in text))
+        if len(text) == 2:  # 三四 is "three or four", not 34
+            return None
+    total = wan = section = 0
+    digit: int | None = None
+    for c in text:
+        if c in CN_DIGITS:
+            if digit is not None and digit != 0:
+                return None  # two digits in a row without a unit: 三四 ("three or four")
+            digit = CN_DIGITS[c]
+        elif c in CN_UNITS:
+            section += (1 if digit is None else digit) * CN_UNITS[c]
+            digit = None
+        elif c == "万":
+            wan += (section + (digit or 0)) * CN_BIG[c]
+            section, digit = 0, None
+        else:  # 亿
+            total += (wan + section + (digit or 0)) * CN_BIG[c]
+            wan, section, digit = 0, 0, None
+    value = total + wan + section + (digit or 0)
+    return value or None
+
+
+def roman(text: str) -> int | None:
+    values = [ROMAN_VALUES[c] for c in text]
+    total = sum(-v if i + 1 < len(values) and v < values[i + 1] else v for i, v in enumerate(values))
+    return total if total > 0 and _to_roman(total) == text else None  # only well-formed numerals
+
+
+def _to_roman(value: int) -> str:
+    out = ""
+    for number, letters in ((100, "C"), (90, "XC"), (50, "L"), (40, "XL"), (10, "X"), (9, "IX"), (5, "V"), (4, "IV")):
+        while value >= number:
+            out, value = out + letters, value - number
+    return out + "I" * value
+
+
+def _small(text: str) -> int | None:
+    """A day or month written in digits (any script) or Chinese numerals."""
+    if text.isdigit():
+        return int(text)
+    return chinese_numeral(text)
+
+
+def _dates(text: str) -> tuple[set[str], list[tuple[int, int]]]:
+    found: set[str] = set()
+    spans: list[tuple[int, int]] = []
+    matches = [(m, MONTHS_EN[m.group(1).lower()], m.group(2)) for m in DATE_EN_MD.finditer(text)]
+    matches += [(m, MONTHS_EN[m.group(2).lower()], m.group(1)) for m in DATE_EN_DM.finditer(text)]
+    matches += [(m, MONTHS_RU[m.group(2).lower()[:-1]], m.group(1)) for m in DATE_RU.finditer(text)]
+    for m in DATE_CN.finditer(text):
+        month = _small(m.group(1))
+        if month is not None:
+            matches.append((m, month, m.group(2)))
+    for m, month, day_text in matches:
+        day = _small(day_text)
+        if day is not None and 1 <= month <= 12 and 1 <= day <= 31:
+            found.add(f"{month:02d}-{day:02d}")
+            spans.append(m.span())
+    return found, spans
+
+
+def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    chars = list(text)
+    for start, end in spans:
+        chars[start:end] = " " * (end - start)
+    return "".join(chars)
+
+
+def _digits_value(match: re.Match[str]) -> float:
+    whole = re.sub(r"\D", "", match.group(1))
+    value = float(int(whole))
+    if match.group(2):
+        value = float(f"{int(whole)}.{''.join(str(int(c)) for c in match.group(2))}")
+    scale = match.group(3) or match.group(4)
+    if scale:
+        key = scale.lower().rstrip(".")
+        value *= SCALES.get(key) or next((v for w, v in SCALES.items() if key.startswith(w)), 1.0)
+    return value
+
+
+def mentions(text: str | None) -> Mentions:
+    """Every number and calendar date named in `text`."""
+    if not text:
+        return Mentions(frozenset(), frozenset())
+    dates, spans = _dates(text)
+    rest = _blank(text, spans + [m.span() for m in CLOCK.finditer(text)])
+    rest = _blank(rest, [m.span() for m in CN_DAY.finditer(rest)])
+    values: set[float] = set()
+    for m in NUMBER.finditer(rest):
+        try:
+            values.add(_digits_value(m))
+        except ValueError:  # a run of digits int() does not take (mixed scripts)
+            continue
+    for m in CN_NUMERAL.finditer(rest):
+        value = chinese_numeral(m.group(2))
+        if value is not None and (m.group(1) or len(m.group(2)) > 1 or value >= 10):
+            values.add(float(value))
+    if CYRILLIC.search(rest):
+        for m in ROMAN.finditer(rest):
+            value = roman(m.group(1))
+            if value is not None and value > 1:
+                values.add(float(value))
+    return Mentions(frozenset(canonical(v) for v in values), frozenset(dates))

@@ -1,0 +1,135 @@
+"""Places named in a text, in any script, as gazetteer ids (seeds/places.csv): Beijing / 北京 / Пекине -> beijing.
+
+Alias syntax (`|`-separated): a Latin or Cyrillic alias matches whole words, case-insensitively, except
+short all-capital ones (US, UK, РФ, КНР), which match case and all; a `*` ending a word matches any
+word ending (Russian cases: `Пекин*` holds Пекин, Пекина, Пекине, пекинский). A Chinese alias matches
+anywhere: Chinese has no spaces between words. All aliases form one pattern, longest first, so 白俄罗斯
+(Belarus) is Belarus and not 俄罗斯 (Russia) inside it.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
+LETTER = r"[^\W\d_]"
+WORD = re.compile(r"[^\W\d_]+")
+
+
+@dataclass(frozen=True)
+class Place:
+    place: str
+    name: str
+    kind: str  # city | sea | region | country
+    country: str | None
+
+
+@dataclass(frozen=True)
+class Alias:
+    place: str
+    regex: re.Pattern[str]
+    screen: str  # the folded first word (a prefix when `prefix`), or the first character of a Chinese alias
+    prefix: bool = False
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    places: dict[str, Place]
+    words: dict[str, list[Alias]]  # screen -> aliases, for spaced scripts (whole first words)
+    prefixes: dict[str, list[Alias]]  # stem -> aliases whose first word ends in `*`
+    chars: dict[str, list[Alias]]  # first character -> Chinese aliases
+    longest_prefix: int
+
+
+def _word(word: str) -> str:
+    body = re.escape(word.rstrip("*")).replace("е", "[её]").replace("Е", "[ЕЁ]")
+    return body + (f"{LETTER}*" if word.endswith("*") else "")
+
+
+def alias_regex(alias: str) -> str:
+    """One alias as a regex: whole words for spaced scripts, anywhere for Chinese."""
+    alias = alias.strip()
+    if CJK.search(alias):
+        return re.escape(alias)
+    words = [w for w in re.split(r"[\s\-‐–]+", alias) if w.strip("*")]
+    body = r"[\s\-‐–]+".join(_word(w) for w in words)
+    case = "" if alias.isupper() and len(alias.replace(".", "")) <= 4 else "(?i:"  # US, UK, РФ: case matters
+    body = f"{case}{body})" if case else body
+    return rf"(?<!{LETTER}){body}(?!{LETTER})"
+
+
+def fold(word: str) -> str:
+    return word.lower().replace("ё", "е")
+
+
+def _alias(alias: str, place: str) -> Alias:
+    regex = re.compile(alias_regex(alias))
+    if CJK.search(alias):
+        return Alias(place, regex, alias[0])
+    first = re.split(r"[\s\-‐–]+", alias.strip())[0]
+    word = re.match(f"{LETTER}+", first)
+    screen = fold(word.group(0)) if word else ""
+    return Alias(place, regex, screen, prefix=first.endswith("*") and word is not None and word.end() == len(first) - 1)
+
+
+def read_places(path: Path) -> list[dict[str, str]]:
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        return [{k.strip(): (v or "").strip() for k, v in row.items() if k} for row in csv.DictReader(handle)]
+
+
+def build(rows: list[dict[str, str]]) -> Gazetteer:
+    places: dict[str, Place] = {}
+    words: dict[str, list[Alias]] = {}
+    prefixes: dict[str, list[Alias]] = {}
+    chars: dict[str, list[Alias]] = {}
+    for row in rows:
+        if not row.get("place"):
+            continue
+        place = Place(row["place"], row.get("name") or row["place"], row.get("kind") or "city", row.get("country"))
+        places[place.place] = place
+        names = {a.strip() for a in (row.get("aliases") or "").split("|") if a.strip().strip("*")}
+        for name in sorted(names | {place.name}):
+            alias = _alias(name, place.place)
+            table = chars if CJK.match(name) else prefixes if alias.prefix else words
+            table.setdefault(alias.screen, []).append(alias)
+    return Gazetteer(places, words, prefixes, chars, max((len(k) for k in prefixes), default=0))
+
+
+@lru_cache(maxsize=4)
+def load_gazetteer(path: Path | None = None) -> Gazetteer:
+    if path is None:
+        from forumwatch.resources import seed_path
+
+        path = seed_path("places.csv")
+    return build(read_places(Path(path)) if Path(path).is_file() else [])
+
+
+def _candidates(text: str, gazetteer: Gazetteer) -> list[Alias]:
+    """The aliases whose first word (or first character) the text holds: the only ones worth a search."""
+    found: list[Alias] = []
+    for word in {fold(w) for w in WORD.findall(text)}:
+        found += gazetteer.words.get(word, [])
+        for k in range(1, min(len(word), gazetteer.longest_prefix) + 1):
+            found += gazetteer.prefixes.get(word[:k], [])
+    for char in set(text) & gazetteer.chars.keys():
+        found += gazetteer.chars[char]
+    return found
+
+
+def find_places(text: str | None, gazetteer: Gazetteer) -> set[str]:
+    """Ids of the places `text` names; where two aliases overlap, the longer match wins (白俄罗斯)."""
+    if not text:
+        return set()
+    spans = [(m.start(), m.end(), a.place) for a in _candidates(text, gazetteer) for m in a.regex.finditer(text)]
+    spans.sort(key=lambda s: (s[0] - s[1], s[0]))  # longest first
+    taken: list[tuple[int, int]] = []
+    places = set()
+    for start, end, place in spans:
+        if all(end <= a or start >= b for a, b in taken):
+            taken.append((start, end))
+            places.add(place)
+    return places
