@@ -9,7 +9,7 @@ import queue
 import threading
 import time
 from collections.abc import Callable
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import CancelledError, Future, ProcessPoolExecutor
 from dataclasses import dataclass
 
 from prefect.task_runners import ThreadPoolTaskRunner
@@ -79,7 +79,14 @@ class PoolExtractor:
         if self._pool is None:
             self._pool = extraction_pool(self.workers)
         future = self._pool.submit(enrich_batch, pages)
-        future.add_done_callback(lambda f: done(chunk, f.exception() or f.result()))
+
+        def finished(f: Future) -> None:
+            if f.cancelled():  # a stop shut the pool down: a result, not a traceback from the callback
+                done(chunk, CancelledError("extraction cancelled: the run is stopping"))
+                return
+            done(chunk, f.exception() or f.result())
+
+        future.add_done_callback(finished)
 
 
 class TaskExtractor:
