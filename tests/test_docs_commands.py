@@ -32,6 +32,7 @@ EXCLUDED = {  # command prefix -> why it is not run here
     "dask worker": "a long-running worker on other machines: test_dask_runner.py",
     "forumwatch ingest --sources seeds/sources.csv": "fetches the real outlets (internet); tests ingest the snapshot",
     "BLOCK_ID=$(prefect block inspect": "reads a notification block from a running server: test_automation.py",
+    'sed "s/NOTIFY_BLOCK_ID/': "fills in the block id read from a running server (previous line): test_automation.py",
     "prefect automation create": "needs a running server: tests/faults/test_automation.py deploys the file",
 }
 
