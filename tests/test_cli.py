@@ -24,7 +24,9 @@ def test_ingest_from_another_directory_runs_clean_and_analyst_commands_work(tmp_
     assert "ingest completed: 7 of 7 sources ok, 0 failed; 18 new" in result.stdout
     assert "Traceback" not in result.stderr and "Traceback" not in result.stdout
     con = duckdb.connect(str(db), read_only=True)
-    assert con.execute("SELECT count(*) FROM articles").fetchone()[0] == 16
+    assert (
+        con.execute("SELECT count(*) FROM articles").fetchone()[0] == 18
+    )  # the snapshot's 16 English copies and pages plus its Chinese and Russian copies of the seed story
     con.close()
 
     png = tmp_path / "chart.png"
@@ -60,5 +62,5 @@ def test_demo_takes_a_free_port_and_reports_this_run(prefect_harness, fast_crawl
         assert main(["demo", "--db", str(db), "--port", str(port)]) == 0
     out = capsys.readouterr().out
     assert f"port {port} is taken" in out
-    assert "this run: 16 new, 0 updated, 0 unchanged articles, 1 failed pages" in out
+    assert "this run: 18 new, 0 updated, 0 unchanged articles, 1 failed pages" in out
     assert out.rstrip().splitlines()[-3].startswith("  1. forumwatch search")

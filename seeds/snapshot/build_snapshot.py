@@ -17,7 +17,9 @@ import csv
 import html
 import io
 import json
+import re
 import sys
+import unicodedata
 from datetime import datetime, timezone
 from email.utils import format_datetime
 from pathlib import Path
@@ -114,6 +116,12 @@ def link_list(cls: str, items: list[tuple[str, str]], extra: str = "") -> str:
     return f'<ul class="{cls}">' + "\n".join(
         f'<li class="{cls}__item"><a href="{href}">{esc(t)}</a>{extra}</li>' for t, href in items
     ) + "</ul>"
+
+
+def ascii_slug(name: str) -> str:
+    """A source id from an outlet name: its ASCII letters and digits (the CSV ids must be ASCII)."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
+    return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
 
 
 def slugify(t: str) -> str:
@@ -1385,7 +1393,7 @@ def main(argv: list[str] | None = None) -> None:
     w.writerow(["id", "name", "feed_url", "homepage", "country", "language", "kind", "crawl_delay", "sitemap_url",
                 "timezone"])
     for o in OUTLETS.values():
-        w.writerow([o.get("id") or slugify(o["name"]), o["name"], B + o["feed"], B + o["home"], o["country"],
+        w.writerow([o.get("id") or ascii_slug(o["name"]), o["name"], B + o["feed"], B + o["home"], o["country"],
                     o.get("language", "en"), o["kind"], "", (B + o["sitemap"]) if o["sitemap"] else "",
                     o.get("timezone") or COUNTRY_TIMEZONES[o["country"]]])
     write("sources.csv", buf.getvalue())
