@@ -100,5 +100,8 @@ def test_daily_health_automations_notify(prefect_api, tmp_path):
         assert "0 of 20 sources ok" in json.dumps(failed)
         quiet = inbox.wait_for("loaded nothing new", 90)
         assert "forumwatch" in quiet["subject"]
+        # the server is shared with test_deployments.py: a code-less "ingest/daily" left here would be the
+        # deployment `forumwatch serve` updates there, and its runs would look for flow code at path None
+        assert api.delete(f"/deployments/{deployment['id']}").is_success
     finally:
         server.shutdown()
