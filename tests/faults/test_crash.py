@@ -104,7 +104,12 @@ def runs(tmp_path_factory, prefect_harness):
     tmp = tmp_path_factory.mktemp("crash")
     # the harness's Prefect server is SQLite: under load it answers 503 for a moment; the client retries
     env = harness_env(
-        {"FORUMWATCH_BATCH_SIZE": "5", "FORUMWATCH_EXTRACT_WORKERS": "1", "PREFECT_CLIENT_MAX_RETRIES": "12"}
+        {
+            "FORUMWATCH_BATCH_SIZE": "5",
+            "FORUMWATCH_CRAWL_DELAY": "0.3",
+            "FORUMWATCH_EXTRACT_WORKERS": "1",
+            "PREFECT_CLIENT_MAX_RETRIES": "12",
+        }
     )
     hosts = ["127.0.2.1", "127.0.2.2", "127.0.2.3"]
     out: dict = {"tmp": tmp}
