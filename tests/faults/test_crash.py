@@ -32,7 +32,7 @@ pytestmark = pytest.mark.usefixtures("prefect_harness")
 OUTLETS = ("Crash Herald", "Crash Courier", "Crash Ledger")
 PAGES_PER_OUTLET = 20
 TOTAL_PAGES = len(OUTLETS) * PAGES_PER_OUTLET
-KILL_AFTER_PAGES = TOTAL_PAGES // 2
+KILL_AFTER_PAGES = TOTAL_PAGES * 2 // 3  # with the 0.5 s crawl delay: ~7 s in, after some loads
 FORUMWATCH = str(Path(sys.executable).with_name("forumwatch"))
 
 
@@ -106,7 +106,7 @@ def runs(tmp_path_factory, prefect_harness):
     env = harness_env(
         {
             "FORUMWATCH_BATCH_SIZE": "5",
-            "FORUMWATCH_CRAWL_DELAY": "0.3",
+            "FORUMWATCH_CRAWL_DELAY": "0.5",
             "FORUMWATCH_EXTRACT_WORKERS": "1",
             "PREFECT_CLIENT_MAX_RETRIES": "12",
         }
