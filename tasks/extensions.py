@@ -7,7 +7,7 @@ from pathlib import Path
 
 import duckdb
 
-PROJECT_EXTENSIONS = ("fts", "ducklake")
+PROJECT_EXTENSIONS = ("fts", "ducklake", "postgres")
 
 
 class ExtensionMissing(RuntimeError):
