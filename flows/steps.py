@@ -18,6 +18,7 @@ from prefect.exceptions import MissingContextError
 from prefect.states import Cancelled, Completed, Failed, State
 
 from forumwatch import db as fwdb
+from forumwatch import lake
 from forumwatch.flows.stop import RunInterrupted, arm, on_stop, stop_requested, stop_signal
 from forumwatch.settings import FetchSettings, PipelineSettings, pipeline_settings
 from forumwatch.tasks import dedupe, load, runs, search_index
@@ -32,6 +33,10 @@ from forumwatch.tasks.views import refresh_views
 from forumwatch.tasks.warc import WarcArchive
 from forumwatch.tasks.warc_input import ArchivedPage
 
+LAKE_NO_SEARCH = (
+    "a DuckLake catalog holds no FTS index or macro (DuckLake supports neither); `forumwatch search` needs "
+    "a DuckDB file (README: The database: MotherDuck or DuckLake)"
+)
 PENDING_DAYS = 7  # feed items that failed are retried on later runs for this many days
 # what a run's row ends as, and the command's exit code for it (README, "Run outcomes")
 EXIT_CODES = {"completed": 0, "failed": 1, "partial": 3}
@@ -621,6 +626,9 @@ def refresh_search_logged(con) -> None:
         logger = get_run_logger()
     except Exception:  # called outside a flow run (finish_run.fn in tests, scripts)
         logger = logging.getLogger("forumwatch")
+    if lake.is_lake_connection(con):
+        logger.warning(f"search index not built: {LAKE_NO_SEARCH}")
+        return
     try:
         result = search_index.refresh_search(con)
     except search_index.ExtensionMissing as exc:  # a broken install must not fail the run: search stays stale

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import duckdb
 
+from forumwatch import lake
 from forumwatch.resources import sql_text
 
 log = logging.getLogger("forumwatch.db")
@@ -131,6 +132,8 @@ def open_duckdb(db: str, read_only: bool = False, wait_seconds: float | None = N
     delay = 0.05
     while True:
         try:
+            if lake.is_lake(db):  # a DuckDB-file catalog is held by one process at a time, like our file
+                return lake.open_lake(db, read_only=read_only, config=dict(NO_NETWORK_CONFIG))
             return duckdb.connect(db, read_only=read_only, config=config)
         except duckdb.IOException as exc:
             if not is_lock_conflict(exc) or time.monotonic() > deadline:
@@ -288,7 +291,8 @@ def _first_line(exc: BaseException) -> str:
 def recorded_schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
     """The highest schema version recorded in the file; None when it has no schema_version table."""
     if not con.execute(
-        "SELECT 1 FROM duckdb_tables() WHERE schema_name = 'main' AND table_name = 'schema_version'"
+        "SELECT 1 FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'main' "
+        "AND table_name = 'schema_version'"
     ).fetchall():
         return None
     row = con.execute("SELECT max(version) FROM schema_version").fetchone()
@@ -296,21 +300,37 @@ def recorded_schema_version(con: duckdb.DuckDBPyConnection) -> int | None:
 
 
 @lru_cache(maxsize=1)
-def expected_columns() -> dict[str, list[tuple[str, str, str | None]]]:
-    """(column, type, default) of every table schema.sql creates, read from a scratch in-memory database."""
+def schema_columns() -> list[tuple[str, str, str, str | None, bool]]:
+    """(table, column, type, default, nullable) of every column schema.sql creates, in declaration order,
+    read from a scratch in-memory database."""
     scratch = duckdb.connect(":memory:", config=dict(NO_NETWORK_CONFIG))
     try:
         scratch.execute(sql_text("schema.sql"))
-        rows = scratch.execute(
-            "SELECT table_name, column_name, data_type, column_default FROM information_schema.columns "
-            "WHERE table_schema = 'main' ORDER BY table_name, ordinal_position"
+        return scratch.execute(
+            "SELECT table_name, column_name, data_type, column_default, is_nullable FROM duckdb_columns() "
+            "WHERE schema_name = 'main' ORDER BY table_oid, column_index"
         ).fetchall()
     finally:
         scratch.close()
+
+
+def expected_columns() -> dict[str, list[tuple[str, str, str | None]]]:
+    """(column, type, default) of every table schema.sql creates."""
     out: dict[str, list[tuple[str, str, str | None]]] = {}
-    for table, column, data_type, default in rows:
+    for table, column, data_type, default, _ in schema_columns():
         out.setdefault(table, []).append((column, data_type, default))
     return out
+
+
+@lru_cache(maxsize=1)
+def lake_schema_sql() -> str:
+    """schema.sql's tables for a DuckLake catalog, which has no keys or indexes: the same columns, types,
+    literal defaults and NOT NULLs."""
+    tables: dict[str, list[str]] = {}
+    for table, column, data_type, default, nullable in schema_columns():
+        clause = (f" DEFAULT {default}" if default is not None else "") + ("" if nullable else " NOT NULL")
+        tables.setdefault(table, []).append(f'"{column}" {data_type}{clause}')
+    return "\n".join(f'CREATE TABLE IF NOT EXISTS "{t}" ({", ".join(cols)});' for t, cols in tables.items())
 
 
 def migrate_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -318,7 +338,8 @@ def migrate_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
     forumwatch); 'table.column' of each column added."""
     present: dict[str, set[str]] = {}
     for table, column in con.execute(
-        "SELECT table_name, column_name FROM information_schema.columns WHERE table_schema = 'main'"
+        "SELECT table_name, column_name FROM information_schema.columns "
+        "WHERE table_catalog = current_database() AND table_schema = 'main'"
     ).fetchall():
         present.setdefault(table, set()).add(column)
     added = []
@@ -341,20 +362,22 @@ def init_schema(con: duckdb.DuckDBPyConnection) -> None:
     if found is not None and found > SCHEMA_VERSION:
         raise DatabaseError(f"database has schema version {found}, newer than this forumwatch's {SCHEMA_VERSION}")
     added = migrate_columns(con)
-    con.execute(sql_text("schema.sql"))
+    if lake.is_lake_connection(con):
+        con.execute(lake_schema_sql())
+    else:
+        con.execute(sql_text("schema.sql"))
     if found != SCHEMA_VERSION or added:
         from forumwatch import __version__
 
         con.execute(
-            "INSERT INTO schema_version (version, applied_at, forumwatch_version, note) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (version) DO UPDATE SET applied_at = excluded.applied_at, note = excluded.note",
-            [
-                SCHEMA_VERSION,
-                datetime.now(UTC).replace(tzinfo=None),
-                __version__,
-                (f"from version {found}" if found is not None else "first recorded")
+            lake.statement(con, "load/record_schema_version.sql"),
+            {
+                "version": SCHEMA_VERSION,
+                "applied_at": datetime.now(UTC).replace(tzinfo=None),
+                "forumwatch_version": __version__,
+                "note": (f"from version {found}" if found is not None else "first recorded")
                 + (f"; added {', '.join(added)}" if added else ""),
-            ],
+            },
         )
         if added:
             log.warning("forumwatch: upgraded the database schema: added %s", ", ".join(added))

@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from forumwatch.db import connect, registered
+from forumwatch.lake import statement
 from forumwatch.resources import sql_text
 
 COLUMNS = [
@@ -78,7 +79,7 @@ def upsert(con: duckdb.DuckDBPyConnection, records: list[dict]) -> None:
     if not records:
         return
     with registered(con, "batch", pd.DataFrame(records, columns=COLUMNS)):
-        con.execute(sql_text("load/upsert_coverage.sql"))
+        con.execute(statement(con, "load/upsert_coverage.sql"))
 
 
 def statuses(con: duckdb.DuckDBPyConnection, start: date, end: date) -> dict[Key, str]:

@@ -39,6 +39,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from forumwatch.db import registered, scalar
+from forumwatch.lake import statement
 from forumwatch.resources import sql_text
 from forumwatch.tasks.normalize import normalize_title, spaced_words
 from forumwatch.tasks.workers import init_worker, kill_pool
@@ -365,7 +366,7 @@ def _store_batch(
         replaced = rows.loc[changed & stored, columns]
         con.execute("DELETE FROM article_bands WHERE article_id = ANY($ids)", {"ids": replaced["article_id"].tolist()})
         with registered(con, "fw_signatures", replaced):
-            con.execute(sql_text("stories_signatures_upsert.sql"))
+            con.execute(statement(con, "stories_signatures_upsert.sql"))
     if (changed & ~stored).any():  # a plain INSERT is much cheaper for DuckDB than INSERT OR REPLACE
         with registered(con, "fw_signatures", rows.loc[changed & ~stored, columns]):
             con.execute("INSERT INTO article_signatures SELECT * FROM fw_signatures")

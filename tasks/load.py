@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 
 from forumwatch.db import registered
+from forumwatch.lake import statement
 from forumwatch.resources import sql_text
 from forumwatch.tasks.discover import FeedItem
 from forumwatch.tasks.sources import Source, feed_key
@@ -72,9 +73,9 @@ def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns)
 
 
-def _execute_with(con: duckdb.DuckDBPyConnection, statement: str, frame: pd.DataFrame, name: str = "batch") -> None:
+def _execute_with(con: duckdb.DuckDBPyConnection, relative: str, frame: pd.DataFrame, name: str = "batch") -> None:
     with registered(con, name, frame):
-        con.execute(sql_text(statement))
+        con.execute(statement(con, relative))
 
 
 SOURCE_COLUMNS = [
@@ -185,7 +186,7 @@ def start_run(con: duckdb.DuckDBPyConnection, run_id: str, flow: str, started_at
 
     me = this_process()
     con.execute(
-        sql_text("load/start_run.sql"),
+        statement(con, "load/start_run.sql"),
         {
             "run_id": run_id,
             "flow": flow,

@@ -60,8 +60,9 @@ def refresh_views(con: duckdb.DuckDBPyConnection, run_id: str | None, now: datet
     if not force and has_views(con) and stored_fingerprint(con) == fingerprint:
         return False
     create_views(con)
+    con.execute("DELETE FROM view_inputs WHERE name = 'views'")  # no INSERT OR REPLACE: DuckLake has no keys
     con.execute(
-        "INSERT OR REPLACE INTO view_inputs (name, fingerprint, rebuilt_at, run_id) VALUES ('views', ?, ?, ?)",
+        "INSERT INTO view_inputs (name, fingerprint, rebuilt_at, run_id) VALUES ('views', ?, ?, ?)",
         [fingerprint, now, run_id],
     )
     return True

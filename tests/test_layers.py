@@ -20,6 +20,8 @@ CORE = {
     "forumwatch.db",
     "forumwatch.settings",
     "forumwatch.resources",
+    "forumwatch.wheels",
+    "forumwatch.lake",
     "forumwatch.sql",
     "forumwatch.seeds",
 }

@@ -1,0 +1,111 @@
+"""DuckLake catalogs (`--db ducklake:...`): attached to an in-memory DuckDB whose extensions come from their
+wheels, and the retry of a transaction another writer of the same catalog made conflict."""
+
+from __future__ import annotations
+
+import logging
+import os
+import random
+import time
+from collections.abc import Callable
+from typing import TypeVar
+
+import duckdb
+
+from forumwatch.resources import sql_dir, sql_text
+from forumwatch.wheels import load_extension
+
+log = logging.getLogger("forumwatch.lake")
+
+PREFIX = "ducklake:"
+ALIAS = "lake"  # the name the catalog is attached under (and made the default with USE)
+# the catalog database's kind (after `ducklake:`) -> the DuckDB extension that reads it; a bare path is DuckDB
+CATALOG_EXTENSIONS = {"postgres:": "postgres", "sqlite:": "sqlite", "mysql:": "mysql"}
+DATA_PATH_ENV = "FORUMWATCH_LAKE_DATA_PATH"  # where a new catalog keeps its Parquet files (the catalog remembers)
+RETRIES_ENV = "FORUMWATCH_LAKE_RETRIES"
+T = TypeVar("T")
+
+
+def is_lake(db: str) -> bool:
+    return str(db).lower().startswith(PREFIX)
+
+
+def catalog_extension(db: str) -> str | None:
+    """The extension the catalog database needs beside ducklake (postgres for `ducklake:postgres:...`)."""
+    rest = str(db)[len(PREFIX) :].lower()
+    return next((ext for kind, ext in CATALOG_EXTENSIONS.items() if rest.startswith(kind)), None)
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def attach_statement(db: str, read_only: bool = False, data_path: str | None = None) -> str:
+    """ATTACH of the catalog as `lake`, with its DATA_PATH (first attach of a new catalog) and READ_ONLY."""
+    options = []
+    if data_path:
+        options.append(f"DATA_PATH {_quoted(data_path)}")
+    if read_only:
+        options.append("READ_ONLY")
+    return f"ATTACH {_quoted(str(db))} AS {ALIAS}" + (f" ({', '.join(options)})" if options else "")
+
+
+def open_lake(db: str, read_only: bool = False, config: dict | None = None) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the catalog attached as `lake` and in USE: unqualified names are the lake's.
+    The ducklake (and catalog) extensions are loaded from their wheels, never downloaded."""
+    con = duckdb.connect(":memory:", config=config or {})
+    try:
+        load_extension(con, "ducklake")
+        extra = catalog_extension(db)
+        if extra:
+            load_extension(con, extra)
+        con.execute(attach_statement(db, read_only, os.environ.get(DATA_PATH_ENV) or None))
+        con.execute(f"USE {ALIAS}")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def is_lake_connection(con: duckdb.DuckDBPyConnection) -> bool:
+    """True when the connection's default database is a DuckLake catalog."""
+    row = con.execute("SELECT type FROM duckdb_databases() WHERE database_name = current_database()").fetchone()
+    return row is not None and row[0] == "ducklake"
+
+
+def statement(con: duckdb.DuckDBPyConnection, relative: str) -> str:
+    """The text of sql/<relative>, or of its DuckLake form sql/lake/<relative> on a lake connection (where
+    there are no keys for ON CONFLICT: MERGE INTO instead)."""
+    if (sql_dir() / "lake" / relative).is_file() and is_lake_connection(con):
+        return sql_text(f"lake/{relative}")
+    return sql_text(relative)
+
+
+def is_conflict(exc: BaseException) -> bool:
+    """DuckLake's refusal to commit a transaction that conflicts with one another writer committed first."""
+    text = str(exc)
+    return isinstance(exc, duckdb.Error) and "DuckLake" in text and ("onflict" in text or "retry count" in text)
+
+
+def retries() -> int:
+    raw = os.environ.get(RETRIES_ENV, "30")
+    try:
+        return max(0, min(1000, int(raw)))
+    except ValueError:
+        return 30
+
+
+def retry_conflicts(work: Callable[[], T], what: str) -> T:
+    """Run `work` (one whole transaction: read, write, commit) again while DuckLake reports a conflict with
+    another writer's commit: each attempt reads the catalog as it is now. Waits grow, with jitter."""
+    attempts = retries()
+    for attempt in range(attempts + 1):
+        try:
+            return work()
+        except duckdb.Error as exc:
+            if not is_conflict(exc) or attempt >= attempts:
+                raise
+            wait = min(2.0, 0.05 * 1.5**attempt) * (0.5 + random.random())
+            log.info("forumwatch: %s conflicted with another writer; retry %d in %.2fs", what, attempt + 1, wait)
+            time.sleep(wait)
+    raise AssertionError("unreachable")
