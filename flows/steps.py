@@ -119,15 +119,21 @@ def prepare_run(db: str, sources: list[Source], run_id: str, flow_name: str, par
     arm()  # the command line's SIGINT/SIGTERM handlers, over the one Prefect's engine installed for the run
     fwdb.check_target(db)
     now = utcnow()
-    with fwdb.connect(db) as con:
-        fwdb.init_schema(con)
-        con.begin()
-        dead = runs.mark_dead_runs(con, run_id, now, stale_run_seconds())
-        load_seed_tables(con)
-        ensure_views(con)  # finish_run rebuilds them with this run's articles
-        renames = load.upsert_sources(con, sources, now)
-        load.start_run(con, run_id, flow_name, now, parameters)
-        con.commit()
+
+    def prepare() -> tuple[list, dict[str, str]]:
+        with fwdb.connect(db) as con:
+            fwdb.init_schema(con)
+            con.begin()
+            lake.serialize(con)
+            dead = runs.mark_dead_runs(con, run_id, now, stale_run_seconds())
+            load_seed_tables(con)
+            ensure_views(con)  # finish_run rebuilds them with this run's articles
+            renames = load.upsert_sources(con, sources, now)
+            load.start_run(con, run_id, flow_name, now, parameters)
+            con.commit()
+        return dead, renames
+
+    dead, renames = lake.retry_conflicts(prepare, "preparing the run")
     if renames:
         get_run_logger().info(
             "source ids now come from the id column or the feed URL; stored rows moved: %s",
@@ -238,11 +244,16 @@ def fetch_feeds(
         if stat.feed_error:
             logger.warning("feed %s failed: %s", source.feed_url, stat.feed_error)
     rows += [fetch_row(run_id, r) for r in robots]
-    with fwdb.connect(db) as con:
-        con.begin()
-        load.insert_fetches(con, rows)
-        load.upsert_feed_items(con, items, utcnow())
-        con.commit()
+
+    def record() -> None:
+        with fwdb.connect(db) as con:
+            con.begin()
+            lake.serialize(con)
+            load.insert_fetches(con, rows)
+            load.upsert_feed_items(con, items, utcnow())
+            con.commit()
+
+    lake.retry_conflicts(record, "recording the feeds")
     return items, stats
 
 
@@ -361,6 +372,7 @@ def extract_inputs(pages: list[PageInput], workers: int = 1) -> list[Extracted]:
 
 
 @task(cache_policy=NO_CACHE)
+@lake.retrying("a load batch")
 def load_pages(
     db: str,
     run_id: str,
@@ -371,7 +383,9 @@ def load_pages(
     connection: RunConnection | None = None,
 ) -> BatchOutcome:
     """One transaction: fetch rows, new and changed articles, their tags, their story groups, and the
-    cross-language links of those stories. With a run's `connection`, on it; else on a connection of its own."""
+    cross-language links of those stories. With a run's `connection`, on it; else on a connection of its own.
+    On a DuckLake catalog, a batch another writer's commit made conflict is run again from the start, reading
+    what is stored anew."""
     from forumwatch.tasks.dedupe import assign_stories
     from forumwatch.tasks.links import link_stories
     from forumwatch.tasks.tag import write_tags
@@ -382,6 +396,8 @@ def load_pages(
     article_rows, tags = [], []
     computed: dict[str, bytes] = {}  # fingerprints made beside the extraction
     with borrowed(db, connection) as con:
+        con.begin()  # before reading what is stored: on a lake, a writer committing since then makes this conflict
+        lake.serialize(con)
         known = load.existing_articles(con, [e.article_id for e in extracted if e is not None])
         for plan, result, page in zip(plans, results, extracted):
             source_id = plan.item.source_id
@@ -407,7 +423,6 @@ def load_pages(
                 computed[page.article_id] = page.extras["minhash"]
             tags.append(page.extras.get("tags"))
             outcome.article_ids.append(page.article_id)
-        con.begin()
         runs.heartbeat(con, run_id, utcnow())
         load.insert_fetches(con, fetch_rows)
         load.upsert_articles(con, article_rows)
@@ -532,13 +547,18 @@ def finish_run(db: str, run_id: str, stats: dict[str, SourceStats]) -> str:
         f"{totals['n_new']} new, {totals['n_updated']} updated, {totals['n_unchanged']} unchanged, "
         f"{totals['n_failed']} failed pages"
     )
-    with fwdb.connect(db) as con:
-        con.begin()
-        if not refresh_views(con, run_id, utcnow()):  # the mv_* tables, when anything they use changed
-            run_logger().info("views left as they were: nothing they are built from changed")
-        refresh_search_logged(con)  # after the views: search_stories reads them
-        load.finish_run(con, run_id, utcnow(), status, totals, message)
-        con.commit()
+
+    def close() -> None:
+        with fwdb.connect(db) as con:
+            con.begin()
+            lake.serialize(con)
+            if not refresh_views(con, run_id, utcnow()):  # the mv_* tables, when anything they use changed
+                run_logger().info("views left as they were: nothing they are built from changed")
+            refresh_search_logged(con)  # after the views: search_stories reads them
+            load.finish_run(con, run_id, utcnow(), status, totals, message)
+            con.commit()
+
+    lake.retry_conflicts(close, "closing the run")
     fwdb.publish_read_copy(db)
     return message
 
@@ -666,9 +686,16 @@ def closing_run(db: str, run_id: str) -> Iterator[None]:
 
 def close_run(db: str, run_id: str, status: str, message: str) -> None:
     """Close the run's row (called outside the task engine, as the flow goes down); never raises."""
-    try:
+
+    def close() -> None:
         with fwdb.connect(db, wait_seconds=60) as con:
+            con.begin()
+            lake.serialize(con)
             runs.close_run(con, run_id, utcnow(), status, message)
+            con.commit()
+
+    try:
+        lake.retry_conflicts(close, "closing the run's row")
     except Exception:  # the original error matters more than this bookkeeping; the next run marks it dead
         pass
 

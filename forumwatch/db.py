@@ -364,6 +364,7 @@ def init_schema(con: duckdb.DuckDBPyConnection) -> None:
     added = migrate_columns(con)
     if lake.is_lake_connection(con):
         con.execute(lake_schema_sql())
+        con.execute(sql_text("lake/writes.sql"))
     else:
         con.execute(sql_text("schema.sql"))
     if found != SCHEMA_VERSION or added:

@@ -8,7 +8,8 @@ import os
 import random
 import time
 from collections.abc import Callable
-from typing import TypeVar
+from functools import wraps
+from typing import ParamSpec, TypeVar
 
 import duckdb
 
@@ -24,6 +25,7 @@ CATALOG_EXTENSIONS = {"postgres:": "postgres", "sqlite:": "sqlite", "mysql:": "m
 DATA_PATH_ENV = "FORUMWATCH_LAKE_DATA_PATH"  # where a new catalog keeps its Parquet files (the catalog remembers)
 RETRIES_ENV = "FORUMWATCH_LAKE_RETRIES"
 T = TypeVar("T")
+P = ParamSpec("P")
 
 
 def is_lake(db: str) -> bool:
@@ -109,3 +111,25 @@ def retry_conflicts(work: Callable[[], T], what: str) -> T:
             log.info("forumwatch: %s conflicted with another writer; retry %d in %.2fs", what, attempt + 1, wait)
             time.sleep(wait)
     raise AssertionError("unreachable")
+
+
+def retrying(what: str) -> Callable[[Callable[P, T]], Callable[P, T]]:
+    """Decorator: the function is one whole transaction, run again by retry_conflicts on a conflict."""
+
+    def decorate(function: Callable[P, T]) -> Callable[P, T]:
+        @wraps(function)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> T:
+            return retry_conflicts(lambda: function(*args, **kwargs), what)
+
+        return wrapper
+
+    return decorate
+
+
+def serialize(con: duckdb.DuckDBPyConnection) -> None:
+    """On a lake, bump the one row of lake_writes inside the caller's transaction: DuckLake lets two
+    transactions that only insert commit side by side (two writers would both insert the same new article), but
+    two that update one row conflict, so the later commit fails and retry_conflicts runs it again on the
+    catalog as the first left it. A no-op on a DuckDB file (its writers are serialized by our lock)."""
+    if is_lake_connection(con):
+        con.execute("UPDATE lake_writes SET n = n + 1")

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import atexit
+import shutil
+import tempfile
+from functools import cache
 from importlib import import_module, resources
 from pathlib import Path
 
 import duckdb
+
+# Wheels whose file is named after the extension's alias: DuckDB derives the entry point from the file name, so
+# duckdb-extension-postgres's postgres.duckdb_extension must be loaded under its real name, postgres_scanner.
+REAL_NAMES = {"postgres": "postgres_scanner"}
 
 
 class ExtensionMissing(RuntimeError):
@@ -26,6 +34,21 @@ def extension_file(name: str) -> Path:
     return path
 
 
+@cache
+def loadable_file(name: str) -> Path:
+    """extension_file, or for a wheel whose file has the alias's name, a link to it under the real name in a
+    private folder of this process (mkdtemp: mode 0700, removed at exit)."""
+    path = extension_file(name)
+    real = REAL_NAMES.get(name)
+    if real is None:
+        return path
+    folder = Path(tempfile.mkdtemp(prefix="forumwatch-ext-"))
+    atexit.register(shutil.rmtree, folder, True)
+    link = folder / f"{real}.duckdb_extension"
+    link.symlink_to(path)
+    return link
+
+
 def no_downloads(con: duckdb.DuckDBPyConnection) -> None:
     """Forbid this connection to install extensions from the network (loading local ones stays allowed)."""
     con.execute("SET autoinstall_known_extensions = false")
@@ -34,5 +57,5 @@ def no_downloads(con: duckdb.DuckDBPyConnection) -> None:
 def load_extension(con: duckdb.DuckDBPyConnection, name: str) -> None:
     """LOAD an extension from its wheel's file: no repository, no network, no write to ~/.duckdb."""
     no_downloads(con)
-    path = str(extension_file(name)).replace("'", "''")
+    path = str(loadable_file(name)).replace("'", "''")
     con.execute(f"LOAD '{path}'")

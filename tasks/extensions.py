@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 
-from forumwatch.wheels import ExtensionMissing, extension_file, load_extension, no_downloads
+from forumwatch.wheels import ExtensionMissing, extension_file, load_extension, loadable_file, no_downloads
 
 __all__ = ["PROJECT_EXTENSIONS", "ExtensionMissing", "extension_file", "install_for_cli", "load_extension"]
 
@@ -18,7 +18,7 @@ def install_for_cli(names: tuple[str, ...] = PROJECT_EXTENSIONS) -> list[str]:
     try:
         no_downloads(con)
         for name in names:
-            path = str(extension_file(name)).replace("'", "''")
+            path = str(loadable_file(name)).replace("'", "''")
             con.execute(f"FORCE INSTALL '{path}'")
     finally:
         con.close()
