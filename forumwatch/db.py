@@ -362,9 +362,11 @@ def init_schema(con: duckdb.DuckDBPyConnection) -> None:
     if found is not None and found > SCHEMA_VERSION:
         raise DatabaseError(f"database has schema version {found}, newer than this forumwatch's {SCHEMA_VERSION}")
     added = migrate_columns(con)
-    if lake.is_lake_connection(con):
+    if lake.is_lake_connection(con):  # one transaction: each DuckLake commit is a snapshot in the catalog
+        con.begin()
         con.execute(lake_schema_sql())
         con.execute(sql_text("lake/writes.sql"))
+        con.commit()
     else:
         con.execute(sql_text("schema.sql"))
     if found != SCHEMA_VERSION or added:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import os
 import random
+import threading
 import time
 from collections.abc import Callable
 from functools import wraps
@@ -52,21 +53,42 @@ def attach_statement(db: str, read_only: bool = False, data_path: str | None = N
     return f"ATTACH {_quoted(str(db))} AS {ALIAS}" + (f" ({', '.join(options)})" if options else "")
 
 
-def open_lake(db: str, read_only: bool = False, config: dict | None = None) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB with the catalog attached as `lake` and in USE: unqualified names are the lake's.
-    The ducklake (and catalog) extensions are loaded from their wheels, never downloaded."""
+def _attached(db: str, read_only: bool, data_path: str | None, config: dict | None) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(":memory:", config=config or {})
     try:
         load_extension(con, "ducklake")
         extra = catalog_extension(db)
         if extra:
             load_extension(con, extra)
-        con.execute(attach_statement(db, read_only, os.environ.get(DATA_PATH_ENV) or None))
+        con.execute(attach_statement(db, read_only, data_path))
         con.execute(f"USE {ALIAS}")
     except BaseException:
         con.close()
         raise
     return con
+
+
+_shared: dict[tuple[str, bool, str | None], duckdb.DuckDBPyConnection] = {}
+_shared_lock = threading.Lock()
+
+
+def open_lake(db: str, read_only: bool = False, config: dict | None = None) -> duckdb.DuckDBPyConnection:
+    """A connection whose default database is the catalog, attached as `lake` to an in-memory DuckDB. The
+    ducklake (and catalog) extensions are loaded from their wheels, never downloaded. A catalog on a server
+    (postgres:, mysql:) is attached once per process and each call gets a cursor of it (loading the
+    extensions and attaching costs seconds); a DuckDB catalog file is attached per call and let go on close,
+    as its file lock keeps every other process out while it is attached."""
+    data_path = os.environ.get(DATA_PATH_ENV) or None
+    if catalog_extension(db) in (None, "sqlite"):
+        return _attached(db, read_only, data_path, config)
+    key = (str(db), read_only, data_path)
+    with _shared_lock:
+        base = _shared.get(key)
+        if base is None:
+            base = _shared[key] = _attached(db, read_only, data_path, config)
+    cursor = base.cursor()
+    cursor.execute(f"USE {ALIAS}")
+    return cursor
 
 
 def is_lake_connection(con: duckdb.DuckDBPyConnection) -> bool:
