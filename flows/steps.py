@@ -33,10 +33,6 @@ from forumwatch.tasks.views import refresh_views
 from forumwatch.tasks.warc import WarcArchive
 from forumwatch.tasks.warc_input import ArchivedPage
 
-LAKE_NO_SEARCH = (
-    "a DuckLake catalog holds no FTS index or macro (DuckLake supports neither); `forumwatch search` needs "
-    "a DuckDB file (README: The database: MotherDuck or DuckLake)"
-)
 PENDING_DAYS = 7  # feed items that failed are retried on later runs for this many days
 # what a run's row ends as, and the command's exit code for it (README, "Run outcomes")
 EXIT_CODES = {"completed": 0, "failed": 1, "partial": 3}
@@ -647,7 +643,7 @@ def refresh_search_logged(con) -> None:
     except Exception:  # called outside a flow run (finish_run.fn in tests, scripts)
         logger = logging.getLogger("forumwatch")
     if lake.is_lake_connection(con):
-        logger.warning(f"search index not built: {LAKE_NO_SEARCH}")
+        logger.warning(f"search index not built: {lake.NO_SEARCH}")
         return
     try:
         result = search_index.refresh_search(con)

@@ -264,7 +264,8 @@ def export_tables(
         tables = [
             r[0]
             for r in con.execute(
-                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' AND NOT starts_with(table_name, ?) "
+                "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() "
+                "AND schema_name = 'main' AND NOT starts_with(table_name, ?) AND table_name <> 'lake_writes' "
                 "ORDER BY table_name",
                 [MATERIALISED_PREFIX],
             ).fetchall()

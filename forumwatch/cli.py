@@ -179,14 +179,14 @@ def cmd_search(args: argparse.Namespace) -> int:
     """Stories matching every word of the query, ranked by BM25."""
     from forumwatch.search import SearchError, format_results, reindex, search
 
-    if args.reindex:
-        print(reindex(args.db))
-        if not args.query:
-            return 0
-    if not args.query:
+    if not args.query and not args.reindex:
         print("forumwatch: search needs a QUERY (or --reindex)", file=sys.stderr)
         return 2
     try:
+        if args.reindex:
+            print(reindex(args.db))
+            if not args.query:
+                return 0
         frame = search(args.db, args.query, args.since, args.until, args.language, args.topic, args.limit)
     except SearchError as exc:
         print(f"forumwatch: {exc}", file=sys.stderr)

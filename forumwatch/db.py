@@ -186,6 +186,8 @@ def check_target(db: str | Path, writable: bool = True) -> None:
     not DuckDB (text, SQLite), a truncated or corrupted DuckDB file, a schema newer than this code. A missing
     file is fine (a writer creates it). An older schema is fine too: connect + init_schema migrate it."""
     db = str(db)
+    if lake.is_lake(db) and not writable:
+        _check_lake(db)
     if not is_local_path(db):
         return
     path = Path(db)
@@ -216,6 +218,25 @@ def check_target(db: str | Path, writable: bool = True) -> None:
     size = path.stat().st_size
     if size < needed:
         raise DatabaseError(f"--db {db} is truncated: {size} bytes where its tables use {needed}")
+    if found is not None and found > SCHEMA_VERSION:
+        raise DatabaseError(
+            f"--db {db} has schema version {found}, newer than this forumwatch's {SCHEMA_VERSION}: upgrade forumwatch"
+        )
+
+
+def _check_lake(db: str) -> None:
+    """DatabaseError (one line) when a DuckLake catalog cannot be read: missing, unreachable, or written by a
+    newer forumwatch. A writer creates a missing catalog, so only readers are checked."""
+    try:
+        con = open_duckdb(db, read_only=True, wait_seconds=0)
+    except duckdb.Error as exc:
+        if is_lock_conflict(exc):
+            return  # a writer has its DuckDB catalog file open: it exists
+        raise DatabaseError(f"--db {db}: cannot attach the DuckLake catalog: {_first_line(exc)}") from None
+    try:
+        found = recorded_schema_version(con)
+    finally:
+        con.close()
     if found is not None and found > SCHEMA_VERSION:
         raise DatabaseError(
             f"--db {db} has schema version {found}, newer than this forumwatch's {SCHEMA_VERSION}: upgrade forumwatch"
@@ -308,7 +329,8 @@ def schema_columns() -> list[tuple[str, str, str, str | None, bool]]:
         scratch.execute(sql_text("schema.sql"))
         return scratch.execute(
             "SELECT table_name, column_name, data_type, column_default, is_nullable FROM duckdb_columns() "
-            "WHERE schema_name = 'main' ORDER BY table_oid, column_index"
+            "WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal "
+            "AND table_oid IN (SELECT table_oid FROM duckdb_tables()) ORDER BY table_oid, column_index"
         ).fetchall()
     finally:
         scratch.close()

@@ -25,6 +25,10 @@ ALIAS = "lake"  # the name the catalog is attached under (and made the default w
 CATALOG_EXTENSIONS = {"postgres:": "postgres", "sqlite:": "sqlite", "mysql:": "mysql"}
 DATA_PATH_ENV = "FORUMWATCH_LAKE_DATA_PATH"  # where a new catalog keeps its Parquet files (the catalog remembers)
 RETRIES_ENV = "FORUMWATCH_LAKE_RETRIES"
+NO_SEARCH = (
+    "a DuckLake catalog holds no FTS index or macro (DuckLake supports neither); `forumwatch search` needs "
+    "a DuckDB file (README: The database: MotherDuck or DuckLake)"
+)
 T = TypeVar("T")
 P = ParamSpec("P")
 

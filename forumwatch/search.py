@@ -10,6 +10,7 @@ import duckdb
 import pandas as pd
 
 from forumwatch.db import connect, scalar
+from forumwatch.lake import NO_SEARCH, is_lake
 from forumwatch.tasks.search_index import index_exists, prepare_search, refresh_search
 
 SNIPPET_CHARS = 240
@@ -124,6 +125,8 @@ def search(
         raise SearchError("empty query")
     if limit < 1:
         raise SearchError(f"--limit must be at least 1, not {limit}")
+    if is_lake(db):
+        raise SearchError(f"no full-text search on {db}: {NO_SEARCH}")
     with connect(db, read_only=True) as con:
         if not index_exists(con):
             raise SearchError(f"{db} has no search index yet: run an ingest, or `forumwatch search --reindex`")
@@ -153,6 +156,8 @@ def prepare_search_read_only(con: duckdb.DuckDBPyConnection) -> None:
 
 def reindex(db: str) -> str:
     """Bring the search index up to date now (every run does it as it ends)."""
+    if is_lake(db):
+        raise SearchError(f"no full-text search on {db}: {NO_SEARCH}")
     with connect(db) as con:
         result = refresh_search(con)
     return (

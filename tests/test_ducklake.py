@@ -52,6 +52,10 @@ def test_ingest_into_a_local_ducklake(prefect_harness, fast_crawl, monkeypatch, 
     assert lake_rows(db, "SELECT count(*) FROM article_facts")[0][0] == 18  # the views work on the lake
     assert lake_rows(db, "SELECT count(*) FROM articles WHERE story_id NOT IN (SELECT story_id FROM stories)") == [(0,)]
     assert lake_rows(db, "SELECT count(*) FROM mv_search_docs") == [(0,)]  # no FTS on a lake: skipped, logged
+    tables = lake_rows(db, "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()")
+    assert {t for (t,) in tables if not t.startswith("mv_")} == {
+        t for t, *_ in fwdb.schema_columns() if not t.startswith("mv_")
+    } | {"lake_writes"}
     assert list((tmp_path / "parquet").rglob("*.parquet"))  # the data is in Parquet files under DATA_PATH
     assert not (tmp_path / "catalog.ducklake.lock").exists()  # no file lock, no read copy
     assert not list(tmp_path.glob("*-read*"))
