@@ -34,6 +34,8 @@ EXCLUDED = {  # command prefix -> why it is not run here
     "BLOCK_ID=$(prefect block inspect": "reads a notification block from a running server: test_automation.py",
     'sed "s/NOTIFY_BLOCK_ID/': "fills in the block id read from a running server (previous line): test_automation.py",
     "prefect automation create": "needs a running server: tests/faults/test_automation.py deploys the file",
+    "FORUMWATCH_LAKE_DATA_PATH=": "needs a PostgreSQL server: tests/test_ducklake.py starts one and ingests into it",
+    "duckdb -c \"ATTACH 'ducklake:postgres:": "needs a PostgreSQL server: tests/test_ducklake.py attaches READ_ONLY",
 }
 
 
