@@ -134,7 +134,7 @@ def retry_conflicts(work: Callable[[], T], what: str) -> T:
             if not is_conflict(exc) or attempt >= attempts:
                 raise
             wait = min(2.0, 0.05 * 1.5**attempt) * (0.5 + random.random())
-            log.info("forumwatch: %s conflicted with another writer; retry %d in %.2fs", what, attempt + 1, wait)
+            log.warning("forumwatch: %s conflicted with another writer; retry %d in %.2fs", what, attempt + 1, wait)
             time.sleep(wait)
     raise AssertionError("unreachable")
 
