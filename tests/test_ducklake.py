@@ -55,7 +55,9 @@ def test_ingest_into_a_local_ducklake(
     assert lake_rows(db, "SELECT flow, status FROM runs") == [("ingest", "completed")]
     assert lake_rows(db, "SELECT count(*) FROM article_facts")[0][0] == len(wanted)  # the views work on the lake
     assert lake_rows(db, "SELECT count(*) FROM articles WHERE story_id NOT IN (SELECT story_id FROM stories)") == [(0,)]
-    assert lake_rows(db, "SELECT count(*) FROM mv_search_docs") == [(0,)]  # no FTS on a lake: skipped, logged
+    assert lake_rows(db, "SELECT count(*) FROM mv_search_docs") == [
+        (0,)
+    ]  # no FTS on a lake: the run skips it (and logs why)
     tables = lake_rows(db, "SELECT table_name FROM duckdb_tables() WHERE database_name = current_database()")
     assert {t for (t,) in tables if not t.startswith("mv_")} == {
         t for t, *_ in fwdb.schema_columns() if not t.startswith("mv_")
@@ -164,3 +166,19 @@ def test_a_transaction_another_writer_made_conflict_is_run_again(tmp_path):
     assert attempts == [1, 2]
     assert base.execute("SELECT count(*) FROM sources WHERE source_id = 'x'").fetchone()[0] == 1
     base.close()
+
+
+def test_lake_readers_get_one_line_errors(tmp_path, capsys):
+    from forumwatch.cli import main
+
+    missing = tmp_path / "none.ducklake"
+    assert main(["trends", "--topic", "arms_control", "--db", f"ducklake:{missing}"]) == 2
+    err = capsys.readouterr().err.strip()
+    assert "cannot attach the DuckLake catalog" in err and len(err.splitlines()) == 1
+    assert not missing.exists()  # a reader creates nothing
+
+    lake = f"ducklake:{tmp_path / 'catalog.ducklake'}"
+    with fwdb.connect(lake) as con:
+        fwdb.init_schema(con)
+    assert main(["search", "Shoigu", "--db", lake]) == 2
+    assert "no full-text search" in capsys.readouterr().err
