@@ -13,8 +13,9 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 180
 .PHONY: demo test bench install lock lint clean chaos
 
 # Quiet: setuptools' "Editable installation" notice is information only, and pip's own warnings (-qq) are
-# about the machine's pip configuration (e.g. an extra index folder that does not exist), not about this project. The last step copies the fts and
-# ducklake extensions from their wheels into DuckDB's local folder, so the duckdb command loads them offline.
+# about the machine's pip configuration (e.g. an extra index folder that does not exist), not about this
+# project. The last step copies the fts and ducklake extensions from their wheels into DuckDB's local folder,
+# so the duckdb command loads them offline.
 $(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --quiet --upgrade pip
