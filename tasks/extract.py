@@ -11,6 +11,7 @@ from lxml import html as lxml_html
 from trafilatura import bare_extraction
 from trafilatura.settings import Document
 
+from forumwatch.tasks.canonical import canonical_hrefs, page_identity
 from forumwatch.tasks.charset import strip_xml_declaration
 from forumwatch.tasks.dates import (
     DateCandidate,
@@ -57,6 +58,7 @@ class PageInput:
     feed_title: str | None = None
     default_language: str | None = None
     timezone: str | None = None  # the source's IANA zone, for times given without one
+    final_url: str | None = None  # where the page was read from after redirects (resolves relative canonicals)
     max_chars: int = MAX_TREE_CHARS  # PipelineSettings.max_page_chars
     min_words: int = MIN_ARTICLE_WORDS  # PipelineSettings.min_article_words
     min_cjk_chars: int = MIN_ARTICLE_CJK_CHARS  # PipelineSettings.min_article_cjk_chars
@@ -82,6 +84,8 @@ class Extracted:
     word_count: int = 0
     content_sha1: str | None = None
     error: str | None = None  # why nothing usable came out of the page
+    link_url: str | None = None  # the URL the page was listed and fetched under (feed, sitemap, archive)
+    canonical_note: str | None = None  # why the page's own canonical link was not taken as its identity
     extras: dict = field(default_factory=dict)  # later stages (attribution, tags) add columns here
 
 
@@ -122,12 +126,18 @@ def _restore_joiners(value: str | None) -> str | None:
     return value
 
 
-LAYOUT_CELL = "td[p or div or table or h1 or h2 or h3 or ul or ol or blockquote]"
+# a cell holding block elements, or running text broken into lines by <br> (old table templates put whole
+# articles in one cell or <font>, paragraphs separated by <br><br>); a data cell is short
+LAYOUT_CELL = (
+    "td[p or div or table or h1 or h2 or h3 or ul or ol or blockquote"
+    " or (.//br and string-length(normalize-space(.)) > 280)]"
+)
 
 
 def unwrap_layout_tables(tree) -> None:
-    """Tables used for page layout (a cell holding paragraphs, headings or another table) become plain
-    blocks, so their paragraphs stay paragraphs: trafilatura reads a table as rows of '|'-separated cells."""
+    """Tables used for page layout (a cell holding paragraphs, headings, another table or long <br>-broken
+    text) become plain blocks, so their paragraphs stay paragraphs: trafilatura reads a table as rows of
+    '|'-separated cells."""
     for table in list(tree.iter("table")):
         if table.tag == "table" and table.xpath(f".//{LAYOUT_CELL} | .//th[p or div or table]"):
             for element in [table, *table.iter("tbody", "thead", "tfoot", "tr", "td", "th")]:
@@ -157,13 +167,17 @@ def guard_date(out: Extracted) -> Extracted:
 
 def extract_page(page: PageInput) -> Extracted:
     """Extract one page; never raises (problems land in .error)."""
-    out = Extracted(article_id(page.url), page.url, page.source_id, page.fetched_at, title=page.feed_title)
+    out = Extracted(
+        article_id(page.url), page.url, page.source_id, page.fetched_at, title=page.feed_title, link_url=page.url
+    )
     html, hidden = _hide_joiners(strip_xml_declaration(strip_controls(page.html[: page.max_chars])))
     try:
         tree = lxml_html.fromstring(html)
     except (ValueError, TypeError, lxml_html.etree.ParserError) as exc:
         out.error = f"unparseable HTML: {exc}"
         return out
+    identity = page_identity(canonical_hrefs(tree), page.url, page.final_url)
+    out.url, out.article_id, out.canonical_note = identity.url, article_id(identity.url), identity.note
     try:
         candidates = page_date_candidates(tree)
         html_lang, meta_lang = _declared_languages(tree)

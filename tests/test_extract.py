@@ -4,14 +4,14 @@ from datetime import datetime
 
 import pytest
 
-from forumwatch.snapshot_server import snapshot_dir
+from forumwatch.snapshot_server import fill, snapshot_dir
 from forumwatch.tasks.extract import PageInput, clean_text, extract_page
 
 FETCHED = datetime(2025, 6, 1, 10, 0)  # the crawl day the Asian Lite header shows
 
 
 def load_page(entry: dict, feed_published: datetime | None = None, has_time: bool = False) -> PageInput:
-    html = (snapshot_dir() / entry["file"]).read_text(encoding="utf-8").replace("__BASE__", "http://127.0.0.1:1")
+    html = fill((snapshot_dir() / entry["file"]).read_text(encoding="utf-8"), "http://127.0.0.1:1")
     return PageInput(
         url="http://127.0.0.1:1" + entry["path"],
         source_id=entry["outlet"],
@@ -91,10 +91,9 @@ def test_clean_text_drops_navigation_lines_only():
 def test_table_layout_page_keeps_one_paragraph_per_line(page):
     from datetime import datetime
 
-    from forumwatch.snapshot_server import snapshot_dir
     from forumwatch.tasks.extract import PageInput, extract_page
 
-    html = (snapshot_dir() / page).read_text(encoding="utf-8").replace("__BASE__", "http://127.0.0.1:8765")
+    html = fill((snapshot_dir() / page).read_text(encoding="utf-8"), "http://127.0.0.1:8765")
     paragraphs = html.split('<td id="storytext"', 1)[1].split("</td>", 1)[0].count("<p")
     out = extract_page(PageInput(f"http://127.0.0.1:8765/{page}", "eb", html, datetime(2023, 11, 2)))
     lines = out.text.splitlines()
