@@ -85,7 +85,7 @@ def _article_segments(path: str) -> list[str]:
 def is_section_of(canonical: str, fetched: str) -> bool:
     """The canonical names the site's homepage or a section above the fetched article: its path is '/'
     (and it has no query naming an article), or a shorter leading part of the article's path whose last
-    segment holds no digit (sections are words; /news/12345 may well be the article itself)."""
+    segment is a word or a date part (/world/, /world/2023; /news/12345 may well be the article itself)."""
     c, f = urlsplit(canonical), urlsplit(fetched)
     c_segments, f_segments = _segments(c.path), _article_segments(f.path)
     if c_segments == f_segments:
@@ -93,7 +93,12 @@ def is_section_of(canonical: str, fetched: str) -> bool:
     if not c_segments:
         return not c.query
     shorter = len(c_segments) < len(f_segments) and f_segments[: len(c_segments)] == c_segments
-    return shorter and not c.query and not any(ch.isdigit() for ch in c_segments[-1])
+    return shorter and not c.query and not _names_article(c_segments[-1])
+
+
+def _names_article(segment: str) -> bool:
+    """A path segment that can name an article: it holds a digit and is not a bare year, month or day."""
+    return any(ch.isdigit() for ch in segment) and not (segment.isdigit() and len(segment) <= 4)
 
 
 def _resolve(href: str, base: str) -> str | None:
