@@ -126,22 +126,86 @@ def _restore_joiners(value: str | None) -> str | None:
     return value
 
 
-# a cell holding block elements, or running text broken into lines by <br> (old table templates put whole
-# articles in one cell or <font>, paragraphs separated by <br><br>); a data cell is short
-LAYOUT_CELL = (
-    "td[p or div or table or h1 or h2 or h3 or ul or ol or blockquote"
-    " or (.//br and string-length(normalize-space(.)) > 280)]"
-)
+LAYOUT_CELL = "td[p or div or table or h1 or h2 or h3 or ul or ol or blockquote]"
+BLOCK_TAGS = {
+    *("p", "div", "table", "ul", "ol", "dl", "blockquote", "pre", "figure", "form", "hr", "section", "article"),
+    *("h1", "h2", "h3", "h4", "h5", "h6", "header", "footer", "aside", "nav", "main", "address", "center"),
+}
+INLINE_WRAPPERS = {"font", "span", "b", "i", "em", "strong", "small", "big", "u", "a"}
+MIN_BROKEN_CHARS = 280  # text broken by <br> shorter than this is an address or a caption, not paragraphs
 
 
 def unwrap_layout_tables(tree) -> None:
-    """Tables used for page layout (a cell holding paragraphs, headings, another table or long <br>-broken
-    text) become plain blocks, so their paragraphs stay paragraphs: trafilatura reads a table as rows of
-    '|'-separated cells."""
+    """Tables used for page layout (a cell holding paragraphs, headings or another table) become plain
+    blocks, so their paragraphs stay paragraphs: trafilatura reads a table as rows of '|'-separated cells."""
     for table in list(tree.iter("table")):
         if table.tag == "table" and table.xpath(f".//{LAYOUT_CELL} | .//th[p or div or table]"):
             for element in [table, *table.iter("tbody", "thead", "tfoot", "tr", "td", "th")]:
                 element.tag = "div"
+
+
+def paragraphs_from_breaks(tree) -> None:
+    """Running text broken by <br> inside a table layout (paragraphs separated by <br><br> or a single <br>, in
+    a cell, or a div, p or <font> within one, as older templates write articles) becomes one <p> per piece, so
+    each stays a line of the text. Outside tables trafilatura already reads <br> as a line break (and splitting
+    there moves its choice of container: the headline's furniture came along on a saved page)."""
+    for element in list(tree.iter()):
+        if not isinstance(element.tag, str) or element.tag in ("pre", "textarea", "script", "style"):
+            continue
+        breaks = [child for child in element if child.tag == "br"]
+        if len(breaks) < 2 or len(_own_text(element)) < MIN_BROKEN_CHARS:
+            continue
+        if element.tag in ("td", "th") or next(element.iterancestors("td", "th"), None) is not None:
+            _split_at_breaks(element)
+
+
+def _own_text(element) -> str:
+    """The element's text outside its block children (what <br>s break into lines)."""
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and child.tag not in BLOCK_TAGS and child.tag != "br":
+            parts.append(child.text_content())
+        parts.append(child.tail or "")
+    return " ".join("".join(parts).split())
+
+
+def _split_at_breaks(element) -> None:
+    pieces: list = []  # new children: <p> per run of text and inline elements, block children as they were
+    current = None
+
+    def add_text(text: str | None) -> None:
+        nonlocal current
+        if not text or not text.strip():
+            return
+        if current is None:
+            current = lxml_html.Element("p")
+            pieces.append(current)
+        if len(current):
+            current[-1].tail = (current[-1].tail or "") + text
+        else:
+            current.text = (current.text or "") + text
+
+    text, element.text = element.text, None
+    add_text(text)
+    for child in list(element):
+        tail, child.tail = child.tail, None
+        element.remove(child)
+        if child.tag == "br":
+            current = None
+        elif isinstance(child.tag, str) and child.tag in BLOCK_TAGS:
+            current = None
+            pieces.append(child)
+        elif current is None and not (isinstance(child.tag, str) and child.text_content().strip()):
+            pieces.append(child)  # a comment or an empty inline element between paragraphs
+        else:
+            if current is None:
+                current = lxml_html.Element("p")
+                pieces.append(current)
+            current.append(child)
+        add_text(tail)
+    element.extend(pieces)
+    if element.tag in INLINE_WRAPPERS or element.tag == "p":
+        element.tag = "div"  # now holds paragraphs
 
 
 def _trafilatura_day(value: str | None) -> date | None:
@@ -182,6 +246,7 @@ def extract_page(page: PageInput) -> Extracted:
         candidates = page_date_candidates(tree)
         html_lang, meta_lang = _declared_languages(tree)
         hinted_dates = [] if _has_exact(candidates) else hinted_date_strings(tree)  # before trafilatura prunes
+        paragraphs_from_breaks(tree)  # before the layout tables: a cell of <br>-broken text holds paragraphs then
         unwrap_layout_tables(tree)  # after the date candidates: layout tables only, data tables stay
         doc = bare_extraction(
             tree,

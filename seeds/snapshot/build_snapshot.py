@@ -750,6 +750,8 @@ def tpl_eastbulletin(a: dict) -> str:
     others = "<br>\n".join(
         f'<font face="Arial" size="2">&raquo; <a href="{base}/{slugify(t)}.htm">{esc(t)}</a></font>' for t in EB_OTHER)
     body = "\n".join(f'<p align="justify">{esc(p, quote=False)}</p>' for p in a["paras"])
+    if a.get("breaks"):  # the older template: one <font> run, paragraphs separated by <br> (or <br><br>)
+        body = '<font face="Arial" size="2">' + a["breaks"].join(esc(p, quote=False) for p in a["paras"]) + "</font>"
     rel = "<br>\n".join(f'<a href="{h}">{esc(t)}</a>' for t, h in a["related"])
     return f"""<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN" "http://www.w3.org/TR/html4/loose.dtd">
 <html>
@@ -978,7 +980,7 @@ add(key="eb_pti", outlet="eastbulletin", tpl=tpl_eastbulletin,
     wire="PTI", story="pti-milan-invites",
     related=[("Shoigu uses Xiangshan platform to accuse West", U("eb_xiangshan"))],
     must_not_contain=["Horoscope", "Assam", "Alipore", "Tram depot", "Classifieds", "Print this story"],
-    body_xpath="//td[@id='storytext']")
+    body_xpath="//td[@id='storytext']", breaks="<br>\n")
 
 # ---- Xinhua story (NewsLoop) and TASS story (Capital Wire) ------------------------------
 add(key="nl_pmi", outlet="newsloop", tpl=tpl_newsloop,
@@ -1111,7 +1113,7 @@ add(key="eb_local", outlet="eastbulletin", tpl=tpl_eastbulletin,
     wire=None, story="staff-haldia-coastal-security",
     related=[("Navy to host MILAN with over 50 nations", U("eb_pti"))],
     must_not_contain=["Horoscope", "Assam", "Alipore", "Tram depot", "Classifieds"],
-    body_xpath="//td[@id='storytext']", no_date_in_page=True)
+    body_xpath="//td[@id='storytext']", no_date_in_page=True, breaks="<br>\n<br>\n")
 
 
 # --------------------------------------------------------------------------------------------
