@@ -447,7 +447,9 @@ def refuse_replacements(
 ) -> list[bool]:
     """Which archived pages may load. A page from a WARC file not signed by this database's archive never
     replaces a stored article with a different text: it is refused, with a fetches row saying so."""
-    ids = [e.article_id for p, e in zip(pages, extracted) if e is not None and not e.error and not p.trusted]
+    untrusted = [e for p, e in zip(pages, extracted) if e is not None and not e.error and not p.trusted]
+    # the row it would replace: its canonical URL's, or the one stored under its link (which it would retire)
+    ids = [i for e in untrusted for i in (e.article_id, link_id(e)) if i]
     if not ids:
         return [True] * len(pages)
     with fwdb.connect(db) as con:
@@ -458,8 +460,7 @@ def refuse_replacements(
             ext is not None
             and not ext.error
             and not page.trusted
-            and ext.article_id in stored
-            and stored[ext.article_id] != ext.content_sha1
+            and any(i in stored and stored[i] != ext.content_sha1 for i in (ext.article_id, link_id(ext)) if i)
         )
         keep.append(not clash)
         if clash:
