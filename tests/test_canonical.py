@@ -170,7 +170,7 @@ hrefs = st.lists(
 )
 
 
-@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(hrefs=hrefs)
 def test_hostile_canonicals_never_raise_and_never_leave_the_site(hrefs):
     page = "https://www.example-news.com/world/2023/10/31/story-1.html"

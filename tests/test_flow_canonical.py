@@ -29,10 +29,11 @@ def page(title: str, head: str = "", extra: str = "") -> str:
 <body><article><h1>{title}</h1>{body}</article></body></html>"""
 
 
-def test_stored_articles_move_to_the_canonical_their_pages_name_later(tmp_path):
+def test_stored_articles_move_to_the_canonical_their_pages_name_later(tmp_path, monkeypatch):
     """Rows stored under their links (pages without a canonical, or a file from before canonical links counted)
     become one row under the canonical URL once the pages name it: no duplicate, first_seen_at kept, tags,
     fingerprints and stories follow, fetches still list what was fetched."""
+    monkeypatch.setenv("FORUMWATCH_EXTRACT_WORKERS", "1")  # three pages: no process pool to start
     db = tmp_path / "fw.duckdb"
     with serve() as site:
         plain, amp, other = f"{site.base}/news/x-1", f"{site.base}/amp/news/x-1", f"{site.base}/wire/y-1"
