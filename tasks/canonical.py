@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from tld import get_tld
@@ -26,8 +27,10 @@ class Identity:
 def canonical_hrefs(tree) -> list[str]:
     """The href of every <link> in the page's <head> whose rel tokens include 'canonical' (as search engines
     read it: a canonical link in <body> is ignored)."""
+    root = tree.getroottree().getroot()
+    head = root.find("head") if isinstance(root.tag, str) else None
     hrefs = []
-    for link in tree.xpath("//head//link[@rel]"):
+    for link in head.iter("link") if head is not None else ():
         tokens = str(link.get("rel") or "").lower().split()
         if "canonical" in tokens:
             hrefs.append(str(link.get("href") or ""))
@@ -54,6 +57,7 @@ def _host(url: str) -> str | None:
     return host if HOST_NAME.match(host) else None
 
 
+@lru_cache(maxsize=4096)
 def site_of(host: str) -> str:
     """The schemeless site of a host: its registrable domain (public suffix list), else the host itself (IP
     addresses, 'localhost', hosts that are themselves a public suffix)."""
