@@ -367,8 +367,9 @@ def load_pages(
     pipeline: PipelineSettings,
     connection: RunConnection | None = None,
 ) -> BatchOutcome:
-    """One transaction: fetch rows, new and changed articles, their tags, their story groups, and the
-    cross-language links of those stories. With a run's `connection`, on it; else on a connection of its own."""
+    """One transaction: fetch rows, new and changed articles (a row stored under the link a page was fetched by
+    gives way to the canonical URL the page names), their tags, their story groups, and the cross-language
+    links of those stories. With a run's `connection`, on it; else on a connection of its own."""
     from forumwatch.tasks.dedupe import assign_stories
     from forumwatch.tasks.links import link_stories
     from forumwatch.tasks.tag import write_tags
