@@ -59,15 +59,19 @@ def _host(url: str) -> str | None:
 
 @lru_cache(maxsize=4096)
 def site_of(host: str) -> str:
-    """The schemeless site of a host: its registrable domain (public suffix list), else the host itself (IP
-    addresses, 'localhost', hosts that are themselves a public suffix)."""
+    """The schemeless site of a host: its registrable domain by the public suffix list (a top-level domain not
+    on the list is a public suffix by the list's default rule '*': amp.planet.example -> planet.example), else
+    the host itself (IP addresses, single labels such as 'localhost', hosts that are themselves a suffix)."""
     try:
         ipaddress.ip_address(host.strip("[]"))
         return host
     except ValueError:
         pass
+    labels = host.split(".")
     found = get_tld("http://" + host, as_object=True, fail_silently=True)
-    if found is None or not found.domain or found.fld == found.tld:  # type: ignore[union-attr]
+    if found is None:
+        return ".".join(labels[-2:])
+    if not found.domain or found.fld == found.tld:  # type: ignore[union-attr]
         return host
     return str(found.fld).lower()  # type: ignore[union-attr]
 

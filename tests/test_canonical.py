@@ -138,6 +138,8 @@ def test_site_of_hosts():
     assert site_of("www.bbc.co.uk") == site_of("amp.bbc.co.uk") == "bbc.co.uk"
     assert site_of("co.uk") == "co.uk" and site_of("localhost") == "localhost"
     assert site_of("a.github.io") != site_of("b.github.io")
+    assert site_of("amp.planet.example") == site_of("www.planet.example") == "planet.example"  # default rule '*'
+    assert site_of("127.0.0.1") == "127.0.0.1" and site_of("::1") == "::1"
 
 
 def page_with(head: str, text: str = "Defence ministers met in Beijing and pledged closer ties. " * 4) -> str:
