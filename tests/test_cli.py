@@ -73,6 +73,7 @@ def test_demo_takes_a_free_port_and_reports_this_run(prefect_harness, fast_crawl
             if len(bases) == 1:
                 assert "this run: 18 new, 0 updated, 0 unchanged articles, 1 failed pages" in out
     assert "this run: 0 new, 0 updated, 18 unchanged articles, 1 failed pages" in out
+    assert "none (nothing new or changed)" in out and "Empty DataFrame" not in out
     good = [p for p in expected_pages["pages"] if p["status"] == 200]
     urls = [u for (u,) in query(db, "SELECT url FROM articles")]
     assert sorted(urls) == sorted("http://127.0.0.1:8765" + p["path"] for p in good)  # the pages' canonicals
