@@ -12,13 +12,15 @@ export PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS := 180
 
 .PHONY: demo test bench install lock lint clean chaos
 
-# Quiet: setuptools' "Editable installation" notice is information only. The last step copies the fts and
-# ducklake extensions from their wheels into DuckDB's local folder, so the duckdb command loads them offline.
+# Quiet: setuptools' "Editable installation" notice is information only, and pip's own warnings (-qq) are
+# about the machine's pip configuration (e.g. an extra index folder that does not exist), not about this
+# project. The last step copies the fts and ducklake extensions from their wheels into DuckDB's local folder,
+# so the duckdb command loads them offline.
 $(STAMP): pyproject.toml $(LOCK)
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet --require-hashes --no-deps -r $(LOCK)
-	PYTHONWARNINGS='ignore:Editable installation' $(BIN)/python -m pip install --quiet --no-deps -e .
+	$(BIN)/python -m pip install --quiet --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --quiet --require-hashes --no-deps -r $(LOCK)
+	PYTHONWARNINGS='ignore:Editable installation' $(BIN)/python -m pip install --quiet --quiet --no-deps -e .
 	$(BIN)/python -m forumwatch.tasks.extensions
 	touch $(STAMP)
 

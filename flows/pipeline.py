@@ -111,7 +111,12 @@ class TaskExtractor:
 def failed_extraction(page: PageInput, exc: BaseException) -> Extracted:
     """What a page becomes when its worker died or its task failed: a recorded error, not a lost page."""
     return Extracted(
-        article_id(page.url), page.url, page.source_id, page.fetched_at, error=f"extraction failed: {exc!r}"[:500]
+        article_id(page.url),
+        page.url,
+        page.source_id,
+        page.fetched_at,
+        error=f"extraction failed: {exc!r}"[:500],
+        link_url=page.url,
     )
 
 

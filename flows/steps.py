@@ -29,6 +29,7 @@ from forumwatch.tasks.extract import Extracted, PageInput, guard_date
 from forumwatch.tasks.fetch import Fetcher, FetchRequest, FetchResult, fetch_all
 from forumwatch.tasks.netguard import origin
 from forumwatch.tasks.sources import Source
+from forumwatch.tasks.urls import article_id
 from forumwatch.tasks.views import refresh_views
 from forumwatch.tasks.warc import WarcArchive
 from forumwatch.tasks.warc_input import ArchivedPage
@@ -327,6 +328,7 @@ def page_input(
         feed_title=plan.item.title,
         default_language=languages.get(plan.item.source_id),
         timezone=(zones or {}).get(plan.item.source_id),
+        final_url=result.final_url,
         max_chars=pipeline.max_page_chars,
         min_words=pipeline.min_article_words,
         min_cjk_chars=pipeline.min_article_cjk_chars,
@@ -378,10 +380,11 @@ def load_pages(
     pipeline: PipelineSettings,
     connection: RunConnection | None = None,
 ) -> BatchOutcome:
-    """One transaction: fetch rows, new and changed articles, their tags, their story groups, and the
-    cross-language links of those stories. With a run's `connection`, on it; else on a connection of its own.
-    On a DuckLake catalog, a batch another writer's commit made conflict is run again from the start, reading
-    what is stored anew."""
+    """One transaction: fetch rows, new and changed articles (a row stored under the link a page was fetched by
+    gives way to the canonical URL the page names), their tags, their story groups, and the cross-language
+    links of those stories. With a run's `connection`, on it; else on a connection of its own. On a DuckLake
+    catalog, a batch another writer's commit made conflict is run again from the start, reading what is
+    stored anew."""
     from forumwatch.tasks.dedupe import assign_stories
     from forumwatch.tasks.links import link_stories
     from forumwatch.tasks.tag import write_tags
@@ -391,10 +394,13 @@ def load_pages(
     fetch_rows = [fetch_row(run_id, r) for r in fetched.robots]
     article_rows, tags = [], []
     computed: dict[str, bytes] = {}  # fingerprints made beside the extraction
+    retired: dict[str, str] = {}  # stored under the link a page was fetched by -> the page's canonical id
+    in_batch: set[str] = set()  # articles this batch stores
     with borrowed(db, connection) as con:
         con.begin()  # before reading what is stored: on a lake, a writer committing since then makes this conflict
         lake.serialize(con)
-        known = load.existing_articles(con, [e.article_id for e in extracted if e is not None])
+        ids = [e.article_id for e in extracted if e is not None]
+        known = load.existing_articles(con, ids + [i for e in extracted if (i := link_id(e))])
         for plan, result, page in zip(plans, results, extracted):
             source_id = plan.item.source_id
             if result.error:
@@ -410,20 +416,29 @@ def load_pages(
             if page.error:
                 outcome.counts[(source_id, "failed")] += 1
                 continue
-            if page.article_id in known and known[page.article_id] == page.content_sha1:
+            old_id = link_id(page)
+            if old_id is not None and old_id in known:
+                retired[old_id] = page.article_id
+            if page.article_id in in_batch or (
+                page.article_id in known and known[page.article_id] == page.content_sha1
+            ):  # the same text as stored, or another link of an article this batch already holds
                 outcome.counts[(source_id, "unchanged")] += 1
                 continue
-            outcome.counts[(source_id, "updated" if page.article_id in known else "new")] += 1
+            stored = page.article_id in known or old_id in known
+            outcome.counts[(source_id, "updated" if stored else "new")] += 1
             article_rows.append(page_row(page, run_id))
             if page.extras.get("minhash"):
                 computed[page.article_id] = page.extras["minhash"]
             tags.append(page.extras.get("tags"))
             outcome.article_ids.append(page.article_id)
+            in_batch.add(page.article_id)
         runs.heartbeat(con, run_id, utcnow())
         load.insert_fetches(con, fetch_rows)
         load.upsert_articles(con, article_rows)
+        # never retire an id a page of this batch is stored under (two pages naming each other)
+        load.retire_articles(con, {old: new for old, new in retired.items() if old not in in_batch})
         write_tags(con, [t for t in tags if t is not None])
-        if outcome.article_ids:
+        if outcome.article_ids or retired:
             assign_stories(
                 con,
                 outcome.article_ids,
@@ -437,12 +452,21 @@ def load_pages(
     return outcome
 
 
+def link_id(page: Extracted | None) -> str | None:
+    """The id a page's article had when identity was the link it was fetched by, if its canonical differs."""
+    if page is None or page.error or not page.link_url or page.link_url == page.url:
+        return None
+    return article_id(page.link_url)
+
+
 def refuse_replacements(
     db: str, run_id: str, pages: list[ArchivedPage], extracted: list[Extracted | None]
 ) -> list[bool]:
     """Which archived pages may load. A page from a WARC file not signed by this database's archive never
     replaces a stored article with a different text: it is refused, with a fetches row saying so."""
-    ids = [e.article_id for p, e in zip(pages, extracted) if e is not None and not e.error and not p.trusted]
+    untrusted = [e for p, e in zip(pages, extracted) if e is not None and not e.error and not p.trusted]
+    # the row it would replace: its canonical URL's, or the one stored under its link (which it would retire)
+    ids = [i for e in untrusted for i in (e.article_id, link_id(e)) if i]
     if not ids:
         return [True] * len(pages)
     with fwdb.connect(db) as con:
@@ -453,8 +477,7 @@ def refuse_replacements(
             ext is not None
             and not ext.error
             and not page.trusted
-            and ext.article_id in stored
-            and stored[ext.article_id] != ext.content_sha1
+            and any(i in stored and stored[i] != ext.content_sha1 for i in (ext.article_id, link_id(ext)) if i)
         )
         keep.append(not clash)
         if clash:

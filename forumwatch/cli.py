@@ -18,6 +18,7 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 
 from forumwatch.resources import seed_path  # noqa: E402
 from forumwatch.settings import default_db_path  # noqa: E402
+from forumwatch.snapshot_server import DEFAULT_PORT as DEMO_PORT  # noqa: E402
 
 
 def _refuse(message: object) -> int:
@@ -107,9 +108,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         except OSError as exc:
             base = stack.enter_context(serve_snapshot(port=0))  # any free port
             print(
-                f"demo: port {args.port} is taken ({exc.strerror}); serving on {base.rsplit(':', 1)[1]} instead. "
-                f"Page URLs include the port: free {args.port} (or always pass the same --port) so that a rerun "
-                "finds the articles already stored"
+                f"demo: port {args.port} is taken ({exc.strerror}); serving on {base.rsplit(':', 1)[1]} instead "
+                "(articles are identified by the pages' canonical links, so a rerun finds those already stored)"
             )
         sources = write_sources(base, Path(stack.enter_context(tempfile.TemporaryDirectory())) / "sources.csv")
         print(f"demo: serving the offline snapshot at {base}")
@@ -318,8 +318,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--port",
         type=int,
-        default=8765,
-        help="local port serving the snapshot; keep it fixed so reruns see the same URLs",
+        default=DEMO_PORT,
+        help="local port serving the snapshot (another free one when it is taken)",
     )
     p.set_defaults(func=cmd_demo)
 

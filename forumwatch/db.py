@@ -22,7 +22,9 @@ from forumwatch.resources import sql_text
 
 log = logging.getLogger("forumwatch.db")
 
-SCHEMA_VERSION = 2  # bump when schema.sql changes in a way worth recording; columns are migrated either way
+SCHEMA_VERSION = 3  # bump when schema.sql changes in a way worth recording; columns are migrated either way
+# data migrations, run once on a file recorded below their version (3: articles.link_url of older rows)
+DATA_MIGRATIONS = {3: "load/migrate_v3_link_url.sql"}
 CONNECTION_PREFIXES = ("md:", "motherduck:", "ducklake:")  # --db is a connection string only with one of these
 DUCKDB_MAGIC = b"DUCK"  # bytes 8..12 of every DuckDB database file
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -391,6 +393,9 @@ def init_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.commit()
     else:
         con.execute(sql_text("schema.sql"))
+    for version, statement in sorted(DATA_MIGRATIONS.items()):
+        if found is None or found < version:
+            con.execute(sql_text(statement))
     if found != SCHEMA_VERSION or added:
         from forumwatch import __version__
 

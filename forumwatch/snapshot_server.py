@@ -12,7 +12,9 @@ from pathlib import Path
 
 from forumwatch.resources import seeds_dir
 
-BASE_TOKEN = "__BASE__"
+BASE_TOKEN = "__BASE__"  # where the snapshot is served: http://127.0.0.1:PORT
+SITE_TOKEN = "__SITE__"  # the pages' own address in their canonical links: the default port, whatever the port
+DEFAULT_PORT = 8765
 TEXT_SUFFIXES = {".xml", ".json", ".html", ".htm", ".csv", ".txt", ".rss", ".atom"}
 CONTENT_TYPES = {
     ".xml": "application/xml",
@@ -30,6 +32,20 @@ def snapshot_dir() -> Path:
     return seeds_dir() / "snapshot"
 
 
+def site_for(host: str = "127.0.0.1") -> str:
+    """The address the snapshot's pages name as their canonical home (the demo's default port)."""
+    return f"http://{host}:{DEFAULT_PORT}"
+
+
+def fill(text: str, base: str, site: str | None = None) -> str:
+    """A snapshot file's text as served from `base`: both tokens replaced."""
+    return text.replace(BASE_TOKEN, base).replace(SITE_TOKEN, site or site_for(_host_of(base)))
+
+
+def _host_of(base: str) -> str:
+    return base.split("://", 1)[-1].rsplit(":", 1)[0] or "127.0.0.1"
+
+
 def _handler(root: Path, base: list[str]):
     class Handler(SimpleHTTPRequestHandler):
         def log_message(self, *args) -> None:  # keep the demo's output readable
@@ -44,7 +60,7 @@ def _handler(root: Path, base: list[str]):
                 return
             body = path.read_bytes()
             if path.suffix in TEXT_SUFFIXES:
-                body = body.replace(BASE_TOKEN.encode(), base[0].encode())
+                body = fill(body.decode("utf-8", "surrogateescape"), base[0]).encode("utf-8", "surrogateescape")
             etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
             if self.headers.get("If-None-Match") == etag:
                 self.send_response(304)
@@ -81,5 +97,5 @@ def serve_snapshot(root: Path | None = None, host: str = "127.0.0.1", port: int 
 def write_sources(base: str, target: Path, root: Path | None = None) -> Path:
     """The snapshot's sources.csv with __BASE__ replaced, written to target."""
     text = ((root or snapshot_dir()) / "sources.csv").read_text(encoding="utf-8")
-    target.write_text(text.replace(BASE_TOKEN, base), encoding="utf-8")
+    target.write_text(fill(text, base), encoding="utf-8")
     return target

@@ -31,9 +31,8 @@ def print_summary(db: str, read_copy: str | None = None) -> None:
             f"{stories} stories among the articles it stored ({total} articles in {db})"
         )
         print("\nstories this run stored copies of (syndicated copies grouped; articles not grouped yet are left out):")
-        print(
-            con.execute(sql_text("load/summary_stories.sql"), {"run_id": run_id}).df().fillna("").to_string(index=False)
-        )
+        story_rows = con.execute(sql_text("load/summary_stories.sql"), {"run_id": run_id}).df().fillna("")
+        print(story_rows.to_string(index=False) if len(story_rows) else "  none (nothing new or changed)")
         print("\nfailed fetches of this run:")
         failed_rows = con.execute(
             "SELECT url, status, error FROM fetches WHERE error IS NOT NULL AND run_id = ? ORDER BY url", [run_id]

@@ -104,6 +104,11 @@ CREATE TABLE IF NOT EXISTS articles (
 );
 -- Added after the first release; ADD COLUMN IF NOT EXISTS also upgrades an existing database file.
 ALTER TABLE articles ADD COLUMN IF NOT EXISTS language_source VARCHAR;  -- html | meta | detected | source
+-- `url` is the page's own same-site <link rel="canonical"> when it has one (tasks/canonical.py), so AMP and
+-- tracking variants and other ports of one site are one article; the link it was listed and fetched under
+-- stays beside it. Rows stored before schema version 3 get link_url = url (their identity was their link).
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS link_url VARCHAR;        -- canonical form of the feed's link
+ALTER TABLE articles ADD COLUMN IF NOT EXISTS canonical_note VARCHAR;  -- why a declared canonical was not used
 
 -- One row per group of syndicated copies of one wire story.
 CREATE TABLE IF NOT EXISTS stories (

@@ -11,6 +11,7 @@ from lxml import html as lxml_html
 from trafilatura import bare_extraction
 from trafilatura.settings import Document
 
+from forumwatch.tasks.canonical import canonical_hrefs, page_identity
 from forumwatch.tasks.charset import strip_xml_declaration
 from forumwatch.tasks.dates import (
     DateCandidate,
@@ -57,6 +58,7 @@ class PageInput:
     feed_title: str | None = None
     default_language: str | None = None
     timezone: str | None = None  # the source's IANA zone, for times given without one
+    final_url: str | None = None  # where the page was read from after redirects (resolves relative canonicals)
     max_chars: int = MAX_TREE_CHARS  # PipelineSettings.max_page_chars
     min_words: int = MIN_ARTICLE_WORDS  # PipelineSettings.min_article_words
     min_cjk_chars: int = MIN_ARTICLE_CJK_CHARS  # PipelineSettings.min_article_cjk_chars
@@ -82,6 +84,8 @@ class Extracted:
     word_count: int = 0
     content_sha1: str | None = None
     error: str | None = None  # why nothing usable came out of the page
+    link_url: str | None = None  # the URL the page was listed and fetched under (feed, sitemap, archive)
+    canonical_note: str | None = None  # why the page's own canonical link was not taken as its identity
     extras: dict = field(default_factory=dict)  # later stages (attribution, tags) add columns here
 
 
@@ -123,6 +127,12 @@ def _restore_joiners(value: str | None) -> str | None:
 
 
 LAYOUT_CELL = "td[p or div or table or h1 or h2 or h3 or ul or ol or blockquote]"
+BLOCK_TAGS = {
+    *("p", "div", "table", "ul", "ol", "dl", "blockquote", "pre", "figure", "form", "hr", "section", "article"),
+    *("h1", "h2", "h3", "h4", "h5", "h6", "header", "footer", "aside", "nav", "main", "address", "center"),
+}
+INLINE_WRAPPERS = {"font", "span", "b", "i", "em", "strong", "small", "big", "u", "a"}
+MIN_BROKEN_CHARS = 280  # text broken by <br> shorter than this is an address or a caption, not paragraphs
 
 
 def unwrap_layout_tables(tree) -> None:
@@ -132,6 +142,70 @@ def unwrap_layout_tables(tree) -> None:
         if table.tag == "table" and table.xpath(f".//{LAYOUT_CELL} | .//th[p or div or table]"):
             for element in [table, *table.iter("tbody", "thead", "tfoot", "tr", "td", "th")]:
                 element.tag = "div"
+
+
+def paragraphs_from_breaks(tree) -> None:
+    """Running text broken by <br> inside a table layout (paragraphs separated by <br><br> or a single <br>, in
+    a cell, or a div, p or <font> within one, as older templates write articles) becomes one <p> per piece, so
+    each stays a line of the text. Outside tables trafilatura already reads <br> as a line break (and splitting
+    there moves its choice of container: the headline's furniture came along on a saved page)."""
+    for element in list(tree.iter()):
+        if not isinstance(element.tag, str) or element.tag in ("pre", "textarea", "script", "style"):
+            continue
+        breaks = [child for child in element if child.tag == "br"]
+        if len(breaks) < 2 or len(_own_text(element)) < MIN_BROKEN_CHARS:
+            continue
+        if element.tag in ("td", "th") or next(element.iterancestors("td", "th"), None) is not None:
+            _split_at_breaks(element)
+
+
+def _own_text(element) -> str:
+    """The element's text outside its block children (what <br>s break into lines)."""
+    parts = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and child.tag not in BLOCK_TAGS and child.tag != "br":
+            parts.append(child.text_content())
+        parts.append(child.tail or "")
+    return " ".join("".join(parts).split())
+
+
+def _split_at_breaks(element) -> None:
+    pieces: list = []  # new children: <p> per run of text and inline elements, block children as they were
+    current = None
+
+    def add_text(text: str | None) -> None:
+        nonlocal current
+        if not text or not text.strip():
+            return
+        if current is None:
+            current = lxml_html.Element("p")
+            pieces.append(current)
+        if len(current):
+            current[-1].tail = (current[-1].tail or "") + text
+        else:
+            current.text = (current.text or "") + text
+
+    text, element.text = element.text, None
+    add_text(text)
+    for child in list(element):
+        tail, child.tail = child.tail, None
+        element.remove(child)
+        if child.tag == "br":
+            current = None
+        elif isinstance(child.tag, str) and child.tag in BLOCK_TAGS:
+            current = None
+            pieces.append(child)
+        elif current is None and not (isinstance(child.tag, str) and child.text_content().strip()):
+            pieces.append(child)  # a comment or an empty inline element between paragraphs
+        else:
+            if current is None:
+                current = lxml_html.Element("p")
+                pieces.append(current)
+            current.append(child)
+        add_text(tail)
+    element.extend(pieces)
+    if element.tag in INLINE_WRAPPERS or element.tag == "p":
+        element.tag = "div"  # now holds paragraphs
 
 
 def _trafilatura_day(value: str | None) -> date | None:
@@ -157,17 +231,22 @@ def guard_date(out: Extracted) -> Extracted:
 
 def extract_page(page: PageInput) -> Extracted:
     """Extract one page; never raises (problems land in .error)."""
-    out = Extracted(article_id(page.url), page.url, page.source_id, page.fetched_at, title=page.feed_title)
+    out = Extracted(
+        article_id(page.url), page.url, page.source_id, page.fetched_at, title=page.feed_title, link_url=page.url
+    )
     html, hidden = _hide_joiners(strip_xml_declaration(strip_controls(page.html[: page.max_chars])))
     try:
         tree = lxml_html.fromstring(html)
     except (ValueError, TypeError, lxml_html.etree.ParserError) as exc:
         out.error = f"unparseable HTML: {exc}"
         return out
+    identity = page_identity(canonical_hrefs(tree), page.url, page.final_url)
+    out.url, out.article_id, out.canonical_note = identity.url, article_id(identity.url), identity.note
     try:
         candidates = page_date_candidates(tree)
         html_lang, meta_lang = _declared_languages(tree)
         hinted_dates = [] if _has_exact(candidates) else hinted_date_strings(tree)  # before trafilatura prunes
+        paragraphs_from_breaks(tree)  # before the layout tables: a cell of <br>-broken text holds paragraphs then
         unwrap_layout_tables(tree)  # after the date candidates: layout tables only, data tables stay
         doc = bare_extraction(
             tree,

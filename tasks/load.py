@@ -40,6 +40,8 @@ ARTICLE_COLUMNS = [
     "cited_media",
     "fetched_at",
     "run_id",
+    "link_url",
+    "canonical_note",
 ]
 FETCH_COLUMNS = [
     "fetch_id",
@@ -148,6 +150,14 @@ def upsert_articles(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
             _execute_with(con, "load/update_articles.sql", frame[stored])
         if not stored.all():
             _execute_with(con, "load/insert_articles.sql", frame[~stored])
+
+
+def retire_articles(con: duckdb.DuckDBPyConnection, retired: dict[str, str]) -> None:
+    """Remove stored articles (old id -> the id that replaces them) whose pages now name another canonical
+    URL; the replacing rows are already stored. The caller regroups stories (assign_stories) after it."""
+    if retired:
+        frame = pd.DataFrame({"old_id": list(retired), "new_id": list(retired.values())}, dtype=object)
+        _execute_with(con, "load/retire_articles.sql", frame, name="retired")
 
 
 def last_fetches(

@@ -188,6 +188,12 @@ def test_warc_input_backfill_needs_no_server(tmp_path):
         ("https://www.planet.example/c/too-old", article_html("Too old", datetime(2023, 9, 1, 9), 3)),
         ("https://elsewhere.example/d/not-ours", article_html("Not ours", datetime(2023, 10, 15, 9), 4)),
         ("https://www.planet.example/e/undated", article_html("Undated", None, 5)),
+        (  # an AMP copy naming its canonical page: the same article, as when ingest fetches it
+            "https://amp.planet.example/a/in-range/amp",
+            article_html("In range", datetime(2023, 10, 15, 9), 1).replace(
+                "<head>", '<head><link rel="canonical" href="https://www.planet.example/a/in-range">'
+            ),
+        ),
     ]
     when = datetime(2023, 10, 16, 23)
     for url, body in html:
@@ -211,8 +217,12 @@ def test_warc_input_backfill_needs_no_server(tmp_path):
         ("In range", "https://www.planet.example/a/in-range"),
     ]
     assert result["out_of_range"] == 1 and result["undated"] == 1
+    assert query(db, "SELECT link_url FROM articles WHERE title = 'In range'") in (
+        [("https://www.planet.example/a/in-range",)],
+        [("https://amp.planet.example/a/in-range/amp",)],
+    )
     assert query(db, "SELECT day, found, loaded FROM coverage WHERE method = 'warc' AND found > 0 ORDER BY day") == [
-        (date(2023, 10, 15), 1, 1),
+        (date(2023, 10, 15), 2, 2),  # two pages, one article
         (date(2023, 10, 16), 1, 1),
     ]
     # the unreachable feed and robots.txt make those methods 'failed', so --reprocess failed can retry them

@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 import duckdb
+from dbquery import assert_consistent, query
 
 FORUMWATCH = str(Path(sys.executable).with_name("forumwatch"))
 
@@ -49,18 +50,40 @@ def test_bad_input_gives_one_clear_line_and_exit_code_2(tmp_path):
     assert missing.returncode == 2 and "sources file not found" in missing.stderr
 
 
-def test_demo_takes_a_free_port_and_reports_this_run(prefect_harness, fast_crawl, tmp_path, capsys):
+def test_demo_takes_a_free_port_and_reports_this_run(prefect_harness, fast_crawl, tmp_path, capsys, expected_pages):
+    """The demo twice, its port taken both times: each run serves the snapshot on another free port, and the
+    pages' canonical links keep their identity, so the second run stores nothing again; reprocess, over the
+    archive holding both ports' copies, agrees."""
     import socket
 
     from forumwatch.cli import main
 
+    db = tmp_path / "demo.duckdb"
+    bases = []
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        db = tmp_path / "demo.duckdb"
-        assert main(["demo", "--db", str(db), "--port", str(port)]) == 0
-    out = capsys.readouterr().out
-    assert f"port {port} is taken" in out
-    assert "this run: 18 new, 0 updated, 0 unchanged articles, 1 failed pages" in out
-    assert out.rstrip().splitlines()[-3].startswith("  1. forumwatch search")
+        for _ in range(2):
+            assert main(["demo", "--db", str(db), "--port", str(port)]) == 0
+            out = capsys.readouterr().out
+            assert f"port {port} is taken" in out
+            bases.append(out.split("demo: serving the offline snapshot at ", 1)[1].split()[0])
+            assert out.rstrip().splitlines()[-3].startswith("  1. forumwatch search")
+            if len(bases) == 1:
+                assert "this run: 18 new, 0 updated, 0 unchanged articles, 1 failed pages" in out
+    assert "this run: 0 new, 0 updated, 18 unchanged articles, 1 failed pages" in out
+    assert "none (nothing new or changed)" in out and "Empty DataFrame" not in out
+    good = [p for p in expected_pages["pages"] if p["status"] == 200]
+    urls = [u for (u,) in query(db, "SELECT url FROM articles")]
+    assert sorted(urls) == sorted("http://127.0.0.1:8765" + p["path"] for p in good)  # the pages' canonicals
+    second = query(db, "SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1")[0][0]
+    fetched = query(db, "SELECT url FROM fetches WHERE run_id = ? AND kind = 'page' AND status = 200", [second])
+    assert len(fetched) == len(good) and all(u.startswith(bases[1]) for (u,) in fetched)  # what was fetched
+    assert query(db, "SELECT count(*) FROM articles WHERE canonical_note IS NOT NULL") == [(0,)]
+    assert query(db, "SELECT count(*) FROM article_topics WHERE topic = 'middle_east'") == [(0,)]  # no sidebar tag
+    assert_consistent(db)
+    ids = query(db, "SELECT article_id, story_id, content_sha1 FROM articles ORDER BY 1")
+    assert main(["reprocess", "--db", str(db)]) == 0
+    assert query(db, "SELECT article_id, story_id, content_sha1 FROM articles ORDER BY 1") == ids
+    assert_consistent(db)

@@ -1,17 +1,19 @@
 """Extraction over the snapshot's saved pages (the Asian Lite page is a real page rebuilt as HTML)."""
 
 from datetime import datetime
+from pathlib import Path
 
 import pytest
+from lxml import html as lxml_html
 
-from forumwatch.snapshot_server import snapshot_dir
+from forumwatch.snapshot_server import fill, snapshot_dir
 from forumwatch.tasks.extract import PageInput, clean_text, extract_page
 
 FETCHED = datetime(2025, 6, 1, 10, 0)  # the crawl day the Asian Lite header shows
 
 
 def load_page(entry: dict, feed_published: datetime | None = None, has_time: bool = False) -> PageInput:
-    html = (snapshot_dir() / entry["file"]).read_text(encoding="utf-8").replace("__BASE__", "http://127.0.0.1:1")
+    html = fill((snapshot_dir() / entry["file"]).read_text(encoding="utf-8"), "http://127.0.0.1:1")
     return PageInput(
         url="http://127.0.0.1:1" + entry["path"],
         source_id=entry["outlet"],
@@ -80,24 +82,48 @@ def test_clean_text_drops_navigation_lines_only():
     assert clean_text(text) == "First para.\nThe story read more like a novel."
 
 
-@pytest.mark.parametrize(
-    "page",
-    [
-        "eastbulletin/world/shoigu-uses-xiangshan-platform-to-accuse-west.htm",
-        "eastbulletin/nation/navy-to-host-milan-with-over-50-nations.htm",
-        "eastbulletin/state/coastal-security-training-centre-for-haldia.htm",
-    ],
-)
-def test_table_layout_page_keeps_one_paragraph_per_line(page):
-    from datetime import datetime
+def html_paragraphs(html: str, xpath: str) -> list[str]:
+    """The paragraphs of a page's article body as its HTML makes them: its <p>s (not those of an inline
+    newsletter box), else the pieces its <br>s separate; without the lines clean_text drops on purpose."""
+    body = lxml_html.fromstring(html).xpath(xpath)[0]
+    for code in body.xpath(".//script | .//style"):
+        code.drop_tree()  # keeps its tail text
+    paragraphs = body.xpath(".//p[not(ancestor::aside)]")
+    if paragraphs:
+        chunks = [p.text_content() for p in paragraphs]
+    else:
+        for br in body.iter("br"):
+            br.tail = "\n" + (br.tail or "")
+        chunks = body.text_content().split("\n")
+    return [c for c in (" ".join(x.split()) for x in chunks) if c and clean_text(c)]
 
-    from forumwatch.snapshot_server import snapshot_dir
-    from forumwatch.tasks.extract import PageInput, extract_page
 
-    html = (snapshot_dir() / page).read_text(encoding="utf-8").replace("__BASE__", "http://127.0.0.1:8765")
-    paragraphs = html.split('<td id="storytext"', 1)[1].split("</td>", 1)[0].count("<p")
-    out = extract_page(PageInput(f"http://127.0.0.1:8765/{page}", "eb", html, datetime(2023, 11, 2)))
+def test_every_snapshot_page_keeps_one_paragraph_per_line(expected_pages):
+    """Paragraphs in <p>s, in a table layout's cell, or separated by <br><br> or a single <br> inside one:
+    each is one line of the text, in order, none glued to another, nothing else but a standfirst."""
+    breaks = set()
+    for entry in pages(expected_pages):
+        page = load_page(entry)
+        paragraphs = html_paragraphs(page.html, entry["body_xpath"])
+        lines = [" ".join(line.split()) for line in extract_page(page).text.splitlines()]
+        assert [line for line in lines if line in set(paragraphs)] == paragraphs, entry["path"]
+        assert len(paragraphs) >= 5 and len(lines) <= len(paragraphs) + 1, entry["path"]  # + a standfirst
+        assert not any(line.startswith("|") or "|  |" in line for line in lines), entry["path"]
+        assert "Reproduction in whole or in part" not in "\n".join(lines)  # a layout's footer cell stays out
+        if "<br>\n<br>" in page.html.split('id="storytext"', 1)[-1]:
+            breaks.add("<br><br>")
+        elif '<font face="Arial" size="2">' in page.html.split('id="storytext"', 1)[-1].split("</td>", 1)[0]:
+            breaks.add("<br>")
+    assert breaks == {"<br><br>", "<br>"}  # the demo holds both kinds of <br>-separated pages
+
+
+def test_saved_table_layout_page_with_br_paragraphs():
+    """golem.de (2011, a saved real page): the article is one div of <br><br>-separated paragraphs inside a
+    table layout; all six are kept, one per line (they were lost before: only the teasers beside came out)."""
+    raw = (Path(__file__).parent / "data" / "pages" / "de" / "golem.html").read_bytes().decode("iso-8859-1")
+    # the div's pieces that are sentences (not its gallery widget's "10/10", caption and link, nor "(ji)")
+    paragraphs = [p for p in html_paragraphs(raw, "//div[@class='artikeltext']") if p.endswith(".")]
+    out = extract_page(PageInput("http://www.golem.de/1104/82797.html", "golem", raw, datetime(2011, 4, 14)))
     lines = out.text.splitlines()
-    assert len(lines) == paragraphs and paragraphs >= 5
-    assert not any(line.startswith("|") or "|  |" in line for line in lines)  # no table cells glued together
-    assert "Reproduction in whole or in part" not in out.text  # the layout's footer cell stays out
+    assert len(paragraphs) == 6 and lines[:6] == paragraphs
+    assert lines[0].startswith('Unter dem Namen "Aurora" hat Firefox') and lines[5].startswith("Firefox 5 soll")

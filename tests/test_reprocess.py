@@ -5,7 +5,7 @@ from __future__ import annotations
 import duckdb
 import pytest
 import requests
-from dbquery import query
+from dbquery import assert_consistent, query
 
 from forumwatch.flows.ingest import ingest
 from forumwatch.flows.reprocess import ReprocessError, reprocess
@@ -39,6 +39,7 @@ def test_reprocess_from_the_archive_gives_the_same_articles_and_stories(tmp_path
     assert query(db, ARTICLES) == articles
     assert query(db, STORIES) == stories
     assert query(db, "SELECT * FROM article_topics ORDER BY ALL") == topics
+    assert_consistent(db)
     assert query(db, "SELECT flow, status, n_updated FROM runs WHERE flow = 'reprocess'") == [
         ("reprocess", "completed", 1)
     ]

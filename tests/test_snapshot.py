@@ -55,7 +55,9 @@ def read_csv(path: Path) -> tuple[list[str], list[dict]]:
 
 
 def served(rel_file: str) -> str:
-    return (SNAP / rel_file).read_text(encoding="utf-8").replace("__BASE__", BASE)
+    from forumwatch.snapshot_server import fill
+
+    return fill((SNAP / rel_file).read_text(encoding="utf-8"), BASE)
 
 
 def file_for_url(url: str) -> Path | None:
@@ -222,7 +224,16 @@ def test_tracking_parameters_in_one_feed_link():
     assert len(tracked) == 1
     assert "utm_medium=feed" in tracked[0]["url_in_feed"]
     doc = parse_page(tracked[0])
-    assert doc.xpath("//link[@rel='canonical']/@href") == [BASE + tracked[0]["path"]]
+    # canonical links name the site's default address, whatever port serves it (the demo's article identity)
+    assert doc.xpath("//link[@rel='canonical']/@href") == ["http://127.0.0.1:8765" + tracked[0]["path"]]
+
+
+def test_every_page_names_its_canonical_url_on_the_default_port():
+    for page in OK_PAGES:
+        doc = parse_page(page)
+        assert doc.xpath("//head/link[@rel='canonical']/@href") == ["http://127.0.0.1:8765" + page["path"]], page[
+            "path"
+        ]
 
 
 def test_news_sitemap_locs_exist():

@@ -4,7 +4,8 @@ Run from the project root:  .venv/bin/python seeds/snapshot/build_snapshot.py
 
 Writes seven outlets (each its own page template and feed format; two in Chinese and Russian, zh_ru.py), sources.csv and expected.json.
 All URLs use the literal token __BASE__, which the demo server replaces with
-http://127.0.0.1:PORT in every .csv/.xml/.json/.html/.htm file it serves. The output is
+http://127.0.0.1:PORT in every .csv/.xml/.json/.html/.htm file it serves; canonical links use
+__SITE__, replaced with the default demo address http://127.0.0.1:8765 whatever the port. The output is
 deterministic (no clock, no randomness), so rerunning it leaves git clean.
 
 Everything is SYNTHETIC except the Asian Lite page, which is rebuilt from a real page captured
@@ -30,6 +31,9 @@ sys.path.insert(0, str(HERE))
 import stories as S  # noqa: E402
 
 B = "__BASE__"
+# canonical links name the site's own address (the demo's default port), not wherever it is served from,
+# so a demo on another port stores the same articles (the server replaces __SITE__, see snapshot_server.py)
+SITE = "__SITE__"
 esc = html.escape
 
 
@@ -274,7 +278,7 @@ def tpl_asianlite(a: dict) -> str:
 <title>{esc(title)} - Asian Lite News</title>
 <meta name="description" content="{esc(a['standfirst'])}">
 <meta name="robots" content="index, follow, max-image-preview:large, max-snippet:-1, max-video-preview:-1">
-<link rel="canonical" href="{url}">
+<link rel="canonical" href="{a['canonical']}">
 <meta property="og:locale" content="en_US">
 <meta property="og:type" content="article">
 <meta property="og:title" content="{esc(title)}">
@@ -456,7 +460,7 @@ def tpl_meridian(a: dict) -> str:
 <meta name="description" content="{esc(a['summary'])}">
 <meta name="keywords" content="{esc(a.get('keywords', ''))}">
 <meta name="news_keywords" content="{esc(a.get('keywords', ''))}">
-<link rel="canonical" href="{url}">
+<link rel="canonical" href="{a['canonical']}">
 <link rel="amphtml" href="{url.replace('/meridian/', '/meridian/amp/')}">
 <meta property="og:type" content="article">
 <meta property="og:title" content="{esc(title)}">
@@ -566,7 +570,7 @@ def tpl_capitalwire(a: dict) -> str:
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width,initial-scale=1">
 <title>{esc(title)} | Capital Wire Daily</title>
-<link rel="canonical" href="{url}">
+<link rel="canonical" href="{a['canonical']}">
 <meta name="description" content="{esc(a['summary'])}">
 <meta property="og:title" content="{esc(title)}">
 <meta property="og:description" content="{esc(a['summary'])}">
@@ -666,7 +670,7 @@ def tpl_newsloop(a: dict) -> str:
 <meta name="viewport" content="width=device-width, initial-scale=1.0">
 <title>{esc(title)} - NewsLoop Gulf</title>
 <meta name="description" content="{esc(a['summary'])}">
-<link rel="canonical" href="{url}">
+<link rel="canonical" href="{a['canonical']}">
 <meta property="og:title" content="{esc(title)}">
 <meta property="og:type" content="article">
 <meta property="og:url" content="{url}">
@@ -746,6 +750,8 @@ def tpl_eastbulletin(a: dict) -> str:
     others = "<br>\n".join(
         f'<font face="Arial" size="2">&raquo; <a href="{base}/{slugify(t)}.htm">{esc(t)}</a></font>' for t in EB_OTHER)
     body = "\n".join(f'<p align="justify">{esc(p, quote=False)}</p>' for p in a["paras"])
+    if a.get("breaks"):  # the older template: one <font> run, paragraphs separated by <br> (or <br><br>)
+        body = '<font face="Arial" size="2">' + a["breaks"].join(esc(p, quote=False) for p in a["paras"]) + "</font>"
     rel = "<br>\n".join(f'<a href="{h}">{esc(t)}</a>' for t, h in a["related"])
     return f"""<!DOCTYPE HTML PUBLIC "-//W3C//DTD HTML 4.01 Transitional//EN" "http://www.w3.org/TR/html4/loose.dtd">
 <html>
@@ -753,6 +759,7 @@ def tpl_eastbulletin(a: dict) -> str:
 <meta http-equiv="Content-Type" content="text/html; charset=utf-8">
 <title>The Eastern Bulletin :: {esc(title)}</title>
 <meta name="keywords" content="eastern bulletin, kolkata news, bengal news, {esc(a['section'].lower())}">
+<link rel="canonical" href="{a['canonical']}">
 <link rel="alternate" type="application/rss+xml" title="The Eastern Bulletin Headlines" href="{base}/rss/headlines.xml">
 <link href="{base}/css/style.css" rel="stylesheet" type="text/css">
 <style type="text/css">
@@ -973,7 +980,7 @@ add(key="eb_pti", outlet="eastbulletin", tpl=tpl_eastbulletin,
     wire="PTI", story="pti-milan-invites",
     related=[("Shoigu uses Xiangshan platform to accuse West", U("eb_xiangshan"))],
     must_not_contain=["Horoscope", "Assam", "Alipore", "Tram depot", "Classifieds", "Print this story"],
-    body_xpath="//td[@id='storytext']")
+    body_xpath="//td[@id='storytext']", breaks="<br>\n")
 
 # ---- Xinhua story (NewsLoop) and TASS story (Capital Wire) ------------------------------
 add(key="nl_pmi", outlet="newsloop", tpl=tpl_newsloop,
@@ -1106,7 +1113,7 @@ add(key="eb_local", outlet="eastbulletin", tpl=tpl_eastbulletin,
     wire=None, story="staff-haldia-coastal-security",
     related=[("Navy to host MILAN with over 50 nations", U("eb_pti"))],
     must_not_contain=["Horoscope", "Assam", "Alipore", "Tram depot", "Classifieds"],
-    body_xpath="//td[@id='storytext']", no_date_in_page=True)
+    body_xpath="//td[@id='storytext']", no_date_in_page=True, breaks="<br>\n<br>\n")
 
 
 # --------------------------------------------------------------------------------------------
@@ -1335,6 +1342,7 @@ def main(argv: list[str] | None = None) -> None:
     for p in pages:
         p["path"] = P[p["key"]]
         p["url"] = B + p["path"]
+        p["canonical"] = SITE + p["path"]
         p.setdefault("slug", p["key"])
         p.setdefault("modified", p.get("date"))
         p.setdefault("visible_date", "")

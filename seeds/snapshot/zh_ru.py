@@ -88,7 +88,7 @@ def tpl_huanyu(m, a: dict) -> str:
 <meta property="og:title" content="{m.esc(a["title"])}">
 <meta property="og:type" content="article">
 <meta property="og:site_name" content="环宇军事网">
-<link rel="canonical" href="{a["url"]}">
+<link rel="canonical" href="{a["canonical"]}">
 <link rel="alternate" type="application/rss+xml" title="环宇军事网 军事" href="{base}/rss/mil.xml">
 <style>{m.css_blob("hy", "#b40000", "'Microsoft YaHei',SimSun,sans-serif", 4)}</style>
 {m.analytics("huanyu")}
@@ -144,7 +144,7 @@ def tpl_kurier(m, a: dict) -> str:
 <meta property="og:site_name" content="Северный курьер">
 <meta property="article:published_time" content="{a["date"]}">
 <meta property="article:modified_time" content="{a["modified"]}">
-<link rel="canonical" href="{a["url"]}">
+<link rel="canonical" href="{a["canonical"]}">
 <link rel="alternate" type="application/rss+xml" title="Северный курьер" href="{base}/rss.xml">
 <style>{m.css_blob("ku", "#1d4e89", "'PT Sans',Arial,sans-serif", 4)}</style>
 {m.analytics("kurier")}

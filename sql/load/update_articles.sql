@@ -21,6 +21,8 @@ SET url = b.url,
     cited_media = b.cited_media,
     fetched_at = b.fetched_at,
     updated_at = b.fetched_at,
-    run_id = b.run_id
+    run_id = b.run_id,
+    link_url = b.link_url,
+    canonical_note = b.canonical_note
 FROM batch b
 WHERE articles.article_id = b.article_id

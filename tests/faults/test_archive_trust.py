@@ -147,6 +147,18 @@ def test_a_foreign_copy_never_replaces_a_different_stored_article(tmp_path):
     assert refuse_replacements(str(db), "run-2", pages, extracted) == [True]
 
 
+def test_a_foreign_copy_naming_a_canonical_cannot_retire_the_row_stored_under_its_link(tmp_path):
+    db = tmp_path / "fw.duckdb"
+    url = "https://www.outlet.example/news/3"
+    _stored_article(db, url, "live title")
+    body = html("archived title").replace(b"<head>", b'<head><link rel="canonical" href="/news/3-full">', 1)
+    path = foreign_warc(tmp_path / "f.warc.gz", [(url, body, {})])
+    pages = read_pages([str(path)], [OUTLET], None)
+    extracted = [extract_page(PageInput(p.item.url, "outlet", p.result.text or "", p.result.fetched_at)) for p in pages]
+    assert extracted[0].url == "https://www.outlet.example/news/3-full"  # a new id: it would retire the stored row
+    assert refuse_replacements(str(db), "run-1", pages, extracted) == [False]
+
+
 # --- trusted hosts match host and port ----------------------------------------------------------
 
 

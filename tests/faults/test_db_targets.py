@@ -139,8 +139,26 @@ def test_older_schema_is_migrated_and_versions_are_recorded(tmp_path):
     }
     assert {"story_id", "language", "published_at", "text"} <= article_columns
     assert query(old, "SELECT title FROM articles") == [("kept",)]
+    assert query(old, "SELECT link_url FROM articles") == [("https://example.org/a",)]  # its identity was its link
     [(version, note)] = query(old, "SELECT version, note FROM schema_version")
     assert version == fwdb.SCHEMA_VERSION and "added" in note and "runs.pid" in note
+
+
+def test_version_2_articles_get_their_link_once(tmp_path):
+    db = tmp_path / "v2.duckdb"
+    with fwdb.connect(db) as con:
+        fwdb.init_schema(con)
+        con.execute("INSERT INTO articles (article_id, url) VALUES ('a1', 'https://example.org/a')")
+        con.execute("DELETE FROM schema_version")
+        con.execute("INSERT INTO schema_version (version, applied_at) VALUES (2, now())")
+        fwdb.init_schema(con)
+        con.execute("INSERT INTO articles (article_id, url) VALUES ('a2', 'https://example.org/b')")
+        fwdb.init_schema(con)  # recorded at version 3 now: the migration does not run again
+    assert query(db, "SELECT article_id, link_url FROM articles ORDER BY 1") == [
+        ("a1", "https://example.org/a"),
+        ("a2", None),
+    ]
+    assert query(db, "SELECT max(version) FROM schema_version") == [(fwdb.SCHEMA_VERSION,)]
 
 
 def test_duckdb_is_never_set_up_to_fetch_extensions(tmp_path):

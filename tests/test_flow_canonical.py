@@ -1,0 +1,67 @@
+"""Article identity from canonical links, end to end: real Prefect runs, a real HTTP server, a real DuckDB file.
+The demo on two ports (and reprocess over both ports' copies) is in test_reprocess.py."""
+
+from __future__ import annotations
+
+import pytest
+from dbquery import assert_consistent, query
+from webserver import serve
+
+from forumwatch.flows.ingest import ingest
+from forumwatch.tasks.urls import article_id
+
+pytestmark = pytest.mark.usefixtures("prefect_harness", "fast_crawl")
+
+FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>"""
+ITEM = "<item><title>{title}</title><link>{link}</link><pubDate>Tue, 31 Oct 2023 10:00:00 +0000</pubDate></item>"
+PARAGRAPHS = [
+    "Defence ministers of China and Russia met in Beijing on Tuesday and pledged to deepen military cooperation.",
+    "The two sides agreed to hold more joint naval patrols in the Pacific and to expand staff exchanges next year.",
+    "Officials said the talks on the sidelines of the Xiangshan Forum covered missile defence and arms control.",
+    "Analysts in New Delhi said the meeting was a signal to Washington ahead of the next round of security talks.",
+    "The ministers also discussed the situation on the Korean peninsula and the security of shipping lanes.",
+]
+
+
+def page(title: str, head: str = "", extra: str = "") -> str:
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + (f"<p>{extra}</p>" if extra else "")
+    return f"""<html lang="en"><head><title>{title}</title>{head}</head>
+<body><article><h1>{title}</h1>{body}</article></body></html>"""
+
+
+def test_stored_articles_move_to_the_canonical_their_pages_name_later(tmp_path, monkeypatch):
+    """Rows stored under their links (pages without a canonical, or a file from before canonical links counted)
+    become one row under the canonical URL once the pages name it: no duplicate, first_seen_at kept, tags,
+    fingerprints and stories follow, fetches still list what was fetched."""
+    monkeypatch.setenv("FORUMWATCH_EXTRACT_WORKERS", "1")  # three pages: no process pool to start
+    db = tmp_path / "fw.duckdb"
+    with serve() as site:
+        plain, amp, other = f"{site.base}/news/x-1", f"{site.base}/amp/news/x-1", f"{site.base}/wire/y-1"
+        items = "".join(ITEM.format(title=t, link=u) for t, u in (("a", plain), ("b", amp), ("c", other)))
+        site.add("/feed", FEED.format(items=items), content_type="application/rss+xml")
+        site.add("/news/x-1", page("Ministers meet"))
+        site.add("/amp/news/x-1", page("Ministers meet (AMP)"))
+        site.add("/wire/y-1", page("China and Russia pledge closer military ties"))
+        sources = tmp_path / "sources.csv"
+        sources.write_text(f"id,name,feed_url\nsite,Site,{site.base}/feed\n")
+        assert ingest(sources=str(sources), db=str(db), return_state=True).is_completed()
+        assert query(db, "SELECT count(*), count(DISTINCT story_id) FROM articles") == [(3, 1)]
+        first_seen = query(db, "SELECT min(first_seen_at) FROM articles")[0][0]
+
+        canonical = '<link rel="canonical" href="/news/x-1">'
+        extra = "A joint statement is expected later this week, officials said."
+        site.add("/news/x-1", page("Ministers meet", canonical, extra))
+        site.add("/amp/news/x-1", page("Ministers meet (AMP)", canonical, extra))
+        assert ingest(sources=str(sources), db=str(db), return_state=True).is_completed()
+
+    rows = query(db, "SELECT article_id, url, first_seen_at FROM articles ORDER BY url")
+    assert [(i, u) for i, u, _ in rows] == [(article_id(plain), plain), (article_id(other), other)]
+    assert rows[0][2] == first_seen  # the row under the canonical URL is as old as the oldest copy it replaced
+    [(n_articles, n_story)] = query(db, "SELECT count(*), count(DISTINCT story_id) FROM articles")
+    assert (n_articles, n_story) == (2, 1)
+    assert query(db, "SELECT n_articles FROM stories") == [(2,)]
+    assert query(db, "SELECT count(*) FROM article_topics WHERE article_id = ?", [article_id(amp)]) == [(0,)]
+    assert query(db, "SELECT count(*) FROM fetches WHERE url = ? AND kind = 'page'", [amp]) == [(2,)]
+    assert_consistent(db)
+    # the second run updated the canonical row (the first of the two pages naming it) and added nothing
+    assert query(db, "SELECT n_new, n_updated FROM runs ORDER BY started_at") == [(3, 0), (0, 1)]
