@@ -17,6 +17,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from tqdm import tqdm
 
 from forumwatch import db as fwdb
+from forumwatch import lake
 from forumwatch.flows.ingest import current_run_id
 from forumwatch.flows.steps import (
     PageFetch,
@@ -186,10 +187,15 @@ def find_sitemap_items(
         return results
 
     found = discover(sources, start, end, fetch)
-    with fwdb.connect(db) as con:
-        con.begin()
-        load.insert_fetches(con, rows)
-        con.commit()
+
+    def record() -> None:
+        with fwdb.connect(db) as con:
+            con.begin()
+            lake.serialize(con)
+            load.insert_fetches(con, rows)
+            con.commit()
+
+    lake.retry_conflicts(record, "recording the sitemap fetches")
     logger = get_run_logger()
     for s in found.values():
         logger.info(
@@ -252,9 +258,11 @@ def _outcome(result: FetchResult, page: Extracted | None, start: date, end: date
 
 
 @task(cache_policy=NO_CACHE)
+@lake.retrying("recording coverage")
 def record_coverage(db: str, records: list[dict]) -> None:
     with fwdb.connect(db) as con:
         con.begin()
+        lake.serialize(con)
         coverage.upsert(con, records)
         con.commit()
 
