@@ -133,6 +133,7 @@ def run_pipeline(sources: Path, db: Path, env: dict, profile: Path | None = None
             "--subprocesses",
             "--rate",
             "40",
+            "--gil",  # only the thread holding the GIL: threads blocked in C (socket reads, queue waits) are not CPU
             "--format",
             "raw",
             "--output",

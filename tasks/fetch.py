@@ -635,6 +635,7 @@ class Frontier:
         self.fetcher = fetcher
         self.workers = max(1, workers or fetcher.settings.max_workers)
         self._stop = threading.Event()
+        self.wakeups = 0  # times the scheduler woke up (a result came or a host became ready): it never spins
 
     def stop(self) -> None:
         """Start no new request; crawl() still yields the results of those in flight, then ends."""
@@ -697,12 +698,13 @@ class Frontier:
                     )
                     if jobs and in_flight[host] < per_host and not robots_only:
                         heapq.heappush(heap, (now, next(order), host))
-                if held or not heap:
+                if held or not heap or active >= self.workers:  # every worker busy: wait for one, never spin
                     timeout = 0.05 if held else None
                 else:
                     timeout = max(0.0, heap[0][0] - time.monotonic())
                 if active == 0 and timeout is None:
                     break  # nothing in flight and nothing to start: cannot happen, but never hang
+                self.wakeups += 1
                 try:
                     events = [done.get(timeout=timeout)]
                 except queue.Empty:

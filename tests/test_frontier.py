@@ -8,7 +8,7 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
-from multihost import Host, loopback_hosts
+from multihost import Host, article, loopback_hosts
 
 from forumwatch.settings import FetchSettings
 from forumwatch.tasks.fetch import Fetcher, FetchRequest, Frontier, fetch_all
@@ -131,6 +131,23 @@ def test_hold_pauses_new_requests_and_stop_ends_the_crawl(hosts) -> None:
     finally:
         fetcher.close()
     assert 3 <= len(got) < 20 and len(host.log) == len(got)  # every request started was yielded
+
+
+def test_the_scheduler_waits_for_a_result_when_every_worker_is_busy(hosts) -> None:
+    """Two workers, three hosts ready at every moment (no delay), slow answers: the scheduler wakes once per
+    result, not in a loop while the hosts wait for a free worker (it did, and took a core from extraction)."""
+    servers = hosts(3)
+    for host in servers:
+        host.page = lambda path, address: (time.sleep(0.05), article(path, address))[1]
+    settings = FetchSettings(**{**SETTINGS.__dict__, "crawl_delay": 0.0, "max_workers": 2, "respect_robots": False})
+    fetcher = Fetcher(settings)
+    frontier = Frontier(fetcher)
+    try:
+        got = [index for index, _ in frontier.crawl([r for h in servers for r in requests_for(h, 4)])]
+    finally:
+        fetcher.close()
+    assert sorted(got) == list(range(12))
+    assert frontier.wakeups <= 12 + 2  # one per result (a few results may come together), plus the start
 
 
 @pytest.mark.parametrize(
