@@ -376,6 +376,7 @@ def load_pages(
     fetch_rows = [fetch_row(run_id, r) for r in fetched.robots]
     article_rows, tags = [], []
     computed: dict[str, bytes] = {}  # fingerprints made beside the extraction
+    evidence: dict[str, dict] = {}  # and the story links' text evidence, by evidence_key
     with borrowed(db, connection) as con:
         known = load.existing_articles(con, [e.article_id for e in extracted if e is not None])
         for plan, result, page in zip(plans, results, extracted):
@@ -400,6 +401,9 @@ def load_pages(
             article_rows.append(page_row(page, run_id))
             if page.extras.get("minhash"):
                 computed[page.article_id] = page.extras["minhash"]
+            if page.extras.get("evidence"):
+                key, found = page.extras["evidence"]
+                evidence[key] = found
             tags.append(page.extras.get("tags"))
             outcome.article_ids.append(page.article_id)
         con.begin()
@@ -416,7 +420,7 @@ def load_pages(
                 texts={r["article_id"]: r["text"] for r in article_rows},
                 computed=computed,
             )
-            link_stories(con, outcome.article_ids, window_hours=pipeline.link_window_hours)
+            link_stories(con, outcome.article_ids, window_hours=pipeline.link_window_hours, known=evidence)
         con.commit()
     return outcome
 

@@ -11,6 +11,7 @@ from functools import lru_cache
 from forumwatch.tasks.attribute import Agency, attribute, load_agencies
 from forumwatch.tasks.dedupe import pack_signature
 from forumwatch.tasks.extract import Extracted, PageInput, extract_page
+from forumwatch.tasks.links import keyed_evidence
 from forumwatch.tasks.tag import TagRules, load_rules, tag_article
 from forumwatch.tasks.workers import init_worker, kill_pool
 
@@ -37,6 +38,7 @@ def enrich_text(out: Extracted) -> Extracted:
         )
         out.extras["tags"] = tag_article(out.article_id, out.text, _rules())
         out.extras["minhash"] = pack_signature(out.text)  # the story grouping's fingerprint, made here
+        out.extras["evidence"] = keyed_evidence(out.title, out.text)  # and the story links' places and numbers
     return out
 
 
