@@ -19,6 +19,7 @@ from forumwatch import db as fwdb  # noqa: E402
 from forumwatch.tasks import load  # noqa: E402
 from forumwatch.tasks.dedupe import assign_stories  # noqa: E402
 from forumwatch.tasks.links import (  # noqa: E402
+    KNOWN_EVIDENCE,
     StoryEvidence,
     keyed_evidence,
     link_for,
@@ -149,7 +150,10 @@ def test_text_evidence_made_beside_extraction_is_found_by_the_stored_title_and_t
         key, found = keyed_evidence(r["title"], r["text"])
         assert found == text_evidence(r["title"], r["text"], load_gazetteer())
         known[key] = {**found, "places": found["places"] | {f"marker-{r['article_id']}"}}
-    load_batch(con, rows, known)
+    try:
+        load_batch(con, rows, known)
+    finally:
+        KNOWN_EVIDENCE.clear()  # the marked copies must not reach other tests
     places = query(
         con,
         """SELECT a.article_id, list_contains(f.places, 'marker-' || a.article_id) FROM story_features f
