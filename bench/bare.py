@@ -88,6 +88,7 @@ def run_parallel(root: Path, limit: int | None, processes: int) -> dict:
         "processes": processes,
         "seconds": seconds,
         "pages_per_s": pages / seconds,
+        "cpu_seconds": sum(p["cpu_seconds"] for p in parts),
         "parts_pages_per_s": [p["pages_per_s"] for p in parts],
     }
 

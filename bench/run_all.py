@@ -133,6 +133,7 @@ def run_pipeline(sources: Path, db: Path, env: dict, profile: Path | None = None
             "--subprocesses",
             "--rate",
             "40",
+            "--gil",  # only the thread holding the GIL: threads blocked in C (socket reads, queue waits) are not CPU
             "--format",
             "raw",
             "--output",
@@ -218,17 +219,22 @@ def busiest_host(meta: dict, hosts: int) -> int:
     return max(counts.values())
 
 
-def scenario(name: str, corpus: Path, meta: dict, hosts: int, delay: float | None, args, env: dict, work: Path) -> dict:
+def scenario(
+    name: str, corpus: Path, meta: dict, hosts: int, delay: float | None, args, env: dict, work: Path, paired=None
+) -> dict:
     """`--repeat` ingest runs over the corpus served from `hosts` addresses at a crawl delay (None: the
     default), each into a fresh database; after the `--reruns-after` scenario, its last database is rerun
-    `--reruns` times (nothing new)."""
+    `--reruns` times (nothing new). With `paired` (a bare trafilatura run), it runs right before each ingest
+    run and the row gets the ratio of each pair: on a shared machine the load changes from minute to minute."""
     server, sources = start_server(corpus, args.port or _free_port(), hosts, "" if delay is None else f"{delay:g}")
     seconds_delay = DEFAULT_DELAY if delay is None else delay
     out: dict = {"name": name, "hosts": hosts or len(meta["outlets"]), "crawl_delay": seconds_delay}
     out["busiest_host_pages"] = busiest_host(meta, hosts)
     try:
-        runs = []
+        runs, bares = [], []
         for i in range(args.repeat):
+            if paired is not None:
+                bares.append(paired())
             db = work / f"{name.replace(' ', '-')}-run{i}" / "bench.duckdb"
             shutil.rmtree(db.parent, ignore_errors=True)
             spy = work / f"py-spy-{name.replace(' ', '-')}.txt" if args.py_spy and i == 0 else None
@@ -269,6 +275,16 @@ def scenario(name: str, corpus: Path, meta: dict, hosts: int, delay: float | Non
         stages_error=median.get("stages_error"),
         message=median["message"],
     )
+    if bares:
+        out["paired_bare_pages_per_s"] = [b["pages_per_s"] for b in bares]
+        out["paired_ratios"] = [len(meta["pages"]) / r["flow_seconds"] / b["pages_per_s"] for r, b in zip(runs, bares)]
+        out["paired_cpu_ms_per_page"] = {
+            "bare": statistics.median(1000 * b["cpu_seconds"] / b["pages"] for b in bares),
+            **{
+                role: statistics.median(1000 * r["cpu_by_role"].get(role, 0.0) / len(meta["pages"]) for r in runs)
+                for role in sorted({role for r in runs for role in r["cpu_by_role"]})
+            },
+        }
     if reruns:
         out["rerun_runs_seconds"] = [r["seconds"] for r in reruns]
         out["rerun_seconds"] = statistics.median(out["rerun_runs_seconds"])
@@ -332,12 +348,21 @@ def bench(args: argparse.Namespace) -> dict:
             if name in args.skip:
                 continue
             hosts = 0 if hosts >= args.outlets else hosts
-            row = scenario(name, corpus, meta, hosts, delay, args, env, work)
+            bare_pair = None
+            if delay == 0 and args.paired:
+                bare_pair = lambda: run_bare(corpus, args.bare_limit, processes=cores)  # noqa: E731
+            row = scenario(name, corpus, meta, hosts, delay, args, env, work, bare_pair)
             rows.append(with_bounds(row, len(sizes), parallel["pages_per_s"]))
         report["scenarios"] = rows
         zero = next((r for r in rows if r["crawl_delay"] == 0), rows[-1])
         report["pipeline_pages_per_s"] = zero["pages_per_s"]
+        report["pipeline_row"] = zero["name"]  # another row's only when crawl delay 0 was skipped
         report["ratio_to_parallel"] = zero["pages_per_s"] / parallel["pages_per_s"]
+        if zero.get("paired_ratios"):  # each run against the bare run just before it
+            report["ratio_to_parallel"] = statistics.median(zero["paired_ratios"])
+            report["ratio_to_parallel_runs"] = zero["paired_ratios"]
+            report["paired_bare_pages_per_s"] = zero["paired_bare_pages_per_s"]
+            report["paired_cpu_ms_per_page"] = zero["paired_cpu_ms_per_page"]
         report["peak_rss_mb"] = max(r["peak_rss_mb"] for r in rows)
         report["stages"] = zero["stages"]
         report["pipeline_cpu_by_role"] = zero["cpu_by_role"]
@@ -447,11 +472,25 @@ def render(r: dict) -> str:
             f"{', '.join(f'{x:.1f}' for x in row['runs_flow_seconds'])} ({kind}-bound; process incl. imports "
             f"{row['process_seconds']:.1f} s)"
         )
+    row = r.get("pipeline_row", "crawl delay 0")
+    label = "pipeline at crawl delay 0" if row == "crawl delay 0" else f"pipeline, {row} (no delay-0 row)"
     lines += [
         "",
-        f"{'pipeline at crawl delay 0 (pages/s)':44} {r['pipeline_pages_per_s']:12.1f}",
+        f"{label + ' (pages/s)':44} {r['pipeline_pages_per_s']:12.1f}",
         f"{'ratio pipeline / bare on every core':44} {r['ratio_to_parallel']:12.2f}  >= 1.0",
     ]
+    if r.get("ratio_to_parallel_runs"):
+        lines.append(
+            f"  (median of each run against a bare run just before it: ratios "
+            f"{', '.join(f'{x:.2f}' for x in r['ratio_to_parallel_runs'])}; bare pages/s "
+            f"{', '.join(f'{x:.1f}' for x in r['paired_bare_pages_per_s'])})"
+        )
+        cpu = r["paired_cpu_ms_per_page"]
+        lines.append(
+            "  CPU ms per page (median): bare trafilatura "
+            f"{cpu['bare']:.1f}; pipeline "
+            + ", ".join(f"{role} {ms:.1f}" for role, ms in cpu.items() if role != "bare")
+        )
     if r.get("bare"):
         lines += [
             f"{'bare trafilatura, 1 core (pages/s)':44} {r['bare_pages_per_s']:12.1f}  "
@@ -514,6 +553,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bare-repeat", type=int, default=1, help="bare trafilatura runs (median reported)")
     parser.add_argument("--bare-limit", type=int, help="bare trafilatura on every core over the first N pages only")
     parser.add_argument("--bare-one-core", action=argparse.BooleanOptionalAction, default=True)
+    parser.add_argument(
+        "--paired",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="a bare trafilatura run right before each crawl-delay-0 run; the ratio is the median of the pairs",
+    )
     parser.add_argument("--bare-limit-one-core", type=int, default=300, help="pages for bare trafilatura on 1 core")
     parser.add_argument("--load-articles", type=int, default=100_000)
     parser.add_argument("--load-batch", type=int, default=1000)

@@ -396,6 +396,7 @@ def load_pages(
     computed: dict[str, bytes] = {}  # fingerprints made beside the extraction
     retired: dict[str, str] = {}  # stored under the link a page was fetched by -> the page's canonical id
     in_batch: set[str] = set()  # articles this batch stores
+    evidence: dict[str, dict] = {}  # and the story links' text evidence, by evidence_key
     with borrowed(db, connection) as con:
         con.begin()  # before reading what is stored: on a lake, a writer committing since then makes this conflict
         lake.serialize(con)
@@ -429,6 +430,9 @@ def load_pages(
             article_rows.append(page_row(page, run_id))
             if page.extras.get("minhash"):
                 computed[page.article_id] = page.extras["minhash"]
+            if page.extras.get("evidence"):
+                key, found = page.extras["evidence"]
+                evidence[key] = found
             tags.append(page.extras.get("tags"))
             outcome.article_ids.append(page.article_id)
             in_batch.add(page.article_id)
@@ -447,7 +451,7 @@ def load_pages(
                 texts={r["article_id"]: r["text"] for r in article_rows},
                 computed=computed,
             )
-            link_stories(con, outcome.article_ids, window_hours=pipeline.link_window_hours)
+            link_stories(con, outcome.article_ids, window_hours=pipeline.link_window_hours, known=evidence)
         con.commit()
     return outcome
 

@@ -8,21 +8,62 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from functools import lru_cache
 
+from forumwatch.resources import seed_path
 from forumwatch.tasks.attribute import Agency, attribute, load_agencies
 from forumwatch.tasks.dedupe import pack_signature
 from forumwatch.tasks.extract import Extracted, PageInput, extract_page
+from forumwatch.tasks.links import keyed_evidence
+from forumwatch.tasks.places import load_gazetteer
 from forumwatch.tasks.tag import TagRules, load_rules, tag_article
 from forumwatch.tasks.workers import init_worker, kill_pool
 
+Stamp = tuple[tuple[int, int] | None, ...]
+
+
+def _stamp(*names: str) -> Stamp:
+    """(mtime, size) of these seed files: a long-lived process sees an edited seed."""
+    out: list[tuple[int, int] | None] = []
+    for name in names:
+        try:
+            st = os.stat(seed_path(name))
+            out.append((st.st_mtime_ns, st.st_size))
+        except OSError:
+            out.append(None)
+    return tuple(out)
+
 
 @lru_cache(maxsize=1)
-def _agencies() -> list[Agency]:
+def _agencies_at(stamp: Stamp) -> list[Agency]:
     return load_agencies()
 
 
 @lru_cache(maxsize=1)
-def _rules() -> TagRules:
+def _rules_at(stamp: Stamp) -> TagRules:
     return load_rules()
+
+
+def _agencies() -> list[Agency]:
+    return _agencies_at(_stamp("agencies.csv"))
+
+
+def _rules() -> TagRules:
+    return _rules_at(_stamp("topics.csv", "forums.csv", "people.csv"))
+
+
+def warm() -> None:
+    """Compile the tag rules, agency patterns and gazetteer now (seconds of regex compiling): run in the
+    pool's forkserver, so every worker forked from it starts with them instead of compiling its own."""
+    try:
+        _rules()
+        _agencies()
+        load_gazetteer()
+    except Exception:  # a broken seed file: each page's enrichment reports it, as without warming
+        pass
+
+
+def warmed() -> bool:
+    """True when this process holds compiled tag rules and agency patterns already (a worker forked after warm())."""
+    return _rules_at.cache_info().currsize > 0 and _agencies_at.cache_info().currsize > 0
 
 
 def enrich_text(out: Extracted) -> Extracted:
@@ -37,6 +78,7 @@ def enrich_text(out: Extracted) -> Extracted:
         )
         out.extras["tags"] = tag_article(out.article_id, out.text, _rules())
         out.extras["minhash"] = pack_signature(out.text)  # the story grouping's fingerprint, made here
+        out.extras["evidence"] = keyed_evidence(out.title, out.text)  # and the story links' places and numbers
     return out
 
 
@@ -61,7 +103,7 @@ def _pool(workers: int) -> ProcessPoolExecutor:
     global _POOL
     if _POOL is None:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["forumwatch.tasks.enrich"])
+        context.set_forkserver_preload(["forumwatch.tasks.enrich_preload"])  # imports and warm()
         _POOL = ProcessPoolExecutor(
             max_workers=workers, mp_context=context, initializer=init_worker, initargs=(os.getpid(),)
         )

@@ -19,9 +19,10 @@ the same links whether they arrive in one run or day by day; the same batch twic
 
 from __future__ import annotations
 
+import hashlib
 import json
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -141,9 +142,39 @@ def story_language(article_languages: Iterable[str | None], source_languages: It
 # -- evidence and score --------------------------------------------------------------------------
 
 
-def text_evidence(title: str | None, text: str | None, gazetteer: Gazetteer) -> dict[str, frozenset[str]]:
+TextEvidence = dict[str, frozenset[str]]
+
+
+def evidence_body(title: str | None, text: str | None) -> str:
+    """What a story's text evidence is read from: the title and the first TEXT_CHARS of the text."""
+    return f"{title or ''}\n{(text or '')[:TEXT_CHARS]}"
+
+
+def evidence_key(body: str) -> str:
+    return hashlib.sha1(body.encode("utf-8", "surrogatepass")).hexdigest()
+
+
+# Text evidence with the bundled gazetteer by evidence_key, newest last: a story touched again in a later batch
+# finds its earliest copy's here instead of reading its text again. Keyed by content, so never stale.
+KNOWN_EVIDENCE: dict[str, TextEvidence] = {}
+KNOWN_MAX = 20_000
+
+
+def _trim_known() -> None:
+    while len(KNOWN_EVIDENCE) > KNOWN_MAX:
+        del KNOWN_EVIDENCE[next(iter(KNOWN_EVIDENCE))]  # the oldest first
+
+
+def keyed_evidence(title: str | None, text: str | None) -> tuple[str, TextEvidence]:
+    """(key, text evidence) of an article with the bundled gazetteer: made in the extraction workers, so the
+    loader looks the evidence of a story's earliest copy up by its key instead of reading the text again."""
+    body = evidence_body(title, text)
+    return evidence_key(body), text_evidence(title, text, load_gazetteer())
+
+
+def text_evidence(title: str | None, text: str | None, gazetteer: Gazetteer) -> TextEvidence:
     """Places, countries, numbers (10 and up, or with a fraction or scale) and dates a story's text names."""
-    body = f"{title or ''}\n{(text or '')[:TEXT_CHARS]}"
+    body = evidence_body(title, text)
     found = find_places(body, gazetteer)
     said = mentions(body)
     kinds = {p: gazetteer.places[p].kind for p in found}
@@ -249,9 +280,13 @@ LIST_COLUMNS = ("editions", "forums", "people", "organisations", "places", "coun
 
 
 def compute_evidence(
-    con: duckdb.DuckDBPyConnection, story_ids: list[str], gazetteer: Gazetteer
+    con: duckdb.DuckDBPyConnection,
+    story_ids: list[str],
+    gazetteer: Gazetteer,
+    known: dict[str, TextEvidence] | None = None,
 ) -> list[tuple[StoryEvidence, dict]]:
-    """(evidence, bookkeeping columns) of these stories, read from their copies and tags."""
+    """(evidence, bookkeeping columns) of these stories, read from their copies and tags; `known`: text
+    evidence made with this gazetteer by evidence_key, looked up before reading a text and filled after."""
     out: list[tuple[StoryEvidence, dict]] = []
     for lo in range(0, len(story_ids), CHUNK):
         chunk = pd.DataFrame({"story_id": story_ids[lo : lo + CHUNK]})
@@ -263,7 +298,11 @@ def compute_evidence(
             tagged.setdefault(story_id, {}).setdefault(kind, set()).add(value)
         for story_id, first, last, rep, n, languages, source_languages, title, text in stories:
             language, origin = story_language(languages or [], source_languages or [], text)
-            found = text_evidence(title, text, gazetteer)
+            if known is None:
+                found = text_evidence(title, text, gazetteer)
+            else:
+                key = evidence_key(evidence_body(title, text))
+                found = known.get(key) or known.setdefault(key, text_evidence(title, text, gazetteer))
             tags_of = tagged.get(story_id, {})
             evidence = StoryEvidence(
                 story_id=story_id,
@@ -317,9 +356,15 @@ def link_stories(
     window_hours: float = WINDOW_HOURS,
     threshold: float = THRESHOLD,
     gazetteer: Gazetteer | None = None,
+    known: Mapping[str, TextEvidence] | None = None,
 ) -> dict:
     """Recompute the evidence and links of the stories these articles belong to (and of any story whose
-    copies changed since its evidence was computed), inside the caller's transaction."""
+    copies changed since its evidence was computed), inside the caller's transaction. `known`: text evidence
+    made beside the extraction (keyed_evidence, the bundled gazetteer), used only without a `gazetteer`."""
+    if gazetteer is None:  # the bundled gazetteer: what the workers made, and what earlier batches read
+        KNOWN_EVIDENCE.update(known or {})
+        _trim_known()
+    cache = KNOWN_EVIDENCE if gazetteer is None else None
     gazetteer = gazetteer or load_gazetteer()
     now = datetime.now(UTC).replace(tzinfo=None)
     con.execute(sql_text("links_forget_gone.sql"))
@@ -327,7 +372,8 @@ def link_stories(
         dirty = sorted(r[0] for r in con.execute(sql_text("links_dirty.sql")).fetchall())
     if not dirty:
         return {"stories": 0, "pairs": 0, "links": 0}
-    rows = compute_evidence(con, dirty, gazetteer)
+    rows = compute_evidence(con, dirty, gazetteer, cache)
+    _trim_known()
     frame = _evidence_frame(rows, now)
     with registered(con, "fw_link_stories", frame):
         con.execute("DELETE FROM story_features WHERE story_id IN (SELECT story_id FROM fw_link_stories)")

@@ -108,23 +108,35 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
     return build(read_places(Path(path)) if Path(path).is_file() else [])
 
 
-def _candidates(text: str, gazetteer: Gazetteer) -> list[Alias]:
-    """The aliases whose first word (or first character) the text holds: the only ones worth a search."""
-    found: list[Alias] = []
-    for word in {fold(w) for w in WORD.findall(text)}:
-        found += gazetteer.words.get(word, [])
+def _candidates(text: str, gazetteer: Gazetteer) -> list[tuple[Alias, list[int] | None]]:
+    """The aliases whose first word (or first character) the text holds: the only ones worth a search; each
+    with the starts of the words it may begin at (None for a Chinese alias: anywhere)."""
+    starts: dict[str, list[int]] = {}
+    for hit in WORD.finditer(text):
+        starts.setdefault(fold(hit.group(0)), []).append(hit.start())
+    found: list[tuple[Alias, list[int] | None]] = []
+    for word, at in starts.items():
+        found += [(alias, at) for alias in gazetteer.words.get(word, [])]
         for k in range(1, min(len(word), gazetteer.longest_prefix) + 1):
-            found += gazetteer.prefixes.get(word[:k], [])
+            found += [(alias, at) for alias in gazetteer.prefixes.get(word[:k], [])]
     for char in set(text) & gazetteer.chars.keys():
-        found += gazetteer.chars[char]
+        found += [(alias, None) for alias in gazetteer.chars[char]]
     return found
+
+
+def _matches(alias: Alias, text: str, at: list[int] | None) -> list[re.Match[str]]:
+    """The alias's matches: tried only where its first word starts (an alias of a spaced script begins with a
+    whole word, so it cannot match anywhere else), which spares a scan of the whole text per alias."""
+    if at is None:
+        return list(alias.regex.finditer(text))
+    return [m for m in (alias.regex.match(text, start) for start in at) if m]
 
 
 def find_places(text: str | None, gazetteer: Gazetteer) -> set[str]:
     """Ids of the places `text` names; where two aliases overlap, the longer match wins (白俄罗斯)."""
     if not text:
         return set()
-    spans = [(m.start(), m.end(), a.place) for a in _candidates(text, gazetteer) for m in a.regex.finditer(text)]
+    spans = [(m.start(), m.end(), a.place) for a, at in _candidates(text, gazetteer) for m in _matches(a, text, at)]
     spans.sort(key=lambda s: (s[0] - s[1], s[0]))  # longest first
     taken: list[tuple[int, int]] = []
     places = set()

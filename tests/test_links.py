@@ -19,12 +19,15 @@ from forumwatch import db as fwdb  # noqa: E402
 from forumwatch.tasks import load  # noqa: E402
 from forumwatch.tasks.dedupe import assign_stories  # noqa: E402
 from forumwatch.tasks.links import (  # noqa: E402
+    KNOWN_EVIDENCE,
     StoryEvidence,
+    keyed_evidence,
     link_for,
     link_stories,
     normalize_language,
     relink_all,
     script_language,
+    text_evidence,
 )
 from forumwatch.tasks.numbers import mentions  # noqa: E402
 from forumwatch.tasks.places import find_places, load_gazetteer  # noqa: E402
@@ -125,16 +128,38 @@ def row(report: Report, article_id: str | None = None, shift_hours: float = 0.0)
     }
 
 
-def load_batch(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> dict:
+def load_batch(con: duckdb.DuckDBPyConnection, rows: list[dict], known: dict | None = None) -> dict:
     """What flows.steps.load_pages does with a batch, in one transaction."""
     rules = load_rules()
     con.begin()
     load.upsert_articles(con, rows)
     write_tags(con, [tag_article(r["article_id"], r["text"] or "", rules) for r in rows])
     assign_stories(con, [r["article_id"] for r in rows])
-    counts = link_stories(con, [r["article_id"] for r in rows])
+    counts = link_stories(con, [r["article_id"] for r in rows], known=known)
     con.commit()
     return counts
+
+
+def test_text_evidence_made_beside_extraction_is_found_by_the_stored_title_and_text(con):
+    """The workers' keyed_evidence is what the loader uses for a story whose earliest copy is in the batch
+    (English, Chinese and Russian texts, read back from DuckDB): marked copies of it show in story_features."""
+    rows = [row(BY_ID[i]) for i in XI_PUTIN]
+    rows[0]["text"] = rows[0]["text"] + " Extra words. " * 1000  # longer than the TEXT_CHARS read back
+    known = {}
+    for r in rows:
+        key, found = keyed_evidence(r["title"], r["text"])
+        assert found == text_evidence(r["title"], r["text"], load_gazetteer())
+        known[key] = {**found, "places": found["places"] | {f"marker-{r['article_id']}"}}
+    try:
+        load_batch(con, rows, known)
+    finally:
+        KNOWN_EVIDENCE.clear()  # the marked copies must not reach other tests
+    places = query(
+        con,
+        """SELECT a.article_id, list_contains(f.places, 'marker-' || a.article_id) FROM story_features f
+           JOIN stories s USING (story_id) JOIN articles a ON a.article_id = s.representative_id""",
+    )
+    assert sorted(places) == sorted((r["article_id"], True) for r in rows)
 
 
 def linked_reports(con: duckdb.DuckDBPyConnection) -> dict[frozenset[str], tuple]:

@@ -148,3 +148,15 @@ def test_fetching_waits_while_extraction_is_behind(hosts) -> None:
         run.run()
     assert sum(len(b.plans) for b in batches) == 12
     assert max(most) <= 3 + SETTINGS.max_workers  # the held crawl lets only requests in flight finish
+
+
+def test_pool_workers_start_with_the_seeds_compiled() -> None:
+    """The forkserver compiles the tag rules and agency patterns once (seconds of regex compiling); every
+    worker forked from it has them before its first page instead of compiling its own."""
+    from forumwatch.tasks.enrich import extraction_pool, shutdown_pool, warmed
+
+    pool = extraction_pool(2)
+    try:
+        assert [f.result() for f in [pool.submit(warmed) for _ in range(4)]] == [True] * 4
+    finally:
+        shutdown_pool()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from pathlib import Path
 
@@ -433,8 +434,9 @@ def test_ensure_views_builds_only_in_a_new_file(tmp_path):
     connection.close()
 
 
-def test_finish_run_rebuilds_views_only_when_their_inputs_changed(tmp_path):
+def test_finish_run_rebuilds_views_only_when_their_inputs_changed(tmp_path, monkeypatch):
     from forumwatch.flows.steps import finish_run
+    from forumwatch.tasks import views
 
     path = build_fixture_db(tmp_path / "run.duckdb")
     finish_run.fn(str(path), "run-1", {})
@@ -460,6 +462,17 @@ def test_finish_run_rebuilds_views_only_when_their_inputs_changed(tmp_path):
         con.execute("UPDATE sources SET country = 'Elsewhere' WHERE source_id = ?", [source_id])
     finish_run.fn(str(path), "run-5", {})  # a source changed: its country shows in the stored tables
     assert state()[0] == "run-5"
+    edited = tmp_path / "seeds"
+    shutil.copytree(views.seeds_dir(), edited)
+    with (edited / "topics.csv").open("a", encoding="utf-8") as handle:
+        handle.write(
+            "harbour_pilots,Harbour pilots,harbour pilot*,Any harbour pilot term\n"
+        )  # a topic added to the seeds
+    monkeypatch.setattr(views, "seeds_dir", lambda: edited)
+    finish_run.fn(str(path), "run-6", {})  # a seed changed: rebuilt
+    assert state()[0] == "run-6"
+    finish_run.fn(str(path), "run-7", {})  # the same edited seeds again: not rebuilt
+    assert state()[0] == "run-6"
 
 
 def test_coverage_by_language(tmp_path):
