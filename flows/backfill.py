@@ -17,6 +17,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from tqdm import tqdm
 
 from forumwatch import db as fwdb
+from forumwatch.flows.archived import extract_archived, page_plan, record_problems
 from forumwatch.flows.ingest import current_run_id
 from forumwatch.flows.steps import (
     PageFetch,
@@ -32,7 +33,6 @@ from forumwatch.flows.steps import (
     interrupted_state,
     load_pages,
     prepare_run,
-    refuse_replacements,
     run_status,
     utcnow,
 )
@@ -51,11 +51,10 @@ from forumwatch.tasks.coverage import Key, Tally
 from forumwatch.tasks.discover import FeedItem
 from forumwatch.tasks.extract import Extracted
 from forumwatch.tasks.fetch import FetchRequest, FetchResult, fetch_all
-from forumwatch.tasks.netguard import origin
 from forumwatch.tasks.sitemaps import SourceSitemaps, discover
 from forumwatch.tasks.sources import Source, read_sources
 from forumwatch.tasks.warc import archive_key
-from forumwatch.tasks.warc_input import ArchivedPage, read_pages, warc_files
+from forumwatch.tasks.warc_input import warc_files
 
 REPROCESS = ("none", "all", "failed")
 OUTCOMES = ("loaded", "failed", "out_of_range", "undated")
@@ -204,11 +203,30 @@ def find_sitemap_items(
 
 
 @task(cache_policy=NO_CACHE)
-def read_warc(paths: list[str], sources: list[Source], db: str) -> list[ArchivedPage]:
-    """HTML pages of the configured sources found in the given WARC files (latest copy per URL). Only
-    records signed with the key of this database's own archive keep their WARC-Source-Id; the others
-    count for a source only on its host."""
-    return read_pages(paths, sources, archive_key(raw_dir_for(db)))
+def extract_archive(
+    paths: list[str], sources: list[Source], pipeline: PipelineSettings, db: str, run_id: str
+) -> tuple[list, Counter]:
+    """The WARC pages of these sources, extracted: (plan, result, extracted) triples, and the (source,
+    'failed') counts of pages refused because they would replace a different stored article. Records of
+    other outlets are stepped over unread; a damaged record is logged and gets a fetches row."""
+    archived = extract_archived(paths, sources, pipeline, db, run_id, archive_key(raw_dir_for(db)))
+    stats, logger = archived.stats, get_run_logger()
+    for file, offset, message in stats.problems[:20]:
+        logger.warning("%s: record at offset %d skipped: %s", file, offset, message)
+    if stats.problems:
+        record_problems(db, run_id, stats.problems)
+    logger.info(
+        "WARC input: %d records, %d read, %d stepped over unread (%.1f s), %d inflated to find their end, "
+        "%d damaged; %d pages of configured sources",
+        stats.records,
+        stats.read,
+        stats.skipped,
+        stats.skip_seconds,
+        stats.inflated_to_skip,
+        len(stats.problems),
+        len(archived.triples),
+    )
+    return archived.triples, archived.refused
 
 
 class DayWork:
@@ -223,18 +241,6 @@ class DayWork:
         self.archived: list[tuple[PagePlan, FetchResult, Extracted | None]] = []
         self.targets = targets  # (source_id, method) coverage rows to write
         self.discovery_errors = discovery_errors
-
-
-def _page_plan(item: FeedItem, source: Source) -> PagePlan:
-    """A plan with no validators: a backfill wants the body even if an earlier run saw it."""
-    request = FetchRequest(
-        url=item.url,
-        source_id=item.source_id,
-        kind="page",
-        trusted_host=origin(source.feed_url),
-        crawl_delay=source.crawl_delay,
-    )
-    return PagePlan(request, item, None)
 
 
 def _outcome(result: FetchResult, page: Extracted | None, start: date, end: date) -> tuple[str, bool]:
@@ -335,31 +341,9 @@ def _assign_days(
         if work is None or (item.source_id, method) not in work.targets:
             continue
         if item.url not in work.listed_by:
-            work.plans.append(_page_plan(item, by_id[item.source_id]))
+            work.plans.append(page_plan(item, by_id[item.source_id]))
         work.listed_by[item.url].add(method)
     return [works[day] for day in sorted(works)]
-
-
-def _extract_archived(
-    paths: list[str], sources: list[Source], pipeline: PipelineSettings, db: str, run_id: str
-) -> tuple[list, Counter]:
-    """The WARC pages of these sources, extracted in batches: (plan, result, extracted) triples; and the
-    (source, 'failed') counts of pages refused because they would replace a different stored article."""
-    pages = read_warc(paths, sources, db)
-    out: list[tuple[PagePlan, FetchResult, Extracted | None]] = []
-    refused: Counter = Counter()
-    by_id = {s.source_id: s for s in sources}
-    for i in range(0, len(pages), pipeline.batch_size):
-        batch = pages[i : i + pipeline.batch_size]
-        plans = [_page_plan(p.item, by_id[p.item.source_id]) for p in batch]
-        results = [p.result for p in batch]
-        extracted = extract_pages(plans, PageFetch(results, []), sources, pipeline)
-        kept = refuse_replacements(db, run_id, batch, extracted)
-        for page, keep in zip(batch, kept):
-            if not keep:
-                refused[(page.item.source_id, "failed")] += 1
-        out += [triple for triple, keep in zip(zip(plans, results, extracted), kept) if keep]
-    return out, refused
 
 
 # (type: ignore: Prefect's TaskRunner is invariant in its future type, so no ThreadPoolTaskRunner fits the hint)
@@ -456,7 +440,7 @@ def _run_days(
         feed_items, feed_stats = fetch_feeds(wanted["feed"], db, run_id, settings, warc_dir)
         errors.update({(sid, "feed"): f"feed: {s.feed_error}" for sid, s in feed_stats.items() if s.feed_error})
     archived, refused = (
-        _extract_archived(warc or [], wanted["warc"], pipeline, db, run_id) if wanted.get("warc") else ([], Counter())
+        extract_archive(warc or [], wanted["warc"], pipeline, db, run_id) if wanted.get("warc") else ([], Counter())
     )
     counts: Counter = Counter(refused)
     for plan_, _, page in archived:  # WARC pages that belong to no day of the range: counted, never loaded

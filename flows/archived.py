@@ -1,0 +1,148 @@
+"""Backfill from WARC files: the pages of configured sources, read as a stream (other outlets' records are
+stepped over unread) and extracted in the worker processes while the next pages are read; the latest copy
+of each URL is kept, without its HTML."""
+
+from __future__ import annotations
+
+from collections import Counter, deque
+from concurrent.futures import Future
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from forumwatch import db as fwdb
+from forumwatch.flows.steps import PageFetch, PagePlan, fetch_row, pages_to_extract, refuse_replacements, utcnow
+from forumwatch.flows.stop import check_stop
+from forumwatch.settings import PipelineSettings
+from forumwatch.tasks import load
+from forumwatch.tasks.discover import FeedItem
+from forumwatch.tasks.enrich import enrich_batch, enrich_many, extraction_pool
+from forumwatch.tasks.extract import Extracted
+from forumwatch.tasks.fetch import FetchRequest, FetchResult
+from forumwatch.tasks.netguard import origin
+from forumwatch.tasks.sources import Source
+from forumwatch.tasks.warc_input import ArchivedPage, scan_pages, warc_files
+from forumwatch.tasks.warc_scan import ScanStats
+
+Triple = tuple[PagePlan, FetchResult, Extracted | None]
+IN_FLIGHT = 2  # batches handed to the workers ahead of the one being read
+
+
+def page_plan(item: FeedItem, source: Source) -> PagePlan:
+    """A plan with no validators: a backfill wants the body even if an earlier run saw it."""
+    request = FetchRequest(
+        url=item.url,
+        source_id=item.source_id,
+        kind="page",
+        trusted_host=origin(source.feed_url),
+        crawl_delay=source.crawl_delay,
+    )
+    return PagePlan(request, item, None)
+
+
+@dataclass
+class Archived:
+    triples: list[Triple] = field(default_factory=list)  # (plan, result without HTML, extracted), URL order
+    refused: Counter = field(default_factory=Counter)  # (source, 'failed'): would replace a different article
+    stats: ScanStats = field(default_factory=ScanStats)
+
+
+@dataclass
+class _Batch:
+    pages: list[tuple[int, ArchivedPage]]  # (sequence number, page)
+    plans: list[PagePlan]
+    todo: list[int]  # indexes of the pages with something to extract
+    work: list[Future] | list[Extracted]  # futures of the workers, or the results when done here
+
+
+class _Extractor:
+    """Keeps the latest copy per URL (WARC-Date, then a signed copy over an unsigned one, then the later
+    one in the files) and extracts batches in the worker processes, IN_FLIGHT batches ahead."""
+
+    def __init__(self, sources: list[Source], pipeline: PipelineSettings, db: str, run_id: str) -> None:
+        self.sources, self.pipeline, self.db, self.run_id = sources, pipeline, db, run_id
+        self.by_id = {s.source_id: s for s in sources}
+        self.best: dict[str, tuple[tuple, int]] = {}  # url -> (rank, sequence number)
+        self.kept: dict[str, Triple] = {}
+        self.refused: Counter = Counter()
+        self.waiting: list[tuple[int, ArchivedPage]] = []
+        self.in_flight: deque[_Batch] = deque()
+
+    def add(self, seq: int, page: ArchivedPage) -> None:
+        rank = (page.result.fetched_at, page.trusted)
+        old = self.best.get(page.item.url)
+        if old is not None and rank < old[0]:
+            return  # an earlier file held a later copy
+        self.best[page.item.url] = (rank, seq)
+        self.waiting.append((seq, page))
+        if len(self.waiting) >= self.pipeline.batch_size:
+            self._start()
+
+    def _start(self) -> None:
+        check_stop()  # a batch boundary
+        pages, self.waiting = self.waiting, []
+        plans = [page_plan(p.item, self.by_id[p.item.source_id]) for _, p in pages]
+        fetched = PageFetch([p.result for _, p in pages], [])
+        todo = pages_to_extract(plans, fetched, self.sources, self.pipeline)
+        inputs = [page_input for _, page_input in todo]
+        workers = self.pipeline.extract_workers
+        work: list[Future] | list[Extracted]
+        if workers <= 1 or len(inputs) < 2:
+            work = enrich_many(inputs, 1)
+        else:
+            pool, size = extraction_pool(workers), max(1, len(inputs) // (workers * 4))
+            work = [pool.submit(enrich_batch, inputs[i : i + size]) for i in range(0, len(inputs), size)]
+        self.in_flight.append(_Batch(pages, plans, [i for i, _ in todo], work))
+        while len(self.in_flight) > IN_FLIGHT:
+            self._finish(self.in_flight.popleft())
+
+    def _finish(self, batch: _Batch) -> None:
+        done = [e for w in batch.work for e in (w.result() if isinstance(w, Future) else [w])]
+        extracted: list[Extracted | None] = [None] * len(batch.pages)
+        for index, page in zip(batch.todo, done):
+            extracted[index] = page
+        pages = [p for _, p in batch.pages]
+        allowed = refuse_replacements(self.db, self.run_id, pages, extracted)
+        for (seq, page), plan, ext, ok in zip(batch.pages, batch.plans, extracted, allowed):
+            url = page.item.url
+            if self.best[url][1] != seq:
+                continue  # a later copy of this URL was chosen meanwhile
+            if not ok:
+                self.refused[(page.item.source_id, "failed")] += 1
+                self.kept.pop(url, None)
+                continue
+            self.kept[url] = (plan, replace(page.result, text=None), ext)  # the HTML is not needed any more
+
+    def close(self) -> list[Triple]:
+        if self.waiting:
+            self._start()
+        while self.in_flight:
+            self._finish(self.in_flight.popleft())
+        return [self.kept[url] for url in sorted(self.kept)]
+
+
+def extract_archived(
+    paths: list[str], sources: list[Source], pipeline: PipelineSettings, db: str, run_id: str, key: bytes | None
+) -> Archived:
+    """The WARC pages of these sources, extracted. Only records signed with `key` (this database's own
+    archive) keep their WARC-Source-Id; the others count for a source only on its host."""
+    out = Archived()
+    extractor = _Extractor(sources, pipeline, db, run_id)
+    for seq, page in enumerate(scan_pages(warc_files(paths), sources, out.stats, key)):
+        extractor.add(seq, page)
+    out.triples, out.refused = extractor.close(), extractor.refused
+    return out
+
+
+def record_problems(db: str, run_id: str, problems: list[tuple[str, int, str]]) -> None:
+    """One fetches row (kind 'warc') per damaged record: where it is and why it was skipped."""
+    now = utcnow()
+    rows = []
+    for n, (file, offset, message) in enumerate(problems):
+        where = f"{Path(file).resolve().as_uri()}#offset={offset}&problem={n}"
+        result = FetchResult(where, None, "warc", None, None, None, now, None, None, None, None, None, None, False,
+                             0, 0, 0, None, file)  # fmt: skip
+        rows.append(fetch_row(run_id, result, error=f"WARC record at offset {offset} skipped: {message}"[:1000]))
+    with fwdb.connect(db) as con:
+        con.begin()
+        load.insert_fetches(con, rows)
+        con.commit()
