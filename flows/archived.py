@@ -7,13 +7,22 @@ from __future__ import annotations
 from collections import Counter, deque
 from concurrent.futures import Future
 from dataclasses import dataclass, field, replace
+from datetime import date
 from pathlib import Path
 
 from forumwatch import db as fwdb
-from forumwatch.flows.steps import PageFetch, PagePlan, fetch_row, pages_to_extract, refuse_replacements, utcnow
+from forumwatch.flows.steps import (
+    PageFetch,
+    PagePlan,
+    fetch_row,
+    load_pages,
+    pages_to_extract,
+    refuse_replacements,
+    utcnow,
+)
 from forumwatch.flows.stop import check_stop
 from forumwatch.settings import PipelineSettings
-from forumwatch.tasks import load
+from forumwatch.tasks import coverage, load
 from forumwatch.tasks.discover import FeedItem
 from forumwatch.tasks.enrich import enrich_batch, enrich_many, extraction_pool
 from forumwatch.tasks.extract import Extracted
@@ -23,8 +32,7 @@ from forumwatch.tasks.sources import Source
 from forumwatch.tasks.warc_input import ArchivedPage, scan_pages, warc_files
 from forumwatch.tasks.warc_scan import ScanStats
 
-Triple = tuple[PagePlan, FetchResult, Extracted | None]
-IN_FLIGHT = 2  # batches handed to the workers ahead of the one being read
+IN_FLIGHT = 3  # batches handed to the workers ahead of the one being read
 
 
 def page_plan(item: FeedItem, source: Source) -> PagePlan:
@@ -39,10 +47,33 @@ def page_plan(item: FeedItem, source: Source) -> PagePlan:
     return PagePlan(request, item, None)
 
 
+def outcome_of(result: FetchResult, page: Extracted | None, start: date, end: date) -> tuple[str, bool]:
+    """(coverage outcome, retryable) of one page."""
+    if result.error:
+        return "failed", coverage.is_retryable(result.status)
+    if page is None or page.error:
+        return "failed", False
+    if page.published_at is None:
+        return "undated", False
+    return ("loaded" if start <= page.published_at.date() <= end else "out_of_range"), False
+
+
+@dataclass(frozen=True)
+class ArchivedOutcome:
+    """What became of one page of a configured source found in the WARC files."""
+
+    url: str
+    source_id: str
+    day: date | None  # its publication day; None when undated or unreadable
+    outcome: str  # loaded | failed | out_of_range | undated
+    retryable: bool
+
+
 @dataclass
 class Archived:
-    triples: list[Triple] = field(default_factory=list)  # (plan, result without HTML, extracted), URL order
+    pages: list[ArchivedOutcome] = field(default_factory=list)  # latest copy per URL, URL order
     refused: Counter = field(default_factory=Counter)  # (source, 'failed'): would replace a different article
+    loaded: Counter = field(default_factory=Counter)  # (source, 'new' / 'updated') of the loads
     stats: ScanStats = field(default_factory=ScanStats)
 
 
@@ -54,16 +85,27 @@ class _Batch:
     work: list[Future] | list[Extracted]  # futures of the workers, or the results when done here
 
 
-class _Extractor:
-    """Keeps the latest copy per URL (WARC-Date, then a signed copy over an unsigned one, then the later
-    one in the files) and extracts batches in the worker processes, IN_FLIGHT batches ahead."""
+@dataclass
+class Window:
+    """The run's date range, and the (source, day) pairs whose WARC pages are to be loaded."""
 
-    def __init__(self, sources: list[Source], pipeline: PipelineSettings, db: str, run_id: str) -> None:
-        self.sources, self.pipeline, self.db, self.run_id = sources, pipeline, db, run_id
+    start: date
+    end: date
+    targets: set[tuple[str, date]]
+
+
+class _Extractor:
+    """Keeps the latest copy per URL (WARC-Date, then a signed copy over an unsigned one, then the later one
+    in the files), extracts batches in the worker processes IN_FLIGHT batches ahead of the reading, and
+    loads each batch's pages of the target days as it comes back (the loads overlap the extraction)."""
+
+    def __init__(self, sources: list[Source], pipeline: PipelineSettings, db: str, run_id: str, window: Window):
+        self.sources, self.pipeline, self.db, self.run_id, self.window = sources, pipeline, db, run_id, window
         self.by_id = {s.source_id: s for s in sources}
         self.best: dict[str, tuple[tuple, int]] = {}  # url -> (rank, sequence number)
-        self.kept: dict[str, Triple] = {}
-        self.refused: Counter = Counter()
+        self.outcomes: dict[str, ArchivedOutcome] = {}
+        self.loaded_urls: set[str] = set()  # loaded by this run: a later copy replaces them, never refused
+        self.out = Archived()
         self.waiting: list[tuple[int, ArchivedPage]] = []
         self.in_flight: deque[_Batch] = deque()
 
@@ -95,42 +137,61 @@ class _Extractor:
         while len(self.in_flight) > IN_FLIGHT:
             self._finish(self.in_flight.popleft())
 
+    def _allowed(self, pages: list[ArchivedPage], extracted: list[Extracted | None]) -> list[bool]:
+        """refuse_replacements, except for URLs this run loaded itself (a later copy of the input wins)."""
+        fresh = [i for i, p in enumerate(pages) if p.item.url not in self.loaded_urls]
+        verdicts = refuse_replacements(self.db, self.run_id, [pages[i] for i in fresh], [extracted[i] for i in fresh])
+        allowed = [True] * len(pages)
+        for i, ok in zip(fresh, verdicts):
+            allowed[i] = ok
+        return allowed
+
     def _finish(self, batch: _Batch) -> None:
         done = [e for w in batch.work for e in (w.result() if isinstance(w, Future) else [w])]
         extracted: list[Extracted | None] = [None] * len(batch.pages)
         for index, page in zip(batch.todo, done):
             extracted[index] = page
-        pages = [p for _, p in batch.pages]
-        allowed = refuse_replacements(self.db, self.run_id, pages, extracted)
+        allowed = self._allowed([p for _, p in batch.pages], extracted)
+        loads: list[tuple[PagePlan, FetchResult, Extracted]] = []
         for (seq, page), plan, ext, ok in zip(batch.pages, batch.plans, extracted, allowed):
-            url = page.item.url
+            url, source_id = page.item.url, page.item.source_id
             if self.best[url][1] != seq:
                 continue  # a later copy of this URL was chosen meanwhile
             if not ok:
-                self.refused[(page.item.source_id, "failed")] += 1
-                self.kept.pop(url, None)
+                self.out.refused[(source_id, "failed")] += 1
+                self.outcomes.pop(url, None)
                 continue
-            self.kept[url] = (plan, replace(page.result, text=None), ext)  # the HTML is not needed any more
+            outcome, retryable = outcome_of(page.result, ext, self.window.start, self.window.end)
+            day = ext.published_at.date() if ext is not None and ext.published_at else None
+            self.outcomes[url] = ArchivedOutcome(url, source_id, day, outcome, retryable)
+            if ext is not None and outcome == "loaded" and (source_id, day) in self.window.targets:
+                loads.append((plan, replace(page.result, text=None), ext))  # the HTML is not needed any more
+        if loads:
+            plans, results, pages = (list(x) for x in zip(*loads))
+            loaded = load_pages(self.db, self.run_id, plans, PageFetch(results, []), pages, self.pipeline)
+            self.out.loaded.update({k: n for k, n in loaded.counts.items() if k[1] in ("new", "updated")})
+            self.loaded_urls.update(p.item.url for p in plans)
 
-    def close(self) -> list[Triple]:
+    def close(self) -> Archived:
         if self.waiting:
             self._start()
         while self.in_flight:
             self._finish(self.in_flight.popleft())
-        return [self.kept[url] for url in sorted(self.kept)]
+        self.out.pages = [self.outcomes[url] for url in sorted(self.outcomes)]
+        return self.out
 
 
-def extract_archived(
-    paths: list[str], sources: list[Source], pipeline: PipelineSettings, db: str, run_id: str, key: bytes | None
-) -> Archived:
-    """The WARC pages of these sources, extracted. Only records signed with `key` (this database's own
-    archive) keep their WARC-Source-Id; the others count for a source only on its host."""
-    out = Archived()
-    extractor = _Extractor(sources, pipeline, db, run_id)
-    for seq, page in enumerate(scan_pages(warc_files(paths), sources, out.stats, key)):
+def load_archived(
+    paths: list[str], sources: list[Source], pipeline: PipelineSettings, db: str, run_id: str, key: bytes | None,
+    window: Window,
+) -> Archived:  # fmt: skip
+    """Read, extract and load the WARC pages of these sources published on their target days; what became
+    of each. Only records signed with `key` (this database's own archive) keep their WARC-Source-Id; the
+    others count for a source only on its host."""
+    extractor = _Extractor(sources, pipeline, db, run_id, window)
+    for seq, page in enumerate(scan_pages(warc_files(paths), sources, extractor.out.stats, key)):
         extractor.add(seq, page)
-    out.triples, out.refused = extractor.close(), extractor.refused
-    return out
+    return extractor.close()
 
 
 def record_problems(db: str, run_id: str, problems: list[tuple[str, int, str]]) -> None:
