@@ -8,9 +8,9 @@
    `--gb` GB, `--foreign` of the captures from 900 hosts not in the sources CSV, in random order.
 2. Bare trafilatura on every core at once over the configured outlets' pages (bench.bare).
 3. `forumwatch backfill --start D1 --end D2 --sources CSV --db FILE --warc DIR` in a child process talking
-   to one Prefect server started for the bench; the peak RSS of its process tree is sampled. Its feeds
-   and robots.txt are on loopback addresses where nothing listens (refused at once), so the WARC files
-   are the only input.
+   to one Prefect server started for the bench; the peak RSS of its process tree is sampled. The outlets'
+   loopback addresses answer 404 to everything (feed, robots.txt, sitemaps gone), so the WARC files are
+   the only input.
 Prints the WARC size, records, both pages/s, their ratio, the peak RSS and the seconds spent stepping
 over other outlets' records; the generated files (in /tmp unless --work) are deleted unless --keep.
 """
@@ -18,6 +18,7 @@ over other outlets' records; the generated files (in /tmp unless --work) are del
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import random
@@ -26,14 +27,16 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from datetime import datetime, timedelta
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from multiprocessing import get_context
 from pathlib import Path
 
 from bench import ccnews
 from bench.pages import SEED, generate, load_corpus
-from bench.run_all import ROOT, TreeMemory, prefect_api, run_bare
+from bench.run_all import ROOT, TreeMemory, _children_cpu, prefect_api, run_bare
 from bench.server import outlet_address, write_sources
 
 CAPTURE_BYTES = 21_000  # a capture's three records, gzipped: measured mean for bench pages at level 6
@@ -100,6 +103,30 @@ def make_warc(work: Path, gb: float, foreign_share: float, outlets: int) -> dict
     return {"corpus": corpus, "warc": warc_dir, "meta": meta, "bytes": sum(sizes), "captures": total, "in": n_in}
 
 
+@contextlib.contextmanager
+def gone_outlets(n: int):
+    """HTTP servers on the outlets' loopback addresses that answer 404 to every request."""
+
+    class Gone(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 (http.server's name)
+            self.send_response(404)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args) -> None:
+            pass
+
+    servers = [ThreadingHTTPServer((outlet_address(i), PORT), Gone) for i in range(n)]
+    for server in servers:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield
+    finally:
+        for server in servers:
+            server.shutdown()
+            server.server_close()
+
+
 def run_backfill(made: dict, work: Path, env: dict) -> dict:
     meta = made["meta"]
     sources = write_sources(meta, PORT, work / "sources.csv")
@@ -107,13 +134,14 @@ def run_backfill(made: dict, work: Path, env: dict) -> dict:
     db = work / "bench.duckdb"
     cmd = [str(Path(sys.executable).with_name("forumwatch")), "backfill", "--start", str(crawl_day - timedelta(days=5)),
            "--end", str(crawl_day), "--sources", str(sources), "--db", str(db), "--warc", str(made["warc"])]  # fmt: skip
-    t0 = time.time()
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    memory = TreeMemory(proc.pid)
-    out, _ = proc.communicate()
+    cpu0, t0 = _children_cpu(), time.time()
+    with gone_outlets(len(meta["outlets"])):
+        proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        memory = TreeMemory(proc.pid)
+        out, _ = proc.communicate()
+        peak = memory.stop()
+    seconds, cpu = time.time() - t0, _children_cpu() - cpu0
     (work.parent / f"{work.name}-backfill.log").write_text(out, encoding="utf-8")
-    peak = memory.stop()
-    seconds = time.time() - t0
     found = re.search(
         r"WARC input: (\d+) records, (\d+) read, (\d+) stepped over unread \(([\d.]+) s\), (\d+) inf", out
     )
@@ -126,6 +154,7 @@ def run_backfill(made: dict, work: Path, env: dict) -> dict:
     records, read, stepped, skip_s, inflated = found.groups()
     return {
         "seconds": seconds,
+        "cpu_seconds": cpu,
         "peak_rss_mb": peak / 2**20,
         "records": int(records),
         "records_read": int(read),
@@ -154,7 +183,9 @@ def main(argv: list[str] | None = None) -> int:
         made = make_warc(work, args.gb, args.foreign, args.outlets)
         generated = time.perf_counter() - t0
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        cpu0 = _children_cpu()
         bare = run_bare(made["corpus"], None, processes=cores)
+        bare["cpu_seconds"] = _children_cpu() - cpu0
         with prefect_api(env, work, None) as bench_env:
             backfill = run_backfill(made, work, bench_env)
     finally:
@@ -170,6 +201,8 @@ def main(argv: list[str] | None = None) -> int:
         "bare_processes": bare["processes"],
         "backfill_pages_per_s": pages_per_s,
         "ratio": pages_per_s / bare["pages_per_s"],
+        "bare_cpu_seconds": bare["cpu_seconds"],
+        "cpu_ratio": bare["cpu_seconds"] / backfill["cpu_seconds"],
         **backfill,
     }
     print(
@@ -178,6 +211,8 @@ def main(argv: list[str] | None = None) -> int:
         f"bare trafilatura, {bare['processes']} processes at once: {bare['pages_per_s']:.1f} pages/s\n"
         f"backfill (whole command, Prefect start included): {backfill['seconds']:.1f} s, {pages_per_s:.1f} pages/s, "
         f"ratio {report['ratio']:.2f} x bare; {backfill['articles_loaded']} articles loaded\n"
+        f"CPU seconds, same pages: bare {bare['cpu_seconds']:.0f}, backfill tree {backfill['cpu_seconds']:.0f} "
+        f"(bare / backfill {report['cpu_ratio']:.2f}; load average at the end {os.getloadavg()[0]:.1f})\n"
         f"records read whole {backfill['records_read']}, stepped over unread {backfill['records_stepped_over']}, "
         f"inflated to skip {backfill['records_inflated_to_skip']} (small request/metadata records); "
         f"seconds skipping other outlets' records: {backfill['skip_seconds']:.1f}\n"

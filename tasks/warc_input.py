@@ -17,7 +17,7 @@ from forumwatch.tasks.fetch import FetchResult
 from forumwatch.tasks.sources import Source
 from forumwatch.tasks.urls import canonical_url, host_of
 from forumwatch.tasks.warc import SIGNATURE_HEADER, ArchivedResponse, iter_responses, signed_by
-from forumwatch.tasks.warc_scan import Head, NotOnePerMember, ScanStats, is_gzip, scan
+from forumwatch.tasks.warc_scan import Head, NotOnePerMember, ScanStats, is_gzip, one_stream, scan
 
 log = logging.getLogger(__name__)
 
@@ -235,11 +235,11 @@ def scan_pages(
         except OSError as exc:
             stats.problems.append((str(path), 0, f"cannot read: {exc}"))
             continue
+        if not gzipped:
+            yield from _pages_of(path, ((-1, r) for r in iter_responses(path)), accept, stats)
+            continue
         try:
-            if gzipped:
-                yield from _pages_of(path, ((h.offset, r) for h, r in scan(path, wanted, stats)), accept, stats)
-                continue
-        except NotOnePerMember:
-            pass  # several records per gzip member (or a damaged first one): warcio reads it whole
-        log.info("%s: not one gzip member per record: read whole", path)
-        yield from _pages_of(path, ((-1, r) for r in iter_responses(path)), accept, stats)
+            yield from _pages_of(path, ((h.offset, r) for h, r in scan(path, wanted, stats)), accept, stats)
+        except NotOnePerMember:  # several records in one gzip member: inflated as one stream
+            log.info("%s: not one gzip member per record: read as one stream", path)
+            yield from _pages_of(path, ((-1, r) for r in one_stream(path, stats)), accept, stats)

@@ -6,8 +6,8 @@ uncompressed size (header + block + CRLF CRLF). The next member is the first gzi
 whose preceding 4 bytes (the gzip trailer's ISIZE) equal that size and whose own header inflates to a WARC
 header. When no such start turns up within the largest compressed size the member could have (deflate's
 worst case), or the file is not one record per member, the member is inflated after all (output thrown
-away, never held). A file that is not gzip, or holds several records in one member, is read record by
-record by warcio instead (tasks/warc.py), so every layout reads correctly; only the common one is fast.
+away, never held). A file that is not gzip is read by warcio (tasks/warc.py), one whose first member holds
+several records is inflated as one stream (one_stream), so every layout reads; only the common one is fast.
 
 Limit (documented, not fixed): a page body that a WARC writer stored verbatim (a deflate "stored" block,
 which zlib uses for incompressible data) could carry bytes that look like a member start with the right
@@ -17,6 +17,7 @@ ISIZE; such a fake record would be read as the next record. Reading every member
 
 from __future__ import annotations
 
+import gzip
 import struct
 import time
 import zlib
@@ -31,7 +32,7 @@ from warcio.archiveiterator import ArchiveIterator
 from forumwatch.tasks.warc import ArchivedResponse, read_response
 
 MAGIC = b"\x1f\x8b\x08"
-HEAD_STEP = 2048  # bytes of output inflated at a time while looking for the end of the WARC header
+HEAD_STEP = 512  # bytes of output inflated at a time while looking for the end of the WARC header
 HEAD_LIMIT = 64 * 1024  # a WARC header longer than this makes the record unreadable
 READ = 256 * 1024  # compressed bytes inflated at a time
 HEAD_READ = 8 * 1024  # compressed bytes fed while looking for the WARC header
@@ -285,3 +286,17 @@ def scan(path: Path, wanted, stats: ScanStats) -> Iterator[tuple[Head, ArchivedR
                 stats.problems.append((str(path), offset, f"unreadable record: {exc}"))
                 offset = reader.resync(offset)
             first = False
+
+
+def one_stream(path: Path, stats: ScanStats) -> Iterator[ArchivedResponse | None]:
+    """The responses of a .warc.gz compressed as one gzip stream (which warcio refuses), inflated as a
+    stream; an unreadable part ends the file, recorded in `stats.problems`."""
+    try:
+        with gzip.open(path, "rb") as fh:
+            for record in ArchiveIterator(fh):
+                stats.records += 1
+                if record.rec_type == "response":
+                    stats.read += 1
+                    yield read_response(record)
+    except (OSError, EOFError, ValueError, zlib.error) as exc:
+        stats.problems.append((str(path), -1, f"unreadable after record {stats.records}: {exc}"))
