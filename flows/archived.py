@@ -33,6 +33,7 @@ from forumwatch.tasks.warc_input import ArchivedPage, scan_pages, warc_files
 from forumwatch.tasks.warc_scan import ScanStats
 
 IN_FLIGHT = 3  # batches handed to the workers ahead of the one being read
+LOAD_AT = 1000  # pages per load: a load's cost is mostly per call (story links, connection), not per page
 
 
 def page_plan(item: FeedItem, source: Source) -> PagePlan:
@@ -108,6 +109,7 @@ class _Extractor:
         self.out = Archived()
         self.waiting: list[tuple[int, ArchivedPage]] = []
         self.in_flight: deque[_Batch] = deque()
+        self.to_load: dict[str, tuple[PagePlan, FetchResult, Extracted]] = {}  # by URL: one copy per load
 
     def add(self, seq: int, page: ArchivedPage) -> None:
         rank = (page.result.fetched_at, page.trusted)
@@ -152,7 +154,6 @@ class _Extractor:
         for index, page in zip(batch.todo, done):
             extracted[index] = page
         allowed = self._allowed([p for _, p in batch.pages], extracted)
-        loads: list[tuple[PagePlan, FetchResult, Extracted]] = []
         for (seq, page), plan, ext, ok in zip(batch.pages, batch.plans, extracted, allowed):
             url, source_id = page.item.url, page.item.source_id
             if self.best[url][1] != seq:
@@ -160,23 +161,32 @@ class _Extractor:
             if not ok:
                 self.out.refused[(source_id, "failed")] += 1
                 self.outcomes.pop(url, None)
+                self.to_load.pop(url, None)
                 continue
             outcome, retryable = outcome_of(page.result, ext, self.window.start, self.window.end)
             day = ext.published_at.date() if ext is not None and ext.published_at else None
             self.outcomes[url] = ArchivedOutcome(url, source_id, day, outcome, retryable)
+            self.to_load.pop(url, None)  # an earlier copy not loaded yet
             if ext is not None and outcome == "loaded" and (source_id, day) in self.window.targets:
-                loads.append((plan, replace(page.result, text=None), ext))  # the HTML is not needed any more
-        if loads:
-            plans, results, pages = (list(x) for x in zip(*loads))
-            loaded = load_pages(self.db, self.run_id, plans, PageFetch(results, []), pages, self.pipeline)
-            self.out.loaded.update({k: n for k, n in loaded.counts.items() if k[1] in ("new", "updated")})
-            self.loaded_urls.update(p.item.url for p in plans)
+                self.to_load[url] = (plan, replace(page.result, text=None), ext)  # the HTML is not needed any more
+        if len(self.to_load) >= LOAD_AT:
+            self._load()
+
+    def _load(self) -> None:
+        if not self.to_load:
+            return
+        plans, results, pages = (list(x) for x in zip(*self.to_load.values()))
+        self.to_load = {}
+        loaded = load_pages(self.db, self.run_id, plans, PageFetch(results, []), pages, self.pipeline)
+        self.out.loaded.update({k: n for k, n in loaded.counts.items() if k[1] in ("new", "updated")})
+        self.loaded_urls.update(p.item.url for p in plans)
 
     def close(self) -> Archived:
         if self.waiting:
             self._start()
         while self.in_flight:
             self._finish(self.in_flight.popleft())
+        self._load()
         self.out.pages = [self.outcomes[url] for url in sorted(self.outcomes)]
         return self.out
 
