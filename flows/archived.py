@@ -199,7 +199,8 @@ def load_archived(
     of each. Only records signed with `key` (this database's own archive) keep their WARC-Source-Id; the
     others count for a source only on its host."""
     extractor = _Extractor(sources, pipeline, db, run_id, window)
-    for seq, page in enumerate(scan_pages(warc_files(paths), sources, extractor.out.stats, key)):
+    pages = scan_pages(warc_files(paths), sources, extractor.out.stats, key, step_over=pipeline.warc_step_over)
+    for seq, page in enumerate(pages):
         extractor.add(seq, page)
     return extractor.close()
 

@@ -220,7 +220,12 @@ def _pages_of(
 
 
 def scan_pages(
-    files: list[Path], sources: list[Source], stats: ScanStats, key: bytes | None = None, vouched: bool = False
+    files: list[Path],
+    sources: list[Source],
+    stats: ScanStats,
+    key: bytes | None = None,
+    vouched: bool = False,
+    step_over: bool = True,
 ) -> Iterator[ArchivedPage]:
     """Like iter_pages, but records of other outlets are stepped over unread (tasks/warc_scan.py) and
     damaged records go to `stats.problems` (file, offset, message). Pages come in file order, not one
@@ -239,7 +244,7 @@ def scan_pages(
             yield from _pages_of(path, ((-1, r) for r in iter_responses(path)), accept, stats)
             continue
         try:
-            yield from _pages_of(path, ((h.offset, r) for h, r in scan(path, wanted, stats)), accept, stats)
+            yield from _pages_of(path, ((h.offset, r) for h, r in scan(path, wanted, stats, step_over)), accept, stats)
         except NotOnePerMember:  # several records in one gzip member: inflated as one stream
             log.info("%s: not one gzip member per record: read as one stream", path)
             yield from _pages_of(path, ((-1, r) for r in one_stream(path, stats)), accept, stats)

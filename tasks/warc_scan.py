@@ -11,8 +11,8 @@ several records is inflated as one stream (one_stream), so every layout reads; o
 
 Limit (documented, not fixed): a page body that a WARC writer stored verbatim (a deflate "stored" block,
 which zlib uses for incompressible data) could carry bytes that look like a member start with the right
-ISIZE; such a fake record would be read as the next record. Reading every member in full
-(`scan=False`, FORUMWATCH_WARC_SCAN=0) excludes this at the cost of inflating every body.
+ISIZE; such a fake record would be read as the next record. Inflating every member (`step_over=False`,
+FORUMWATCH_WARC_STEP_OVER=0) excludes this at the cost of inflating every body.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ import gzip
 import struct
 import time
 import zlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from io import BytesIO
 from pathlib import Path
@@ -97,8 +97,8 @@ def _header_value(headers: dict[str, str], name: str) -> str:
 class MemberReader:
     """Reads the gzip members of one file: heads, whole records, and steps over unwanted ones."""
 
-    def __init__(self, fh: BinaryIO, path: Path, size: int, stats: ScanStats) -> None:
-        self.fh, self.path, self.size, self.stats = fh, path, size, stats
+    def __init__(self, fh: BinaryIO, path: Path, size: int, stats: ScanStats, step_over: bool = True) -> None:
+        self.fh, self.path, self.size, self.stats, self.step_over = fh, path, size, stats, step_over
         self.buf, self.base = b"", 0  # a window of the file: bytes base .. base + len(buf)
 
     def _window(self, offset: int, n: int) -> int:
@@ -193,7 +193,7 @@ class MemberReader:
 
     def skip(self, head: Head, inflater: zlib._Decompress, fed: int, out: bytes) -> int:
         """The offset of the next member, found without inflating this one's body when possible."""
-        if head.size > SMALL and not inflater.eof:
+        if self.step_over and head.size > SMALL and not inflater.eof:
             consumed = fed - len(inflater.unconsumed_tail)
             found = self._scan_for_next(head, head.offset + consumed)
             if found is not None:
@@ -256,14 +256,16 @@ class MemberReader:
         return None
 
 
-def scan(path: Path, wanted, stats: ScanStats) -> Iterator[tuple[Head, ArchivedResponse | None]]:
+def scan(
+    path: Path, wanted: Callable[[Head], bool], stats: ScanStats, step_over: bool = True
+) -> Iterator[tuple[Head, ArchivedResponse | None]]:
     """(head, response) of the records `wanted(head)` accepts, read whole; every other record is stepped
     over. A damaged record is recorded in `stats.problems` and reading resumes at the next record.
     NotOnePerMember when the file's layout needs warcio instead (raised before anything is yielded only
     if the first record shows it; later it is recorded as a problem for that record)."""
     size = path.stat().st_size
     with open(path, "rb", buffering=0) as fh:
-        reader = MemberReader(fh, path, size, stats)
+        reader = MemberReader(fh, path, size, stats, step_over)
         offset: int | None = 0
         first = True
         while offset is not None and offset < size:

@@ -70,6 +70,12 @@ def test_foreign_bodies_are_stepped_over_unread(tmp_path):
     assert stats.problems == [] and stats.skipped == 8 and stats.read == 4
     ours = sum(len(html(n)) for n in (0, 3, 6, 9))
     assert stats.bytes_inflated < ours + 12 * 3 * 4096  # our bodies, and a few KB of header per record
+    # inflating every record instead finds the garbled bodies (and still reads ours)
+    strict = ScanStats()
+    assert [p.item.url for p in scan_pages([path], sources(tmp_path), strict, step_over=False)] == [
+        p.item.url for p in pages
+    ]
+    assert len(strict.problems) == 8 and strict.skipped == 0
     # the foreign bodies really are corrupt: warcio, which inflates everything, loses pages over them
     assert len(list(iter_responses(path))) < 4
 
