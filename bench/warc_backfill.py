@@ -36,7 +36,7 @@ from pathlib import Path
 
 from bench import ccnews
 from bench.pages import SEED, generate, load_corpus
-from bench.run_all import ROOT, TreeMemory, _children_cpu, prefect_api, run_bare
+from bench.run_all import ROOT, TreeMemory, prefect_api
 from bench.server import outlet_address, write_sources
 
 CAPTURE_BYTES = 21_000  # a capture's three records, gzipped: measured mean for bench pages at level 6
@@ -81,6 +81,33 @@ def _write_file(args: tuple[Path, Path, Path, list[tuple]]) -> int:
             yield base + path_, raw.replace(b"__BASE__", base.encode()), fetched
 
     return ccnews.write(path, captures())
+
+
+def bare_with_cpu(corpus: Path, processes: int) -> dict:
+    """bench.bare on every core at once (as run_all.run_bare), with the CPU seconds of its process tree."""
+    cmd = [sys.executable, "-m", "bench.bare", str(corpus), "--processes", str(processes)]
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    memory = TreeMemory(proc.pid)
+    out, _ = proc.communicate()
+    memory.stop()
+    if proc.returncode != 0:
+        raise RuntimeError(f"bench.bare failed ({proc.returncode})")
+    result = json.loads(out.strip().splitlines()[-1])
+    result["cpu_seconds"] = sum(memory.cpu_by_role().values())
+    return result
+
+
+def _phase_seconds(log: str) -> float | None:
+    """Seconds from the end of the feeds step to the end of the WARC step (read, extract, load)."""
+    stamps = {}
+    for name in ("fetch_feeds", "extract_archive"):
+        found = re.search(rf"^(\d\d):(\d\d):(\d\d\.\d+) \| INFO +\| Task run '{name}-\w+' - Finished", log, re.M)
+        if found:
+            h, m, sec = found.groups()
+            stamps[name] = int(h) * 3600 + int(m) * 60 + float(sec)
+    if len(stamps) < 2:
+        return None
+    return (stamps["extract_archive"] - stamps["fetch_feeds"]) % 86400
 
 
 def make_warc(work: Path, gb: float, foreign_share: float, outlets: int) -> dict:
@@ -134,13 +161,13 @@ def run_backfill(made: dict, work: Path, env: dict) -> dict:
     db = work / "bench.duckdb"
     cmd = [str(Path(sys.executable).with_name("forumwatch")), "backfill", "--start", str(crawl_day - timedelta(days=5)),
            "--end", str(crawl_day), "--sources", str(sources), "--db", str(db), "--warc", str(made["warc"])]  # fmt: skip
-    cpu0, t0 = _children_cpu(), time.time()
+    t0 = time.time()
     with gone_outlets(len(meta["outlets"])):
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         memory = TreeMemory(proc.pid)
         out, _ = proc.communicate()
         peak = memory.stop()
-    seconds, cpu = time.time() - t0, _children_cpu() - cpu0
+    seconds = time.time() - t0
     (work.parent / f"{work.name}-backfill.log").write_text(out, encoding="utf-8")
     found = re.search(
         r"WARC input: (\d+) records, (\d+) read, (\d+) stepped over unread \(([\d.]+) s\), (\d+) inf", out
@@ -154,7 +181,8 @@ def run_backfill(made: dict, work: Path, env: dict) -> dict:
     records, read, stepped, skip_s, inflated = found.groups()
     return {
         "seconds": seconds,
-        "cpu_seconds": cpu,
+        "cpu_seconds": sum(memory.cpu_by_role().values()),
+        "warc_step_seconds": _phase_seconds(out),
         "peak_rss_mb": peak / 2**20,
         "records": int(records),
         "records_read": int(read),
@@ -183,9 +211,7 @@ def main(argv: list[str] | None = None) -> int:
         made = make_warc(work, args.gb, args.foreign, args.outlets)
         generated = time.perf_counter() - t0
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-        cpu0 = _children_cpu()
-        bare = run_bare(made["corpus"], None, processes=cores)
-        bare["cpu_seconds"] = _children_cpu() - cpu0
+        bare = bare_with_cpu(made["corpus"], cores)
         with prefect_api(env, work, None) as bench_env:
             backfill = run_backfill(made, work, bench_env)
     finally:
@@ -211,8 +237,11 @@ def main(argv: list[str] | None = None) -> int:
         f"bare trafilatura, {bare['processes']} processes at once: {bare['pages_per_s']:.1f} pages/s\n"
         f"backfill (whole command, Prefect start included): {backfill['seconds']:.1f} s, {pages_per_s:.1f} pages/s, "
         f"ratio {report['ratio']:.2f} x bare; {backfill['articles_loaded']} articles loaded\n"
-        f"CPU seconds, same pages: bare {bare['cpu_seconds']:.0f}, backfill tree {backfill['cpu_seconds']:.0f} "
-        f"(bare / backfill {report['cpu_ratio']:.2f}; load average at the end {os.getloadavg()[0]:.1f})\n"
+        f"of which the WARC step (read, extract, load): {backfill['warc_step_seconds'] or 0:.1f} s, "
+        f"{made['in'] / (backfill['warc_step_seconds'] or float('inf')):.1f} pages/s\n"
+        f"CPU seconds of the process trees, same pages: bare {bare['cpu_seconds']:.0f}, backfill "
+        f"{backfill['cpu_seconds']:.0f} (bare / backfill {report['cpu_ratio']:.2f}: the ratio on an idle machine "
+        f"at best; load average at the end {os.getloadavg()[0]:.1f})\n"
         f"records read whole {backfill['records_read']}, stepped over unread {backfill['records_stepped_over']}, "
         f"inflated to skip {backfill['records_inflated_to_skip']} (small request/metadata records); "
         f"seconds skipping other outlets' records: {backfill['skip_seconds']:.1f}\n"
