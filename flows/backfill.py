@@ -18,6 +18,15 @@ from tqdm import tqdm
 
 from forumwatch import db as fwdb
 from forumwatch import lake
+from forumwatch.flows.archived import (
+    Archived,
+    ArchivedOutcome,
+    Window,
+    load_archived,
+    outcome_of,
+    page_plan,
+    record_problems,
+)
 from forumwatch.flows.ingest import current_run_id
 from forumwatch.flows.steps import (
     PageFetch,
@@ -33,7 +42,6 @@ from forumwatch.flows.steps import (
     interrupted_state,
     load_pages,
     prepare_run,
-    refuse_replacements,
     run_status,
     utcnow,
 )
@@ -52,11 +60,10 @@ from forumwatch.tasks.coverage import Key, Tally
 from forumwatch.tasks.discover import FeedItem
 from forumwatch.tasks.extract import Extracted
 from forumwatch.tasks.fetch import FetchRequest, FetchResult, fetch_all
-from forumwatch.tasks.netguard import origin
 from forumwatch.tasks.sitemaps import SourceSitemaps, discover
 from forumwatch.tasks.sources import Source, read_sources
 from forumwatch.tasks.warc import archive_key
-from forumwatch.tasks.warc_input import ArchivedPage, read_pages, warc_files
+from forumwatch.tasks.warc_input import warc_files
 
 REPROCESS = ("none", "all", "failed")
 OUTCOMES = ("loaded", "failed", "out_of_range", "undated")
@@ -210,11 +217,31 @@ def find_sitemap_items(
 
 
 @task(cache_policy=NO_CACHE)
-def read_warc(paths: list[str], sources: list[Source], db: str) -> list[ArchivedPage]:
-    """HTML pages of the configured sources found in the given WARC files (latest copy per URL). Only
-    records signed with the key of this database's own archive keep their WARC-Source-Id; the others
-    count for a source only on its host."""
-    return read_pages(paths, sources, archive_key(raw_dir_for(db)))
+def extract_archive(
+    paths: list[str], sources: list[Source], pipeline: PipelineSettings, db: str, run_id: str, window: Window
+) -> Archived:
+    """Read, extract and load the WARC pages of these sources published on their target days (the loads
+    overlap the extraction); what became of each page. Records of other outlets are stepped over unread;
+    a damaged record is logged and gets a fetches row."""
+    archived = load_archived(paths, sources, pipeline, db, run_id, archive_key(raw_dir_for(db)), window)
+    stats, logger = archived.stats, get_run_logger()
+    for file, offset, message in stats.problems[:20]:
+        logger.warning("%s: record at offset %d skipped: %s", file, offset, message)
+    if stats.problems:
+        record_problems(db, run_id, stats.problems)
+    logger.info(
+        "WARC input: %d records, %d read, %d stepped over unread (%.1f s), %d inflated to find their end, "
+        "%d damaged; %d pages of configured sources, %d loaded",
+        stats.records,
+        stats.read,
+        stats.skipped,
+        stats.skip_seconds,
+        stats.inflated_to_skip,
+        len(stats.problems),
+        len(archived.pages),
+        sum(archived.loaded.values()),
+    )
+    return archived
 
 
 class DayWork:
@@ -226,32 +253,9 @@ class DayWork:
         self.day = day
         self.plans: list[PagePlan] = []
         self.listed_by: dict[str, set[str]] = defaultdict(set)  # url -> methods that listed it
-        self.archived: list[tuple[PagePlan, FetchResult, Extracted | None]] = []
+        self.archived: list[ArchivedOutcome] = []  # already loaded (or not) as they were extracted
         self.targets = targets  # (source_id, method) coverage rows to write
         self.discovery_errors = discovery_errors
-
-
-def _page_plan(item: FeedItem, source: Source) -> PagePlan:
-    """A plan with no validators: a backfill wants the body even if an earlier run saw it."""
-    request = FetchRequest(
-        url=item.url,
-        source_id=item.source_id,
-        kind="page",
-        trusted_host=origin(source.feed_url),
-        crawl_delay=source.crawl_delay,
-    )
-    return PagePlan(request, item, None)
-
-
-def _outcome(result: FetchResult, page: Extracted | None, start: date, end: date) -> tuple[str, bool]:
-    """(coverage outcome, retryable) of one page."""
-    if result.error:
-        return "failed", coverage.is_retryable(result.status)
-    if page is None or page.error:
-        return "failed", False
-    if page.published_at is None:
-        return "undated", False
-    return ("loaded" if start <= page.published_at.date() <= end else "out_of_range"), False
 
 
 # --- one day ---------------------------------------------------------------------------------
@@ -291,14 +295,15 @@ def run_day(
         loads.append(
             (batch, fetched, _named(extract_pages, day, f"extract {number}")(batch, fetched, sources, pipeline))
         )
-    if work.archived:
-        plans, results, pages = (list(x) for x in zip(*work.archived))
-        loads.append((plans, PageFetch(results, []), pages))
+    for page in work.archived:
+        counts[(page.source_id, page.outcome)] += 1
+        for method in work.listed_by.get(page.url, ()):
+            tallies[(page.source_id, day, method)].add(page.outcome, page.retryable)
     for number, (plans, fetched, pages) in enumerate(loads, start=1):
         check_stop()
         kept: list[Extracted | None] = []
         for plan, result, page in zip(plans, fetched.results, pages):
-            outcome, retryable = _outcome(result, page, start, end)
+            outcome, retryable = outcome_of(result, page, start, end)
             counts[(plan.item.source_id, outcome)] += 1
             for method in work.listed_by.get(plan.item.url, ()):
                 tallies[(plan.item.source_id, day, method)].add(outcome, retryable)
@@ -322,7 +327,7 @@ def _assign_days(
     plan: BackfillPlan,
     sitemaps: dict[str, SourceSitemaps],
     feed_items: list[FeedItem],
-    archived: list[tuple[PagePlan, FetchResult, Extracted | None]],
+    archived: list[ArchivedOutcome],
     discovery_errors: dict[tuple[str, str], str],
 ) -> list[DayWork]:
     """Spread discovered pages over the days to run; a URL listed by several methods is fetched once."""
@@ -331,11 +336,10 @@ def _assign_days(
         day: DayWork(day, pairs, {k: v for k, v in discovery_errors.items() if k in pairs})
         for day, pairs in plan.todo.items()
     }
-    for plan_, result, page in archived:
-        day = page.published_at.date() if page is not None and page.published_at else None
-        if day in works and (plan_.item.source_id, "warc") in works[day].targets:
-            works[day].archived.append((plan_, result, page))
-            works[day].listed_by[plan_.item.url].add("warc")
+    for page in archived:  # loaded already when their (source, day) is a target (see warc_targets)
+        if page.day in works and (page.source_id, "warc") in works[page.day].targets and page.outcome == "loaded":
+            works[page.day].archived.append(page)
+            works[page.day].listed_by[page.url].add("warc")
     listed = [("sitemap", item) for s in sitemaps.values() for item in s.items] + [("feed", i) for i in feed_items]
     for method, item in listed:
         day = item.published_at.date() if item.published_at else None
@@ -343,31 +347,9 @@ def _assign_days(
         if work is None or (item.source_id, method) not in work.targets:
             continue
         if item.url not in work.listed_by:
-            work.plans.append(_page_plan(item, by_id[item.source_id]))
+            work.plans.append(page_plan(item, by_id[item.source_id]))
         work.listed_by[item.url].add(method)
     return [works[day] for day in sorted(works)]
-
-
-def _extract_archived(
-    paths: list[str], sources: list[Source], pipeline: PipelineSettings, db: str, run_id: str
-) -> tuple[list, Counter]:
-    """The WARC pages of these sources, extracted in batches: (plan, result, extracted) triples; and the
-    (source, 'failed') counts of pages refused because they would replace a different stored article."""
-    pages = read_warc(paths, sources, db)
-    out: list[tuple[PagePlan, FetchResult, Extracted | None]] = []
-    refused: Counter = Counter()
-    by_id = {s.source_id: s for s in sources}
-    for i in range(0, len(pages), pipeline.batch_size):
-        batch = pages[i : i + pipeline.batch_size]
-        plans = [_page_plan(p.item, by_id[p.item.source_id]) for p in batch]
-        results = [p.result for p in batch]
-        extracted = extract_pages(plans, PageFetch(results, []), sources, pipeline)
-        kept = refuse_replacements(db, run_id, batch, extracted)
-        for page, keep in zip(batch, kept):
-            if not keep:
-                refused[(page.item.source_id, "failed")] += 1
-        out += [triple for triple, keep in zip(zip(plans, results, extracted), kept) if keep]
-    return out, refused
 
 
 # (type: ignore: Prefect's TaskRunner is invariant in its future type, so no ThreadPoolTaskRunner fits the hint)
@@ -441,6 +423,12 @@ def backfill(
     )
 
 
+def warc_targets(plan: BackfillPlan) -> Window:
+    """The (source, day) pairs whose WARC pages a run loads: the days to run where 'warc' is to do."""
+    targets = {(sid, day) for day, pairs in plan.todo.items() for sid, method in pairs if method == "warc"}
+    return Window(plan.start, plan.end, targets)
+
+
 def _run_days(
     plan: BackfillPlan, db: str, run_id: str, warc: list[str] | None, warc_dir: str
 ) -> tuple[Counter, dict[str, SourceStats]]:
@@ -463,25 +451,26 @@ def _run_days(
     if wanted["feed"]:
         feed_items, feed_stats = fetch_feeds(wanted["feed"], db, run_id, settings, warc_dir)
         errors.update({(sid, "feed"): f"feed: {s.feed_error}" for sid, s in feed_stats.items() if s.feed_error})
-    archived, refused = (
-        _extract_archived(warc or [], wanted["warc"], pipeline, db, run_id) if wanted.get("warc") else ([], Counter())
+    archived = cast(  # a plain result when called from this synchronous flow
+        Archived,
+        extract_archive(warc or [], wanted["warc"], pipeline, db, run_id, warc_targets(plan))
+        if wanted.get("warc")
+        else Archived(),
     )
-    counts: Counter = Counter(refused)
-    for plan_, _, page in archived:  # WARC pages that belong to no day of the range: counted, never loaded
-        if page is not None and not page.error and page.published_at is None:
-            counts[(plan_.item.source_id, "undated")] += 1
-        elif page is not None and page.published_at and not plan.start <= page.published_at.date() <= plan.end:
-            counts[(plan_.item.source_id, "out_of_range")] += 1
+    counts: Counter = archived.refused + archived.loaded
+    for page in archived.pages:  # WARC pages that belong to no day of the range: counted, never loaded
+        if page.outcome in ("undated", "out_of_range"):
+            counts[(page.source_id, page.outcome)] += 1
     for (source_id, method), error in errors.items():
         stats[source_id].feed_status, stats[source_id].feed_error = "failed", f"{method}: {error}"
-    works = _assign_days(plan, sitemaps, feed_items, archived, errors)
+    works = _assign_days(plan, sitemaps, feed_items, archived.pages, errors)
     logger.info(
         "backfill %s .. %s: %d days to run, %d pages from sitemaps and feeds, %d from WARC files",
         plan.start,
         plan.end,
         len(works),
         sum(len(w.plans) for w in works),
-        len(archived),
+        len(archived.pages),
     )
     progress = cast(  # sync_compatible: a plain UUID when called from this synchronous flow
         UUID,

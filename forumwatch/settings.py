@@ -49,6 +49,7 @@ class PipelineSettings:
     max_page_chars: int = 5_000_000  # decoded characters of a page handed to the HTML parser (the rest is cut)
     min_article_words: int = 10  # extracted text shorter than this is not an article (navigation, stubs)
     min_article_cjk_chars: int = 25  # ... unless it holds this many Chinese/Japanese/Korean characters
+    warc_step_over: bool = True  # backfill --warc: step over other outlets' records unread (False: inflate all)
 
 
 class SettingsError(ValueError):

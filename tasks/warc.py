@@ -261,7 +261,7 @@ def _responses_from(
             done = archive.offset
             continue
         try:
-            item = _read_response(record)
+            item = read_response(record)
         except Exception as exc:  # torn payload
             return _resync(fh, path, start + done, exc)
         done = archive.offset
@@ -297,7 +297,7 @@ def _resync(fh: BinaryIO, path: str | Path, failed_at: int, exc: Exception) -> i
         offset += len(chunk)
 
 
-def _read_response(record) -> ArchivedResponse | None:
+def read_response(record) -> ArchivedResponse | None:
     """Read one record; None when it is torn (short block or payload digest mismatch)."""
     http = record.http_headers
     raw = record.raw_stream.read()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -16,7 +16,8 @@ from forumwatch.tasks.discover import FeedItem
 from forumwatch.tasks.fetch import FetchResult
 from forumwatch.tasks.sources import Source
 from forumwatch.tasks.urls import canonical_url, host_of
-from forumwatch.tasks.warc import ArchivedResponse, iter_responses, signed_by
+from forumwatch.tasks.warc import SIGNATURE_HEADER, ArchivedResponse, iter_responses, signed_by
+from forumwatch.tasks.warc_scan import Head, NotOnePerMember, ScanStats, is_gzip, one_stream, scan
 
 log = logging.getLogger(__name__)
 
@@ -178,3 +179,72 @@ def read_pages(
         if old is None or (page.result.fetched_at, page.trusted) >= (old.result.fetched_at, old.trusted):
             latest[page.item.url] = page
     return [latest[url] for url in sorted(latest)]
+
+
+def _wanted(matcher: SourceMatcher, known: set[str], vouched: bool) -> Callable[[Head], bool]:
+    """Whether a record, judged by its WARC header alone, may give a page: a response on a source's host,
+    or one claiming a configured source under a signature (checked once the record is read)."""
+
+    def wanted(head: Head) -> bool:
+        if head.rec_type != "response":
+            return False
+        try:
+            if matcher.source_of(head.uri) is not None:
+                return True
+        except ValueError:  # a URI urlsplit refuses
+            return False
+        claimed = head.warc_headers.get("WARC-Source-Id")
+        return claimed in known and (vouched or SIGNATURE_HEADER in head.warc_headers)
+
+    return wanted
+
+
+def _pages_of(
+    path: Path,
+    records: Iterator[tuple[int, ArchivedResponse | None]],
+    accept: Callable[[ArchivedResponse], ArchivedPage | None],
+    stats: ScanStats,
+) -> Iterator[ArchivedPage]:
+    """The pages `accept` makes of (offset, record) pairs; a torn or hostile record becomes a problem."""
+    for offset, record in records:
+        if record is None:
+            stats.problems.append((str(path), offset, "torn record (short block or payload digest mismatch)"))
+            continue
+        try:
+            page = accept(record)
+        except Exception as exc:  # one hostile record must not stop the read
+            stats.problems.append((str(path), offset, f"record {record.url[:200]!r}: {type(exc).__name__}: {exc}"))
+            continue
+        if page is not None:
+            yield page
+
+
+def scan_pages(
+    files: list[Path],
+    sources: list[Source],
+    stats: ScanStats,
+    key: bytes | None = None,
+    vouched: bool = False,
+    step_over: bool = True,
+) -> Iterator[ArchivedPage]:
+    """Like iter_pages, but records of other outlets are stepped over unread (tasks/warc_scan.py) and
+    damaged records go to `stats.problems` (file, offset, message). Pages come in file order, not one
+    per URL: the caller keeps the latest."""
+    matcher = SourceMatcher(sources)
+    known = {s.source_id for s in sources}
+    wanted = _wanted(matcher, known, vouched)
+    for path in files:
+        accept = lambda record, path=path: _accept(record, path, matcher, known, key, vouched)  # noqa: E731
+        try:
+            gzipped = is_gzip(path)
+        except OSError as exc:
+            stats.problems.append((str(path), 0, f"cannot read: {exc}"))
+            continue
+        if not gzipped:
+            yield from _pages_of(path, ((-1, r) for r in iter_responses(path)), accept, stats)
+            continue
+        try:
+            yield from _pages_of(path, ((h.offset, r) for h, r in scan(path, wanted, stats, step_over)), accept, stats)
+        except NotOnePerMember:  # several records in one gzip member: inflated as one stream
+            log.info("%s: not one gzip member per record: read as one stream", path)
+            yield from _pages_of(path, ((-1, r) for r in one_stream(path, stats)), accept, stats)

@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import duckdb
 import pytest
 from dbquery import query
 from webserver import serve
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/ is not an installed package
+
+from bench import ccnews
+from forumwatch.flows import archived
 from forumwatch.flows.backfill import BackfillError, backfill, plan_backfill
 from forumwatch.tasks.warc import WarcArchive
 
@@ -230,4 +236,48 @@ def test_warc_input_backfill_needs_no_server(tmp_path):
         ("feed", "failed", "failed"),
         ("sitemap", "failed", "failed"),
         ("warc", "complete", "complete"),
+    ]
+
+
+def test_cc_news_backfill_loads_each_page_once_and_records_a_torn_file(tmp_path, monkeypatch):
+    """CC-NEWS layout (request, response, metadata per capture, one gzip member each): a page captured
+    twice is loaded once more as its later copy (batches and loads of one, so the first copy was loaded
+    already);
+    another outlet's record is skipped; a file torn inside a record gets a fetches row and the rest loads."""
+    monkeypatch.setenv("FORUMWATCH_BATCH_SIZE", "1")
+    monkeypatch.setattr(archived, "LOAD_AT", 1)
+    monkeypatch.setattr(archived, "IN_FLIGHT", 0)
+    day, base = datetime(2023, 10, 15, 9), "https://www.planet.example"
+
+    def capture(path: str, title: str, seed: int, when: datetime) -> bytes:
+        return ccnews.capture(f"{base}{path}", article_html(title, day, seed).encode(), when)
+
+    folder = tmp_path / "ccnews"
+    folder.mkdir()
+    first = folder / "CC-NEWS-20231016000000-00000.warc.gz"
+    first.write_bytes(
+        ccnews.warcinfo(first.name)
+        + capture("/a/0", "Story 0", 0, datetime(2023, 10, 16, 1))
+        + ccnews.capture("https://elsewhere.example/x", article_html("Not ours", day, 7).encode(), day)
+        + capture("/a/1", "Story 1", 1, datetime(2023, 10, 16, 2))
+    )
+    torn = capture("/a/2", "Story 2", 2, datetime(2023, 10, 16, 3))
+    (folder / "CC-NEWS-20231017000000-00001.warc.gz").write_bytes(
+        capture("/a/0", "Story 0, updated", 0, datetime(2023, 10, 17, 1)) + torn[: len(torn) // 2]
+    )
+    sources = tmp_path / "sources.csv"
+    sources.write_text(f"name,feed_url,homepage\nPlanet,http://127.0.0.1:9/feed.xml,{base}/\n")
+    db = tmp_path / "fw.duckdb"
+    result = backfill(start=date(2023, 10, 14), end=date(2023, 10, 17), sources=str(sources), db=str(db),
+                      warc=[str(folder)])  # fmt: skip
+    assert query(db, "SELECT title, url FROM articles ORDER BY url") == [
+        ("Story 0, updated", f"{base}/a/0"),
+        ("Story 1", f"{base}/a/1"),
+    ]
+    assert (result["loaded"], result["new"], result["updated"]) == (2, 2, 1)
+    [(url, error)] = query(db, "SELECT url, error FROM fetches WHERE kind = 'warc' AND error IS NOT NULL")
+    assert url.startswith("file://") and url.endswith("00001.warc.gz#offset=" + url.split("#offset=")[1])
+    assert "skipped" in error and "file ends inside" in error
+    assert query(db, "SELECT day, found, loaded FROM coverage WHERE method = 'warc' AND found > 0") == [
+        (date(2023, 10, 15), 2, 2)
     ]

@@ -26,7 +26,8 @@ from forumwatch.tasks.normalize import normalize, normalized_words, spaced_words
 from forumwatch.tasks.sitemaps import discover, parse_sitemap, parse_w3c_date, sitemaps_in_robots
 from forumwatch.tasks.sources import Source
 from forumwatch.tasks.warc import iter_responses
-from forumwatch.tasks.warc_input import read_pages
+from forumwatch.tasks.warc_input import read_pages, scan_pages
+from forumwatch.tasks.warc_scan import ScanStats
 
 # Derandomized: the suite sees the same 150 examples per property on every run (CI never flakes on a new
 # example); for a deeper search set max_examples=1500, derandomize=False and pass --hypothesis-seed=N (README).
@@ -250,6 +251,7 @@ def test_warc_readers_take_any_bytes(body, gzipped):
         path.write_bytes(gzip.compress(body) if gzipped else body)
         list(iter_responses(path))
         read_pages([str(path)], SOURCES)
+        list(scan_pages([path], SOURCES, ScanStats()))  # the backfill's reader
 
 
 @FUZZ
@@ -265,6 +267,8 @@ def test_warc_records_with_any_date_and_uri(when, uri):
             return  # warcio itself cannot write this header
         path.write_bytes(data)
         pages = read_pages([str(path)], SOURCES)
+        scanned = list(scan_pages([path], SOURCES, ScanStats()))  # the backfill's reader
+    assert sorted({p.item.url for p in scanned}) == [p.item.url for p in pages]
     assert "https://a.example/ok" in [p.item.url for p in pages]
     assert all(in_bounds(p.result.fetched_at) for p in pages)
 
