@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import signal
 import sys
 import tempfile
 from contextlib import ExitStack
@@ -56,7 +57,7 @@ def _run_flow(kind: str, flow_call) -> int:
     0 completed, 3 partial (some sources failed), 1 failed, 130/143 interrupted by SIGINT/SIGTERM."""
     from forumwatch.flows.steps import EXIT_CODES
     from forumwatch.flows.stop import EXIT_CODES as SIGNAL_EXIT_CODES
-    from forumwatch.flows.stop import graceful_signals, on_stop, stop_signal
+    from forumwatch.flows.stop import LATE_STOP, graceful_signals, on_stop, stop_signal
     from forumwatch.tempserver import prefect_api
 
     on_stop(_quiet_console)
@@ -72,6 +73,8 @@ def _run_flow(kind: str, flow_call) -> int:
         print(f"{kind} interrupted: {state.message}", file=sys.stderr)
         return SIGNAL_EXIT_CODES.get(signum, 130) if signum else 130
     name = state.name.lower()
+    if signum:  # the signal came after the last batch boundary: the run did all its work, and says so
+        print(f"{kind}: {LATE_STOP} ({signal.Signals(signum).name})", file=sys.stderr)
     print(f"{kind} {name}: {state.message}")
     if state.is_completed():
         return EXIT_CODES.get(name, 0)

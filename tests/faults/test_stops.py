@@ -146,3 +146,21 @@ def test_sigkill_leaves_no_process_behind(stops):
     assert "uvicorn" in before, before  # the temporary Prefect server was running
     assert "forkserver" in before or "multiprocessing" in before, before  # and the extraction workers
     assert stops["kill_left"] == [], stops["kill_left"]
+
+
+def test_a_stop_after_the_last_batch_boundary_lets_the_run_complete_and_says_so(capsys) -> None:
+    """A signal that lands after the run's last stop check (its finishing step): the run did all its work, so it
+    completes and exits 0, with one line saying the stop came too late to cut it short."""
+    from prefect.states import Completed
+
+    from forumwatch.cli import _run_flow
+    from forumwatch.flows.stop import LATE_STOP
+
+    def finishing_flow():
+        os.kill(os.getpid(), signal.SIGINT)  # handled by the command's graceful handler: a flag, not an exception
+        return Completed(message="all work done")
+
+    assert _run_flow("ingest", finishing_flow) == 0
+    out, err = capsys.readouterr()
+    assert f"ingest: {LATE_STOP} (SIGINT)" in err
+    assert "ingest completed: all work done" in out
