@@ -24,7 +24,7 @@ from forumwatch.flows.stop import check_stop
 from forumwatch.settings import PipelineSettings
 from forumwatch.tasks import coverage, load
 from forumwatch.tasks.discover import FeedItem
-from forumwatch.tasks.enrich import enrich_batch, enrich_many, extraction_pool
+from forumwatch.tasks.enrich import submit_many
 from forumwatch.tasks.extract import Extracted
 from forumwatch.tasks.fetch import FetchRequest, FetchResult
 from forumwatch.tasks.netguard import origin
@@ -83,7 +83,7 @@ class _Batch:
     pages: list[tuple[int, ArchivedPage]]  # (sequence number, page)
     plans: list[PagePlan]
     todo: list[int]  # indexes of the pages with something to extract
-    work: list[Future] | list[Extracted]  # futures of the workers, or the results when done here
+    work: list[Future[list[Extracted]]]  # the extraction of the pages in `todo`, chunk by chunk
 
 
 @dataclass
@@ -127,14 +127,7 @@ class _Extractor:
         plans = [page_plan(p.item, self.by_id[p.item.source_id]) for _, p in pages]
         fetched = PageFetch([p.result for _, p in pages], [])
         todo = pages_to_extract(plans, fetched, self.sources, self.pipeline)
-        inputs = [page_input for _, page_input in todo]
-        workers = self.pipeline.extract_workers
-        work: list[Future] | list[Extracted]
-        if workers <= 1 or len(inputs) < 2:
-            work = enrich_many(inputs, 1)
-        else:
-            pool, size = extraction_pool(workers), max(1, len(inputs) // (workers * 4))
-            work = [pool.submit(enrich_batch, inputs[i : i + size]) for i in range(0, len(inputs), size)]
+        work = submit_many([page_input for _, page_input in todo], self.pipeline.extract_workers)
         self.in_flight.append(_Batch(pages, plans, [i for i, _ in todo], work))
         while len(self.in_flight) > IN_FLIGHT:
             self._finish(self.in_flight.popleft())
@@ -149,7 +142,7 @@ class _Extractor:
         return allowed
 
     def _finish(self, batch: _Batch) -> None:
-        done = [e for w in batch.work for e in (w.result() if isinstance(w, Future) else [w])]
+        done = [e for future in batch.work for e in future.result()]
         extracted: list[Extracted | None] = [None] * len(batch.pages)
         for index, page in zip(batch.todo, done):
             extracted[index] = page

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from functools import lru_cache
 
 from forumwatch.resources import seed_path
@@ -122,9 +122,23 @@ def shutdown_pool(kill: bool = False) -> None:
     kill_pool(pool)
 
 
+def _chunk_size(pages: int, workers: int) -> int:
+    """Pages per call into a worker: four calls a worker, so a slow chunk does not leave the others idle."""
+    return max(1, pages // (workers * 4))
+
+
 def enrich_many(pages: list[PageInput], workers: int = 1) -> list[Extracted]:
     """Enrich pages in order; with workers > 1 the work is spread over a shared process pool."""
     if workers <= 1 or len(pages) < 2:
         return [enrich_page(p) for p in pages]
-    chunk = max(1, len(pages) // (workers * 4))
-    return list(_pool(workers).map(enrich_page, pages, chunksize=chunk))
+    return list(_pool(workers).map(enrich_page, pages, chunksize=_chunk_size(len(pages), workers)))
+
+
+def submit_many(pages: list[PageInput], workers: int = 1) -> list[Future[list[Extracted]]]:
+    """enrich_many without waiting: futures of consecutive chunks, in order (done at once with workers <= 1)."""
+    if workers <= 1 or len(pages) < 2:
+        done: Future[list[Extracted]] = Future()
+        done.set_result(enrich_batch(pages))
+        return [done]
+    size = _chunk_size(len(pages), workers)
+    return [_pool(workers).submit(enrich_batch, pages[i : i + size]) for i in range(0, len(pages), size)]
