@@ -17,7 +17,6 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from tqdm import tqdm
 
 from forumwatch import db as fwdb
-from forumwatch import lake
 from forumwatch.flows.archived import (
     Archived,
     ArchivedOutcome,
@@ -195,14 +194,7 @@ def find_sitemap_items(
 
     found = discover(sources, start, end, fetch)
 
-    def record() -> None:
-        with fwdb.connect(db) as con:
-            con.begin()
-            lake.serialize(con)
-            load.insert_fetches(con, rows)
-            con.commit()
-
-    lake.retry_conflicts(record, "recording the sitemap fetches")
+    fwdb.write_transaction(db, "recording the sitemap fetches", lambda con: load.insert_fetches(con, rows))
     logger = get_run_logger()
     for s in found.values():
         logger.info(
@@ -262,13 +254,8 @@ class DayWork:
 
 
 @task(cache_policy=NO_CACHE)
-@lake.retrying("recording coverage")
 def record_coverage(db: str, records: list[dict]) -> None:
-    with fwdb.connect(db) as con:
-        con.begin()
-        lake.serialize(con)
-        coverage.upsert(con, records)
-        con.commit()
+    fwdb.write_transaction(db, "recording coverage", lambda con: coverage.upsert(con, records))
 
 
 def _named(task_, day: date, step: str):

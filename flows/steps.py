@@ -242,15 +242,11 @@ def fetch_feeds(
             logger.warning("feed %s failed: %s", source.feed_url, stat.feed_error)
     rows += [fetch_row(run_id, r) for r in robots]
 
-    def record() -> None:
-        with fwdb.connect(db) as con:
-            con.begin()
-            lake.serialize(con)
-            load.insert_fetches(con, rows)
-            load.upsert_feed_items(con, items, utcnow())
-            con.commit()
+    def record(con) -> None:
+        load.insert_fetches(con, rows)
+        load.upsert_feed_items(con, items, utcnow())
 
-    lake.retry_conflicts(record, "recording the feeds")
+    fwdb.write_transaction(db, "recording the feeds", record)
     return items, stats
 
 
@@ -571,17 +567,13 @@ def finish_run(db: str, run_id: str, stats: dict[str, SourceStats]) -> str:
         f"{totals['n_failed']} failed pages"
     )
 
-    def close() -> None:
-        with fwdb.connect(db) as con:
-            con.begin()
-            lake.serialize(con)
-            if not refresh_views(con, run_id, utcnow()):  # the mv_* tables, when anything they use changed
-                run_logger().info("views left as they were: nothing they are built from changed")
-            refresh_search_logged(con)  # after the views: search_stories reads them
-            load.finish_run(con, run_id, utcnow(), status, totals, message)
-            con.commit()
+    def close(con) -> None:
+        if not refresh_views(con, run_id, utcnow()):  # the mv_* tables, when anything they use changed
+            run_logger().info("views left as they were: nothing they are built from changed")
+        refresh_search_logged(con)  # after the views: search_stories reads them
+        load.finish_run(con, run_id, utcnow(), status, totals, message)
 
-    lake.retry_conflicts(close, "closing the run")
+    fwdb.write_transaction(db, "closing the run", close)
     fwdb.publish_read_copy(db)
     return message
 
@@ -709,16 +701,13 @@ def closing_run(db: str, run_id: str) -> Iterator[None]:
 
 def close_run(db: str, run_id: str, status: str, message: str) -> None:
     """Close the run's row (called outside the task engine, as the flow goes down); never raises."""
-
-    def close() -> None:
-        with fwdb.connect(db, wait_seconds=60) as con:
-            con.begin()
-            lake.serialize(con)
-            runs.close_run(con, run_id, utcnow(), status, message)
-            con.commit()
-
     try:
-        lake.retry_conflicts(close, "closing the run's row")
+        fwdb.write_transaction(
+            db,
+            "closing the run's row",
+            lambda con: runs.close_run(con, run_id, utcnow(), status, message),
+            wait_seconds=60,
+        )
     except Exception:  # the original error matters more than this bookkeeping; the next run marks it dead
         pass
 

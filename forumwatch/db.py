@@ -9,11 +9,12 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 
@@ -21,6 +22,7 @@ from forumwatch import lake
 from forumwatch.resources import sql_text
 
 log = logging.getLogger("forumwatch.db")
+T = TypeVar("T")
 
 SCHEMA_VERSION = 3  # bump when schema.sql changes in a way worth recording; columns are migrated either way
 # data migrations, run once on a file recorded below their version (3: articles.link_url of older rows)
@@ -181,6 +183,23 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None)
 
 
 # --- checking a target before any network work -------------------------------------------------
+
+
+def write_transaction(
+    db: str, what: str, work: Callable[[duckdb.DuckDBPyConnection], T], wait_seconds: float | None = None
+) -> T:
+    """`work(con)` in one write transaction of its own (under the writer lock on a file; on a DuckLake catalog
+    serialized with other writers and run again from the start when another writer's commit conflicts)."""
+
+    def attempt() -> T:
+        with connect(db, wait_seconds=wait_seconds) as con:
+            con.begin()
+            lake.serialize(con)
+            result = work(con)
+            con.commit()
+            return result
+
+    return lake.retry_conflicts(attempt, what)
 
 
 def check_target(db: str | Path, writable: bool = True) -> None:
