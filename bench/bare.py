@@ -2,9 +2,11 @@
 
     python -m bench.bare CORPUS_DIR [--limit N] [--processes P]
 
-Same call and settings as tasks/extract.py (bare_extraction with metadata, favor_precision, no
-comments, extensive date search with original_date and max_date = crawl day); the HTML string is
-passed as it is, so trafilatura parses it itself. Prints one JSON line.
+`--settings default` (the default) is the reference issue 12 names: `bare_extraction(html, url=url,
+with_metadata=True)` with trafilatura's own defaults. `--settings pipeline` is the call tasks/extract.py
+makes (no comments, favor_precision, extensive date search with original_date and max_date = crawl day),
+which costs trafilatura less on real pages. The HTML string is passed as it is, so trafilatura parses it
+itself. Prints one JSON line.
 
 With --processes P the pages are split over P processes started together (one per core): the
 machine's own parallel ceiling for this work, since the pipeline can do no better on P cores.
@@ -34,7 +36,22 @@ def read_pages(root: Path, base_for, limit: int | None = None) -> list[tuple[str
     return out
 
 
-def run(root: Path, limit: int | None = None, part: tuple[int, int] = (0, 1)) -> dict:
+SETTINGS = ("default", "pipeline")
+
+
+def extraction_options(settings: str, max_date: str) -> dict:
+    """Keyword arguments of bare_extraction besides the page and its URL."""
+    if settings == "default":
+        return {"with_metadata": True}
+    return {
+        "with_metadata": True,
+        "include_comments": False,
+        "favor_precision": True,
+        "date_extraction_params": {"extensive_search": True, "original_date": True, "max_date": max_date},
+    }
+
+
+def run(root: Path, limit: int | None = None, part: tuple[int, int] = (0, 1), settings: str = "default") -> dict:
     """Extract pages part[0], part[0] + part[1], ... of the corpus on core number part[0]."""
     from trafilatura import bare_extraction
 
@@ -46,18 +63,11 @@ def run(root: Path, limit: int | None = None, part: tuple[int, int] = (0, 1)) ->
     except (AttributeError, OSError):
         pass
     pages = read_pages(root, lambda i: f"http://{outlet_address(i)}:8790", limit)[part[0] :: part[1]]
-    max_date = datetime.now().date().isoformat()
+    options = extraction_options(settings, datetime.now().date().isoformat())
     words = 0
     cpu0, wall0 = time.process_time(), time.perf_counter()
     for url, html in pages:
-        doc = bare_extraction(
-            html,
-            url=url,
-            with_metadata=True,
-            include_comments=False,
-            favor_precision=True,
-            date_extraction_params={"extensive_search": True, "original_date": True, "max_date": max_date},
-        )
+        doc = bare_extraction(html, url=url, **options)
         words += len((doc.text or "").split()) if doc is not None else 0
     wall, cpu = time.perf_counter() - wall0, time.process_time() - cpu0
     return {
@@ -67,20 +77,21 @@ def run(root: Path, limit: int | None = None, part: tuple[int, int] = (0, 1)) ->
         "pages_per_s": len(pages) / wall,
         "pages_per_cpu_s": len(pages) / cpu,
         "words": words,
+        "settings": settings,
     }
 
 
-def _run_part(args: tuple[Path, int | None, int, int]) -> dict:
-    root, limit, index, processes = args
-    return run(root, limit, (index, processes))
+def _run_part(args: tuple[Path, int | None, int, int, str]) -> dict:
+    root, limit, index, processes, settings = args
+    return run(root, limit, (index, processes), settings)
 
 
-def run_parallel(root: Path, limit: int | None, processes: int) -> dict:
+def run_parallel(root: Path, limit: int | None, processes: int, settings: str = "default") -> dict:
     """The pages split over `processes` processes at once; pages/s over the wall time of the slowest."""
     from multiprocessing import get_context
 
     with get_context("spawn").Pool(processes) as pool:
-        parts = pool.map(_run_part, [(root, limit, i, processes) for i in range(processes)])
+        parts = pool.map(_run_part, [(root, limit, i, processes, settings) for i in range(processes)])
     pages = sum(p["pages"] for p in parts)
     seconds = max(p["seconds"] for p in parts)
     return {
@@ -90,6 +101,7 @@ def run_parallel(root: Path, limit: int | None, processes: int) -> dict:
         "pages_per_s": pages / seconds,
         "cpu_seconds": sum(p["cpu_seconds"] for p in parts),
         "parts_pages_per_s": [p["pages_per_s"] for p in parts],
+        "settings": settings,
     }
 
 
@@ -98,10 +110,12 @@ def main() -> None:
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--limit", type=int)
     parser.add_argument("--processes", type=int, default=1)
+    parser.add_argument("--settings", choices=SETTINGS, default="default")
     args = parser.parse_args()
-    result = (
-        run(args.corpus, args.limit) if args.processes <= 1 else run_parallel(args.corpus, args.limit, args.processes)
-    )
+    if args.processes <= 1:
+        result = run(args.corpus, args.limit, settings=args.settings)
+    else:
+        result = run_parallel(args.corpus, args.limit, args.processes, args.settings)
     print(json.dumps(result), flush=True)
 
 

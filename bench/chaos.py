@@ -35,6 +35,7 @@ from pathlib import Path
 
 import duckdb
 
+from bench import own_folder
 from bench.pages import ensure_corpus
 from bench.server import serve, write_sources
 from forumwatch import db as fwdb
@@ -157,7 +158,7 @@ class Chaos:
         return {"copy_articles": n, "temps": temps}
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rounds", type=int, default=12)
     parser.add_argument("--pages", type=int, default=300)
@@ -165,13 +166,11 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=13)
     parser.add_argument("--port", type=int, default=8797)
     parser.add_argument("--out", type=Path, default=Path("bench/out/chaos"))
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     rng = random.Random(args.seed)
     out = args.out.resolve()
-    import shutil
 
-    shutil.rmtree(out, ignore_errors=True)
-    out.mkdir(parents=True)
+    own_folder.remake(out, also_ours=("sources.csv",))
     corpus = out.parent / "chaos-corpus"
     meta = ensure_corpus(corpus, args.pages, args.outlets)
     serve(corpus, args.port)

@@ -7,7 +7,11 @@ copies, "ALSO READ" and previous/next links inside), share and tag blocks, relat
 comments, two sidebars ("Latest from Top News", "Most read") and a big footer. About half the
 pages are syndicated copies of wire stories carried by several outlets under new headlines.
 
-    python -m bench.pages OUT_DIR --pages 5000 --outlets 40
+With `--templates real` (the default) each outlet's pages are built instead on a real saved news page
+(bench/real_templates.py: the page's whole markup kept, its headline, story, dates and address replaced):
+generated templates are several times cheaper for trafilatura than real pages, which flatters it.
+
+    python -m bench.pages OUT_DIR --pages 5000 --outlets 40 [--templates real|generated]
 
 writes OUT_DIR/<outlet>/feed.xml, OUT_DIR/<outlet>/news/<slug>.html and OUT_DIR/corpus.json.
 """
@@ -24,7 +28,10 @@ from email.utils import format_datetime
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+from bench import own_folder, real_templates
+
 SEED = 20251031
+TEMPLATE_KINDS = ("real", "generated")
 
 COUNTRIES = [
     "China",
@@ -463,11 +470,17 @@ def finish(html_head: str, rng: random.Random, target: int) -> str:
 
 
 def generate(
-    out: Path, n_pages: int = 5000, n_outlets: int = 40, seed: int = SEED, today: datetime | None = None
+    out: Path,
+    n_pages: int = 5000,
+    n_outlets: int = 40,
+    seed: int = SEED,
+    today: datetime | None = None,
+    kind: str = "real",
 ) -> list[Page]:
     """Write the pages and per-outlet feeds (with the __BASE__ token for the server to replace)."""
     crawl_day = (today or datetime.now(UTC)).replace(tzinfo=None, microsecond=0)
     templates = [Template(i, random.Random(seed * 1000 + i)) for i in range(n_outlets)]
+    real = [t for _, t in real_templates.load_templates()] if kind == "real" else []
     pages: list[Page] = []
     per_outlet: dict[str, list[Page]] = {t.slug: [] for t in templates}
     out.mkdir(parents=True, exist_ok=True)
@@ -494,8 +507,12 @@ def generate(
             path = f"/news/{slug}.html"
             when = published + timedelta(minutes=prng.randint(0, 240))
             when = min(when, crawl_day - timedelta(minutes=1))
-            html = render(outlet, prng, "__BASE__", path, title, body, when, crawl_day, credit if wire else None)
-            html = finish(html, prng, prng.randint(50_000, 150_000))
+            if real:
+                told = [credit + body[0], *body[1:]] if wire else body
+                html = real_templates.render(real[outlet.index % len(real)], "__BASE__" + path, title, told, when)
+            else:
+                html = render(outlet, prng, "__BASE__", path, title, body, when, crawl_day, credit if wire else None)
+                html = finish(html, prng, prng.randint(50_000, 150_000))
             target = out / outlet.slug / path.lstrip("/")
             target.parent.mkdir(parents=True, exist_ok=True)
             data = html.encode("utf-8")
@@ -527,6 +544,7 @@ def generate(
         "seed": seed,
         "n_pages": n_pages,
         "n_outlets": n_outlets,
+        "templates": kind,
         "crawl_day": crawl_day.isoformat(),
         "outlets": [{"slug": t.slug, "name": t.name, "country": t.country} for t in templates],
         "pages": [asdict(p) for p in pages],
@@ -539,21 +557,18 @@ def load_corpus(out: Path) -> dict:
     return json.loads((out / "corpus.json").read_text(encoding="utf-8"))
 
 
-def ensure_corpus(out: Path, n_pages: int, n_outlets: int, seed: int = SEED) -> dict:
+def ensure_corpus(out: Path, n_pages: int, n_outlets: int, seed: int = SEED, kind: str = "real") -> dict:
     """Reuse a corpus generated today with the same parameters, else (re)generate it."""
     today = datetime.now(UTC).date().isoformat()
     try:
         meta = load_corpus(out)
-        if (meta["n_pages"], meta["n_outlets"], meta["seed"]) == (n_pages, n_outlets, seed) and meta["crawl_day"][
-            :10
-        ] == today:
+        same = (meta["n_pages"], meta["n_outlets"], meta["seed"], meta["templates"]) == (n_pages, n_outlets, seed, kind)
+        if same and meta["crawl_day"][:10] == today:
             return meta
     except (OSError, ValueError, KeyError):
         pass
-    import shutil
-
-    shutil.rmtree(out, ignore_errors=True)
-    generate(out, n_pages, n_outlets, seed)
+    own_folder.remake(out, also_ours=("corpus.json",))
+    generate(out, n_pages, n_outlets, seed, kind=kind)
     return load_corpus(out)
 
 
@@ -563,8 +578,9 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=5000)
     parser.add_argument("--outlets", type=int, default=40)
     parser.add_argument("--seed", type=int, default=SEED)
+    parser.add_argument("--templates", choices=TEMPLATE_KINDS, default="real")
     args = parser.parse_args()
-    meta = ensure_corpus(args.out, args.pages, args.outlets, args.seed)
+    meta = ensure_corpus(args.out, args.pages, args.outlets, args.seed, args.templates)
     sizes = [p["n_bytes"] for p in meta["pages"]]
     print(
         f"{len(sizes)} pages, {sum(sizes) / len(sizes) / 1024:.0f} KB mean, "

@@ -184,8 +184,8 @@ def start_server(corpus: Path, port: int, hosts: int = 0, crawl_delay: str = "0"
     return proc, Path(json.loads(line)["sources"])
 
 
-def run_bare(corpus: Path, limit: int | None, processes: int = 1) -> dict:
-    cmd = [sys.executable, "-m", "bench.bare", str(corpus), "--processes", str(processes)]
+def run_bare(corpus: Path, limit: int | None, processes: int = 1, settings: str = "default") -> dict:
+    cmd = [sys.executable, "-m", "bench.bare", str(corpus), "--processes", str(processes), "--settings", settings]
     cmd += ["--limit", str(limit)] if limit else []
     out = subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
@@ -310,13 +310,15 @@ def bench(args: argparse.Namespace) -> dict:
 
     work = Path(args.workdir)
     work.mkdir(parents=True, exist_ok=True)
-    corpus = work / f"corpus-{args.pages}-{args.outlets}"
+    corpus = work / f"corpus-{args.pages}-{args.outlets}-{args.templates}"
     t = time.perf_counter()
-    meta = ensure_corpus(corpus, args.pages, args.outlets)
+    meta = ensure_corpus(corpus, args.pages, args.outlets, kind=args.templates)
     sizes = [p["n_bytes"] for p in meta["pages"]]
     report: dict = {
         "pages": len(sizes),
         "outlets": args.outlets,
+        "templates": args.templates,
+        "bare_settings": args.bare_settings,
         "mean_page_kb": sum(sizes) / len(sizes) / 1024,
         "corpus_seconds": time.perf_counter() - t,
         "cores": os.cpu_count(),
@@ -333,7 +335,7 @@ def bench(args: argparse.Namespace) -> dict:
     t_all = time.perf_counter()
     with prefect_api(env, work, args.prefect_home) as env:
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
-        parallels = [run_bare(corpus, args.bare_limit, processes=cores) for _ in range(args.bare_repeat)]
+        parallels = [run_bare(corpus, args.bare_limit, cores, args.bare_settings) for _ in range(args.bare_repeat)]
         parallel = sorted(parallels, key=lambda b: b["pages_per_s"])[len(parallels) // 2]
         report["bare_parallel"] = parallel
         report["bare_parallel_runs_pages_per_s"] = [b["pages_per_s"] for b in parallels]
@@ -350,7 +352,7 @@ def bench(args: argparse.Namespace) -> dict:
             hosts = 0 if hosts >= args.outlets else hosts
             bare_pair = None
             if delay == 0 and args.paired:
-                bare_pair = lambda: run_bare(corpus, args.bare_limit, processes=cores)  # noqa: E731
+                bare_pair = lambda: run_bare(corpus, args.bare_limit, cores, args.bare_settings)  # noqa: E731
             row = scenario(name, corpus, meta, hosts, delay, args, env, work, bare_pair)
             rows.append(with_bounds(row, len(sizes), parallel["pages_per_s"]))
         report["scenarios"] = rows
@@ -374,7 +376,7 @@ def bench(args: argparse.Namespace) -> dict:
         report["rerun_message"] = rerun.get("rerun_message")
 
     if args.bare_one_core:
-        bare_runs = [run_bare(corpus, args.bare_limit_one_core) for _ in range(args.bare_repeat)]
+        bare_runs = [run_bare(corpus, args.bare_limit_one_core, 1, args.bare_settings) for _ in range(args.bare_repeat)]
         bare = sorted(bare_runs, key=lambda b: b["pages_per_s"])[len(bare_runs) // 2]
         report["bare"] = bare
         report["bare_pages_per_s"] = bare["pages_per_s"]
@@ -456,6 +458,8 @@ def render(r: dict) -> str:
         f"forumwatch bench: {r['pages']} pages ({r['mean_page_kb']:.0f} KB mean) from {r['outlets']} outlets on "
         f"loopback hosts, {r['cores']} cores; load average {r['loadavg_start'][0]:.1f} at start, "
         f"{r['loadavg_end'][0]:.1f} at end; {r['bench_seconds'] / 60:.1f} min in all",
+        f"pages built on {r.get('templates', 'generated')} templates; bare trafilatura = bare_extraction with "
+        + ("trafilatura's defaults" if r.get("bare_settings", "default") == "default" else "the pipeline's settings"),
         "",
         f"bare trafilatura on {p['processes']} processes at once: {p['pages_per_s']:.1f} pages/s "
         f"(runs {', '.join(f'{x:.1f}' for x in r['bare_parallel_runs_pages_per_s'])})",
@@ -538,6 +542,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--outlets", type=int, default=100, help="outlets, each with its feed")
+    parser.add_argument(
+        "--templates", choices=("real", "generated"), default="real", help="pages built on real saved pages or not"
+    )
     parser.add_argument("--many-hosts", type=int, default=0, help="hosts of the many-hosts run (0: one per outlet)")
     parser.add_argument("--few-hosts", type=int, default=10, help="hosts the outlets share in the few-hosts run")
     parser.add_argument(
@@ -551,6 +558,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reruns-after", default="many hosts", help="the scenario whose last database is rerun")
     parser.add_argument("--keep-dbs", action="store_true", help="keep the runs' database files")
     parser.add_argument("--bare-repeat", type=int, default=1, help="bare trafilatura runs (median reported)")
+    parser.add_argument(
+        "--bare-settings",
+        choices=("default", "pipeline"),
+        default="default",
+        help="bare_extraction with trafilatura's defaults (issue 12's reference) or with the pipeline's settings",
+    )
     parser.add_argument("--bare-limit", type=int, help="bare trafilatura on every core over the first N pages only")
     parser.add_argument("--bare-one-core", action=argparse.BooleanOptionalAction, default=True)
     parser.add_argument(

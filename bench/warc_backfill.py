@@ -12,7 +12,7 @@
    loopback addresses answer 404 to everything (feed, robots.txt, sitemaps gone), so the WARC files are
    the only input.
 Prints the WARC size, records, both pages/s, their ratio, the peak RSS and the seconds spent stepping
-over other outlets' records; the generated files (in /tmp unless --work) are deleted unless --keep.
+over other outlets' records; the generated files (in a new folder in /tmp, or in --work) are deleted unless --keep.
 """
 
 from __future__ import annotations
@@ -39,7 +39,7 @@ from bench.pages import SEED, generate, load_corpus
 from bench.run_all import ROOT, TreeMemory, prefect_api
 from bench.server import outlet_address, write_sources
 
-CAPTURE_BYTES = 21_000  # a capture's three records, gzipped: measured mean for bench pages at level 6
+CAPTURE_BYTES = {"real": 25_400, "generated": 21_000}  # a capture's three records, gzipped (level 6): measured means
 FOREIGN_POOL = 1500  # distinct pages of other outlets, each reused under many hosts and paths
 FOREIGN_HOSTS = 900
 PORT = 8790  # the base bench.bare gives the pages (nothing listens there during the backfill)
@@ -83,9 +83,9 @@ def _write_file(args: tuple[Path, Path, Path, list[tuple]]) -> int:
     return ccnews.write(path, captures())
 
 
-def bare_with_cpu(corpus: Path, processes: int) -> dict:
+def bare_with_cpu(corpus: Path, processes: int, settings: str = "default") -> dict:
     """bench.bare on every core at once (as run_all.run_bare), with the CPU seconds of its process tree."""
-    cmd = [sys.executable, "-m", "bench.bare", str(corpus), "--processes", str(processes)]
+    cmd = [sys.executable, "-m", "bench.bare", str(corpus), "--processes", str(processes), "--settings", settings]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
     memory = TreeMemory(proc.pid)
     out, _ = proc.communicate()
@@ -110,12 +110,12 @@ def _phase_seconds(log: str) -> float | None:
     return (stamps["extract_archive"] - stamps["fetch_feeds"]) % 86400
 
 
-def make_warc(work: Path, gb: float, foreign_share: float, outlets: int) -> dict:
-    total = max(20, int(gb * 1e9 / CAPTURE_BYTES))
+def make_warc(work: Path, gb: float, foreign_share: float, outlets: int, kind: str = "real") -> dict:
+    total = max(20, int(gb * 1e9 / CAPTURE_BYTES[kind]))
     n_in = max(10, round(total * (1 - foreign_share)))
     corpus, foreign_root, warc_dir = work / "corpus", work / "foreign", work / "warc"
-    generate(corpus, n_in, outlets, SEED)
-    generate(foreign_root, min(FOREIGN_POOL, total - n_in), 50, SEED + 1)
+    generate(corpus, n_in, outlets, SEED, kind=kind)
+    generate(foreign_root, min(FOREIGN_POOL, total - n_in), 50, SEED + 1, kind=kind)
     meta, foreign = load_corpus(corpus), load_corpus(foreign_root)
     items = _captures(meta, foreign, total - n_in, SEED)
     n_files = max(1, round(gb))
@@ -201,17 +201,20 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--outlets", type=int, default=40)
     parser.add_argument("--work", type=Path, help="folder for the generated files (default: a new one in /tmp)")
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
+    parser.add_argument("--templates", choices=("real", "generated"), default="real", help="see bench.pages")
+    parser.add_argument("--bare-settings", choices=("default", "pipeline"), default="default", help="see bench.bare")
     parser.add_argument("--json", type=Path, help="also write the report here")
     args = parser.parse_args(argv)
-    work = args.work or Path(tempfile.mkdtemp(prefix="forumwatch-warc-bench-", dir="/tmp"))
-    work.mkdir(parents=True, exist_ok=True)
+    if args.work:
+        args.work.mkdir(parents=True, exist_ok=True)
+    work = Path(tempfile.mkdtemp(prefix="forumwatch-warc-bench-", dir=args.work or "/tmp"))  # ours alone to delete
     env = {**os.environ, "PREFECT_SERVER_ANALYTICS_ENABLED": "false", "DO_NOT_TRACK": "1"}
     try:
         t0 = time.perf_counter()
-        made = make_warc(work, args.gb, args.foreign, args.outlets)
+        made = make_warc(work, args.gb, args.foreign, args.outlets, args.templates)
         generated = time.perf_counter() - t0
         cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-        bare = bare_with_cpu(made["corpus"], cores)
+        bare = bare_with_cpu(made["corpus"], cores, args.bare_settings)
         with prefect_api(env, work, None) as bench_env:
             backfill = run_backfill(made, work, bench_env)
     finally:
@@ -223,6 +226,8 @@ def main(argv: list[str] | None = None) -> int:
         "captures": made["captures"],
         "captures_in_sources": made["in"],
         "generate_seconds": generated,
+        "templates": args.templates,
+        "bare_settings": args.bare_settings,
         "bare_pages_per_s": bare["pages_per_s"],
         "bare_processes": bare["processes"],
         "backfill_pages_per_s": pages_per_s,
@@ -234,7 +239,9 @@ def main(argv: list[str] | None = None) -> int:
     print(
         f"WARC: {made['bytes'] / 1e9:.2f} GB in {max(1, round(args.gb))} file(s), {backfill['records']} records "
         f"({made['captures']} captures x request/response/metadata + warcinfo); in sources: {made['in']} responses\n"
-        f"bare trafilatura, {bare['processes']} processes at once: {bare['pages_per_s']:.1f} pages/s\n"
+        f"pages built on {args.templates} templates; bare trafilatura = bare_extraction with "
+        f"{'the pipeline' if args.bare_settings == 'pipeline' else 'trafilatura'}'s settings, "
+        f"{bare['processes']} processes at once: {bare['pages_per_s']:.1f} pages/s\n"
         f"backfill (whole command, Prefect start included): {backfill['seconds']:.1f} s, {pages_per_s:.1f} pages/s, "
         f"ratio {report['ratio']:.2f} x bare; {backfill['articles_loaded']} articles loaded\n"
         f"of which the WARC step (read, extract, load): {backfill['warc_step_seconds'] or 0:.1f} s, "
