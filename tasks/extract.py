@@ -5,7 +5,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 
 from lxml import html as lxml_html
 from trafilatura import bare_extraction
@@ -22,6 +22,7 @@ from forumwatch.tasks.dates import (
     text_date_candidates,
 )
 from forumwatch.tasks.language import article_language, cjk_chars, length_units, long_enough, spaced_words
+from forumwatch.tasks.page_metadata import fallback_day, page_metadata
 from forumwatch.tasks.urls import article_id
 
 BOILERPLATE_LINE = re.compile(
@@ -208,13 +209,6 @@ def _split_at_breaks(element) -> None:
         element.tag = "div"  # now holds paragraphs
 
 
-def _trafilatura_day(value: str | None) -> date | None:
-    try:
-        return date.fromisoformat(value[:10]) if value else None
-    except ValueError:
-        return None
-
-
 def _has_exact(candidates: list[DateCandidate]) -> bool:
     """Markup gives a zoned date and time: no need to read dates from the text."""
     return any(c.precision == "minute" and c.zone_known for c in candidates)
@@ -248,18 +242,8 @@ def extract_page(page: PageInput) -> Extracted:
         hinted_dates = [] if _has_exact(candidates) else hinted_date_strings(tree)  # before trafilatura prunes
         paragraphs_from_breaks(tree)  # before the layout tables: a cell of <br>-broken text holds paragraphs then
         unwrap_layout_tables(tree)  # after the date candidates: layout tables only, data tables stay
-        doc = bare_extraction(
-            tree,
-            url=page.url,
-            with_metadata=True,
-            include_comments=False,
-            favor_precision=True,
-            date_extraction_params={
-                "extensive_search": True,
-                "original_date": True,
-                "max_date": page.fetched_at.date().isoformat(),
-            },
-        )
+        metadata = page_metadata(tree, page.url)  # on the tree trafilatura would read it from, before it prunes
+        doc = bare_extraction(tree, url=page.url, include_comments=False, favor_precision=True)
     except Exception as exc:  # a page must never stop its batch
         out.error = f"extraction failed: {type(exc).__name__}: {exc}"
         return out
@@ -271,14 +255,10 @@ def extract_page(page: PageInput) -> Extracted:
     if page.feed_published_at:
         feed_date = DateCandidate(page.feed_published_at, "feed", "minute" if page.feed_has_time else "day", True)
     written = [] if _has_exact(candidates) else text_date_candidates(hinted_dates, text, out.language)
-    chosen = choose_date(
-        candidates,
-        feed_date,
-        _trafilatura_day(getattr(document, "date", None)),
-        page.fetched_at,
-        text=written,
-        timezone=page.timezone,
-    )
+    chosen = choose_date(candidates, feed_date, None, page.fetched_at, text=written, timezone=page.timezone)
+    if chosen.published_at is None:  # htmldate's guess is the last resort: made only when it would be used
+        guess = fallback_day(tree, metadata.url, page.fetched_at.date())
+        chosen = choose_date(candidates, feed_date, guess, page.fetched_at, text=written, timezone=page.timezone)
     out.published_at, out.published_at_source = chosen.published_at, chosen.source
     out.published_at_precision, out.date_note = chosen.precision, chosen.note
     guard_date(out)
@@ -290,10 +270,10 @@ def extract_page(page: PageInput) -> Extracted:
         counted = f"{spaced_words(text)} words" + (f", {chars} CJK characters" if chars else "")
         out.error = f"no article text found (only {counted})"
         return out
-    out.title = _restore_joiners(strip_controls(document.title or page.feed_title or "").strip()) or None
+    out.title = _restore_joiners(strip_controls(metadata.title or page.feed_title or "").strip()) or None
     out.text = text
-    out.author, out.sitename = _restore_joiners(document.author), _restore_joiners(document.sitename)
-    out.description = _restore_joiners(document.description)
+    out.author, out.sitename = _restore_joiners(metadata.author), _restore_joiners(metadata.sitename)
+    out.description = _restore_joiners(metadata.description)
     out.word_count = length_units(out.text)
     out.content_sha1 = hashlib.sha1(out.text.encode("utf-8")).hexdigest()
     return out

@@ -68,6 +68,33 @@ def test_no_date_anywhere_is_null_with_note(expected_pages):
     assert out.date_note == "no publication date found in the page or the feed"
 
 
+def test_htmldate_guess_is_the_last_resort_only():
+    """A day only htmldate can find (in an image path, read by its extensive search): used without any other
+    date, ignored as soon as the feed gives one; title, author and site name still come from the markup."""
+    story = "".join(
+        f"<p>Paragraph {i} of a story about the forum, long enough to count as article text.</p>" for i in range(8)
+    )
+    html = (
+        '<html><head><title>Forum story</title><meta name="author" content="Jane Smith">'
+        '<meta property="og:site_name" content="The Wire"></head><body><h1>Forum story</h1>'
+        f'<img src="/uploads/2023/10/30/photo.jpg">{story}</body></html>'
+    )
+    alone = extract_page(PageInput(url="http://x/news/a", source_id="x", html=html, fetched_at=FETCHED))
+    assert (alone.published_at, alone.published_at_source) == (datetime(2023, 10, 30), "trafilatura")
+    assert (alone.title, alone.author, alone.sitename) == ("Forum story", "Jane Smith", "The Wire")
+    fed = extract_page(
+        PageInput(
+            url="http://x/news/a",
+            source_id="x",
+            html=html,
+            fetched_at=FETCHED,
+            feed_published_at=datetime(2023, 10, 31, 8, 5),
+            feed_has_time=True,
+        )
+    )
+    assert (fed.published_at, fed.published_at_source) == (datetime(2023, 10, 31, 8, 5), "feed")
+
+
 @pytest.mark.parametrize(
     "html", ["", "<html></html>", "\x00\x00\x00", "<p>" * 600 + "deep" + "</p>" * 600, "plain text, not html at all"]
 )
