@@ -241,8 +241,13 @@ def _match(
     evidence: list[str] = []
     n = 0
     for index in candidates:
-        found = [[m.group(0) for m in g.finditer(paras[index])] for g in matcher.groups]
-        if all(found):
+        found = []
+        for group in matcher.groups:  # a group without a match settles the paragraph: the rest are not searched
+            terms = [m.group(0) for m in group.finditer(paras[index])]
+            if not terms:
+                break
+            found.append(terms)
+        else:
             n += 1
             if first is None:
                 first = index
