@@ -150,6 +150,8 @@ def paragraphs_from_breaks(tree) -> None:
     a cell, or a div, p or <font> within one, as older templates write articles) becomes one <p> per piece, so
     each stays a line of the text. Outside tables trafilatura already reads <br> as a line break (and splitting
     there moves its choice of container: the headline's furniture came along on a saved page)."""
+    if not tree.xpath("boolean(//td//br | //th//br)"):  # nothing to split: the walk below would find nothing
+        return
     for element in list(tree.iter()):
         if not isinstance(element.tag, str) or element.tag in ("pre", "textarea", "script", "style"):
             continue
