@@ -95,7 +95,8 @@ def arm() -> None:
 
 @contextmanager
 def graceful_signals() -> Iterator[None]:
-    """While the block runs, SIGINT and SIGTERM request a stop at the next batch boundary."""
+    """While the block runs, SIGINT and SIGTERM request a stop at the next batch boundary. A stop requested in
+    the block ends with it: read `stop_signal()` inside the block; later flows in this process start unstopped."""
     previous = {signum: signal.getsignal(signum) for signum in EXIT_CODES}
     reset()
     _graceful.set()
@@ -106,3 +107,4 @@ def graceful_signals() -> Iterator[None]:
         _graceful.clear()
         for signum, handler in previous.items():
             signal.signal(signum, handler)
+        reset()

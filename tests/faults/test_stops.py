@@ -173,3 +173,22 @@ def test_a_stop_after_the_last_batch_boundary_lets_the_run_complete_and_says_so(
     assert done.returncode == 0, done.stderr
     assert f"ingest: {LATE_STOP} (SIGINT)" in done.stderr
     assert "ingest completed: all work done" in done.stdout
+
+
+def test_a_stop_requested_inside_graceful_signals_ends_with_the_block():
+    """The command reads the signal inside the block; a flow called later in the same process is not stopped.
+    (In a process of its own: a stop runs the stop callbacks, which end extraction pools and quiet the console.)"""
+    script = """
+import signal
+from forumwatch.flows.stop import graceful_signals, request_stop, stop_requested, stop_signal
+before = signal.getsignal(signal.SIGINT)
+with graceful_signals():
+    assert signal.getsignal(signal.SIGINT) is not before  # our handler while the block runs
+    request_stop(signal.SIGINT)
+    assert stop_requested() and stop_signal() == signal.SIGINT
+assert not stop_requested() and stop_signal() is None
+assert signal.getsignal(signal.SIGINT) is before
+print("ok")
+"""
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=120)
+    assert (done.returncode, done.stdout.strip()) == (0, "ok"), done.stderr
