@@ -61,7 +61,9 @@ def _free_port() -> int:
 def process_role(root_pid: int, pid: int, cmdline: list[str]) -> str:
     """What a process of the pipeline's tree is, for the CPU split."""
     line = " ".join(cmdline)
-    if pid == root_pid:
+    if "py-spy" in line:  # with --py-spy the root is the profiler and the flow process its child
+        return "py-spy (profiler)"
+    if pid == root_pid or "bench.pipeline" in line:
         return "flow process (fetch, load, Prefect client)"
     if "multiprocessing" in line or "forkserver" in line or "dask" in line:
         return "extract workers"
@@ -127,19 +129,10 @@ def run_pipeline(sources: Path, db: Path, env: dict, profile: Path | None = None
     if profile:
         cmd += ["--profile", str(profile)]
     if spy:  # sample every thread of every process of the tree (py-spy), collapsed stacks
-        cmd = [
-            str(Path(sys.executable).with_name("py-spy")),
-            "record",
-            "--subprocesses",
-            "--rate",
-            "40",
-            "--gil",  # only the thread holding the GIL: threads blocked in C (socket reads, queue waits) are not CPU
-            "--format",
-            "raw",
-            "--output",
-            str(spy),
-            "--",
-        ] + cmd
+        # --gil: only the thread holding the GIL: threads blocked in C (socket reads, queue waits) are not CPU, but
+        # neither is C work that releases the GIL (DuckDB, zlib); without it, threads waiting on a lock count as busy
+        spy_cmd = [str(Path(sys.executable).with_name("py-spy")), "record", "--subprocesses", "--rate", "40", "--gil"]
+        cmd = spy_cmd + ["--format", "raw", "--output", str(spy), "--"] + cmd
     cpu0 = _children_cpu()
     t0 = time.time()
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
@@ -241,9 +234,10 @@ def scenario(
             profile = work / "profile.html" if args.profile and i == 0 else None
             run = run_pipeline(sources, db, env, profile, spy)
             if spy:
-                from bench.profile_summary import summarise
+                from bench.profile_summary import summarise, top_functions
 
                 out["profile"] = summarise(spy)
+                out["profile_flow_top"] = top_functions(spy)
             runs.append(run)
             print(
                 f"  {name} run {i + 1}/{args.repeat}: flow {run['flow_seconds']:.1f} s "
@@ -368,6 +362,7 @@ def bench(args: argparse.Namespace) -> dict:
         report["pipeline_cpu_by_role"] = zero["cpu_by_role"]
         report["pipeline_message"] = zero["message"]
         report["profile"] = next((r["profile"] for r in rows if r.get("profile")), None)
+        report["profile_flow_top"] = next((r["profile_flow_top"] for r in rows if r.get("profile_flow_top")), None)
         rerun = next((r for r in rows if "rerun_seconds" in r), {})
         report["rerun_seconds"] = rerun.get("rerun_seconds")
         report["rerun_runs_seconds"] = rerun.get("rerun_runs_seconds", [])
@@ -522,6 +517,9 @@ def render(r: dict) -> str:
     if r.get("profile"):
         lines += ["", "profile (py-spy samples of every process of the first run, CPU only):"]
         lines += [f"  {name:44} {share:6.1%}" for name, share in r["profile"].items()]
+    if r.get("profile_flow_top"):
+        lines += ["", "flow process only: its py-spy samples by the innermost forumwatch function (share of them):"]
+        lines += [f"  {name:70} {share:6.1%}" for name, share in r["profile_flow_top"].items()]
     if r.get("views"):
         v = r["views"]
         lines += ["", f"views over {v['articles']} articles (materialised, median s; target < 1 s):"]
