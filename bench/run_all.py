@@ -99,7 +99,9 @@ class TreeMemory:
                 try:
                     total += p.memory_info().rss
                     times = p.cpu_times()
-                    role = self.cpu[p.pid][0] if p.pid in self.cpu else process_role(self._proc.pid, p.pid, p.cmdline())
+                    role = self.cpu.get(p.pid, ("other", 0.0))[0]
+                    if role == "other":  # also asked again: a process just forked may show an empty command line
+                        role = process_role(self._proc.pid, p.pid, p.cmdline())
                     self.cpu[p.pid] = (role, times.user + times.system)
                 except psutil.Error:
                     pass
