@@ -267,6 +267,7 @@ def scenario(
         pages_per_s=len(meta["pages"]) / median["flow_seconds"],
         peak_rss_mb=max(r["peak_rss_mb"] for r in runs),
         cpu_by_role=median["cpu_by_role"],
+        flow_process_cpu={k: median.get(f"cpu_{k}_seconds") for k in ("imports", "flow")},
         stages=median.get("stages", {}),
         stages_error=median.get("stages_error"),
         message=median["message"],
@@ -362,6 +363,7 @@ def bench(args: argparse.Namespace) -> dict:
         report["peak_rss_mb"] = max(r["peak_rss_mb"] for r in rows)
         report["stages"] = zero["stages"]
         report["pipeline_cpu_by_role"] = zero["cpu_by_role"]
+        report["flow_process_cpu"] = zero["flow_process_cpu"]
         report["pipeline_message"] = zero["message"]
         report["profile"] = next((r["profile"] for r in rows if r.get("profile")), None)
         report["profile_flow_top"] = next((r["profile_flow_top"] for r in rows if r.get("profile_flow_top")), None)
@@ -512,6 +514,13 @@ def render(r: dict) -> str:
             f"  {role:44} {sec:8.1f} s {1000 * sec / r['pages']:7.1f} ms"
             for role, sec in sorted(r["pipeline_cpu_by_role"].items(), key=lambda kv: -kv[1])
         ]
+    split = r.get("flow_process_cpu") or {}
+    if split.get("imports") is not None and split.get("flow") is not None:
+        lines.append(
+            f"  {'  of the flow process: before the flow (imports)':44} {split['imports']:8.1f} s "
+            f"{1000 * split['imports'] / r['pages']:7.1f} ms; in the flow {split['flow']:.1f} s "
+            f"{1000 * split['flow'] / r['pages']:.1f} ms"
+        )
     if r.get("stages"):
         lines += ["", "Prefect task runs at crawl delay 0:", f"  {'task':16} {'runs':>5} {'sum s':>9} {'max s':>8}"]
         for name, s in sorted(r["stages"].items(), key=lambda kv: -kv[1]["seconds"]):
