@@ -62,9 +62,9 @@ def main() -> None:
         profiler.start()
     from forumwatch.flows.ingest import ingest
 
-    t_import = time.time()
+    t_import, cpu_import = time.time(), time.process_time()
     state = ingest(sources=args.sources, db=args.db, return_state=True)
-    t_flow_end = time.time()
+    t_flow_end, cpu_flow_end = time.time(), time.process_time()
     if profiler is not None:
         profiler.stop()
         with open(args.profile, "w", encoding="utf-8") as handle:
@@ -78,6 +78,8 @@ def main() -> None:
         "t_imported": t_import,
         "t_flow_end": t_flow_end,
         "flow_seconds": t_flow_end - t_import,
+        "cpu_imports_seconds": cpu_import,  # this process's CPU before the flow started (imports, mostly)
+        "cpu_flow_seconds": cpu_flow_end - cpu_import,  # and during the flow (its threads included)
     }
     try:
         out.update(task_durations(state.state_details.flow_run_id))

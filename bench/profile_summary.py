@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 # first matching rule wins; matched against the whole stack, innermost frames first
@@ -69,8 +71,40 @@ def summarise(path: Path, top: int = 16) -> dict[str, float]:
     return {k: v / total for k, v in sorted(busy.items(), key=lambda kv: -kv[1])[:top]}
 
 
+PROJECT = re.compile(r"^(.*?) \((?:flows|tasks|forumwatch|bench)/([^:)]+)")
+
+
+def flow_process_stacks(path: Path) -> Iterator[tuple[list[str], int]]:
+    """(frames, samples) of the profile's root process only (the flow process: no nested process label)."""
+    for line in Path(path).read_text(encoding="utf-8", errors="replace").splitlines():
+        stack, _, n = line.rpartition(" ")
+        frames = stack.split(";")
+        if stack and n.isdigit() and sum(f.startswith("process ") for f in frames) == 1:
+            yield [f for f in frames if not f.startswith("process ")], int(n)
+
+
+def top_functions(path: Path, top: int = 12) -> dict[str, float]:
+    """The flow process's busy samples by their innermost project function (imports apart, and the library
+    leaf for samples outside project code), as shares of its busy samples."""
+    counts: Counter = Counter()
+    for frames, n in flow_process_stacks(path):
+        if classify(";".join(frames)).startswith("idle"):
+            continue
+        if any("_find_and_load" in f for f in frames):
+            counts["imports"] += n
+            continue
+        inner = next((m for f in reversed(frames) if (m := PROJECT.match(f))), None)
+        leaf = frames[-1].split(" (")[0] if frames else "?"
+        counts[f"{inner.group(1)} ({inner.group(2)})" if inner else f"library: {leaf}"] += n
+    total = sum(counts.values()) or 1
+    return {k: v / total for k, v in counts.most_common(top)}
+
+
 if __name__ == "__main__":
     import sys
 
     for name, share in summarise(Path(sys.argv[1])).items():
         print(f"{name:44} {share:6.1%}")
+    print("\nflow process, by innermost project function:")
+    for name, share in top_functions(Path(sys.argv[1]), 20).items():
+        print(f"{name:70} {share:6.1%}")

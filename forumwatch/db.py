@@ -9,7 +9,7 @@ import os
 import shutil
 import tempfile
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from functools import lru_cache
@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import TypeVar
 
 import duckdb
+import pyarrow as pa
 
 from forumwatch import lake
 from forumwatch.resources import sql_text
@@ -512,9 +513,21 @@ def bulk_writes(con: duckdb.DuckDBPyConnection, wal_limit: str = "1GB") -> Itera
 
 @contextmanager
 def registered(con: duckdb.DuckDBPyConnection, name: str, frame) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Expose a DataFrame to SQL as `name` for the duration of the block."""
+    """Expose a table (Arrow, or a DataFrame) to SQL as `name` for the duration of the block."""
     con.register(name, frame)
     try:
         yield con
     finally:
         con.unregister(name)
+
+
+def arrow_rows(rows: Iterable[Mapping], columns: Sequence[str]) -> pa.Table:
+    """Rows as an Arrow table for `registered` (a missing key or None is NULL). DuckDB reads Arrow without
+    looking at every value, where a DataFrame of Python objects costs it a scan per column."""
+    rows = list(rows)
+    return pa.table({c: [r.get(c) for r in rows] for c in columns})
+
+
+def arrow_columns(**columns: Sequence) -> pa.Table:
+    """Equal-length lists (or arrays) as an Arrow table for `registered`."""
+    return pa.table(dict(columns))

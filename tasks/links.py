@@ -29,8 +29,9 @@ from typing import Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
-from forumwatch.db import registered
+from forumwatch.db import arrow_columns, arrow_rows, registered
 from forumwatch.resources import sql_text
 from forumwatch.tasks.numbers import mentions
 from forumwatch.tasks.places import Gazetteer, find_places, load_gazetteer
@@ -289,8 +290,7 @@ def compute_evidence(
     evidence made with this gazetteer by evidence_key, looked up before reading a text and filled after."""
     out: list[tuple[StoryEvidence, dict]] = []
     for lo in range(0, len(story_ids), CHUNK):
-        chunk = pd.DataFrame({"story_id": story_ids[lo : lo + CHUNK]})
-        with registered(con, "fw_link_stories", chunk):
+        with registered(con, "fw_link_stories", arrow_columns(story_id=story_ids[lo : lo + CHUNK])):
             stories = con.execute(sql_text("links_story_rows.sql"), {"chars": TEXT_CHARS}).fetchall()
             tags = con.execute(sql_text("links_story_tags.sql")).fetchall()
         tagged: dict[str, dict[str, set[str]]] = {}
@@ -323,7 +323,7 @@ def compute_evidence(
     return out
 
 
-def _evidence_frame(rows: list[tuple[StoryEvidence, dict]], now: datetime) -> pd.DataFrame:
+def _evidence_frame(rows: list[tuple[StoryEvidence, dict]], now: datetime) -> pa.Table:
     records = []
     for ev, extra in rows:
         record = {
@@ -337,7 +337,7 @@ def _evidence_frame(rows: list[tuple[StoryEvidence, dict]], now: datetime) -> pd
         records.append(record)
     columns = ["story_id", "language", "language_source", "first_published_at", "last_published_at"]
     columns += ["representative_id", "n_articles", *LIST_COLUMNS, "updated_at"]
-    return pd.DataFrame(records, columns=columns)
+    return arrow_rows(records, columns)
 
 
 def _row_evidence(row: dict) -> StoryEvidence:
@@ -368,7 +368,7 @@ def link_stories(
     gazetteer = gazetteer or load_gazetteer()
     now = datetime.now(UTC).replace(tzinfo=None)
     con.execute(sql_text("links_forget_gone.sql"))
-    with registered(con, "fw_link_articles", pd.DataFrame({"article_id": list(article_ids)}, dtype=object)):
+    with registered(con, "fw_link_articles", arrow_columns(article_id=list(article_ids))):
         dirty = sorted(r[0] for r in con.execute(sql_text("links_dirty.sql")).fetchall())
     if not dirty:
         return {"stories": 0, "pairs": 0, "links": 0}
@@ -392,7 +392,7 @@ def link_stories(
 
 def write_links(con: duckdb.DuckDBPyConnection, story_ids: list[str], links: list[Link], now: datetime) -> None:
     """Replace the links of these stories with `links`; a link that did not change keeps its row."""
-    frame = pd.DataFrame(
+    frame = arrow_rows(
         [
             {
                 "story_a": link.story_a,
@@ -404,9 +404,12 @@ def write_links(con: duckdb.DuckDBPyConnection, story_ids: list[str], links: lis
             }
             for link in links
         ],
-        columns=["story_a", "story_b", "language_a", "language_b", "score", "evidence"],
+        ["story_a", "story_b", "language_a", "language_b", "score", "evidence"],
     )
-    with registered(con, "fw_link_stories", pd.DataFrame({"story_id": story_ids})), registered(con, "fw_links", frame):
+    with (
+        registered(con, "fw_link_stories", arrow_columns(story_id=story_ids)),
+        registered(con, "fw_links", frame),
+    ):
         con.execute(sql_text("links_delete_changed.sql"))
         con.execute(sql_text("links_insert.sql"), {"now": now})
 

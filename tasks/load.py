@@ -9,9 +9,9 @@ from dataclasses import asdict
 from datetime import datetime
 
 import duckdb
-import pandas as pd
+import pyarrow as pa
 
-from forumwatch.db import registered
+from forumwatch.db import arrow_columns, arrow_rows, registered
 from forumwatch.lake import statement
 from forumwatch.resources import sql_text
 from forumwatch.tasks.discover import FeedItem
@@ -70,12 +70,7 @@ def fetch_id(run_id: str, kind: str, url: str) -> str:
     return hashlib.sha1(f"{run_id}|{kind}|{url}".encode()).hexdigest()[:20]
 
 
-def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
-    """Rows as a DataFrame for DuckDB, which reads None, NaN and NaT as NULL."""
-    return pd.DataFrame(rows, columns=columns)
-
-
-def _execute_with(con: duckdb.DuckDBPyConnection, relative: str, frame: pd.DataFrame, name: str = "batch") -> None:
+def _execute_with(con: duckdb.DuckDBPyConnection, relative: str, frame: pa.Table, name: str = "batch") -> None:
     with registered(con, name, frame):
         con.execute(statement(con, relative))
 
@@ -119,16 +114,16 @@ def upsert_sources(con: duckdb.DuckDBPyConnection, sources: Iterable[Source], no
     stored = con.execute("SELECT source_id, feed_url FROM sources").fetchall()
     renames = source_renames(stored, sources)
     if renames:
-        frame = pd.DataFrame({"old_id": list(renames), "new_id": list(renames.values())})
+        frame = arrow_columns(old_id=list(renames), new_id=list(renames.values()))
         _execute_with(con, "load/rename_sources.sql", frame, name="renames")
     rows = [{**asdict(s), "updated_at": now} for s in sources]
-    _execute_with(con, "load/upsert_sources.sql", _frame(rows, SOURCE_COLUMNS))
+    _execute_with(con, "load/upsert_sources.sql", arrow_rows(rows, SOURCE_COLUMNS))
     return renames
 
 
 def insert_fetches(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
     if rows:
-        _execute_with(con, "load/insert_fetches.sql", _frame(rows, FETCH_COLUMNS))
+        _execute_with(con, "load/insert_fetches.sql", arrow_rows(rows, FETCH_COLUMNS))
 
 
 def upsert_feed_items(con: duckdb.DuckDBPyConnection, items: list[FeedItem], seen_at: datetime) -> None:
@@ -136,27 +131,28 @@ def upsert_feed_items(con: duckdb.DuckDBPyConnection, items: list[FeedItem], see
         return
     rows = [{**asdict(i), "seen_at": seen_at} for i in items]
     columns = ["url", "source_id", "title", "published_at", "published_has_time", "seen_at"]
-    _execute_with(con, "load/upsert_feed_items.sql", _frame(rows, columns))
+    _execute_with(con, "load/upsert_feed_items.sql", arrow_rows(rows, columns))
 
 
 def upsert_articles(con: duckdb.DuckDBPyConnection, rows: list[dict]) -> None:
     """Refresh the stored articles among rows and insert the others (article_ids unique in rows). Two
     plain statements: INSERT ... ON CONFLICT costs DuckDB far more, at insert and at checkpoint."""
     if rows:
-        frame = _frame(rows, ARTICLE_COLUMNS)
-        frame["cited_media"] = [list(v) if v else [] for v in frame["cited_media"]]
-        stored = frame["article_id"].isin(list(existing_articles(con, frame["article_id"].tolist()))).to_numpy()
-        if stored.any():
-            _execute_with(con, "load/update_articles.sql", frame[stored])
-        if not stored.all():
-            _execute_with(con, "load/insert_articles.sql", frame[~stored])
+        rows = [{**r, "cited_media": list(r.get("cited_media") or [])} for r in rows]
+        known = existing_articles(con, [r["article_id"] for r in rows])
+        stored = [r for r in rows if r["article_id"] in known]
+        new = [r for r in rows if r["article_id"] not in known]
+        if stored:
+            _execute_with(con, "load/update_articles.sql", arrow_rows(stored, ARTICLE_COLUMNS))
+        if new:
+            _execute_with(con, "load/insert_articles.sql", arrow_rows(new, ARTICLE_COLUMNS))
 
 
 def retire_articles(con: duckdb.DuckDBPyConnection, retired: dict[str, str]) -> None:
     """Remove stored articles (old id -> the id that replaces them) whose pages now name another canonical
     URL; the replacing rows are already stored. The caller regroups stories (assign_stories) after it."""
     if retired:
-        frame = pd.DataFrame({"old_id": list(retired), "new_id": list(retired.values())}, dtype=object)
+        frame = arrow_columns(old_id=list(retired), new_id=list(retired.values()))
         _execute_with(con, "load/retire_articles.sql", frame, name="retired")
 
 
@@ -166,8 +162,7 @@ def last_fetches(
     """url -> (etag, last_modified, content_sha1) of its latest good response."""
     if not urls:
         return {}
-    _urls = pd.DataFrame({"url": urls})
-    with registered(con, "urls", _urls):
+    with registered(con, "urls", arrow_columns(url=urls)):
         rows = con.execute(sql_text("load/last_fetches.sql")).fetchall()
     return {url: (etag, modified, sha) for url, etag, modified, sha in rows}
 
@@ -176,8 +171,7 @@ def existing_articles(con: duckdb.DuckDBPyConnection, article_ids: list[str]) ->
     """article_id -> content_sha1 for the ids already loaded."""
     if not article_ids:
         return {}
-    ids = pd.DataFrame({"article_id": article_ids})
-    with registered(con, "ids", ids):
+    with registered(con, "ids", arrow_columns(article_id=article_ids)):
         rows = con.execute(
             "SELECT article_id, content_sha1 FROM articles WHERE article_id IN (SELECT article_id FROM ids)"
         ).fetchall()
@@ -185,7 +179,7 @@ def existing_articles(con: duckdb.DuckDBPyConnection, article_ids: list[str]) ->
 
 
 def pending_items(con: duckdb.DuckDBPyConnection, source_ids: list[str], since: datetime) -> list[FeedItem]:
-    with registered(con, "wanted_sources", pd.DataFrame({"source_id": source_ids})):
+    with registered(con, "wanted_sources", arrow_columns(source_id=source_ids)):
         rows = con.execute(sql_text("load/pending_items.sql"), {"since": since}).fetchall()
     return [FeedItem(url, sid, title, published, bool(has_time)) for url, sid, title, published, has_time in rows]
 

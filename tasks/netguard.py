@@ -9,9 +9,13 @@ Two layers:
 
 from __future__ import annotations
 
+import heapq
 import ipaddress
+import itertools
+import os
 import socket
 import threading
+import time
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from urllib.parse import urlsplit
@@ -177,23 +181,68 @@ def check_url(url: str, trusted_host: str | None = None, allow_private_hosts: It
 _ctx = threading.local()
 
 
+class _Deadlines:
+    """One daemon thread that fires every watchdog whose time is up: a page costs a heap push, not the start
+    and stop of a timer thread of its own."""
+
+    def __init__(self) -> None:
+        self._reset()
+
+    def _reset(self) -> None:
+        """A fresh state (also in a forked child, which has no thread and maybe a lock held at the fork)."""
+        self._cond = threading.Condition()
+        self._heap: list[tuple[float, int, Watchdog]] = []
+        self._order = itertools.count()
+        self._started = False
+
+    def add(self, when: float, watchdog: Watchdog) -> None:
+        with self._cond:
+            if not self._started:
+                self._started = True
+                threading.Thread(target=self._run, name="netguard-watchdog", daemon=True).start()
+            earliest = not self._heap or when < self._heap[0][0]
+            heapq.heappush(self._heap, (when, next(self._order), watchdog))
+            if earliest:
+                self._cond.notify()
+
+    def _due(self) -> Watchdog:
+        """Wait for the next watchdog whose time is up and still running; watchdogs ended early are dropped."""
+        with self._cond:
+            while True:
+                while self._heap and self._heap[0][2].ended:
+                    heapq.heappop(self._heap)
+                now = time.monotonic()
+                if self._heap and self._heap[0][0] <= now:
+                    return heapq.heappop(self._heap)[2]
+                self._cond.wait(self._heap[0][0] - now if self._heap else None)
+
+    def _run(self) -> None:
+        while True:
+            self._due()._fire()
+
+
+_DEADLINES = _Deadlines()
+os.register_at_fork(after_in_child=_DEADLINES._reset)
+
+
 class Watchdog:
     """Shuts down the sockets of one request when its total time is up (unblocks any read)."""
 
     def __init__(self, seconds: float) -> None:
         self.seconds = seconds
         self.fired = False
+        self.ended = False  # the block is over: the watchdog never fires
         self._lock = threading.Lock()
         self._targets: list[object] = []
-        self._timer = threading.Timer(seconds, self._fire)
-        self._timer.daemon = True
 
     def __enter__(self) -> Watchdog:
-        self._timer.start()
+        _DEADLINES.add(time.monotonic() + self.seconds, self)
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._timer.cancel()
+        with self._lock:
+            self.ended = True
+            self._targets.clear()
 
     def attach(self, target: object) -> None:
         """Watch a socket, or a connection whose .sock is read when the time is up."""
@@ -204,6 +253,8 @@ class Watchdog:
 
     def _fire(self) -> None:
         with self._lock:
+            if self.ended:
+                return
             self.fired = True
             for target in self._targets:
                 self._kill(target)

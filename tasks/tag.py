@@ -31,9 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-
-from forumwatch.db import registered
+from forumwatch.db import arrow_columns, arrow_rows, registered
 
 if TYPE_CHECKING:
     import duckdb
@@ -292,7 +290,7 @@ def write_tags(con: duckdb.DuckDBPyConnection, results: list[TagResult]) -> None
     latest = {r.article_id: r for r in results}  # one result per article; the last wins
     if not latest:
         return
-    with registered(con, "tag_ids_frame", pd.DataFrame({"article_id": list(latest)})):
+    with registered(con, "tag_ids_frame", arrow_columns(article_id=list(latest))):
         for table, attr in TAG_TABLES.items():
             con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT article_id FROM tag_ids_frame)")
             insert_tag_rows(con, table, [row for r in latest.values() for row in getattr(r, attr)])
@@ -301,5 +299,5 @@ def write_tags(con: duckdb.DuckDBPyConnection, results: list[TagResult]) -> None
 def insert_tag_rows(con: duckdb.DuckDBPyConnection, table: str, rows: list[dict]) -> None:
     if not rows:
         return
-    with registered(con, "tag_rows_frame", pd.DataFrame(rows)):
+    with registered(con, "tag_rows_frame", arrow_rows(rows, list(rows[0]))):
         con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM tag_rows_frame")

@@ -118,3 +118,23 @@ def test_watchdog_cuts_a_connection(local_server: HTTPServer) -> None:
         session.get(local_server.url_for("/slow"), timeout=10)
     assert watchdog.fired and time.monotonic() - started < 2
     session.close()
+
+
+def test_watchdogs_share_one_thread_fire_in_deadline_order_and_never_after_their_block() -> None:
+    """A short watchdog entered after a long one still fires first; one whose block ended never fires."""
+    import threading
+    import time
+
+    ended = netguard.Watchdog(0.05)
+    with ended:
+        pass
+    long, short = netguard.Watchdog(60), netguard.Watchdog(0.1)
+    before = threading.active_count()
+    with long, short:
+        assert threading.active_count() <= before  # no thread of their own
+        deadline = time.monotonic() + 10  # a bound for a busy machine, not a timing check
+        while not short.fired and time.monotonic() < deadline:
+            time.sleep(0.02)
+        assert short.fired and not long.fired
+    time.sleep(0.1)
+    assert not ended.fired and not long.fired
