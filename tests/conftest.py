@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+from pathlib import Path
+from typing import NamedTuple
 
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("DO_NOT_TRACK", "1")
@@ -23,15 +26,22 @@ def prefect_harness():
         yield
 
 
+# No politeness delay and short timeouts: every test server is on 127.0.0.1.
+FAST_CRAWL = {
+    "FORUMWATCH_CRAWL_DELAY": "0",
+    "FORUMWATCH_BACKOFF_BASE": "0.01",
+    "FORUMWATCH_READ_TIMEOUT": "2",
+    "FORUMWATCH_CONNECT_TIMEOUT": "2",
+    "FORUMWATCH_TOTAL_TIMEOUT": "5",
+    "FORUMWATCH_EXTRACT_WORKERS": "2",
+}
+
+
 @pytest.fixture
 def fast_crawl(monkeypatch):
-    """No politeness delay and short timeouts: every test server is on 127.0.0.1."""
-    monkeypatch.setenv("FORUMWATCH_CRAWL_DELAY", "0")
-    monkeypatch.setenv("FORUMWATCH_BACKOFF_BASE", "0.01")
-    monkeypatch.setenv("FORUMWATCH_READ_TIMEOUT", "2")
-    monkeypatch.setenv("FORUMWATCH_CONNECT_TIMEOUT", "2")
-    monkeypatch.setenv("FORUMWATCH_TOTAL_TIMEOUT", "5")
-    monkeypatch.setenv("FORUMWATCH_EXTRACT_WORKERS", "2")
+    """FAST_CRAWL for one test."""
+    for key, value in FAST_CRAWL.items():
+        monkeypatch.setenv(key, value)
 
 
 @pytest.fixture(scope="session")
@@ -43,6 +53,37 @@ def snapshot_base():
 @pytest.fixture
 def snapshot_sources(tmp_path, snapshot_base):
     return write_sources(snapshot_base, tmp_path / "sources.csv")
+
+
+class Ingested(NamedTuple):
+    db: Path  # fw.duckdb; beside it fw-read.duckdb (the analysts' copy) and raw/ (the WARC archive and its key)
+    message: str  # the run's final state message
+
+    def copy_to(self, folder: Path, name: str = "fw.duckdb") -> Path:
+        """The database as `folder/name`, with its raw archive beside it (raw/), to be changed freely."""
+        folder.mkdir(parents=True, exist_ok=True)
+        db = folder / name
+        shutil.copyfile(self.db, db)
+        if (wal := self.db.with_name(self.db.name + ".wal")).exists():
+            shutil.copyfile(wal, db.with_name(name + ".wal"))
+        shutil.copytree(self.db.with_name("raw"), folder / "raw")
+        return db
+
+
+@pytest.fixture(scope="session")
+def snapshot_ingested(tmp_path_factory, prefect_harness, snapshot_base) -> Ingested:
+    """The snapshot ingested once per session (FAST_CRAWL) by the tests that start from that run: read it, or
+    change a copy of it (copy_to)."""
+    from forumwatch.flows.ingest import ingest
+
+    folder = tmp_path_factory.mktemp("snapshot-ingested")
+    sources = write_sources(snapshot_base, folder / "sources.csv")
+    with pytest.MonkeyPatch.context() as mp:
+        for key, value in FAST_CRAWL.items():
+            mp.setenv(key, value)
+        state = ingest(sources=str(sources), db=str(folder / "fw.duckdb"), return_state=True)
+    assert state.is_completed(), state.message
+    return Ingested(folder / "fw.duckdb", state.message or "")
 
 
 @pytest.fixture(scope="session")

@@ -46,12 +46,10 @@ def test_task_runner_setting(monkeypatch):
         task_runner_for(pipeline_settings())
 
 
-def test_dask_local_cluster_gives_the_same_tables(tmp_path, snapshot_sources, monkeypatch):
+def test_dask_local_cluster_gives_the_same_tables(tmp_path, snapshot_ingested, snapshot_sources, monkeypatch):
     from prefect_dask import DaskTaskRunner
 
-    default_db = tmp_path / "threads.duckdb"
-    state = ingest(sources=str(snapshot_sources), db=str(default_db), return_state=True)
-    assert state.is_completed()
+    default_db = snapshot_ingested.db  # the session's run with the default runner (completed), read only
 
     monkeypatch.setenv("FORUMWATCH_TASK_RUNNER", "dask")
     monkeypatch.setenv("FORUMWATCH_DASK_CHUNK", "2")  # several extraction tasks per batch, on both workers

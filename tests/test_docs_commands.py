@@ -65,18 +65,14 @@ def test_every_command_is_run_or_excluded_with_a_reason():
 
 
 @pytest.fixture(scope="module")
-def project(tmp_path_factory, prefect_harness, snapshot_base):
-    """A project folder holding the demo database (the snapshot ingested) and the repository's sql/."""
-    from forumwatch.flows.ingest import ingest
+def project(tmp_path_factory, snapshot_ingested, snapshot_base):
+    """A project folder holding the demo database (a copy of the session's snapshot ingest) and the repository's
+    sql/."""
     from forumwatch.snapshot_server import write_sources
 
     folder = tmp_path_factory.mktemp("project")
-    os.environ["FORUMWATCH_CRAWL_DELAY"] = "0"
-    try:
-        sources = write_sources(snapshot_base, folder / "sources.csv")
-        ingest(sources=str(sources), db=str(folder / "data" / "forumwatch.duckdb"))
-    finally:
-        del os.environ["FORUMWATCH_CRAWL_DELAY"]
+    write_sources(snapshot_base, folder / "sources.csv")
+    snapshot_ingested.copy_to(folder / "data", "forumwatch.duckdb")
     publish_read_copy(folder / "data" / "forumwatch.duckdb")
     shutil.copytree(ROOT / "sql", folder / "sql")
     (folder / ".venv").mkdir()

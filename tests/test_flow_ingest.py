@@ -18,10 +18,11 @@ def table_counts(db) -> dict[str, int]:
     return {t: query(db, f"SELECT count(*) FROM {t}")[0][0] for t in tables}
 
 
-def test_snapshot_ingest_loads_every_page_and_rerun_is_served_by_304s(tmp_path, snapshot_sources, expected_pages):
-    db = tmp_path / "fw.duckdb"
-    state = ingest(sources=str(snapshot_sources), db=str(db), return_state=True)
-    assert state.is_completed() and "7 of 7 sources ok, 0 failed" in state.message
+def test_snapshot_ingest_loads_every_page_and_rerun_is_served_by_304s(
+    tmp_path, snapshot_ingested, snapshot_sources, expected_pages
+):
+    assert "7 of 7 sources ok, 0 failed" in snapshot_ingested.message  # the session's run (completed)
+    db = snapshot_ingested.copy_to(tmp_path)  # the rerun below writes to a copy
 
     good = [p for p in expected_pages["pages"] if p["status"] == 200]
     assert query(db, "SELECT count(*) FROM articles")[0][0] == len(good)
@@ -90,8 +91,8 @@ def test_snapshot_ingest_loads_every_page_and_rerun_is_served_by_304s(tmp_path, 
     feed_statuses = query(db, "SELECT DISTINCT status FROM fetches WHERE run_id = ? AND kind = 'feed'", [last_run])
     assert feed_statuses == [(304,)]
     assert query(db, "SELECT n_new, n_updated FROM runs WHERE run_id = ?", [last_run])[0] == (0, 0)
-    # the read-only copy for analysts was published
-    assert query(tmp_path / "fw-read.duckdb", "SELECT count(*) FROM articles")[0][0] == len(good)
+    # the read-only copy for analysts was published (by the first run, beside its database)
+    assert query(snapshot_ingested.db.with_name("fw-read.duckdb"), "SELECT count(*) FROM articles")[0][0] == len(good)
 
 
 FEED = """<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>{items}</channel></rss>"""

@@ -7,7 +7,6 @@ import pytest
 import requests
 from dbquery import assert_consistent, query
 
-from forumwatch.flows.ingest import ingest
 from forumwatch.flows.reprocess import ReprocessError, reprocess
 
 pytestmark = pytest.mark.usefixtures("prefect_harness", "fast_crawl")
@@ -17,9 +16,8 @@ ARTICLES = "SELECT * EXCLUDE (run_id, updated_at, fetched_at) FROM articles ORDE
 STORIES = "SELECT * EXCLUDE (updated_at) FROM stories ORDER BY story_id"
 
 
-def test_reprocess_from_the_archive_gives_the_same_articles_and_stories(tmp_path, snapshot_sources, monkeypatch):
-    db = tmp_path / "fw.duckdb"
-    assert ingest(sources=str(snapshot_sources), db=str(db), return_state=True).is_completed()
+def test_reprocess_from_the_archive_gives_the_same_articles_and_stories(tmp_path, snapshot_ingested, monkeypatch):
+    db = snapshot_ingested.copy_to(tmp_path)  # the session's ingest run (completed), with its raw archive
     articles, stories = query(db, ARTICLES), query(db, STORIES)
     topics = query(db, "SELECT * FROM article_topics ORDER BY ALL")
     assert len(articles) > 5 and (tmp_path / "raw").is_dir()
