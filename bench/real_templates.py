@@ -7,7 +7,8 @@ bench/templates/PROVENANCE.md) with five markers put in place once, by `prepare`
 
 - `__TITLE__`: the <title>, the first <h1> and og:title;
 - `__BODY__`: the article's paragraphs (the element with the most paragraph text keeps one <p>__BODY__</p>);
-- `__DATE__`: every ISO date in the page (meta, <time>, JSON-LD, scripts), so the crawl day's story date wins;
+- `__DATE__`: every ISO date in the page (meta, <time>, JSON-LD, scripts), so the story's date wins, and an
+  article:published_time meta where the page had none;
 - `__URL__`: the canonical link and og:url.
 
     python -m bench.real_templates build PARSER_CHECKOUT   # rewrites bench/templates/*.html.gz
@@ -87,6 +88,11 @@ def prepare(html: str) -> str | None:
     for link in tree.iter("link"):
         if (link.get("rel") or "").lower() == "canonical":
             link.set("href", "__URL__")
+    head = tree.find("head")
+    if head is not None and not tree.xpath("//meta[@property='article:published_time']"):
+        # the story's date in the markup, as news pages give it: without it a page kept only its own old dates
+        # written as words, which a WARC backfill (no feed date) read as the story's and left out of its range
+        head.append(lxml_html.Element("meta", property="article:published_time", content="__DATE__"))
     out = lxml_html.tostring(tree, encoding="unicode", doctype="<!DOCTYPE html>")
     out = ISO_DATE.sub("__DATE__", out)
     return out if "__BODY__" in out and "__TITLE__" in out else None
