@@ -25,7 +25,15 @@ from trafilatura.settings import Document
 
 
 def page_metadata(tree: HtmlElement, url: str | None) -> Document:
-    """Title, author, URL, site name and description (trafilatura's extract_metadata without date, tags, licence)."""
+    """Title, author, URL, site name and description (trafilatura's extract_metadata without date, tags, licence);
+    empty when a hostile page breaks the reading: the article keeps its text and the feed's title."""
+    try:
+        return _read_metadata(tree, url)
+    except Exception:
+        return Document()
+
+
+def _read_metadata(tree: HtmlElement, url: str | None) -> Document:
     metadata = examine_meta(tree)
     if metadata.author and " " not in metadata.author:
         metadata.author = None
