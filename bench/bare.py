@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import sys
 import time
 from datetime import datetime
 from pathlib import Path
@@ -37,6 +38,17 @@ def read_pages(root: Path, base_for, limit: int | None = None) -> list[tuple[str
 
 
 SETTINGS = ("default", "pipeline")
+
+
+def describe(settings: str) -> str:
+    """How a report names the reference these settings give."""
+    return "trafilatura's defaults" if settings == "default" else "the pipeline's settings"
+
+
+def command(corpus: Path, processes: int, settings: str, limit: int | None = None) -> list[str]:
+    """The command line that runs this module over a corpus (its last stdout line is the JSON result)."""
+    cmd = [sys.executable, "-m", "bench.bare", str(corpus), "--processes", str(processes), "--settings", settings]
+    return cmd + (["--limit", str(limit)] if limit else [])
 
 
 def extraction_options(settings: str, max_date: str) -> dict:

@@ -42,6 +42,7 @@ NOT_NEWS = (
     "biorxiv.org",
     "fandom.wikia.com",
 )
+MIN_SHARE = 0.9  # of our story's words trafilatura must find in a template for it to be kept
 MIN_PARAGRAPH = 40  # characters: shorter <p> are captions, bylines and buttons, not story text
 
 
@@ -145,8 +146,8 @@ def build(checkout: Path, limit: int) -> None:
             continue
         template = prepare(path.read_bytes().decode("utf-8", "replace"))
         share = recovered_share(template) if template else 0.0
-        print(f"{path.name}: {'kept' if share >= 0.9 else 'dropped'} ({share:.2f} of the story found)")
-        if template and share >= 0.9:
+        print(f"{path.name}: {'kept' if share >= MIN_SHARE else 'dropped'} ({share:.2f} of the story found)")
+        if template and share >= MIN_SHARE:
             name = path.name.removesuffix(".html")
             (TEMPLATES / f"{name}.html.gz").write_bytes(gzip.compress(template.encode("utf-8"), 9, mtime=0))
             kept += 1
@@ -164,7 +165,7 @@ def main() -> None:
     if args.command == "build":
         build(args.checkout, args.limit)
         return
-    bad = [(name, share) for name, t in load_templates() if (share := recovered_share(t)) < 0.9]
+    bad = [(name, share) for name, t in load_templates() if (share := recovered_share(t)) < MIN_SHARE]
     for name, share in bad:
         print(f"{name}: only {share:.2f} of the story found")
     sys.exit(1 if bad else 0)

@@ -37,6 +37,9 @@ import threading
 import time
 from pathlib import Path
 
+from bench import bare as bare_bench
+from bench.pages import TEMPLATE_KINDS
+
 ROOT = Path(__file__).resolve().parents[1]
 REPORT_FIELDS = (
     "pages",
@@ -180,8 +183,7 @@ def start_server(corpus: Path, port: int, hosts: int = 0, crawl_delay: str = "0"
 
 
 def run_bare(corpus: Path, limit: int | None, processes: int = 1, settings: str = "default") -> dict:
-    cmd = [sys.executable, "-m", "bench.bare", str(corpus), "--processes", str(processes), "--settings", settings]
-    cmd += ["--limit", str(limit)] if limit else []
+    cmd = bare_bench.command(corpus, processes, settings, limit)
     out = subprocess.run(cmd, cwd=ROOT, check=True, capture_output=True, text=True).stdout
     return json.loads(out.strip().splitlines()[-1])
 
@@ -458,7 +460,7 @@ def render(r: dict) -> str:
         f"loopback hosts, {r['cores']} cores; load average {r['loadavg_start'][0]:.1f} at start, "
         f"{r['loadavg_end'][0]:.1f} at end; {r['bench_seconds'] / 60:.1f} min in all",
         f"pages built on {r.get('templates', 'generated')} templates; bare trafilatura = bare_extraction with "
-        + ("trafilatura's defaults" if r.get("bare_settings", "default") == "default" else "the pipeline's settings"),
+        + bare_bench.describe(r.get("bare_settings", "default")),
         "",
         f"bare trafilatura on {p['processes']} processes at once: {p['pages_per_s']:.1f} pages/s "
         f"(runs {', '.join(f'{x:.1f}' for x in r['bare_parallel_runs_pages_per_s'])})",
@@ -552,7 +554,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--outlets", type=int, default=100, help="outlets, each with its feed")
     parser.add_argument(
-        "--templates", choices=("real", "generated"), default="real", help="pages built on real saved pages or not"
+        "--templates", choices=TEMPLATE_KINDS, default="real", help="pages built on real saved pages or not"
     )
     parser.add_argument("--many-hosts", type=int, default=0, help="hosts of the many-hosts run (0: one per outlet)")
     parser.add_argument("--few-hosts", type=int, default=10, help="hosts the outlets share in the few-hosts run")
@@ -569,7 +571,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--bare-repeat", type=int, default=1, help="bare trafilatura runs (median reported)")
     parser.add_argument(
         "--bare-settings",
-        choices=("default", "pipeline"),
+        choices=bare_bench.SETTINGS,
         default="default",
         help="bare_extraction with trafilatura's defaults (issue 12's reference) or with the pipeline's settings",
     )

@@ -34,8 +34,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from multiprocessing import get_context
 from pathlib import Path
 
+from bench import bare as bare_bench
 from bench import ccnews
-from bench.pages import SEED, generate, load_corpus
+from bench.pages import SEED, TEMPLATE_KINDS, generate, load_corpus
 from bench.run_all import ROOT, TreeMemory, prefect_api
 from bench.server import outlet_address, write_sources
 
@@ -85,8 +86,9 @@ def _write_file(args: tuple[Path, Path, Path, list[tuple]]) -> int:
 
 def bare_with_cpu(corpus: Path, processes: int, settings: str = "default") -> dict:
     """bench.bare on every core at once (as run_all.run_bare), with the CPU seconds of its process tree."""
-    cmd = [sys.executable, "-m", "bench.bare", str(corpus), "--processes", str(processes), "--settings", settings]
-    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    proc = subprocess.Popen(
+        bare_bench.command(corpus, processes, settings), cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
     memory = TreeMemory(proc.pid)
     out, _ = proc.communicate()
     memory.stop()
@@ -201,8 +203,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--outlets", type=int, default=40)
     parser.add_argument("--work", type=Path, help="folder for the generated files (default: a new one in /tmp)")
     parser.add_argument("--keep", action="store_true", help="keep the generated files")
-    parser.add_argument("--templates", choices=("real", "generated"), default="real", help="see bench.pages")
-    parser.add_argument("--bare-settings", choices=("default", "pipeline"), default="default", help="see bench.bare")
+    parser.add_argument("--templates", choices=TEMPLATE_KINDS, default="real", help="see bench.pages")
+    parser.add_argument("--bare-settings", choices=bare_bench.SETTINGS, default="default", help="see bench.bare")
     parser.add_argument("--json", type=Path, help="also write the report here")
     args = parser.parse_args(argv)
     if args.work:
@@ -240,7 +242,7 @@ def main(argv: list[str] | None = None) -> int:
         f"WARC: {made['bytes'] / 1e9:.2f} GB in {max(1, round(args.gb))} file(s), {backfill['records']} records "
         f"({made['captures']} captures x request/response/metadata + warcinfo); in sources: {made['in']} responses\n"
         f"pages built on {args.templates} templates; bare trafilatura = bare_extraction with "
-        f"{'the pipeline' if args.bare_settings == 'pipeline' else 'trafilatura'}'s settings, "
+        f"{bare_bench.describe(args.bare_settings)}, "
         f"{bare['processes']} processes at once: {bare['pages_per_s']:.1f} pages/s\n"
         f"backfill (whole command, Prefect start included): {backfill['seconds']:.1f} s, {pages_per_s:.1f} pages/s, "
         f"ratio {report['ratio']:.2f} x bare; {backfill['articles_loaded']} articles loaded\n"
