@@ -17,6 +17,7 @@ from forumwatch.tasks.urls import canonical_url
 EARLIEST_PLAUSIBLE = datetime(1995, 1, 1)
 MAX_ITEMS_PER_FEED = 5000
 ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
+NOTHING_LISTED = "feed lists no items"  # a note, not an error: the feed was read and is empty
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class FeedItem:
 class FeedParse:
     items: list[FeedItem]
     error: str | None  # set when nothing usable came out of the feed
-    note: str | None  # set when the feed was malformed but items were recovered
+    note: str | None  # set when the feed was malformed but items were recovered, or lists none at all
     kind: str | None  # rss20, atom10, json, ...
 
 
@@ -144,6 +145,8 @@ def _parse_json_feed(
             continue
         seen.add(link)
         items.append(FeedItem(link, source_id, title, moment, moment is not None and _has_time(stamp)))
+    if not doc["items"]:
+        return FeedParse([], None, NOTHING_LISTED, "json")
     note = _join_notes(skipped.note(), _cap_note(len(doc["items"]), max_items))
     return FeedParse(items, None if items else "feed lists no items", note, "json")
 
@@ -225,6 +228,8 @@ def _parse_feed(body: bytes, feed_url: str, source_id: str, now: datetime | None
     if not items:
         if not kind:
             return FeedParse([], f"not a feed: {problem or 'no RSS/Atom/JSON structure found'}", None, None)
+        if not parsed.entries and not problem:  # a well-formed feed of a quiet outlet: nothing new is no failure
+            return FeedParse([], None, NOTHING_LISTED, kind)
         return FeedParse([], "feed lists no items" + (f" ({problem})" if problem else ""), None, kind)
     note = _join_notes(
         f"malformed feed, {len(items)} items recovered: {problem}" if problem else None,

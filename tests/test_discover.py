@@ -78,3 +78,19 @@ def test_html_page_empty_body_and_entity_attacks_are_errors_not_exceptions():
     xxe = b'<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><rss><channel><item><title>&x;</title><link>https://x/a</link></item></channel></rss>'
     assert parse_feed(xxe, "https://x/f", "x").items == []
     assert parse_feed(b"{not json", "https://x/f", "x").error.startswith("malformed JSON feed")
+
+
+def test_an_empty_feed_is_a_note_but_items_without_links_are_an_error():
+    """A quiet outlet's well-formed feed lists nothing: read fine, so a note; items none of which links
+    anywhere are a broken feed, so an error."""
+    for empty in (
+        b'<?xml version="1.0"?><rss version="2.0"><channel><title>Quiet</title></channel></rss>',
+        b'<feed xmlns="http://www.w3.org/2005/Atom"><title>Quiet</title><id>urn:q</id></feed>',
+        b'{"version": "https://jsonfeed.org/version/1.1", "title": "Quiet", "items": []}',
+    ):
+        parsed = parse_feed(empty, "https://q.example/feed", "q", NOW)
+        assert (parsed.items, parsed.error, parsed.note) == ([], None, "feed lists no items"), empty
+    linkless = b'<rss version="2.0"><channel><title>T</title><item><title>No link</title></item></channel></rss>'
+    assert parse_feed(linkless, "https://q.example/feed", "q", NOW).error.startswith("feed lists no items")
+    json_linkless = b'{"version": "1", "items": [{"id": "1", "title": "no url"}]}'
+    assert parse_feed(json_linkless, "https://q.example/feed", "q", NOW).error == "feed lists no items"

@@ -118,9 +118,11 @@ def test_failures_are_recorded_and_never_stop_healthy_sources(tmp_path):
         )
         site.add("/broken/feed", "<rss><channel><item><title>cut", content_type="application/rss+xml")
         site.add("/down/feed", "oops", status=500)
+        site.add("/quiet/feed", FEED.format(items=""), content_type="application/rss+xml")  # nothing published
         sources = tmp_path / "sources.csv"
         sources.write_text(
             f"name,feed_url\nGood,{site.base}/good/feed\nBroken,{site.base}/broken/feed\nDown,{site.base}/down/feed\n"
+            f"Quiet,{site.base}/quiet/feed\n"
         )
         state = ingest(sources=str(sources), db=str(db), return_state=True)
     assert state.is_completed() and state.name == "Partial"  # some sources failed: a partial outcome
@@ -130,5 +132,8 @@ def test_failures_are_recorded_and_never_stop_healthy_sources(tmp_path):
     assert "500" in errors[f"{site.base}/down/feed"]
     assert "timeout" in errors[slow].lower()
     assert errors[f"{site.base}/broken/feed"].startswith(("feed lists no items", "not a feed"))
+    # a well-formed feed that lists nothing is a quiet outlet, not a failed source: a note on its fetch
+    quiet = query(db, "SELECT status, error, note FROM fetches WHERE url = ?", [f"{site.base}/quiet/feed"])
+    assert quiet == [(200, None, "feed lists no items")]
     [(n_sources, n_failed_sources, status)] = query(db, "SELECT n_sources, n_sources_failed, status FROM runs")
-    assert (n_sources, n_failed_sources, status) == (3, 2, "partial")
+    assert (n_sources, n_failed_sources, status) == (4, 2, "partial")

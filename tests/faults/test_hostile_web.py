@@ -691,11 +691,20 @@ def build_feeds(w: World, secret_file) -> None:
         items=2,
         articles=2,
     )
-    variant(
+    variant(  # a quiet outlet: read fine, nothing listed; a note, not a failed source
         "no-items",
         lambda s, l: b'<?xml version="1.0"?><rss version="2.0"><channel><title>x</title></channel></rss>',
         n_pages=0,
-        error="feed lists no items",
+        note="feed lists no items",
+        items=0,
+        articles=0,
+    )
+    variant(
+        "json-feed-empty-items",
+        lambda s, l: b'{"version": "https://jsonfeed.org/version/1.1", "title": "x", "items": []}',
+        n_pages=0,
+        content_type="application/feed+json",
+        note="feed lists no items",
         items=0,
         articles=0,
     )
