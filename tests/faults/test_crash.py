@@ -83,6 +83,32 @@ def _port_free_on(hosts: list[str]) -> int:
     raise RuntimeError("no common free port")
 
 
+def loads_completed(sources: Path) -> int:
+    """Finished load_pages task runs of the ingest flow run reading this sources file (the harness's Prefect API)."""
+    from prefect import get_client
+    from prefect.client.schemas.filters import (
+        TaskRunFilter,
+        TaskRunFilterFlowRunId,
+        TaskRunFilterName,
+        TaskRunFilterState,
+        TaskRunFilterStateType,
+    )
+    from prefect.client.schemas.objects import StateType
+
+    with get_client(sync_client=True) as client:
+        mine = [r.id for r in client.read_flow_runs(limit=50) if r.parameters.get("sources") == str(sources)]
+        if not mine:
+            return 0
+        done = client.read_task_runs(
+            task_run_filter=TaskRunFilter(
+                flow_run_id=TaskRunFilterFlowRunId(any_=mine),
+                name=TaskRunFilterName(like_="load_pages"),
+                state=TaskRunFilterState(type=TaskRunFilterStateType(any_=[StateType.COMPLETED])),
+            )
+        )
+    return len(done)
+
+
 def ingest_cmd(sources: Path, db: Path) -> list[str]:
     return [FORUMWATCH, "ingest", "--sources", str(sources), "--db", str(db)]
 
@@ -144,6 +170,9 @@ def runs(tmp_path_factory, prefect_harness):
         deadline = time.monotonic() + 150
         while page_requests() < KILL_AFTER_PAGES and killed.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
+        # on a busy machine the loads lag the fetches: the kill waits for the run's first finished load too
+        while not loads_completed(paths["crash"]) and killed.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.2)
         assert killed.poll() is None, "the run finished before it could be killed: " + (tmp / "killed.log").read_text()
         os.killpg(killed.pid, signal.SIGKILL)
         killed.wait(10)
