@@ -185,12 +185,12 @@ class HostGates:
                 with gate.lock:
                     now = time.monotonic()
                     start = max(now, gate.last_start + max(0.0, delay), gate.not_before)
+                    if self._stopping():  # checked last, just before the request: a stop lets none start
+                        raise _NoResponse(STOPPED)
                     if start <= now:
                         gate.last_start = now
                         gate.in_flight += 1
                         break
-                if self._stopping():
-                    raise _NoResponse(STOPPED)
                 time.sleep(min(0.25, start - now))  # and look again: a Retry-After may have come meanwhile
             try:
                 yield
@@ -645,6 +645,11 @@ class Frontier:
         """Start no new request; crawl() still yields the results of those in flight, then ends."""
         self._stop.set()
 
+    def stopping(self) -> bool:
+        """Stopped by stop() or by the fetcher's own stop request (the run's, seen in this thread at once:
+        the consumer that calls stop() may be busy for seconds, and requests would go on starting meanwhile)."""
+        return self._stop.is_set() or self.fetcher.should_stop()
+
     def _ready(self, host: str, job: _Job) -> float:
         try:
             delay = self.fetcher.known_delay(job.req)
@@ -680,9 +685,9 @@ class Frontier:
         active, remaining = 0, len(requests)
         pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="fetch")
         try:
-            while remaining and not (self._stop.is_set() and active == 0):
+            while remaining and not (self.stopping() and active == 0):
                 now = time.monotonic()
-                held = self._stop.is_set() or (hold is not None and hold())
+                held = self.stopping() or (hold is not None and hold())
                 while heap and not held and active < self.workers and heap[0][0] <= now:
                     _, _, host = heapq.heappop(heap)
                     jobs = queues[host]
@@ -768,4 +773,5 @@ def fetch_all(
     finally:
         if own:
             fetcher.close()
-    return [r for r in results if r is not None]
+    # requests a stop kept from starting: still one result each, in order (callers zip results with requests)
+    return [fetcher._result(req, error=STOPPED) if r is None else r for req, r in zip(requests, results)]

@@ -11,7 +11,7 @@ import pytest
 from multihost import Host, article, loopback_hosts
 
 from forumwatch.settings import FetchSettings
-from forumwatch.tasks.fetch import Fetcher, FetchRequest, Frontier, fetch_all
+from forumwatch.tasks.fetch import STOPPED, Fetcher, FetchRequest, Frontier, fetch_all
 
 SETTINGS = FetchSettings(
     connect_timeout=2.0, read_timeout=2.0, total_timeout=5.0, retries=2, backoff_base=0.05,
@@ -131,6 +131,35 @@ def test_hold_pauses_new_requests_and_stop_ends_the_crawl(hosts) -> None:
     finally:
         fetcher.close()
     assert 3 <= len(got) < 20 and len(host.log) == len(got)  # every request started was yielded
+
+
+def test_a_stop_request_starts_no_new_request_and_still_answers_every_request(hosts) -> None:
+    """The run's stop request (the fetcher's should_stop), set by the server as the 6th page arrives and seen by
+    nobody who would call frontier.stop(): only the requests already in flight (one per worker) may still reach
+    the host; every request still has its result, in order, the ones never sent ending with STOPPED."""
+    [host] = hosts(1)
+    asked = threading.Event()
+
+    def page(path: str, address: str) -> str:
+        if path == "/p5":
+            asked.set()
+        time.sleep(0.05)
+        return article(path, address)
+
+    host.page = page
+    workers = 2
+    settings = FetchSettings(**{**SETTINGS.__dict__, "crawl_delay": 0.0, "respect_robots": False,
+                                "max_workers": workers, "per_host_concurrency": workers})  # fmt: skip
+    fetcher = Fetcher(settings, should_stop=asked.is_set)
+    reqs = requests_for(host, 20)
+    try:
+        results = fetch_all(reqs, settings, None, "t", fetcher=fetcher)
+    finally:
+        fetcher.close()
+    assert 6 <= len(host.log) <= 6 + workers - 1  # /p5 and at most the other worker's request in flight
+    assert [r.url for r in results] == [r.url for r in reqs]
+    assert sum(r.error is None for r in results) == len(host.log)
+    assert {r.error for r in results if r.error is not None} == {STOPPED}
 
 
 def test_the_scheduler_waits_for_a_result_when_every_worker_is_busy(hosts) -> None:
