@@ -84,6 +84,8 @@ class TreeMemory:
 
         self._proc = psutil.Process(pid)
         self.peak = 0
+        self.peak_pss = 0  # proportional set size: pages a forked worker shares with its parent are counted once
+        self.peak_by_role: dict[str, int] = {}  # the largest RSS each role reached, summed over its processes
         self.cpu: dict[int, tuple[str, float]] = {}  # pid -> (role, user + system seconds)
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, args=(interval,), daemon=True)
@@ -93,22 +95,27 @@ class TreeMemory:
         import psutil
 
         while not self._stop.is_set():
-            total = 0
+            total = pss = 0
+            by_role: dict[str, int] = {}
             try:
                 procs = [self._proc, *self._proc.children(recursive=True)]
             except psutil.Error:
                 break
             for p in procs:
                 try:
-                    total += p.memory_info().rss
+                    memory = p.memory_full_info()
+                    total, pss = total + memory.rss, pss + getattr(memory, "pss", memory.rss)
                     times = p.cpu_times()
                     role = self.cpu.get(p.pid, ("other", 0.0))[0]
                     if role == "other":  # also asked again: a process just forked may show an empty command line
                         role = process_role(self._proc.pid, p.pid, p.cmdline())
                     self.cpu[p.pid] = (role, times.user + times.system)
+                    by_role[role] = by_role.get(role, 0) + memory.rss
                 except psutil.Error:
                     pass
-            self.peak = max(self.peak, total)
+            self.peak, self.peak_pss = max(self.peak, total), max(self.peak_pss, pss)
+            for role, rss in by_role.items():
+                self.peak_by_role[role] = max(self.peak_by_role.get(role, 0), rss)
             self._stop.wait(interval)
 
     def stop(self) -> int:
@@ -152,6 +159,8 @@ def run_pipeline(sources: Path, db: Path, env: dict, profile: Path | None = None
     result["seconds"] = result["t_flow_end"] - t0  # process start -> flow returned (Prefect start included)
     result["process_seconds"] = wall_total
     result["peak_rss_mb"] = peak / 2**20
+    result["peak_pss_mb"] = memory.peak_pss / 2**20
+    result["peak_rss_mb_by_role"] = {role: round(rss / 2**20) for role, rss in memory.peak_by_role.items()}
     result["cpu_seconds"] = _children_cpu() - cpu0
     result["cpu_by_role"] = memory.cpu_by_role()
     return result

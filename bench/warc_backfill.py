@@ -186,6 +186,8 @@ def run_backfill(made: dict, work: Path, env: dict) -> dict:
         "cpu_seconds": sum(memory.cpu_by_role().values()),
         "warc_step_seconds": _phase_seconds(out),
         "peak_rss_mb": peak / 2**20,
+        "peak_pss_mb": memory.peak_pss / 2**20,
+        "peak_rss_mb_by_role": {role: round(rss / 2**20) for role, rss in memory.peak_by_role.items()},
         "records": int(records),
         "records_read": int(read),
         "records_stepped_over": int(stepped),
@@ -254,7 +256,8 @@ def main(argv: list[str] | None = None) -> int:
         f"records read whole {backfill['records_read']}, stepped over unread {backfill['records_stepped_over']}, "
         f"inflated to skip {backfill['records_inflated_to_skip']} (small request/metadata records); "
         f"seconds skipping other outlets' records: {backfill['skip_seconds']:.1f}\n"
-        f"peak RSS of the backfill's process tree: {backfill['peak_rss_mb']:.0f} MB; "
+        f"peak RSS of the backfill's process tree: {backfill['peak_rss_mb']:.0f} MB (PSS, shared pages counted once: "
+        f"{backfill['peak_pss_mb']:.0f} MB; RSS by role {json.dumps(backfill['peak_rss_mb_by_role'])}); "
         f"CPU s by role: {json.dumps({k: round(v, 1) for k, v in backfill['cpu_by_role'].items()})}"
     )
     if args.json:
