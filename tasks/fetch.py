@@ -441,6 +441,8 @@ class Fetcher:
             error = resp.error
         if error is None and not (200 <= resp.status < 300 or not_modified):
             error = f"HTTP {resp.status}"
+        if error is None and not_modified and req.etag is None and req.last_modified is None:
+            error = "HTTP 304 (not modified) to a request that sent no validators: no copy to reuse"
         if error is None and req.kind == "page" and not not_modified:
             if not is_text_type(ctype_header) or (media or "").endswith(("/json", "+json")):
                 error = f"not text: {media}"  # a JSON document is data, not an article page

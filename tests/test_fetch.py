@@ -145,6 +145,16 @@ def test_conditional_get_304(srv: HTTPServer, tmp_path: Path) -> None:
     assert [a.status for a in iter_responses(r.warc_file)] == [304]
 
 
+def test_304_to_an_unconditional_request_is_an_error_not_unchanged(srv: HTTPServer, tmp_path: Path) -> None:
+    """A server answering 304 when nothing was asked conditionally has given no page: counting it unchanged
+    would mark a never-stored article as done."""
+    srv.expect_request("/first").respond_with_data("", status=304)
+    for kind in ("page", "feed"):
+        r = one(srv.url_for("/first"), FAST, tmp_path, kind=kind)
+        assert (r.status, r.not_modified) == (304, False)
+        assert r.error == "HTTP 304 (not modified) to a request that sent no validators: no copy to reuse"
+
+
 def test_bad_urls_never_raise_and_keep_input_order(srv: HTTPServer) -> None:
     srv.expect_request("/ok").respond_with_data("<p>ok</p>", content_type="text/html")
     urls = ["not a url", "javascript:alert(1)", srv.url_for("/ok"), "http://10.0.0.1/", "", "ftp://x/", None]
