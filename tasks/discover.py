@@ -11,7 +11,8 @@ from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
-from forumwatch.tasks.dates import parse_iso
+from forumwatch.tasks.dates import parse_iso, read_text_date
+from forumwatch.tasks.language import dominant_script
 from forumwatch.tasks.urls import canonical_url
 
 EARLIEST_PLAUSIBLE = datetime(1995, 1, 1)
@@ -102,15 +103,40 @@ def _join_notes(*notes: str | None) -> str | None:
     return "; ".join(n for n in notes if n) or None
 
 
+# Dates feedparser reads right: RFC 822 with an English month and a numeric or UTC zone, and ISO 8601 / W3C.
+# Anything else it may misread ("2026年12月5日 10:30" and "2026/12/05" come out as the 1st of the month, a Unix
+# time as 2017): those go to the text-date reader first, in the language their script suggests.
+_RFC822 = re.compile(
+    r"\s*(?:[A-Za-z]{3,9},?\s*)?\d{1,2}\s+[A-Za-z]{3,9}\.?\s+\d{2,4}"
+    r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*(?:GMT|UTC|UT|Z|[+-]\d{2}:?\d{2})?\s*"
+)
+_SCRIPT_LANGUAGE = {"CYRILLIC": "ru", "CJK": "zh", "HIRAGANA": "ja", "KATAKANA": "ja", "HANGUL": "ko"}
+
+
+_YEAR_DIGITS = re.compile(r"\d{4}")  # an absolute date has a year (or is a Unix time); "2 hours ago" is not one
+
+
+def _standard_date(raw: str) -> bool:
+    return bool(_RFC822.fullmatch(raw)) or parse_iso(raw)[0] is not None or not _YEAR_DIGITS.search(raw)
+
+
+def _parsed_date(parsed: object) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC).replace(tzinfo=None)  # type: ignore[arg-type]
+    except (OverflowError, ValueError, OSError, TypeError):
+        return None
+
+
 def _entry_date(entry: feedparser.FeedParserDict, now: datetime) -> tuple[datetime | None, bool]:
     for key in ("published", "updated", "created"):
-        parsed = entry.get(f"{key}_parsed")
+        raw = dict.get(entry, key)  # not feedparser's deprecated updated -> published fallback: each key once
+        parsed = dict.get(entry, f"{key}_parsed")
+        if isinstance(raw, str) and raw.strip() and not _standard_date(raw):
+            read = read_text_date(raw.strip(), _SCRIPT_LANGUAGE.get(dominant_script(raw) or "", "en"), "feed")
+            if read is not None:
+                return _plausible(read.moment, now), read.precision == "minute"
         if parsed:
-            try:
-                moment = datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC).replace(tzinfo=None)
-            except (OverflowError, ValueError, OSError, TypeError):
-                moment = None
-            return _plausible(moment, now), _has_time(entry.get(key))
+            return _plausible(_parsed_date(parsed), now), _has_time(raw)
     return None, False
 
 
