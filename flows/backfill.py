@@ -56,6 +56,7 @@ from forumwatch.settings import (
 )
 from forumwatch.tasks import coverage, load
 from forumwatch.tasks.coverage import Key, Tally
+from forumwatch.tasks.dates import FLOOR, MAX_AHEAD
 from forumwatch.tasks.discover import FeedItem
 from forumwatch.tasks.extract import Extracted
 from forumwatch.tasks.fetch import FetchRequest, FetchResult, fetch_all
@@ -122,6 +123,15 @@ def parse_day(value: date | str, name: str) -> date:
         raise BackfillError(f"--{name} must be a date as YYYY-MM-DD, got {value!r}") from None
 
 
+def check_range(start: date, end: date) -> None:
+    """Refuse days no stored publication date can fall on (the guard keeps 1990-01-01 .. now + 1 day)."""
+    floor, tomorrow = FLOOR.date(), utcnow().date() + MAX_AHEAD
+    if start < floor:
+        raise BackfillError(f"--start {start} is before {floor}: no article is stored with an earlier date")
+    if end > tomorrow:
+        raise BackfillError(f"--end {end} is after tomorrow ({tomorrow}, UTC): nothing is published there yet")
+
+
 def plan_backfill(
     start: date | str,
     end: date | str,
@@ -135,6 +145,7 @@ def plan_backfill(
     start, end = parse_day(start, "start"), parse_day(end, "end")
     if start > end:
         raise BackfillError(f"--start {start} is after --end {end}")
+    check_range(start, end)
     if reprocess not in REPROCESS:
         raise BackfillError(f"--reprocess must be one of {', '.join(REPROCESS)}, got {reprocess!r}")
     warc_files(warc or [])  # raises FileNotFoundError for a missing path

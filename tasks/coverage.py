@@ -55,6 +55,12 @@ def is_retryable(status: int | None) -> bool:
     return status is None or status == 429 or status >= 500
 
 
+def day_status(tally: Tally, day: date, now: datetime) -> str:
+    """A day read before it was over (UTC) is 'open', not 'complete': pages published later that day (or on a
+    future day) were not listed yet, so the next backfill reads it again."""
+    return "open" if tally.status == "complete" and day >= now.date() else tally.status
+
+
 def rows(tallies: dict[Key, Tally], run_id: str, now: datetime) -> list[dict]:
     return [
         {
@@ -66,7 +72,7 @@ def rows(tallies: dict[Key, Tally], run_id: str, now: datetime) -> list[dict]:
             "failed": t.failed,
             "out_of_range": t.out_of_range,
             "undated": t.undated,
-            "status": t.status,
+            "status": day_status(t, day, now),
             "note": "; ".join(dict.fromkeys(t.notes))[:1000] or None,
             "run_id": run_id,
             "updated_at": now,
