@@ -7,7 +7,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,7 +22,7 @@ from forumwatch import lake
 from forumwatch.flows.stop import RunInterrupted, arm, on_stop, stop_requested, stop_signal
 from forumwatch.settings import FetchSettings, PipelineSettings, pipeline_settings
 from forumwatch.tasks import dedupe, load, runs, search_index
-from forumwatch.tasks.discover import FeedItem, parse_feed
+from forumwatch.tasks.discover import FeedItem, FeedParse, feed_links, parse_feed
 from forumwatch.tasks.enrich import enrich_many
 from forumwatch.tasks.enrich import shutdown_pool as shutdown_extract_pool
 from forumwatch.tasks.extract import Extracted, PageInput, guard_date
@@ -183,6 +183,57 @@ def run_crawl(settings: FetchSettings, warc_dir: str | Path, run_id: str) -> Ite
         fetcher.close()
 
 
+def _fetch_feed_urls(
+    db: str,
+    wanted: list[tuple[Source, str]],
+    settings: FetchSettings,
+    warc_dir: str,
+    batch: str,
+    crawl: RunCrawl | None,
+) -> tuple[list[FetchResult], list[FetchResult]]:
+    """Fetch (source, feed URL) pairs with conditional GET, on the run's fetcher when there is one: (results,
+    robots.txt results). Private addresses are allowed only on the configured feed's own host."""
+    with fwdb.connect(db) as con:
+        previous = load.last_fetches(con, [url for _, url in wanted])
+    requests = [
+        FetchRequest(
+            url=url,
+            source_id=s.source_id,
+            kind="feed",
+            trusted_host=origin(s.feed_url),
+            etag=previous.get(url, (None, None, None))[0],
+            last_modified=previous.get(url, (None, None, None))[1],
+            crawl_delay=s.crawl_delay,
+        )
+        for s, url in wanted
+    ]
+    if crawl is not None:
+        return fetch_all(requests, settings, None, "", fetcher=crawl.fetcher), crawl.robots.take()
+    robots: list[FetchResult] = []
+    return fetch_all(requests, settings, Path(warc_dir), batch, on_robots=robots.append), robots
+
+
+def _read_feed(
+    source: Source, result: FetchResult, stat: SourceStats, settings: FetchSettings, items: list[FeedItem]
+) -> FeedParse | None:
+    """Record one feed response in `stat` and `items`; its parse, None when there was nothing to parse (an
+    error or a 304)."""
+    if result.error:
+        stat.feed_status, stat.feed_error = "failed", result.error
+        return None
+    if result.not_modified:
+        stat.feed_status = "unchanged"
+        return None
+    parsed = parse_feed(
+        result.body or b"", result.final_url or result.url, source.source_id, max_items=settings.max_feed_items
+    )
+    if parsed.error:
+        stat.feed_status, stat.feed_error = "failed", parsed.error
+    stat.items = len(parsed.items)
+    items.extend(parsed.items)
+    return parsed
+
+
 @task(cache_policy=NO_CACHE)
 def fetch_feeds(
     sources: list[Source],
@@ -195,51 +246,33 @@ def fetch_feeds(
     """Fetch every feed (conditional GET), parse it, and record fetches and feed items in one transaction.
     With the run's `crawl`, on its shared fetcher."""
     logger = get_run_logger()
-    with fwdb.connect(db) as con:
-        previous = load.last_fetches(con, [s.feed_url for s in sources])
-    requests = [
-        FetchRequest(
-            url=s.feed_url,
-            source_id=s.source_id,
-            kind="feed",
-            trusted_host=origin(s.feed_url),
-            etag=previous.get(s.feed_url, (None, None, None))[0],
-            last_modified=previous.get(s.feed_url, (None, None, None))[1],
-            crawl_delay=s.crawl_delay,
-        )
-        for s in sources
-    ]
-    if crawl is not None:
-        results = fetch_all(requests, settings, None, "", fetcher=crawl.fetcher)
-        robots = crawl.robots.take()
-    else:
-        robots = []
-        results = fetch_all(requests, settings, Path(warc_dir), f"{run_id}-feeds", on_robots=robots.append)
+    results, robots = _fetch_feed_urls(db, [(s, s.feed_url) for s in sources], settings, warc_dir, run_id, crawl)
     stats = {s.source_id: SourceStats(s.source_id) for s in sources}
     items: list[FeedItem] = []
     rows = []
+    named: list[tuple[Source, str]] = []  # (source, feed URL its HTML page names): read in a second pass
     for source, result in zip(sources, results):
-        stat = stats[source.source_id]
-        if result.error:
-            stat.feed_status, stat.feed_error = "failed", result.error
-            rows.append(fetch_row(run_id, result))
-        elif result.not_modified:
-            stat.feed_status = "unchanged"
-            rows.append(fetch_row(run_id, result))
-        else:
-            parsed = parse_feed(
-                result.body or b"",
-                result.final_url or source.feed_url,
-                source.source_id,
-                max_items=settings.max_feed_items,
-            )
-            if parsed.error:
-                stat.feed_status, stat.feed_error = "failed", parsed.error
-            stat.items = len(parsed.items)
-            items.extend(parsed.items)
-            rows.append(fetch_row(run_id, result, error=parsed.error, note=parsed.note))
-        if stat.feed_error:
-            logger.warning("feed %s failed: %s", source.feed_url, stat.feed_error)
+        parsed = _read_feed(source, result, stats[source.source_id], settings, items)
+        not_a_feed = parsed is not None and (parsed.error or "").startswith("not a feed")
+        links = feed_links(result.body or b"", result.final_url or source.feed_url) if not_a_feed else []
+        if links:
+            stats[source.source_id].feed_status, stats[source.source_id].feed_error = "ok", None
+            note = f"an HTML page, not a feed; it names the feed {links[0]}, read instead: put that in feed_url"
+            # no validators kept: a 304 for the page next time must not hide new items of the feed it names
+            rows.append(fetch_row(run_id, replace(result, etag=None, last_modified=None), note=note))
+            named.append((source, links[0]))
+            logger.warning("feed %s is an HTML page naming the feed %s: reading that", source.feed_url, links[0])
+            continue
+        rows.append(fetch_row(run_id, result, error=parsed.error if parsed else None, note=parsed and parsed.note))
+    if named:
+        more, more_robots = _fetch_feed_urls(db, named, settings, warc_dir, f"{run_id}-named", crawl)
+        robots += more_robots
+        for (source, _), result in zip(named, more):
+            parsed = _read_feed(source, result, stats[source.source_id], settings, items)
+            rows.append(fetch_row(run_id, result, error=parsed.error if parsed else None, note=parsed and parsed.note))
+    for source in sources:
+        if stats[source.source_id].feed_error:
+            logger.warning("feed %s failed: %s", source.feed_url, stats[source.source_id].feed_error)
     rows += [fetch_row(run_id, r) for r in robots]
 
     def record(con) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import html
 import json
 import re
 from dataclasses import dataclass
@@ -199,6 +200,26 @@ def _cap_note(n_entries: int, max_items: int) -> str | None:
 
 def looks_like_json(body: bytes) -> bool:
     return body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
+
+
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json")
+MAX_FEED_LINKS = 3
+_LINK_TAG = re.compile(rb"<link\b[^>]*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""([a-zA-Z-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+
+
+def feed_links(body: bytes, page_url: str) -> list[str]:
+    """The feeds an HTML page names (<link rel="alternate" type="application/rss+xml" href=...>), absolute
+    http(s) and canonical, at most MAX_FEED_LINKS, in page order; [] for anything else. Never raises."""
+    found: list[str] = []
+    for tag in _LINK_TAG.findall(body[:1_000_000]):
+        attrs = {m[0].lower(): html.unescape(m[1] or m[2] or m[3]) for m in _ATTRIBUTE.findall(tag.decode("latin-1"))}
+        rels = attrs.get("rel", "").lower().split()
+        kind = attrs.get("type", "").split(";", 1)[0].strip().lower()
+        url = _http_link(attrs.get("href"), page_url) if "alternate" in rels and kind in FEED_TYPES else None
+        if url and url not in found and url != canonical_url(page_url):
+            found.append(url)
+    return found[:MAX_FEED_LINKS]
 
 
 def parse_feed(
