@@ -231,6 +231,8 @@ class ExportError(ValueError):
 
 def _clear_target(out_dir: Path, overwrite: bool) -> None:
     """Refuse a non-empty folder unless --overwrite; then remove only the files a previous export listed."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ExportError(f"{out_dir} is a file, not a folder; give a folder to export into")
     entries = [p for p in out_dir.iterdir()] if out_dir.is_dir() else []
     if not entries:
         return

@@ -185,6 +185,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not args.query and not args.reindex:
         print("forumwatch: search needs a QUERY (or --reindex)", file=sys.stderr)
         return 2
+    if problem := _preflight(args.db, writable=False):
+        return _refuse(problem)
     try:
         if args.reindex:
             print(reindex(args.db))
