@@ -22,6 +22,7 @@ from forumwatch import lake
 from forumwatch.flows.stop import RunInterrupted, arm, on_stop, stop_requested, stop_signal
 from forumwatch.settings import FetchSettings, PipelineSettings, pipeline_settings
 from forumwatch.tasks import dedupe, load, runs, search_index
+from forumwatch.tasks.canonical import site_of
 from forumwatch.tasks.discover import FeedItem, FeedParse, feed_links, parse_feed
 from forumwatch.tasks.enrich import enrich_many
 from forumwatch.tasks.enrich import shutdown_pool as shutdown_extract_pool
@@ -29,7 +30,7 @@ from forumwatch.tasks.extract import Extracted, PageInput, guard_date
 from forumwatch.tasks.fetch import Fetcher, FetchRequest, FetchResult, fetch_all
 from forumwatch.tasks.netguard import origin
 from forumwatch.tasks.sources import Source
-from forumwatch.tasks.urls import article_id
+from forumwatch.tasks.urls import article_id, host_of
 from forumwatch.tasks.views import refresh_views
 from forumwatch.tasks.warc import WarcArchive
 from forumwatch.tasks.warc_input import ArchivedPage
@@ -283,6 +284,15 @@ def fetch_feeds(
     return items, stats
 
 
+def _owner_rank(item: FeedItem, by_id: dict[str, Source]) -> tuple[int, str]:
+    """Which of several sources listing one URL it is planned (and stored) under: a source on the URL's own
+    site first (the outlet whose page it is, not a partner or aggregator listing it), then the smallest id;
+    never the order of the sources file's rows."""
+    source = by_id[item.source_id]
+    homes = {site_of(host) for host in (host_of(source.feed_url), host_of(source.homepage or "")) if host}
+    return (0 if site_of(host_of(item.url) or "-") in homes else 1, item.source_id)
+
+
 @task(cache_policy=NO_CACHE)
 def plan_pages(
     db: str, sources: list[Source], items: list[FeedItem], max_per_source: int | None = None
@@ -291,13 +301,17 @@ def plan_pages(
     by_id = {s.source_id: s for s in sources}
     with fwdb.connect(db) as con:
         pending = load.pending_items(con, list(by_id), utcnow() - timedelta(days=PENDING_DAYS))
+        owners: dict[str, FeedItem] = {}
+        for item in items + pending:
+            known = owners.get(item.url)
+            if known is None or _owner_rank(item, by_id) < _owner_rank(known, by_id):
+                owners[item.url] = item
         wanted: dict[str, FeedItem] = {}
         per_source: Counter = Counter()
-        for item in items + pending:
-            if item.url in wanted or (max_per_source and per_source[item.source_id] >= max_per_source):
-                continue
-            wanted[item.url] = item
-            per_source[item.source_id] += 1
+        for url, item in owners.items():
+            if not (max_per_source and per_source[item.source_id] >= max_per_source):
+                wanted[url] = item
+                per_source[item.source_id] += 1
         previous = load.last_fetches(con, list(wanted))
     plans = []
     for url, item in wanted.items():
