@@ -226,7 +226,11 @@ def _read_feed(
         stat.feed_status = "unchanged"
         return None
     parsed = parse_feed(
-        result.body or b"", result.final_url or result.url, source.source_id, max_items=settings.max_feed_items
+        result.body or b"",
+        result.final_url or result.url,
+        source.source_id,
+        max_items=settings.max_feed_items,
+        timezone=source.timezone,
     )
     if parsed.error:
         stat.feed_status, stat.feed_error = "failed", parsed.error

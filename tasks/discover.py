@@ -8,11 +8,12 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
-from forumwatch.tasks.dates import parse_iso, read_text_date
+from forumwatch.tasks.dates import DateCandidate, in_source_zone, parse_iso, read_text_date
 from forumwatch.tasks.language import dominant_script
 from forumwatch.tasks.urls import canonical_url
 
@@ -117,8 +118,18 @@ _SCRIPT_LANGUAGE = {"CYRILLIC": "ru", "CJK": "zh", "HIRAGANA": "ja", "KATAKANA":
 _YEAR_DIGITS = re.compile(r"\d{4}")  # an absolute date has a year (or is a Unix time); "2 hours ago" is not one
 
 
-def _standard_date(raw: str) -> bool:
-    return bool(_RFC822.fullmatch(raw)) or parse_iso(raw)[0] is not None or not _YEAR_DIGITS.search(raw)
+@lru_cache(maxsize=4096)
+def _read_feed_date(raw: str) -> DateCandidate | None:
+    """read_text_date in the language the string's script suggests; cached, as a feed repeats its forms."""
+    return read_text_date(raw, _SCRIPT_LANGUAGE.get(dominant_script(raw) or "", "en"), "feed")
+
+
+def _text_date_wanted(raw: object, parsed: object) -> bool:
+    """Whether a feed date goes to the text-date reader: one with a year (or a Unix time) that feedparser did
+    not read, or read from a form other than RFC 822 / ISO 8601."""
+    if not isinstance(raw, str) or not _YEAR_DIGITS.search(raw):
+        return False
+    return not parsed or not (_RFC822.fullmatch(raw) or parse_iso(raw)[0] is not None)
 
 
 def _parsed_date(parsed: object) -> datetime | None:
@@ -128,17 +139,37 @@ def _parsed_date(parsed: object) -> datetime | None:
         return None
 
 
-def _entry_date(entry: feedparser.FeedParserDict, now: datetime) -> tuple[datetime | None, bool]:
+_MERIDIEM = re.compile(r"\s*\b[AaPp]\.?[Mm]\.?\s*$")
+_ZONE_AT_END = re.compile(r"(?:[+-]\d{2}:?\d{2}|[A-Za-z]{1,5})\s*$")  # "+0800", "+08:00", "GMT", "Z", "MSK"
+
+
+def _in_zone(moment: datetime | None, raw: str | None, zone_known: bool, timezone: str | None) -> datetime | None:
+    """A time written without a zone read in the source's timezone (its configured IANA zone), as UTC."""
+    if moment is None or zone_known or not timezone or not _has_time(raw):
+        return moment
+    return in_source_zone(DateCandidate(moment, "feed", "minute", False), timezone).moment
+
+
+def _entry_date(
+    entry: feedparser.FeedParserDict, now: datetime, timezone: str | None = None
+) -> tuple[datetime | None, bool]:
     for key in ("published", "updated", "created"):
         raw = dict.get(entry, key)  # not feedparser's deprecated updated -> published fallback: each key once
         parsed = dict.get(entry, f"{key}_parsed")
-        if isinstance(raw, str) and raw.strip() and not _standard_date(raw):
-            read = read_text_date(raw.strip(), _SCRIPT_LANGUAGE.get(dominant_script(raw) or "", "en"), "feed")
+        if _text_date_wanted(raw, parsed):
+            read = _read_feed_date(str(raw).strip())
             if read is not None:
-                return _plausible(read.moment, now), read.precision == "minute"
+                moment = _in_zone(read.moment, raw, read.zone_known, timezone)
+                return _plausible(moment, now), read.precision == "minute"
         if parsed:
-            return _plausible(_parsed_date(parsed), now), _has_time(raw)
+            moment = _in_zone(_parsed_date(parsed), raw, _zoned(raw), timezone)
+            return _plausible(moment, now), _has_time(raw)
     return None, False
+
+
+def _zoned(raw: object) -> bool:
+    """Whether a date string ends in a zone (an offset or a name; AM/PM is not one)."""
+    return isinstance(raw, str) and bool(_ZONE_AT_END.search(_MERIDIEM.sub("", raw.strip())))
 
 
 def _parse_json_feed(
@@ -223,17 +254,24 @@ def feed_links(body: bytes, page_url: str) -> list[str]:
 
 
 def parse_feed(
-    body: bytes, feed_url: str, source_id: str, now: datetime | None = None, max_items: int = MAX_ITEMS_PER_FEED
+    body: bytes,
+    feed_url: str,
+    source_id: str,
+    now: datetime | None = None,
+    max_items: int = MAX_ITEMS_PER_FEED,
+    timezone: str | None = None,
 ) -> FeedParse:
     """Items of a feed document (at most `max_items`). Never raises: a feed that cannot be read comes
     back with error set."""
     try:
-        return _parse_feed(body, feed_url, source_id, now, max_items)
+        return _parse_feed(body, feed_url, source_id, now, max_items, timezone)
     except Exception as exc:  # one hostile feed must cost its source, never the run
         return FeedParse([], f"feed parser crashed: {type(exc).__name__}: {exc}"[:500], None, None)
 
 
-def _parse_feed(body: bytes, feed_url: str, source_id: str, now: datetime | None, max_items: int) -> FeedParse:
+def _parse_feed(
+    body: bytes, feed_url: str, source_id: str, now: datetime | None, max_items: int, timezone: str | None
+) -> FeedParse:
     now = now or datetime.now(UTC).replace(tzinfo=None)
     if not body or not body.strip():
         return FeedParse([], "empty feed body", None, None)
@@ -265,7 +303,7 @@ def _parse_feed(body: bytes, feed_url: str, source_id: str, now: datetime | None
         if url in seen:
             continue
         seen.add(url)
-        published, has_time = _entry_date(entry, now)
+        published, has_time = _entry_date(entry, now, timezone)
         title = (entry.get("title") or "").strip() or None
         items.append(FeedItem(url, source_id, title, published, has_time))
     problem = str(parsed.get("bozo_exception", "")) if parsed.get("bozo") and n_listed is None else ""
