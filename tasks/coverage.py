@@ -38,6 +38,7 @@ class Tally:
     out_of_range: int = 0
     undated: int = 0
     retryable: bool = False  # a failure a rerun may fix (no response, 429, 5xx, discovery error)
+    unavailable: bool = False  # the method had nothing to read (no sitemap configured or listed)
     notes: list[str] = field(default_factory=list)
 
     def add(self, outcome: str, retryable: bool = False) -> None:
@@ -47,7 +48,10 @@ class Tally:
 
     @property
     def status(self) -> str:
-        return "failed" if self.retryable else "complete"
+        if self.retryable:
+            return "failed"
+        # not 'complete': a sitemap_url added later must make the next backfill read these days
+        return "unavailable" if self.unavailable and self.found == 0 else "complete"
 
 
 def is_retryable(status: int | None) -> bool:
