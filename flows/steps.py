@@ -22,7 +22,7 @@ from forumwatch import lake
 from forumwatch.flows.stop import RunInterrupted, arm, on_stop, stop_requested, stop_signal
 from forumwatch.settings import FetchSettings, PipelineSettings, pipeline_settings
 from forumwatch.tasks import dedupe, load, runs, search_index
-from forumwatch.tasks.canonical import site_of
+from forumwatch.tasks.canonical import same_page_text, site_of
 from forumwatch.tasks.discover import FeedItem, FeedParse, feed_links, parse_feed
 from forumwatch.tasks.enrich import enrich_many
 from forumwatch.tasks.enrich import shutdown_pool as shutdown_extract_pool
@@ -30,6 +30,7 @@ from forumwatch.tasks.extract import Extracted, PageInput, guard_date
 from forumwatch.tasks.fetch import Fetcher, FetchRequest, FetchResult, fetch_all
 from forumwatch.tasks.netguard import origin
 from forumwatch.tasks.sources import Source
+from forumwatch.tasks.tag import with_article_id
 from forumwatch.tasks.urls import article_id, host_of
 from forumwatch.tasks.views import refresh_views
 from forumwatch.tasks.warc import WarcArchive
@@ -449,7 +450,12 @@ def load_pages(
         lake.serialize(con)
         ids = [e.article_id for e in extracted if e is not None]
         known = load.existing_articles(con, ids + [i for e in extracted if (i := link_id(e))])
-        for plan, result, page in zip(plans, results, extracted):
+        holders = load.stored_texts(
+            con, [e.article_id for e in extracted if e and link_id(e) and e.article_id in known]
+        )
+        # pages stored under their own link claim their ids before pages naming them as canonical
+        order = sorted(range(len(plans)), key=lambda i: link_id(extracted[i]) is not None)
+        for plan, result, page in ((plans[i], results[i], extracted[i]) for i in order):
             source_id = plan.item.source_id
             if result.error:
                 outcome.counts[(source_id, "failed")] += 1
@@ -464,6 +470,7 @@ def load_pages(
             if page.error:
                 outcome.counts[(source_id, "failed")] += 1
                 continue
+            page = keep_own_link(page, holders.get(page.article_id))
             old_id = link_id(page)
             if old_id is not None and old_id in known:
                 retired[old_id] = page.article_id
@@ -483,6 +490,7 @@ def load_pages(
             tags.append(page.extras.get("tags"))
             outcome.article_ids.append(page.article_id)
             in_batch.add(page.article_id)
+            holders[page.article_id] = (page.text or "", page.link_url)
         runs.heartbeat(con, run_id, utcnow())
         load.insert_fetches(con, fetch_rows)
         load.upsert_articles(con, article_rows)
@@ -501,6 +509,22 @@ def load_pages(
             link_stories(con, outcome.article_ids, window_hours=pipeline.link_window_hours, known=evidence)
         con.commit()
     return outcome
+
+
+def keep_own_link(page: Extracted, holder: tuple[str, str | None] | None) -> Extracted:
+    """A page whose canonical link names an article stored (or in this batch) from another page with another
+    text keeps its own link: a template giving every page one canonical URL merged different articles into one
+    row, the others counted 'unchanged' and lost. `holder` is that article's (text, link_url)."""
+    if holder is None or link_id(page) is None or holder[1] == page.link_url:
+        return page
+    if same_page_text(holder[0], page.text or ""):
+        return page
+    own = article_id(page.link_url or page.url)
+    extras = dict(page.extras)
+    if extras.get("tags") is not None:
+        extras["tags"] = with_article_id(extras["tags"], own)
+    note = f"refused: canonical {page.url} names another page, whose text differs"[:500]
+    return replace(page, url=page.link_url or page.url, article_id=own, canonical_note=note, extras=extras)
 
 
 def link_id(page: Extracted | None) -> str | None:
