@@ -280,7 +280,7 @@ def test_swapping_rows_and_renaming_outlets_between_runs_keeps_every_attribution
 
 
 @pytest.mark.usefixtures("prefect_harness", "fast_crawl")
-def test_a_page_two_feeds_list_belongs_to_the_outlet_on_its_site_whatever_the_row_order(tmp_path):
+def test_a_page_two_feeds_list_belongs_to_the_outlet_on_its_site_not_the_first_row(tmp_path):
     """A partner's feed listing another outlet's page: the page went to whichever row came first, so swapping
     the CSV's rows moved it, and under the partner its loopback address was refused (never loaded)."""
     from conftest import page, rss
@@ -292,10 +292,9 @@ def test_a_page_two_feeds_list_belongs_to_the_outlet_on_its_site_whatever_the_ro
         shared = a.add("/a/shared", page("the outlet's own story"))
         feed_a = a.add("/a/rss.xml", rss([("own", shared)]), content_type="application/rss+xml")
         feed_b = b.add("/b/rss.xml", rss([("partner", shared)]), content_type="application/rss+xml")
-        for name, rows in (("ab", [("A", feed_a), ("B", feed_b)]), ("ba", [("B", feed_b), ("A", feed_a)])):
-            db = tmp_path / f"{name}.duckdb"
-            assert ingest(sources=str(write(tmp_path / f"{name}.csv", rows)), db=str(db), return_state=True)
-            assert query_owners(db) == [(shared, source_id_for(feed_a))], name
+        db = tmp_path / "fw.duckdb"  # the partner's row first: the page went to it and was refused there
+        assert ingest(sources=str(write(tmp_path / "s.csv", [("B", feed_b), ("A", feed_a)])), db=str(db))
+        assert query_owners(db) == [(shared, source_id_for(feed_a))]
 
 
 def query_owners(db: Path) -> list[tuple[str, str]]:
