@@ -56,6 +56,7 @@ from forumwatch.settings import (
 )
 from forumwatch.tasks import coverage, load
 from forumwatch.tasks.coverage import Key, Tally
+from forumwatch.tasks.dates import FLOOR, MAX_AHEAD
 from forumwatch.tasks.discover import FeedItem
 from forumwatch.tasks.extract import Extracted
 from forumwatch.tasks.fetch import FetchRequest, FetchResult, fetch_all
@@ -122,6 +123,15 @@ def parse_day(value: date | str, name: str) -> date:
         raise BackfillError(f"--{name} must be a date as YYYY-MM-DD, got {value!r}") from None
 
 
+def check_range(start: date, end: date) -> None:
+    """Refuse days no stored publication date can fall on (the guard keeps 1990-01-01 .. now + 1 day)."""
+    floor, tomorrow = FLOOR.date(), utcnow().date() + MAX_AHEAD
+    if start < floor:
+        raise BackfillError(f"--start {start} is before {floor}: no article is stored with an earlier date")
+    if end > tomorrow:
+        raise BackfillError(f"--end {end} is after tomorrow ({tomorrow}, UTC): nothing is published there yet")
+
+
 def plan_backfill(
     start: date | str,
     end: date | str,
@@ -135,6 +145,7 @@ def plan_backfill(
     start, end = parse_day(start, "start"), parse_day(end, "end")
     if start > end:
         raise BackfillError(f"--start {start} is after --end {end}")
+    check_range(start, end)
     if reprocess not in REPROCESS:
         raise BackfillError(f"--reprocess must be one of {', '.join(REPROCESS)}, got {reprocess!r}")
     warc_files(warc or [])  # raises FileNotFoundError for a missing path
@@ -239,15 +250,22 @@ def extract_archive(
 class DayWork:
     """One day's work: pages to fetch over HTTP, WARC pages already extracted, the coverage to record."""
 
-    __slots__ = ("day", "plans", "listed_by", "archived", "targets", "discovery_errors")
+    __slots__ = ("day", "plans", "listed_by", "archived", "targets", "discovery_errors", "unavailable")
 
-    def __init__(self, day: date, targets: set[tuple[str, str]], discovery_errors: dict[tuple[str, str], str]) -> None:
+    def __init__(
+        self,
+        day: date,
+        targets: set[tuple[str, str]],
+        discovery_errors: dict[tuple[str, str], str],
+        unavailable: dict[tuple[str, str], str] | None = None,
+    ) -> None:
         self.day = day
         self.plans: list[PagePlan] = []
         self.listed_by: dict[str, set[str]] = defaultdict(set)  # url -> methods that listed it
         self.archived: list[ArchivedOutcome] = []  # already loaded (or not) as they were extracted
         self.targets = targets  # (source_id, method) coverage rows to write
         self.discovery_errors = discovery_errors
+        self.unavailable = unavailable or {}  # (source_id, method) -> why it had nothing to read (no sitemap)
 
 
 # --- one day ---------------------------------------------------------------------------------
@@ -273,6 +291,9 @@ def run_day(
     for (source_id, method), error in work.discovery_errors.items():
         tallies[(source_id, day, method)].retryable = True
         tallies[(source_id, day, method)].notes.append(error)
+    for (source_id, method), note in work.unavailable.items():
+        tallies[(source_id, day, method)].unavailable = True
+        tallies[(source_id, day, method)].notes.append(note)
     counts: Counter = Counter()
     chunks = [work.plans[i : i + pipeline.batch_size] for i in range(0, len(work.plans), pipeline.batch_size)]
     loads: list[tuple[list[PagePlan], PageFetch, list[Extracted | None]]] = []
@@ -319,8 +340,14 @@ def _assign_days(
 ) -> list[DayWork]:
     """Spread discovered pages over the days to run; a URL listed by several methods is fetched once."""
     by_id = {s.source_id: s for s in plan.sources}
+    unavailable = {(sid, "sitemap"): s.note for sid, s in sitemaps.items() if s.note and not s.error}
     works = {
-        day: DayWork(day, pairs, {k: v for k, v in discovery_errors.items() if k in pairs})
+        day: DayWork(
+            day,
+            pairs,
+            {k: v for k, v in discovery_errors.items() if k in pairs},
+            {k: v for k, v in unavailable.items() if k in pairs},
+        )
         for day, pairs in plan.todo.items()
     }
     for page in archived:  # loaded already when their (source, day) is a target (see warc_targets)

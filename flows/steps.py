@@ -7,7 +7,7 @@ import threading
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -22,14 +22,16 @@ from forumwatch import lake
 from forumwatch.flows.stop import RunInterrupted, arm, on_stop, stop_requested, stop_signal
 from forumwatch.settings import FetchSettings, PipelineSettings, pipeline_settings
 from forumwatch.tasks import dedupe, load, runs, search_index
-from forumwatch.tasks.discover import FeedItem, parse_feed
+from forumwatch.tasks.canonical import same_page_text, site_of
+from forumwatch.tasks.discover import FeedItem, FeedParse, feed_links, parse_feed
 from forumwatch.tasks.enrich import enrich_many
 from forumwatch.tasks.enrich import shutdown_pool as shutdown_extract_pool
 from forumwatch.tasks.extract import Extracted, PageInput, guard_date
 from forumwatch.tasks.fetch import Fetcher, FetchRequest, FetchResult, fetch_all
 from forumwatch.tasks.netguard import origin
 from forumwatch.tasks.sources import Source
-from forumwatch.tasks.urls import article_id
+from forumwatch.tasks.tag import with_article_id
+from forumwatch.tasks.urls import article_id, host_of
 from forumwatch.tasks.views import refresh_views
 from forumwatch.tasks.warc import WarcArchive
 from forumwatch.tasks.warc_input import ArchivedPage
@@ -183,6 +185,61 @@ def run_crawl(settings: FetchSettings, warc_dir: str | Path, run_id: str) -> Ite
         fetcher.close()
 
 
+def _fetch_feed_urls(
+    db: str,
+    wanted: list[tuple[Source, str]],
+    settings: FetchSettings,
+    warc_dir: str,
+    batch: str,
+    crawl: RunCrawl | None,
+) -> tuple[list[FetchResult], list[FetchResult]]:
+    """Fetch (source, feed URL) pairs with conditional GET, on the run's fetcher when there is one: (results,
+    robots.txt results). Private addresses are allowed only on the configured feed's own host."""
+    with fwdb.connect(db) as con:
+        previous = load.last_fetches(con, [url for _, url in wanted])
+    requests = [
+        FetchRequest(
+            url=url,
+            source_id=s.source_id,
+            kind="feed",
+            trusted_host=origin(s.feed_url),
+            etag=previous.get(url, (None, None, None))[0],
+            last_modified=previous.get(url, (None, None, None))[1],
+            crawl_delay=s.crawl_delay,
+        )
+        for s, url in wanted
+    ]
+    if crawl is not None:
+        return fetch_all(requests, settings, None, "", fetcher=crawl.fetcher), crawl.robots.take()
+    robots: list[FetchResult] = []
+    return fetch_all(requests, settings, Path(warc_dir), batch, on_robots=robots.append), robots
+
+
+def _read_feed(
+    source: Source, result: FetchResult, stat: SourceStats, settings: FetchSettings, items: list[FeedItem]
+) -> FeedParse | None:
+    """Record one feed response in `stat` and `items`; its parse, None when there was nothing to parse (an
+    error or a 304)."""
+    if result.error:
+        stat.feed_status, stat.feed_error = "failed", result.error
+        return None
+    if result.not_modified:
+        stat.feed_status = "unchanged"
+        return None
+    parsed = parse_feed(
+        result.body or b"",
+        result.final_url or result.url,
+        source.source_id,
+        max_items=settings.max_feed_items,
+        timezone=source.timezone,
+    )
+    if parsed.error:
+        stat.feed_status, stat.feed_error = "failed", parsed.error
+    stat.items = len(parsed.items)
+    items.extend(parsed.items)
+    return parsed
+
+
 @task(cache_policy=NO_CACHE)
 def fetch_feeds(
     sources: list[Source],
@@ -195,51 +252,33 @@ def fetch_feeds(
     """Fetch every feed (conditional GET), parse it, and record fetches and feed items in one transaction.
     With the run's `crawl`, on its shared fetcher."""
     logger = get_run_logger()
-    with fwdb.connect(db) as con:
-        previous = load.last_fetches(con, [s.feed_url for s in sources])
-    requests = [
-        FetchRequest(
-            url=s.feed_url,
-            source_id=s.source_id,
-            kind="feed",
-            trusted_host=origin(s.feed_url),
-            etag=previous.get(s.feed_url, (None, None, None))[0],
-            last_modified=previous.get(s.feed_url, (None, None, None))[1],
-            crawl_delay=s.crawl_delay,
-        )
-        for s in sources
-    ]
-    if crawl is not None:
-        results = fetch_all(requests, settings, None, "", fetcher=crawl.fetcher)
-        robots = crawl.robots.take()
-    else:
-        robots = []
-        results = fetch_all(requests, settings, Path(warc_dir), f"{run_id}-feeds", on_robots=robots.append)
+    results, robots = _fetch_feed_urls(db, [(s, s.feed_url) for s in sources], settings, warc_dir, run_id, crawl)
     stats = {s.source_id: SourceStats(s.source_id) for s in sources}
     items: list[FeedItem] = []
     rows = []
+    named: list[tuple[Source, str]] = []  # (source, feed URL its HTML page names): read in a second pass
     for source, result in zip(sources, results):
-        stat = stats[source.source_id]
-        if result.error:
-            stat.feed_status, stat.feed_error = "failed", result.error
-            rows.append(fetch_row(run_id, result))
-        elif result.not_modified:
-            stat.feed_status = "unchanged"
-            rows.append(fetch_row(run_id, result))
-        else:
-            parsed = parse_feed(
-                result.body or b"",
-                result.final_url or source.feed_url,
-                source.source_id,
-                max_items=settings.max_feed_items,
-            )
-            if parsed.error:
-                stat.feed_status, stat.feed_error = "failed", parsed.error
-            stat.items = len(parsed.items)
-            items.extend(parsed.items)
-            rows.append(fetch_row(run_id, result, error=parsed.error, note=parsed.note))
-        if stat.feed_error:
-            logger.warning("feed %s failed: %s", source.feed_url, stat.feed_error)
+        parsed = _read_feed(source, result, stats[source.source_id], settings, items)
+        not_a_feed = parsed is not None and (parsed.error or "").startswith("not a feed")
+        links = feed_links(result.body or b"", result.final_url or source.feed_url) if not_a_feed else []
+        if links:
+            stats[source.source_id].feed_status, stats[source.source_id].feed_error = "ok", None
+            note = f"an HTML page, not a feed; it names the feed {links[0]}, read instead: put that in feed_url"
+            # no validators kept: a 304 for the page next time must not hide new items of the feed it names
+            rows.append(fetch_row(run_id, replace(result, etag=None, last_modified=None), note=note))
+            named.append((source, links[0]))
+            logger.warning("feed %s is an HTML page naming the feed %s: reading that", source.feed_url, links[0])
+            continue
+        rows.append(fetch_row(run_id, result, error=parsed.error if parsed else None, note=parsed and parsed.note))
+    if named:
+        more, more_robots = _fetch_feed_urls(db, named, settings, warc_dir, f"{run_id}-named", crawl)
+        robots += more_robots
+        for (source, _), result in zip(named, more):
+            parsed = _read_feed(source, result, stats[source.source_id], settings, items)
+            rows.append(fetch_row(run_id, result, error=parsed.error if parsed else None, note=parsed and parsed.note))
+    for source in sources:
+        if stats[source.source_id].feed_error:
+            logger.warning("feed %s failed: %s", source.feed_url, stats[source.source_id].feed_error)
     rows += [fetch_row(run_id, r) for r in robots]
 
     def record(con) -> None:
@@ -250,6 +289,15 @@ def fetch_feeds(
     return items, stats
 
 
+def _owner_rank(item: FeedItem, by_id: dict[str, Source]) -> tuple[int, str]:
+    """Which of several sources listing one URL it is planned (and stored) under: a source on the URL's own
+    site first (the outlet whose page it is, not a partner or aggregator listing it), then the smallest id;
+    never the order of the sources file's rows."""
+    source = by_id[item.source_id]
+    homes = {site_of(host) for host in (host_of(source.feed_url), host_of(source.homepage or "")) if host}
+    return (0 if site_of(host_of(item.url) or "-") in homes else 1, item.source_id)
+
+
 @task(cache_policy=NO_CACHE)
 def plan_pages(
     db: str, sources: list[Source], items: list[FeedItem], max_per_source: int | None = None
@@ -258,13 +306,17 @@ def plan_pages(
     by_id = {s.source_id: s for s in sources}
     with fwdb.connect(db) as con:
         pending = load.pending_items(con, list(by_id), utcnow() - timedelta(days=PENDING_DAYS))
+        owners: dict[str, FeedItem] = {}
+        for item in items + pending:
+            known = owners.get(item.url)
+            if known is None or _owner_rank(item, by_id) < _owner_rank(known, by_id):
+                owners[item.url] = item
         wanted: dict[str, FeedItem] = {}
         per_source: Counter = Counter()
-        for item in items + pending:
-            if item.url in wanted or (max_per_source and per_source[item.source_id] >= max_per_source):
-                continue
-            wanted[item.url] = item
-            per_source[item.source_id] += 1
+        for url, item in owners.items():
+            if not (max_per_source and per_source[item.source_id] >= max_per_source):
+                wanted[url] = item
+                per_source[item.source_id] += 1
         previous = load.last_fetches(con, list(wanted))
     plans = []
     for url, item in wanted.items():
@@ -398,7 +450,12 @@ def load_pages(
         lake.serialize(con)
         ids = [e.article_id for e in extracted if e is not None]
         known = load.existing_articles(con, ids + [i for e in extracted if (i := link_id(e))])
-        for plan, result, page in zip(plans, results, extracted):
+        holders = load.stored_texts(
+            con, [e.article_id for e in extracted if e and link_id(e) and e.article_id in known]
+        )
+        # pages stored under their own link claim their ids before pages naming them as canonical
+        order = sorted(range(len(plans)), key=lambda i: link_id(extracted[i]) is not None)
+        for plan, result, page in ((plans[i], results[i], extracted[i]) for i in order):
             source_id = plan.item.source_id
             if result.error:
                 outcome.counts[(source_id, "failed")] += 1
@@ -413,6 +470,7 @@ def load_pages(
             if page.error:
                 outcome.counts[(source_id, "failed")] += 1
                 continue
+            page = keep_own_link(page, holders.get(page.article_id))
             old_id = link_id(page)
             if old_id is not None and old_id in known:
                 retired[old_id] = page.article_id
@@ -432,6 +490,7 @@ def load_pages(
             tags.append(page.extras.get("tags"))
             outcome.article_ids.append(page.article_id)
             in_batch.add(page.article_id)
+            holders[page.article_id] = (page.text or "", page.link_url)
         runs.heartbeat(con, run_id, utcnow())
         load.insert_fetches(con, fetch_rows)
         load.upsert_articles(con, article_rows)
@@ -450,6 +509,22 @@ def load_pages(
             link_stories(con, outcome.article_ids, window_hours=pipeline.link_window_hours, known=evidence)
         con.commit()
     return outcome
+
+
+def keep_own_link(page: Extracted, holder: tuple[str, str | None] | None) -> Extracted:
+    """A page whose canonical link names an article stored (or in this batch) from another page with another
+    text keeps its own link: a template giving every page one canonical URL merged different articles into one
+    row, the others counted 'unchanged' and lost. `holder` is that article's (text, link_url)."""
+    if holder is None or link_id(page) is None or holder[1] == page.link_url:
+        return page
+    if same_page_text(holder[0], page.text or ""):
+        return page
+    own = article_id(page.link_url or page.url)
+    extras = dict(page.extras)
+    if extras.get("tags") is not None:
+        extras["tags"] = with_article_id(extras["tags"], own)
+    note = f"refused: canonical {page.url} names another page, whose text differs"[:500]
+    return replace(page, url=page.link_url or page.url, article_id=own, canonical_note=note, extras=extras)
 
 
 def link_id(page: Extracted | None) -> str | None:

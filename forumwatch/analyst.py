@@ -231,6 +231,8 @@ class ExportError(ValueError):
 
 def _clear_target(out_dir: Path, overwrite: bool) -> None:
     """Refuse a non-empty folder unless --overwrite; then remove only the files a previous export listed."""
+    if out_dir.exists() and not out_dir.is_dir():
+        raise ExportError(f"{out_dir} is a file, not a folder; give a folder to export into")
     entries = [p for p in out_dir.iterdir()] if out_dir.is_dir() else []
     if not entries:
         return
@@ -259,6 +261,7 @@ def export_tables(
     out_dir = Path(out_dir)
     _clear_target(out_dir, overwrite)
     out_dir.mkdir(parents=True, exist_ok=True)
+    kept = set(out_dir.rglob(f"*.{fmt}"))  # the user's files the clearing left: never listed, never replaced
     options = "FORMAT parquet" if fmt == "parquet" else "FORMAT csv, HEADER true"
     with connect(db, read_only=True) as con:  # under the writer lock: never trips a writer
         tables = [
@@ -271,7 +274,11 @@ def export_tables(
             ).fetchall()
         ]
         views = {r[0] for r in con.execute("SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}
-        for name in tables + [v for v in EXPORT_VIEWS if v in views]:
+        names = tables + [v for v in EXPORT_VIEWS if v in views]
+        taken = sorted(p.name for p in kept if p.parent == out_dir and p.stem in names)
+        if taken:
+            raise ExportError(f"{out_dir} holds {', '.join(taken)}, which no forumwatch export wrote; move it away")
+        for name in names:
             if name == "articles":
                 con.execute(
                     "COPY (SELECT *, coalesce(strftime(published_at, '%Y-%m'), 'unknown') AS month FROM articles) "
@@ -279,7 +286,7 @@ def export_tables(
                 )
             else:
                 con.execute(f'COPY "{name}" TO {_sql_path(out_dir / (name + "." + fmt))} ({options})')
-    files = sorted(p for p in out_dir.rglob(f"*.{fmt}"))
+    files = sorted(set(out_dir.rglob(f"*.{fmt}")) - kept)  # only what this export wrote is listed for removal
     (out_dir / EXPORT_MARKER).write_text(
         "".join(p.relative_to(out_dir).as_posix() + "\n" for p in files), encoding="utf-8"
     )

@@ -185,6 +185,8 @@ def cmd_search(args: argparse.Namespace) -> int:
     if not args.query and not args.reindex:
         print("forumwatch: search needs a QUERY (or --reindex)", file=sys.stderr)
         return 2
+    if problem := _preflight(args.db, writable=False):
+        return _refuse(problem)
     try:
         if args.reindex:
             print(reindex(args.db))
@@ -415,10 +417,15 @@ def _raise_terminated(signum, frame) -> None:
 def main(argv: list[str] | None = None) -> int:
     import signal
 
+    from forumwatch.db import DatabaseBusy
+
     args = build_parser().parse_args(argv)
     previous = signal.signal(signal.SIGTERM, _raise_terminated)  # flows install their own graceful handlers
     try:
         return args.func(args)
+    except DatabaseBusy as exc:  # outside a flow (search, trends, export, retag): one line, no traceback
+        print(f"forumwatch: {exc}", file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print(f"forumwatch {args.command} interrupted by SIGINT; nothing half-written was kept", file=sys.stderr)
         return 130

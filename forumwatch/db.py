@@ -40,6 +40,10 @@ class DatabaseError(RuntimeError):
     """The --db target cannot be used; the message says why, in one line."""
 
 
+class DatabaseBusy(duckdb.IOException):
+    """Another process kept the database file open past the wait; the message says what to do, in one line."""
+
+
 def _env_seconds(name: str, default: float) -> float:
     raw = os.environ.get(name)
     if raw is None:
@@ -141,8 +145,14 @@ def open_duckdb(db: str, read_only: bool = False, wait_seconds: float | None = N
                 return lake.open_lake(db, read_only=read_only, config=dict(NO_NETWORK_CONFIG))
             return duckdb.connect(db, read_only=read_only, config=config)
         except duckdb.IOException as exc:
-            if not is_lock_conflict(exc) or time.monotonic() > deadline:
+            if not is_lock_conflict(exc):
                 raise
+            if time.monotonic() > deadline:
+                raise DatabaseBusy(
+                    f"{db} is held open by another process (waited {wait_seconds:.0f}s; "
+                    f"{_first_line(exc)[:200]}): close that session (analysts read {read_copy_path(db).name}, "
+                    "or open the file with -readonly) and run again"
+                ) from None
             if not warned:
                 log.warning(
                     "forumwatch: %s is held open by another process; waiting up to %.0fs (%s)",

@@ -27,6 +27,7 @@ class FetchSettings:
     retries: int = 3  # extra attempts on 429/5xx/connection errors
     backoff_base: float = 1.0  # seconds; doubled each retry unless Retry-After says otherwise
     max_retry_after: float = 120.0  # longest Retry-After we are willing to honour
+    max_host_failures: int = 5  # pages of one host that got no usable answer in a row: the host's rest waits a run
     crawl_delay: float = 1.0  # seconds between two requests to one host (a source's crawl_delay overrides)
     max_crawl_delay: float = 30.0  # robots.txt's Crawl-delay raises the delay of its host up to this many seconds
     per_host_concurrency: int = 1  # parallel requests to one host
@@ -70,6 +71,7 @@ LIMITS: dict[str, tuple[float, float]] = {
     "max_robots_bytes": (1, 2**40),
     "max_feed_items": (1, 10**9),
     "retries": (0, 100),
+    "max_host_failures": (1, 10**9),
     "per_host_concurrency": (1, 1024),
     "max_workers": (1, 4096),
     "batch_size": (1, 10**7),

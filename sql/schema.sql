@@ -226,7 +226,7 @@ CREATE TABLE IF NOT EXISTS coverage (
     failed        INTEGER,              -- fetch or extraction failures
     out_of_range  INTEGER,              -- pages whose extracted date fell outside the backfill range: not loaded
     undated       INTEGER,              -- pages with no date at all: not loaded by a backfill
-    status        VARCHAR NOT NULL,     -- complete | failed (a rerun skips complete days)
+    status        VARCHAR NOT NULL,     -- complete | failed | open (day not over when read) | unavailable (no sitemap); a rerun skips complete days only
     note          VARCHAR,              -- why failed, or e.g. 'no sitemap'
     run_id        VARCHAR,
     updated_at    TIMESTAMP,            -- UTC

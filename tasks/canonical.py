@@ -150,3 +150,21 @@ def _judge(hrefs: list[str], fetched: str, base: str) -> Identity:
     if is_section_of(canonical, canonical_url(base)):
         return Identity(fetched, f"canonical link {shown} names a homepage or section; kept the fetched URL")
     return Identity(canonical)
+
+
+SHINGLE_CHARS = 8  # characters per shingle: works for spaced and unspaced (Chinese, Japanese) scripts alike
+SAME_TEXT_SHARE = 0.5  # of the shorter text's shingles found in the other: the same page (an AMP copy, a variant)
+
+
+def _shingles(text: str) -> set[str]:
+    squeezed = "".join((text or "").lower().split())
+    return {squeezed[i : i + SHINGLE_CHARS] for i in range(0, max(1, len(squeezed) - SHINGLE_CHARS + 1))}
+
+
+def same_page_text(a: str, b: str) -> bool:
+    """Whether two extracted texts are one page's (a variant, a shortened AMP copy): most of the shorter
+    text's character shingles are in the other. Different articles of one site share few."""
+    first, second = _shingles(a), _shingles(b)
+    if not first or not second:
+        return False
+    return len(first & second) >= SAME_TEXT_SHARE * min(len(first), len(second))

@@ -83,6 +83,8 @@ def decode_html(body: bytes, content_type_header: str | None) -> tuple[str, str]
             return body[len(bom) :].decode(encoding, "replace"), encoding
     declared = declared_encoding(body, content_type_header)
     wide = bool(declared and declared.startswith(("utf-16", "utf-32")))
+    if wide and b"\x00" not in body[:4096]:  # UTF-16/32 markup is full of NUL bytes: this label lies
+        declared, wide = None, False
     # Valid UTF-8 with non-ASCII bytes is almost never an accident: trust it over any label.
     if not wide:
         as_utf8 = _strict(body, "utf-8")

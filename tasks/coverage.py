@@ -38,6 +38,7 @@ class Tally:
     out_of_range: int = 0
     undated: int = 0
     retryable: bool = False  # a failure a rerun may fix (no response, 429, 5xx, discovery error)
+    unavailable: bool = False  # the method had nothing to read (no sitemap configured or listed)
     notes: list[str] = field(default_factory=list)
 
     def add(self, outcome: str, retryable: bool = False) -> None:
@@ -47,12 +48,21 @@ class Tally:
 
     @property
     def status(self) -> str:
-        return "failed" if self.retryable else "complete"
+        if self.retryable:
+            return "failed"
+        # not 'complete': a sitemap_url added later must make the next backfill read these days
+        return "unavailable" if self.unavailable and self.found == 0 else "complete"
 
 
 def is_retryable(status: int | None) -> bool:
     """A fetch failure worth retrying later: no response at all, 429 or a server error."""
     return status is None or status == 429 or status >= 500
+
+
+def day_status(tally: Tally, day: date, now: datetime) -> str:
+    """A day read before it was over (UTC) is 'open', not 'complete': pages published later that day (or on a
+    future day) were not listed yet, so the next backfill reads it again."""
+    return "open" if tally.status == "complete" and day >= now.date() else tally.status
 
 
 def rows(tallies: dict[Key, Tally], run_id: str, now: datetime) -> list[dict]:
@@ -66,7 +76,7 @@ def rows(tallies: dict[Key, Tally], run_id: str, now: datetime) -> list[dict]:
             "failed": t.failed,
             "out_of_range": t.out_of_range,
             "undated": t.undated,
-            "status": t.status,
+            "status": day_status(t, day, now),
             "note": "; ".join(dict.fromkeys(t.notes))[:1000] or None,
             "run_id": run_id,
             "updated_at": now,

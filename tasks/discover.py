@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import calendar
+import html
 import json
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 import feedparser
 
-from forumwatch.tasks.dates import parse_iso
+from forumwatch.tasks.dates import DateCandidate, in_source_zone, parse_iso, read_text_date
+from forumwatch.tasks.language import dominant_script
 from forumwatch.tasks.urls import canonical_url
 
 EARLIEST_PLAUSIBLE = datetime(1995, 1, 1)
@@ -103,16 +106,71 @@ def _join_notes(*notes: str | None) -> str | None:
     return "; ".join(n for n in notes if n) or None
 
 
-def _entry_date(entry: feedparser.FeedParserDict, now: datetime) -> tuple[datetime | None, bool]:
+# Dates feedparser reads right: RFC 822 with an English month and a numeric or UTC zone, and ISO 8601 / W3C.
+# Anything else it may misread ("2026年12月5日 10:30" and "2026/12/05" come out as the 1st of the month, a Unix
+# time as 2017): those go to the text-date reader first, in the language their script suggests.
+_RFC822 = re.compile(
+    r"\s*(?:[A-Za-z]{3,9},?\s*)?\d{1,2}\s+[A-Za-z]{3,9}\.?\s+\d{2,4}"
+    r"(?:\s+\d{1,2}:\d{2}(?::\d{2})?)?\s*(?:GMT|UTC|UT|Z|[+-]\d{2}:?\d{2})?\s*"
+)
+_SCRIPT_LANGUAGE = {"CYRILLIC": "ru", "CJK": "zh", "HIRAGANA": "ja", "KATAKANA": "ja", "HANGUL": "ko"}
+
+
+_YEAR_DIGITS = re.compile(r"\d{4}")  # an absolute date has a year (or is a Unix time); "2 hours ago" is not one
+
+
+@lru_cache(maxsize=4096)
+def _read_feed_date(raw: str) -> DateCandidate | None:
+    """read_text_date in the language the string's script suggests; cached, as a feed repeats its forms."""
+    return read_text_date(raw, _SCRIPT_LANGUAGE.get(dominant_script(raw) or "", "en"), "feed")
+
+
+def _text_date_wanted(raw: object, parsed: object) -> bool:
+    """Whether a feed date goes to the text-date reader: one with a year (or a Unix time) that feedparser did
+    not read, or read from a form other than RFC 822 / ISO 8601."""
+    if not isinstance(raw, str) or not _YEAR_DIGITS.search(raw):
+        return False
+    return not parsed or not (_RFC822.fullmatch(raw) or parse_iso(raw)[0] is not None)
+
+
+def _parsed_date(parsed: object) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC).replace(tzinfo=None)  # type: ignore[arg-type]
+    except (OverflowError, ValueError, OSError, TypeError):
+        return None
+
+
+_MERIDIEM = re.compile(r"\s*\b[AaPp]\.?[Mm]\.?\s*$")
+_ZONE_AT_END = re.compile(r"(?:[+-]\d{2}:?\d{2}|[A-Za-z]{1,5})\s*$")  # "+0800", "+08:00", "GMT", "Z", "MSK"
+
+
+def _in_zone(moment: datetime | None, raw: str | None, zone_known: bool, timezone: str | None) -> datetime | None:
+    """A time written without a zone read in the source's timezone (its configured IANA zone), as UTC."""
+    if moment is None or zone_known or not timezone or not _has_time(raw):
+        return moment
+    return in_source_zone(DateCandidate(moment, "feed", "minute", False), timezone).moment
+
+
+def _entry_date(
+    entry: feedparser.FeedParserDict, now: datetime, timezone: str | None = None
+) -> tuple[datetime | None, bool]:
     for key in ("published", "updated", "created"):
-        parsed = entry.get(f"{key}_parsed")
+        raw = dict.get(entry, key)  # not feedparser's deprecated updated -> published fallback: each key once
+        parsed = dict.get(entry, f"{key}_parsed")
+        if _text_date_wanted(raw, parsed):
+            read = _read_feed_date(str(raw).strip())
+            if read is not None:
+                moment = _in_zone(read.moment, raw, read.zone_known, timezone)
+                return _plausible(moment, now), read.precision == "minute"
         if parsed:
-            try:
-                moment = datetime.fromtimestamp(calendar.timegm(parsed), tz=UTC).replace(tzinfo=None)
-            except (OverflowError, ValueError, OSError, TypeError):
-                moment = None
-            return _plausible(moment, now), _has_time(entry.get(key))
+            moment = _in_zone(_parsed_date(parsed), raw, _zoned(raw), timezone)
+            return _plausible(moment, now), _has_time(raw)
     return None, False
+
+
+def _zoned(raw: object) -> bool:
+    """Whether a date string ends in a zone (an offset or a name; AM/PM is not one)."""
+    return isinstance(raw, str) and bool(_ZONE_AT_END.search(_MERIDIEM.sub("", raw.strip())))
 
 
 def _parse_json_feed(
@@ -178,18 +236,45 @@ def looks_like_json(body: bytes) -> bool:
     return body.lstrip(b"\xef\xbb\xbf \t\r\n")[:1] == b"{"
 
 
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/feed+json")
+MAX_FEED_LINKS = 3
+_LINK_TAG = re.compile(rb"<link\b[^>]*>", re.IGNORECASE)
+_ATTRIBUTE = re.compile(r"""([a-zA-Z-]+)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""")
+
+
+def feed_links(body: bytes, page_url: str) -> list[str]:
+    """The feeds an HTML page names (<link rel="alternate" type="application/rss+xml" href=...>), absolute
+    http(s) and canonical, at most MAX_FEED_LINKS, in page order; [] for anything else. Never raises."""
+    found: list[str] = []
+    for tag in _LINK_TAG.findall(body[:1_000_000]):
+        attrs = {m[0].lower(): html.unescape(m[1] or m[2] or m[3]) for m in _ATTRIBUTE.findall(tag.decode("latin-1"))}
+        rels = attrs.get("rel", "").lower().split()
+        kind = attrs.get("type", "").split(";", 1)[0].strip().lower()
+        url = _http_link(attrs.get("href"), page_url) if "alternate" in rels and kind in FEED_TYPES else None
+        if url and url not in found and url != canonical_url(page_url):
+            found.append(url)
+    return found[:MAX_FEED_LINKS]
+
+
 def parse_feed(
-    body: bytes, feed_url: str, source_id: str, now: datetime | None = None, max_items: int = MAX_ITEMS_PER_FEED
+    body: bytes,
+    feed_url: str,
+    source_id: str,
+    now: datetime | None = None,
+    max_items: int = MAX_ITEMS_PER_FEED,
+    timezone: str | None = None,
 ) -> FeedParse:
     """Items of a feed document (at most `max_items`). Never raises: a feed that cannot be read comes
     back with error set."""
     try:
-        return _parse_feed(body, feed_url, source_id, now, max_items)
+        return _parse_feed(body, feed_url, source_id, now, max_items, timezone)
     except Exception as exc:  # one hostile feed must cost its source, never the run
         return FeedParse([], f"feed parser crashed: {type(exc).__name__}: {exc}"[:500], None, None)
 
 
-def _parse_feed(body: bytes, feed_url: str, source_id: str, now: datetime | None, max_items: int) -> FeedParse:
+def _parse_feed(
+    body: bytes, feed_url: str, source_id: str, now: datetime | None, max_items: int, timezone: str | None
+) -> FeedParse:
     now = now or datetime.now(UTC).replace(tzinfo=None)
     if not body or not body.strip():
         return FeedParse([], "empty feed body", None, None)
@@ -221,7 +306,7 @@ def _parse_feed(body: bytes, feed_url: str, source_id: str, now: datetime | None
         if url in seen:
             continue
         seen.add(url)
-        published, has_time = _entry_date(entry, now)
+        published, has_time = _entry_date(entry, now, timezone)
         title = (entry.get("title") or "").strip() or None
         items.append(FeedItem(url, source_id, title, published, has_time))
     problem = str(parsed.get("bozo_exception", "")) if parsed.get("bozo") and n_listed is None else ""

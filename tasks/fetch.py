@@ -441,6 +441,8 @@ class Fetcher:
             error = resp.error
         if error is None and not (200 <= resp.status < 300 or not_modified):
             error = f"HTTP {resp.status}"
+        if error is None and not_modified and req.etag is None and req.last_modified is None:
+            error = "HTTP 304 (not modified) to a request that sent no validators: no copy to reuse"
         if error is None and req.kind == "page" and not not_modified:
             if not is_text_type(ctype_header) or (media or "").endswith(("/json", "+json")):
                 error = f"not text: {media}"  # a JSON document is data, not an article page
@@ -628,6 +630,39 @@ class _Job:
     not_before: float = 0.0  # monotonic; a retried request waits until then
 
 
+def host_failed(result: FetchResult) -> bool:
+    """A page that got no usable answer from its host after every retry: no response, or 429 / 5xx."""
+    if result.error is None or result.error == STOPPED:
+        return False
+    if result.status is None:
+        return result.error.startswith(("connection error", "timeout"))
+    return result.status == 429 or result.status >= 500
+
+
+class _HostBreaker:
+    """After `max_host_failures` pages of one host failed in a row (host_failed), the host's queued pages end
+    at once with a 'skipped:' error instead of each waiting out its timeouts and retries: a dead or
+    rate-limiting host would otherwise hold the run for hours. The next run tries them again."""
+
+    def __init__(self, fetcher: Fetcher) -> None:
+        self.fetcher = fetcher
+        self.failures: Counter[str] = Counter()
+
+    def record(self, host: str, result: FetchResult, jobs: deque[_Job]) -> list[tuple[int, FetchResult]]:
+        if not host_failed(result):
+            self.failures[host] = 0
+            return []
+        self.failures[host] += 1
+        limit = self.fetcher.settings.max_host_failures
+        if self.failures[host] < limit or not jobs:
+            return []
+        error = (f"skipped: {host} gave no usable answer to {self.failures[host]} pages in a row this run "
+                 f"(last: {result.error}); tried again next run")[:500]  # fmt: skip
+        skipped = [(job.index, self.fetcher._result(job.req, error=error)) for job in jobs]
+        jobs.clear()
+        return skipped
+
+
 class Frontier:
     """One queue per host, as polite crawlers keep them (Scrapy's download slots): every host is kept busy
     up to its own delay and concurrency, the workers go to whichever host is ready first, robots.txt is
@@ -640,6 +675,8 @@ class Frontier:
         self.workers = max(1, workers or fetcher.settings.max_workers)
         self._stop = threading.Event()
         self.wakeups = 0  # times the scheduler woke up (a result came or a host became ready): it never spins
+
+        self._breaker = _HostBreaker(fetcher)
 
     def stop(self) -> None:
         """Start no new request; crawl() still yields the results of those in flight, then ends."""
@@ -732,6 +769,9 @@ class Frontier:
                     elif outcome is not None:
                         remaining -= 1
                         yield job.index, outcome
+                        for skipped in self._breaker.record(host, outcome, queues[host]):
+                            remaining -= 1
+                            yield skipped
                     if queues[host]:
                         heapq.heappush(heap, (time.monotonic(), next(order), host))
         finally:

@@ -167,15 +167,24 @@ def last_fetches(
     return {url: (etag, modified, sha) for url, etag, modified, sha in rows}
 
 
+def _by_id(con: duckdb.DuckDBPyConnection, article_ids: list[str], columns: str) -> list[tuple]:
+    """(article_id, *columns) of the stored articles among these ids."""
+    if not article_ids:
+        return []
+    with registered(con, "ids", arrow_columns(article_id=article_ids)):
+        return con.execute(
+            f"SELECT article_id, {columns} FROM articles WHERE article_id IN (SELECT article_id FROM ids)"
+        ).fetchall()
+
+
+def stored_texts(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> dict[str, tuple[str, str | None]]:
+    """article_id -> (text, link_url) for the ids already loaded."""
+    return {aid: (text or "", link) for aid, text, link in _by_id(con, article_ids, "text, link_url")}
+
+
 def existing_articles(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> dict[str, str | None]:
     """article_id -> content_sha1 for the ids already loaded."""
-    if not article_ids:
-        return {}
-    with registered(con, "ids", arrow_columns(article_id=article_ids)):
-        rows = con.execute(
-            "SELECT article_id, content_sha1 FROM articles WHERE article_id IN (SELECT article_id FROM ids)"
-        ).fetchall()
-    return dict(rows)
+    return dict(_by_id(con, article_ids, "content_sha1"))
 
 
 def pending_items(con: duckdb.DuckDBPyConnection, source_ids: list[str], since: datetime) -> list[FeedItem]:

@@ -14,6 +14,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from forumwatch.tasks.language import normalize_tag
 from forumwatch.tasks.urls import canonical_url
 
 REQUIRED_COLUMNS = ("name", "feed_url")
@@ -112,6 +113,16 @@ def _timezone(value: str | None, where: str) -> str | None:
     return value
 
 
+def _language(value: str | None, where: str) -> str | None:
+    """The source's language as ISO 639-1 ('zh-Hans' -> 'zh'); 'english' was silently no hint at all."""
+    if not value:
+        return None
+    code = normalize_tag(value)
+    if code is None:
+        raise SourcesError(f"{where}: language must be an ISO 639-1 code such as en, zh or ru, got {value!r}")
+    return code
+
+
 def _http_url(value: str | None, column: str, where: str) -> str | None:
     if value is None:
         return None
@@ -158,6 +169,23 @@ def _duplicates(path: Path, rows: list[tuple[int, Source]]) -> list[str]:
     return problems
 
 
+def _reader(path: Path, text: str) -> tuple[csv.DictReader, list[str]]:
+    """A reader over the rows and the header's column names (case and spaces ignored). Columns are separated
+    by commas; a file whose header only names the required columns when split by ';' or a tab (a spreadsheet's
+    "CSV" in many locales) is read with that separator."""
+    tried: list[tuple[csv.DictReader, list[str]]] = []
+    for delimiter in (",", ";", "\t"):
+        reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+        try:
+            columns = [(c or "").strip().lower() for c in (reader.fieldnames or [])]
+        except csv.Error as exc:
+            raise SourcesError(f"{path}: unreadable CSV header: {exc}") from None
+        if all(c in columns for c in REQUIRED_COLUMNS):
+            return reader, columns
+        tried.append((reader, columns))
+    return tried[0]  # the comma reading, for the error message
+
+
 def read_sources(path: str | Path) -> list[Source]:
     """Parse and validate a sources CSV (columns name,feed_url required; others optional).
 
@@ -169,20 +197,19 @@ def read_sources(path: str | Path) -> list[Source]:
     text = _decode(path)
     if "\x00" in text:
         raise SourcesError(f"{path}: holds NUL bytes; not a CSV text file")
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    try:
-        columns = [c.strip() for c in (reader.fieldnames or [])]
-    except csv.Error as exc:
-        raise SourcesError(f"{path}: unreadable CSV header: {exc}") from None
+    reader, columns = _reader(path, text)
     missing = [c for c in REQUIRED_COLUMNS if c not in columns]
     if missing:
         raise SourcesError(f"{path}: missing column(s) {', '.join(missing)}; found {columns or 'no header'}")
+    repeated = sorted({c for c in columns if c and columns.count(c) > 1})
+    if repeated:
+        raise SourcesError(f"{path}: column(s) {', '.join(repeated)} appear more than once in the header")
     rows: list[tuple[int, Source]] = []
     try:
         for raw in reader:
             line_no = reader.line_num
             where = f"{path}:{line_no}"
-            row = {(k or "").strip(): (v if isinstance(v, str) else "") for k, v in raw.items()}
+            row = {(k or "").strip().lower(): (v if isinstance(v, str) else "") for k, v in raw.items()}
             name, feed_url = row.get("name", "").strip(), row.get("feed_url", "").strip()
             if not name and not feed_url:
                 continue
@@ -203,7 +230,7 @@ def read_sources(path: str | Path) -> list[Source]:
                         feed_url=feed_url,
                         homepage=_http_url(_optional(row, "homepage"), "homepage", where),
                         country=_optional(row, "country"),
-                        language=_optional(row, "language"),
+                        language=_language(_optional(row, "language"), where),
                         kind=_optional(row, "kind"),
                         crawl_delay=_crawl_delay(_optional(row, "crawl_delay"), where),
                         sitemap_url=_http_url(_optional(row, "sitemap_url"), "sitemap_url", where),

@@ -285,6 +285,14 @@ def tag_article(article_id: str, text: str, rules: TagRules) -> TagResult:
     return result
 
 
+def with_article_id(result: TagResult, article_id: str) -> TagResult:
+    """The same tags for an article stored under another id."""
+    return TagResult(
+        article_id,
+        *([{**row, "article_id": article_id} for row in getattr(result, attr)] for attr in TAG_TABLES.values()),
+    )
+
+
 def write_tags(con: duckdb.DuckDBPyConnection, results: list[TagResult]) -> None:
     """Replace the topic, forum and people tags of these articles. The caller owns the transaction."""
     latest = {r.article_id: r for r in results}  # one result per article; the last wins

@@ -102,6 +102,21 @@ def test_export_never_deletes_what_it_did_not_write(db, tmp_path):
         "SELECT count(*) FROM read_csv(?, hive_partitioning = true)", [str(fresh / "articles" / "**" / "*.csv")]
     )
     assert rows.fetchone()[0] == 7
+    # an analyst's own files of the export's format: the next export must not list them, or the one after
+    # that deleted them (and a file under an export name it did not write is never replaced)
+    (fresh / "my_analysis.csv").write_text("user's own work")
+    (fresh / "charts").mkdir()
+    (fresh / "charts" / "weekly.csv").write_text("user's chart data")
+    for _ in range(2):
+        assert export_tables(db, fresh, "csv", overwrite=True) == first
+    assert (fresh / "my_analysis.csv").read_text() == "user's own work"
+    assert (fresh / "charts" / "weekly.csv").read_text() == "user's chart data"
+    marker = fresh / ".forumwatch-export"
+    marker.write_text(marker.read_text().replace("runs.csv\n", ""))  # as an export of a version without `runs`
+    (fresh / "runs.csv").write_text("user's runs")
+    with pytest.raises(ExportError, match="runs.csv, which no forumwatch export wrote"):
+        export_tables(db, fresh, "csv", overwrite=True)
+    assert (fresh / "runs.csv").read_text() == "user's runs" and (fresh / "my_analysis.csv").exists()
 
 
 def test_retag_after_seed_edit(tmp_path):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sys
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -16,6 +16,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/ is not an
 from bench import ccnews
 from forumwatch.flows import archived
 from forumwatch.flows.backfill import BackfillError, backfill, plan_backfill
+from forumwatch.tasks import coverage
+from forumwatch.tasks.coverage import Tally
 from forumwatch.tasks.warc import WarcArchive
 
 pytestmark = pytest.mark.usefixtures("prefect_harness", "fast_crawl")
@@ -169,6 +171,24 @@ def test_interrupted_backfill_rerun_completes_the_rest_and_reprocess_all_redoes(
     assert query(db, "SELECT count(*) FROM articles") == [(6,)]
 
 
+def test_days_read_without_any_sitemap_are_read_again_once_one_is_listed(tmp_path, planet):
+    """With no sitemap configured or listed, the days were recorded 'complete' (0 found), so adding the
+    sitemap afterwards changed nothing: every later backfill skipped them."""
+    site, sources = planet
+    db = tmp_path / "fw.duckdb"
+    days = (DAYS[45], DAYS[45])  # older than the feed's last 10 days: only a sitemap can find it
+    robots = site.routes["/robots.txt"]
+    site.add("/robots.txt", "User-agent: *\nAllow: /\n", content_type="text/plain")
+    assert backfill(start=days[0], end=days[1], sources=str(sources), db=str(db))["days_run"] == 1
+    assert query(db, "SELECT DISTINCT status, note FROM coverage WHERE method = 'sitemap'") == [
+        ("unavailable", "no sitemap_url configured and no Sitemap: line in robots.txt")
+    ]
+    site.routes["/robots.txt"] = robots  # the site lists its sitemap now
+    again = backfill(start=days[0], end=days[1], sources=str(sources), db=str(db))
+    assert again["days_run"] == 1 and query(db, "SELECT count(*) FROM articles") == [(1,)]
+    assert query(db, "SELECT DISTINCT status FROM coverage") == [("complete",)]
+
+
 def test_dry_run_writes_nothing_and_bad_ranges_are_refused(tmp_path, planet):
     site, sources = planet
     db = tmp_path / "sub" / "fw.duckdb"
@@ -182,6 +202,22 @@ def test_dry_run_writes_nothing_and_bad_ranges_are_refused(tmp_path, planet):
         plan_backfill("2023-13-01", END, str(sources), str(db))
     with pytest.raises(FileNotFoundError):
         plan_backfill(START, END, str(sources), str(db), warc=[str(tmp_path / "missing.warc.gz")])
+    with pytest.raises(BackfillError, match="before 1990-01-01"):  # was an OverflowError after 18 s of planning
+        plan_backfill("0001-01-01", "9999-12-31", str(sources), str(db))
+    with pytest.raises(BackfillError, match="after tomorrow"):
+        plan_backfill(START, datetime.now(UTC).date() + timedelta(days=30), str(sources), str(db))
+
+
+def test_a_day_read_before_it_is_over_is_open_and_read_again(tmp_path, planet):
+    """A backfill over today marked it 'complete', so the next one skipped it and lost the day's later pages."""
+    _, sources = planet
+    now = datetime.now(UTC).replace(tzinfo=None)
+    today, yesterday = now.date(), now.date() - timedelta(days=1)
+    tallies = {("daily-planet", d, m): Tally() for d in (yesterday, today) for m in ("sitemap", "feed")}
+    statuses = {(r["source_id"], r["day"], r["method"]): r["status"] for r in coverage.rows(tallies, "r", now)}
+    assert [statuses[("daily-planet", d, "feed")] for d in (yesterday, today)] == ["complete", "open"]
+    plan = plan_backfill(yesterday, today, str(sources), str(tmp_path / "fw.duckdb"), statuses=statuses)
+    assert plan.days == [today] and plan.skipped_days == [yesterday]
 
 
 def test_warc_input_backfill_needs_no_server(tmp_path):

@@ -67,6 +67,18 @@ def test_utf8_beats_a_wrong_single_byte_label() -> None:
     assert used == "utf-8" and RU in decoded
 
 
+def test_a_utf16_label_on_bytes_without_nul_is_a_lie() -> None:
+    """A server saying charset=utf-16 over a UTF-8 (or GBK) page turned it into CJK-looking garbage."""
+    for text, codec in ((RU, "utf-8"), (ZH_S, "gbk")):
+        for label in ("utf-16", "UTF-16LE", "utf-32"):
+            body = page(text).encode(codec)
+            body += b" " * (-len(body) % 4)  # an even length: the wrong codec decodes without an error
+            decoded, used = decode_html(body, f"text/html; charset={label}")
+            assert text in decoded and not used.startswith(("utf-16", "utf-32")), (codec, label, used)
+    decoded, used = decode_html(page(JA).encode("utf-16-le"), "text/html; charset=utf-16le")  # a true label
+    assert used == "utf-16-le" and JA in decoded
+
+
 def test_boms_win_over_everything() -> None:
     body = codecs.BOM_UTF8 + page(ZH_S, "gbk").encode("utf-8")
     decoded, used = decode_html(body, "text/html; charset=gbk")

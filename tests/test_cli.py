@@ -50,6 +50,25 @@ def test_bad_input_gives_one_clear_line_and_exit_code_2(tmp_path):
     assert missing.returncode == 2 and "sources file not found" in missing.stderr
 
 
+def test_analyst_commands_given_a_wrong_path_say_so_in_one_line(tmp_path, capsys):
+    """search on a CSV given as --db, and export into a path that is a file, ended in tracebacks."""
+    from forumwatch.cli import main
+
+    sources = tmp_path / "sources.csv"
+    sources.write_text("name,feed_url\nA,https://a.example/feed\n")
+    assert main(["search", "forum", "--db", str(sources)]) == 2
+    assert capsys.readouterr().err.strip() == f"forumwatch: --db {sources} is not a DuckDB database file"
+    db = tmp_path / "fw.duckdb"
+    from forumwatch import db as fwdb
+
+    with fwdb.connect(db) as con:
+        fwdb.init_schema(con)
+    assert main(["export", "--parquet", str(sources), "--db", str(db)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err == f"forumwatch: {sources} is a file, not a folder; give a folder to export into"
+    assert sources.read_text().startswith("name,feed_url")
+
+
 def test_demo_takes_a_free_port_and_reports_this_run(prefect_harness, fast_crawl, tmp_path, capsys, expected_pages):
     """The demo twice, its port taken both times: each run serves the snapshot on another free port, and the
     pages' canonical links keep their identity, so the second run stores nothing again; reprocess, over the

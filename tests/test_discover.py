@@ -63,6 +63,47 @@ def test_absurd_dates_dropped():
     assert parse_feed(feed, "https://asianlite.com/feed/", "a", NOW).items[0].published_at is None
 
 
+def test_chinese_russian_and_numeric_feed_dates_are_read_not_misread():
+    """feedparser reads "2026年12月5日 10:30" and "2026/12/05" as the 1st of the month and a Unix time as 2017;
+    a wrong date is worse than none (it decides the article's date when the page has none, and a backfill's range)."""
+    expected = {
+        "2026年12月5日 10:30": (datetime(2026, 12, 5, 10, 30), True),
+        "2026/12/05 10:30": (datetime(2026, 12, 5, 10, 30), True),
+        "5 декабря 2026": (datetime(2026, 12, 5), False),
+        "05.12.2026 10:30": (datetime(2026, 12, 5, 10, 30), True),
+        "Сб, 05 дек 2026 10:00:00 +0300": (datetime(2026, 12, 5, 7, 0), True),
+        "Sat, 05 Dec 2026 10:00:00 MSK": (datetime(2026, 12, 5, 7, 0), True),
+        "1733400000": (datetime(2024, 12, 5, 12, 0), False),
+        "Sat, 05 Dec 2026 10:00:00 +0800": (datetime(2026, 12, 5, 2, 0), True),  # standard ones as before
+        "2 hours ago": (None, False),  # relative: no absolute date
+    }
+    now = datetime(2026, 12, 6, 21, 0)
+    for raw, want in expected.items():
+        feed = RSS20.replace(b"Tue, 31 Oct 2023 14:05:00 +0530", raw.encode())
+        item = parse_feed(feed, "https://asianlite.com/feed/", "a", now).items[0]
+        assert (item.published_at, item.published_has_time) == want, raw
+
+
+def test_feed_times_written_without_a_zone_are_read_in_the_sources_timezone():
+    """A Chinese CMS writes "2026-12-05 10:30:00" in Beijing time: stored as 10:30 UTC it was 8 hours late,
+    though the README says a source's timezone is used for dates written without a zone."""
+    now = datetime(2026, 12, 6, 21, 0)
+    expected = {
+        "2026-12-05 10:30:00": datetime(2026, 12, 5, 2, 30),
+        "2026年12月5日 10:30": datetime(2026, 12, 5, 2, 30),
+        "Sat, 05 Dec 2026 10:30:00": datetime(2026, 12, 5, 2, 30),
+        "December 5, 2026 10:30 AM": datetime(2026, 12, 5, 2, 30),
+        "Sat, 05 Dec 2026 10:30:00 +0000": datetime(2026, 12, 5, 10, 30),  # a zone given: kept
+        "2026-12-05T10:30:00Z": datetime(2026, 12, 5, 10, 30),
+        "Sat, 05 Dec 2026 10:30:00 MSK": datetime(2026, 12, 5, 7, 30),
+        "2026-12-05": datetime(2026, 12, 5),  # a day: no clock to move
+    }
+    for raw, want in expected.items():
+        feed = RSS20.replace(b"Tue, 31 Oct 2023 14:05:00 +0530", raw.encode())
+        item = parse_feed(feed, "https://x/feed/", "a", now, timezone="Asia/Shanghai").items[0]
+        assert item.published_at == want, raw
+
+
 def test_malformed_feed_recovers_items_and_says_so():
     broken = RSS20.replace(b"</channel></rss>", b"<item><title>cut")
     parsed = parse_feed(broken, "https://asianlite.com/feed/", "a", NOW)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import re
 import socket
 import threading
 import time
@@ -145,6 +146,16 @@ def test_conditional_get_304(srv: HTTPServer, tmp_path: Path) -> None:
     assert [a.status for a in iter_responses(r.warc_file)] == [304]
 
 
+def test_304_to_an_unconditional_request_is_an_error_not_unchanged(srv: HTTPServer, tmp_path: Path) -> None:
+    """A server answering 304 when nothing was asked conditionally has given no page: counting it unchanged
+    would mark a never-stored article as done."""
+    srv.expect_request("/first").respond_with_data("", status=304)
+    for kind in ("page", "feed"):
+        r = one(srv.url_for("/first"), FAST, tmp_path, kind=kind)
+        assert (r.status, r.not_modified) == (304, False)
+        assert r.error == "HTTP 304 (not modified) to a request that sent no validators: no copy to reuse"
+
+
 def test_bad_urls_never_raise_and_keep_input_order(srv: HTTPServer) -> None:
     srv.expect_request("/ok").respond_with_data("<p>ok</p>", content_type="text/html")
     urls = ["not a url", "javascript:alert(1)", srv.url_for("/ok"), "http://10.0.0.1/", "", "ftp://x/", None]
@@ -203,6 +214,31 @@ def test_gives_up_after_retries(srv: HTTPServer, tmp_path: Path) -> None:
     r = one(srv.url_for("/down"), warc_dir=tmp_path)
     assert (r.status, r.error, r.attempts, len(calls)) == (503, "HTTP 503 after 3 attempts", 3, 3)
     assert r.body is None and [a.status for a in iter_responses(r.warc_file)] == [503, 503, 503]
+
+
+def test_a_host_failing_page_after_page_has_the_rest_of_its_queue_skipped(srv: HTTPServer) -> None:
+    """A dead or rate-limiting host cost every queued page its full timeouts and retries (hours for a feed of
+    200 links at Retry-After 120); after max_host_failures failures in a row its rest waits for the next run."""
+    paths: list[str] = []
+
+    def down(request: Request) -> Response:
+        paths.append(request.path)
+        return Response("busy", status=503)
+
+    srv.expect_request("/busy/ok").respond_with_data("<p>fine</p>", content_type="text/html")
+    srv.expect_request(re.compile("/busy/p.*")).respond_with_handler(down)
+    settings = replace(FAST, per_host_concurrency=1, max_host_failures=3)
+    urls = [srv.url_for("/busy/ok")] + [srv.url_for(f"/busy/p{i}") for i in range(10)]
+    results = fetch_all([req(u) for u in urls], settings, None, "t")
+    assert results[0].error is None  # a success first: the count starts after it
+    assert [r.error for r in results[1:4]] == ["HTTP 503 after 3 attempts"] * 3
+    skipped = results[4:]
+    assert all(
+        r.error.startswith("skipped: 127.0.0.1 gave no usable answer") and "3 pages in a row" in r.error
+        for r in skipped
+    )
+    assert all(r.status is None and r.attempts == 0 for r in skipped)
+    assert len(paths) == 9  # 3 pages x 3 attempts; the 7 others never sent
 
 
 def test_4xx_is_not_retried(srv: HTTPServer) -> None:

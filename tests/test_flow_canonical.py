@@ -65,3 +65,54 @@ def test_stored_articles_move_to_the_canonical_their_pages_name_later(tmp_path, 
     assert_consistent(db)
     # the second run updated the canonical row (the first of the two pages naming it) and added nothing
     assert query(db, "SELECT n_new, n_updated FROM runs ORDER BY started_at") == [(3, 0), (0, 1)]
+
+
+OTHER_STORIES = [
+    [
+        "Coast guard vessels from three countries held a search and rescue drill near the disputed shoal on Monday.",
+        "The exercise tested radio procedures and the towing of a disabled fishing boat in heavy seas.",
+        "Observers from five neighbouring states watched from a chartered ferry anchored two miles away.",
+        "Organisers said the next drill would take place in the spring, weather permitting.",
+    ],
+    [
+        "Parliament approved a new procurement law for the armed forces after a debate that lasted two days.",
+        "The law caps single-source contracts and requires a public audit of every purchase above a threshold.",
+        "Opposition members argued the audit rules would slow the delivery of spare parts to remote garrisons.",
+        "The defence ministry said it would publish the first audit report before the end of the fiscal year.",
+    ],
+]
+
+
+def test_a_template_canonical_shared_by_different_articles_never_merges_them(tmp_path, monkeypatch):
+    """A CMS giving every page one canonical URL (a common template bug) merged different articles into one
+    row: the others were counted 'unchanged' and lost. A page whose canonical names another page's different
+    text keeps its own link; an AMP copy of the canonical page's text still joins it."""
+    monkeypatch.setenv("FORUMWATCH_EXTRACT_WORKERS", "1")
+    db = tmp_path / "fw.duckdb"
+    with serve() as site:
+        canonical = '<link rel="canonical" href="/news/lead">'
+        links = {name: f"{site.base}/news/{name}" for name in ("other-1", "lead", "amp-lead", "other-2")}
+        site.add("/news/lead", page("Ministers meet", canonical))
+        site.add("/news/amp-lead", page("Ministers meet (AMP)", canonical))
+        for name, paragraphs in zip(("other-1", "other-2"), OTHER_STORIES):
+            body = "".join(f"<p>{p}</p>" for p in paragraphs)
+            site.add(
+                f"/news/{name}",
+                f"<html><head><title>{name}</title>{canonical}</head><body><article>{body}</article></body></html>",
+            )
+        items = "".join(ITEM.format(title=n, link=u) for n, u in links.items())  # a wrong one first
+        site.add("/feed", FEED.format(items=items), content_type="application/rss+xml")
+        sources = tmp_path / "sources.csv"
+        sources.write_text(f"id,name,feed_url\nsite,Site,{site.base}/feed\n")
+        state = ingest(sources=str(sources), db=str(db), return_state=True)
+        assert state.is_completed() and "3 new, 0 updated, 1 unchanged" in state.message, state.message
+    rows = query(db, "SELECT url, link_url, canonical_note IS NOT NULL FROM articles ORDER BY url")
+    assert rows == [
+        (links["lead"], links["lead"], False),
+        (links["other-1"], links["other-1"], True),
+        (links["other-2"], links["other-2"], True),
+    ]
+    assert query(
+        db, "SELECT count(*) FROM article_topics WHERE article_id NOT IN (SELECT article_id FROM articles)"
+    ) == [(0,)]
+    assert_consistent(db)

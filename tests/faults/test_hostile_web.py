@@ -717,6 +717,18 @@ def build_feeds(w: World, secret_file) -> None:
         items=0,
         articles=0,
     )
+    variant(  # a homepage given as feed_url: the feed its <link rel="alternate"> names is read instead
+        "html-page-naming-its-feed",
+        lambda s, l: (
+            "<html><head><link rel='stylesheet' href='/s.css'><link rel='alternate' type='application/rss+xml'"
+            f" href='{s.add('/feeds/named.xml', rss([(f't{i}', x) for i, x in enumerate(l)]), content_type=RSS_CT)}'>"
+            "</head><body><p>Home</p></body></html>"
+        ).encode(),
+        content_type="text/html; charset=utf-8",
+        note="an HTML page, not a feed; it names the feed http://",
+        items=2,
+        articles=2,
+    )
     variant("empty-body", lambda s, l: b"", n_pages=0, error="empty feed body", items=0, articles=0)
     variant("whitespace-body", lambda s, l: b"\n \r\n\t ", n_pages=0, error="empty feed body", items=0, articles=0)
     variant(

@@ -17,7 +17,7 @@ from forumwatch import db as fwdb
 
 HOLD = """
 import sys, time, duckdb
-con = duckdb.connect(sys.argv[1], read_only=True)
+con = duckdb.connect(sys.argv[1], read_only=sys.argv[3] == "ro")
 print("open", flush=True)
 time.sleep(float(sys.argv[2]))
 con.close()
@@ -38,9 +38,12 @@ def db(tmp_path) -> Path:
     return path
 
 
-def hold_read_only(path: Path, seconds: float) -> subprocess.Popen:
-    """An analyst's plain `duckdb.connect(read_only=True)` in another process, outside forumwatch's lock."""
-    proc = subprocess.Popen([sys.executable, "-c", HOLD, str(path), str(seconds)], stdout=subprocess.PIPE, text=True)
+def hold_read_only(path: Path, seconds: float, mode: str = "ro") -> subprocess.Popen:
+    """An analyst's plain `duckdb.connect(read_only=True)` (mode "rw": a read-write one) in another process,
+    outside forumwatch's lock."""
+    proc = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(path), str(seconds), mode], stdout=subprocess.PIPE, text=True
+    )
     assert proc.stdout.readline().strip() == "open"
     return proc
 
@@ -66,6 +69,28 @@ def test_the_wait_is_bounded(db, monkeypatch):
         with pytest.raises(duckdb.IOException, match="lock"), fwdb.connect(db):
             pass
         assert time.monotonic() - started < 4
+    finally:
+        analyst.kill()
+        analyst.wait()
+
+
+def test_a_session_held_past_the_wait_is_one_line_from_the_analyst_commands(db, monkeypatch, capsys):
+    """An analyst's read-write session (duckdb without -readonly) kept open: search, trends and export said so
+    with a DuckDB traceback; now one line naming the read copy, exit 1."""
+    from forumwatch.cli import main
+
+    monkeypatch.setenv("FORUMWATCH_READER_WAIT", "0.2")
+    analyst = hold_read_only(db, 30, mode="rw")
+    try:
+        for args in (
+            ["search", "forum"],
+            ["trends", "--topic", "ukraine_war"],
+            ["export", "--csv", str(db.parent / "x")],
+        ):
+            assert main([*args, "--db", str(db)]) == 1
+            err = capsys.readouterr().err.strip().splitlines()
+            assert err[-1].startswith(f"forumwatch: {db} is held open by another process (waited 0s;"), err
+            assert "fw-read.duckdb" in err[-1] and not any("Traceback" in line for line in err)
     finally:
         analyst.kill()
         analyst.wait()

@@ -132,6 +132,34 @@ def test_timezone_is_read_and_validated(tmp_path):
             read_sources(path)
 
 
+def test_spreadsheet_headers_and_separators_read_and_bad_languages_are_refused(tmp_path):
+    """What a spreadsheet saves: 'Name,Feed_URL' headers, ';' or tab separators (these were 'missing column(s)');
+    a repeated column was read silently as its last copy, and a language such as 'english' ignored silently."""
+    url = OUTLETS[0][1]
+    for header, sep in (
+        ("Name,Feed_URL,Language", ","),
+        ("name;feed_url;language", ";"),
+        ("NAME\tFEED_URL\tlanguage", "\t"),
+    ):
+        path = tmp_path / "s.csv"
+        path.write_text(
+            f"{header}\n新华网, Xinhua{sep}{url}{sep}zh-Hans\n"
+            if sep != ","
+            else f'{header}\n"新华网, Xinhua",{url},zh-Hans\n'
+        )
+        [source] = read_sources(path)
+        assert (source.name, source.feed_url, source.language) == ("新华网, Xinhua", url, "zh"), header
+    cases = {
+        "name,feed_url,name\nA,https://a.example/f,B\n": "column(s) name appear more than once",
+        "name,feed_url,language\nA,https://a.example/f,english\n": "language must be an ISO 639-1 code",
+        "title;url\nA;https://a.example/f\n": "missing column(s) name, feed_url",
+    }
+    for text, message in cases.items():
+        path.write_text(text)
+        with pytest.raises(SourcesError, match=message.replace("(", r"\(").replace(")", r"\)")):
+            read_sources(path)
+
+
 def test_cli_prints_one_line_and_exits_2_before_any_run(tmp_path, capsys):
     path = tmp_path / "s.csv"
     path.write_bytes("name,feed_url\nТАСС,https://tass.com/rss/v2.xml\n".encode("cp1251"))
@@ -249,6 +277,24 @@ def test_swapping_rows_and_renaming_outlets_between_runs_keeps_every_attribution
         con.close()
     assert names == {feeds["tass"]: "TASS (renamed)", feeds["xinhua"]: "Xinhua (renamed)"}
     assert items == owners
+
+
+@pytest.mark.usefixtures("prefect_harness", "fast_crawl")
+def test_a_page_two_feeds_list_belongs_to_the_outlet_on_its_site_not_the_first_row(tmp_path):
+    """A partner's feed listing another outlet's page: the page went to whichever row came first, so swapping
+    the CSV's rows moved it, and under the partner its loopback address was refused (never loaded)."""
+    from conftest import page, rss
+    from webserver import serve
+
+    from forumwatch.flows.ingest import ingest
+
+    with serve("127.0.0.1") as a, serve("127.0.0.2") as b:
+        shared = a.add("/a/shared", page("the outlet's own story"))
+        feed_a = a.add("/a/rss.xml", rss([("own", shared)]), content_type="application/rss+xml")
+        feed_b = b.add("/b/rss.xml", rss([("partner", shared)]), content_type="application/rss+xml")
+        db = tmp_path / "fw.duckdb"  # the partner's row first: the page went to it and was refused there
+        assert ingest(sources=str(write(tmp_path / "s.csv", [("B", feed_b), ("A", feed_a)])), db=str(db))
+        assert query_owners(db) == [(shared, source_id_for(feed_a))]
 
 
 def query_owners(db: Path) -> list[tuple[str, str]]:
