@@ -384,7 +384,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_trends)
 
     p = sub.add_parser("search", help="stories matching words, ranked by BM25 (full-text index)")
-    p.add_argument("query", nargs="?", default=None, help="words that must all appear in a copy of the story")
+    p.add_argument(
+        "query",
+        nargs="?",
+        default=None,
+        help="words that must all appear in a copy of the story; OR in capitals between alternatives ('Shoigu OR Belousov')",
+    )
     p.add_argument("--since", type=_date, default=None, help="copies published from this UTC day (YYYY-MM-DD)")
     p.add_argument("--until", type=_date, default=None, help="copies published up to this UTC day, inclusive")
     p.add_argument("--language", default=None, help="copies in this language (ISO 639-1, articles.language)")

@@ -110,6 +110,9 @@ def snippet(con: duckdb.DuckDBPyConnection, text: str, query: str) -> str:
     return ("…" if start else "") + "".join(out).strip() + ("…" if end < len(paragraph) else "")
 
 
+OR_BETWEEN = re.compile(r"\s+OR\s+")  # capital OR between words: alternatives ("or" in lower case is a word)
+
+
 def search(
     db: str,
     query: str,
@@ -120,23 +123,34 @@ def search(
     limit: int = 20,
 ) -> pd.DataFrame:
     """Stories matching every term of the query, best first (search_stories in sql/search/stories.sql),
-    each with a highlighted snippet of its best-matching copy."""
+    each with a highlighted snippet of its best-matching copy. `a b OR c d` (OR in capitals, as web search
+    engines read it) finds the stories matching either alternative, each scored by its best one."""
     if not query.strip():
         raise SearchError("empty query")
     if limit < 1:
         raise SearchError(f"--limit must be at least 1, not {limit}")
     if is_lake(db):
         raise SearchError(f"no full-text search on {db}: {NO_SEARCH}")
+    alternatives = [a.strip() for a in OR_BETWEEN.split(query) if a.strip()] or [query]
     with connect(db, read_only=True) as con:
         if not index_exists(con):
             raise SearchError(f"{db} has no search index yet: run an ingest, or `forumwatch search --reindex`")
         prepare_search_read_only(con)
-        if not scalar(con, "SELECT fw_search_terms(?)", [query]):
+        alternatives = [a for a in alternatives if scalar(con, "SELECT fw_search_terms(?)", [a])]
+        if not alternatives:
             raise SearchError(f"no searchable word in {query!r}")
-        frame = con.execute(
-            "SELECT * FROM search_stories(?, q_since := ?, q_until := ?, q_language := ?, q_topic := ?, q_limit := ?)",
-            [query, since, until, language, topic, limit],
-        ).fetchdf()
+        frame = best_of(
+            [
+                con.execute(
+                    "SELECT * FROM search_stories(?, q_since := ?, q_until := ?, q_language := ?, q_topic := ?,"
+                    " q_limit := ?)",
+                    [alternative, since, until, language, topic, limit],
+                ).fetchdf()
+                for alternative in alternatives
+            ],
+            limit,
+        )
+        query = " ".join(alternatives)  # the snippets mark the words of every alternative
         texts = dict(
             con.execute(
                 "SELECT article_id, text FROM articles WHERE article_id IN (SELECT unnest(?::VARCHAR[]))",
@@ -145,6 +159,17 @@ def search(
         )
         frame["snippet"] = [snippet(con, texts.get(a) or "", query) for a in frame["best_article_id"]]
     return frame
+
+
+def best_of(frames: list[pd.DataFrame], limit: int) -> pd.DataFrame:
+    """The results of several alternatives as one ranking: each story once, with its best alternative's row."""
+    if len(frames) == 1:
+        return frames[0]
+    merged = pd.concat([f for f in frames if len(f)] or frames[:1], ignore_index=True)
+    merged = merged.sort_values(["score", "first_published_at", "story_key"], ascending=[False, True, True])
+    merged = merged.drop_duplicates("story_key").head(limit).reset_index(drop=True)
+    merged["rank"] = range(1, len(merged) + 1)
+    return merged
 
 
 def prepare_search_read_only(con: duckdb.DuckDBPyConnection) -> None:

@@ -63,6 +63,23 @@ def test_all_terms_required_and_bm25_order(db):
     assert list(both["score"]) == sorted(both["score"], reverse=True)
 
 
+def test_or_in_capitals_joins_alternatives(db):
+    """'a OR b' finds the stories of either alternative, once each, by their best score; a lower-case 'or'
+    stays a word that must appear."""
+    alone = {q: search(db, q) for q in ("Gaza", "South China Sea")}
+    assert len(alone["Gaza"]) and "s2" not in ids(alone["Gaza"])  # two alternatives with stories of their own
+    either = search(db, "Gaza OR South China Sea")
+    assert set(ids(either)) == set(ids(alone["Gaza"])) | {"s2"} and len(ids(either)) == len(set(ids(either)))
+    assert list(either["rank"]) == list(range(1, len(either) + 1))
+    assert list(either["score"]) == sorted(either["score"], reverse=True)
+    best = {k: s for frame in alone.values() for k, s in zip(frame["story_key"], frame["score"])}
+    assert dict(zip(either["story_key"], either["score"])) == best
+    assert len(search(db, "Gaza or submarine")) == 0  # 'or' is a word here, as 'and' is
+    assert set(ids(search(db, "China OR !!!"))) == {"s1", "s2"}  # an alternative with no word is left out
+    with pytest.raises(SearchError, match="no searchable word"):
+        search(db, "!!! OR ???")
+
+
 def test_english_stemming(db):
     assert ids(search(db, "tackling threat")) == ["s1"]  # tackle/tackling, threats/threat share a stem
 
