@@ -160,11 +160,12 @@ def stops(tmp_path_factory, prefect_harness):
             commands["term"][0], env=commands["term"][1], stdout=PIPE, stderr=PIPE
         )
         try:
-            rerun.communicate(timeout=120)
+            _, rerun_err = rerun.communicate(timeout=120)
         except subprocess.TimeoutExpired:
             rerun.kill()
-            rerun.communicate()
+            _, rerun_err = rerun.communicate()
         out["term_rerun_rc"], out["term_rerun"] = rerun.returncode, stored(procs["term"][2])
+        out["term_rerun_err"] = rerun_err.decode(errors="replace")[-2000:]
         print(  # a measurement for the record (pytest -s), not a claim the tests make
             "stops:",
             "; ".join(
@@ -215,11 +216,12 @@ def test_every_page_requested_before_a_stop_has_its_fetch_row_and_a_rerun_loads_
     requested, left = stops[f"{name}_urls"], stops[f"{name}_stored"]
     assert requested and set(left["rows"]) == requested, (len(requested), left["n_rows"])
     assert left["n_rows"] == len(requested)  # one row a page
-    assert {status for status, _ in left["rows"].values()} == {200}
-    assert {error for _, error in left["rows"].values()} <= {None, NOT_LOADED}
+    answered = [error for status, error in left["rows"].values() if status == 200]  # the site answers 200 ...
+    assert answered and set(answered) <= {None, NOT_LOADED}
+    assert all(error for status, error in left["rows"].values() if status != 200)  # ... or a busy machine timed out
     assert left["articles"] == sorted(url for url, (_, error) in left["rows"].items() if error is None)
     if name == "term":  # the case run again
-        assert stops["term_rerun_rc"] == 0, stops["term_rerun_rc"]
+        assert stops["term_rerun_rc"] == 0, stops["term_rerun_err"]
         assert stops["term_rerun"]["articles"] == sorted(stops["term_pages"])  # every page of the site, once
 
 
