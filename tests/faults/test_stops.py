@@ -14,6 +14,7 @@ import signal
 import subprocess
 import sys
 import time
+import uuid
 from contextlib import ExitStack
 from pathlib import Path
 from subprocess import PIPE
@@ -88,6 +89,8 @@ def stored(db) -> dict:
 def stops(tmp_path_factory, prefect_harness):
     tmp = tmp_path_factory.mktemp("stops")
     cases = {"term": signal.SIGTERM, "int": signal.SIGINT, "kill": signal.SIGKILL}
+    # unique to this session: another session's sweep (a second checkout's suite on this machine) spares ours
+    marks = {name: f"{name}-{uuid.uuid4().hex[:12]}" for name in cases}
     out: dict = {}
     with ExitStack() as stack:
         procs, commands = {}, {}
@@ -100,7 +103,7 @@ def stops(tmp_path_factory, prefect_harness):
                 "FORUMWATCH_EXTRACT_WORKERS": "2",
                 "FORUMWATCH_MAX_WORKERS": str(FETCH_THREADS),
                 "FORUMWATCH_PER_HOST_CONCURRENCY": str(FETCH_THREADS),
-                MARK: name,
+                MARK: marks[name],
             }
             if name == "kill":  # no Prefect API configured: the command starts its temporary server
                 env = {**os.environ, **FAULT_ENV, **extra, "PYTHONUNBUFFERED": "1"}
@@ -127,7 +130,7 @@ def stops(tmp_path_factory, prefect_harness):
             for name, (proc, site, db) in list(pending.items()):
                 served = pages_requested(site)
                 if name not in sent and (served >= SIGNAL_AFTER or proc.poll() is not None):
-                    out[f"{name}_before"] = processes_marked(name)
+                    out[f"{name}_before"] = processes_marked(marks[name])
                     out[f"{name}_served"] = served
                     if proc.poll() is None:  # the command only, as a terminal or a service manager would
                         os.kill(proc.pid, cases[name])
@@ -148,7 +151,7 @@ def stops(tmp_path_factory, prefect_harness):
                     del pending[name]
             time.sleep(0.05)
         for name in cases:
-            out[f"{name}_left"] = wait_gone(name, 10)
+            out[f"{name}_left"] = wait_gone(marks[name], 10)
         for proc, _, _ in procs.values():
             if proc.poll() is None:
                 os.killpg(proc.pid, signal.SIGKILL)
@@ -180,7 +183,7 @@ def stops(tmp_path_factory, prefect_harness):
         }
         yield out
     for name in cases:  # never leave anything behind, even when a test failed
-        for pid, _ in processes_marked(name):
+        for pid, _ in processes_marked(marks[name]):
             try:
                 os.kill(pid, signal.SIGKILL)
             except ProcessLookupError:
