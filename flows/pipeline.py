@@ -1,6 +1,8 @@
 """Fetch, extract and load at once: the frontier fetches from every host as its politeness allows, each page
 goes to the extraction workers as it arrives, and load batches are formed from what has been extracted (not
-from the order the sources are listed). A stop request is looked at between load batches."""
+from the order the sources are listed). A stop request is heard at once: no new request or extraction starts,
+what was extracted is loaded (one transaction a batch, as always), and every other page fetched gets its fetch
+row with the error NOT_LOADED, so the next run fetches it again."""
 
 from __future__ import annotations
 
@@ -53,6 +55,7 @@ class LoadBatch:
 @dataclass
 class OverlapStats:
     pages: int = 0
+    fetched: int = 0  # requests that came back (fewer than pages after a stop)
     extracted: int = 0
     batches: int = 0
     stopped: bool = False
@@ -108,14 +111,18 @@ class TaskExtractor:
         future.add_done_callback(finished)  # type: ignore[attr-defined]
 
 
-def failed_extraction(page: PageInput, exc: BaseException) -> Extracted:
+NOT_LOADED = "not loaded: the run was interrupted"  # the fetch row's error: the next run fetches the page again
+
+
+def failed_extraction(page: PageInput, exc: BaseException | str) -> Extracted:
     """What a page becomes when its worker died or its task failed: a recorded error, not a lost page."""
+    error = exc if isinstance(exc, str) else f"extraction failed: {exc!r}"
     return Extracted(
         article_id(page.url),
         page.url,
         page.source_id,
         page.fetched_at,
-        error=f"extraction failed: {exc!r}"[:500],
+        error=error[:500],
         link_url=page.url,
     )
 
@@ -150,9 +157,14 @@ class Overlap:
         self.stop_requested = stop_requested
         # pages fetched but not extracted yet: bounds the memory HTML takes when fetching outruns extraction
         self.max_in_extraction = max_in_extraction or max(4 * pipeline.batch_size, 64)
-        self.in_extraction = 0
+        self._chunk: Chunk = []  # fetched, waiting to be sent to the extractor with the next pages
+        self._extracting: dict[int, PageInput] = {}  # sent to the extractor, its outcome not back yet
         self.events: queue.SimpleQueue = queue.SimpleQueue()
         self.stats = OverlapStats(pages=len(plans))
+
+    @property
+    def in_extraction(self) -> int:
+        return len(self._chunk) + len(self._extracting)
 
     def _held(self) -> bool:
         return self.in_extraction >= self.max_in_extraction
@@ -167,72 +179,111 @@ class Overlap:
             self.events.put(("crawled", None, None))
 
     def _extracted(self, chunk: Chunk, outcome: list[Extracted] | BaseException) -> None:
-        if isinstance(outcome, BaseException):
-            outcome = [failed_extraction(page, outcome) for _, page in chunk]
         self.events.put(("extracted", chunk, outcome))
 
     def run(self) -> OverlapStats:
-        """Fetch, extract and hand load batches to `load` until every plan is done (or a stop was asked
-        and what was in flight is done)."""
+        """Fetch, extract and hand load batches to `load` until every plan is done, or until a stop was asked
+        and the requests in flight are back: then what was extracted is loaded, and the pages that were not
+        get their fetch row with the error NOT_LOADED (the extraction workers are being killed)."""
         self._t0 = time.monotonic()
         self._results: dict[int, FetchResult] = {}
         self._ready: list[tuple[int, Extracted | None]] = []  # fetched (and extracted) since the last batch
-        self._chunk: Chunk = []
+        self._crawled, self._crashed = False, None
         crawler = threading.Thread(target=self._crawl, name="frontier", daemon=True)
         crawler.start()
         try:
-            crashed = self._loop()
+            self._loop()
         finally:
             self.frontier.stop()  # after an error: nothing new starts, the crawl thread ends
             crawler.join()
         self.stats.seconds = time.monotonic() - self._t0
-        if crashed is not None:
-            raise crashed
+        if self._crashed is not None:
+            raise self._crashed
         return self.stats
 
-    def _loop(self) -> BaseException | None:
-        crawled, crashed = False, None
-        while not (crawled and self.in_extraction == 0):
+    def _loop(self) -> None:
+        while not (self._crawled and self.in_extraction == 0):
+            if not self.stats.stopped and self.stop_requested():
+                self._stop()
             try:
-                kind, a, b = self.events.get(timeout=0.2)
+                event = self.events.get(timeout=0.2)
             except queue.Empty:
                 self._flush_chunk()  # a partial chunk waits no longer than this when pages trickle in
                 continue
-            if kind == "fetched":
-                self._fetched(a, b)
-            elif kind == "extracted":
-                self.in_extraction -= len(a)
-                self.stats.extracted += len(a)
-                self._ready.extend((index, page) for (index, _), page in zip(a, b))
-            elif kind == "crawled":
-                crawled = True
-                self._flush_chunk()
-            elif kind == "crashed":
-                crashed = a
-            while len(self._ready) >= self.pipeline.batch_size:  # the place where a stop request is heard
+            self._handle(*event)
+            while len(self._ready) >= self.pipeline.batch_size:  # a batch boundary
                 self._emit(self._ready[: self.pipeline.batch_size])
                 self._ready = self._ready[self.pipeline.batch_size :]
         if self._ready:
             self._emit(self._ready)
             self._ready = []
-        return crashed
+
+    def _handle(self, kind: str, a, b) -> None:
+        if kind == "fetched":
+            self._fetched(a, b)
+        elif kind == "extracted":
+            self._took_back(a, b)
+        elif kind == "crawled":
+            self._crawled = True
+            self._flush_chunk()
+        elif kind == "crashed":
+            self._crashed = a
+
+    def _took_back(self, chunk: Chunk, outcome: list[Extracted] | BaseException) -> None:
+        """An extraction's outcome: its pages are ready to load (as errors if it failed). Pages a stop already
+        gave up on are not taken twice."""
+        if isinstance(outcome, BaseException):  # a stop kills the workers: that is an interruption, not a failure
+            error: BaseException | str = NOT_LOADED if self.stop_requested() else outcome
+            outcome = [failed_extraction(page, error) for _, page in chunk]
+        for (index, _), page in zip(chunk, outcome):
+            if self._extracting.pop(index, None) is not None:
+                if page.error != NOT_LOADED:
+                    self.stats.extracted += 1
+                self._ready.append((index, page))
+
+    def _stop(self) -> None:
+        """A stop request: no new request (the frontier sees it too), nothing more to the extractor (its workers
+        are being killed), no waiting for what it holds. What came back before now is kept and loaded."""
+        self.stats.stopped = True
+        self.frontier.stop()
+        while True:
+            try:
+                event = self.events.get_nowait()
+            except queue.Empty:
+                break
+            self._handle(*event)
+        chunk, self._chunk = self._chunk, []
+        dropped = chunk + list(self._extracting.items())
+        self._extracting.clear()
+        self._ready.extend((index, failed_extraction(page, NOT_LOADED)) for index, page in dropped)
+        log.info(
+            "stop requested: no new fetches; loading what was extracted, %d pages recorded as not loaded", len(dropped)
+        )
 
     def _fetched(self, index: int, result: FetchResult) -> None:
         self._results[index] = result
+        self.stats.fetched += 1
         page = page_input(self.plans[index], result, self.languages, self.pipeline, self.zones)
         if page is None:
             self._ready.append((index, None))
             return
         result.body = result.text = None  # the input holds the text; free the rest now
-        self.in_extraction += 1
+        if self.stats.stopped:  # a request that was in flight at the stop: its row says it was not loaded
+            self._ready.append((index, failed_extraction(page, NOT_LOADED)))
+            return
         self._chunk.append((index, page))
         if len(self._chunk) >= self.extractor.chunk:
             self._flush_chunk()
 
     def _flush_chunk(self) -> None:
-        if self._chunk:
-            chunk, self._chunk = self._chunk, []
+        if not self._chunk or self.stats.stopped or self.stop_requested():  # a stop takes the chunk as it is
+            return
+        chunk, self._chunk = self._chunk, []
+        self._extracting.update(chunk)
+        try:
             self.extractor.submit(chunk, self._extracted)
+        except Exception as exc:  # a pool a stop has killed (or broken otherwise): the pages' rows say so
+            self._extracted(chunk, exc)
 
     def _emit(self, pages: list[tuple[int, Extracted | None]]) -> None:
         self.stats.batches += 1
@@ -246,10 +297,6 @@ class Overlap:
         if self.stats.first_load_after is None:
             self.stats.first_load_after = time.monotonic() - self._t0
         self.load(batch)
-        if not self.stats.stopped and self.stop_requested():
-            self.stats.stopped = True
-            self.frontier.stop()  # requests in flight finish and are loaded; nothing new starts
-            log.info("stop requested: no new fetches; loading what is in flight")
 
 
 def uses_dask(pipeline: PipelineSettings) -> bool:
@@ -309,7 +356,8 @@ def fetch_extract_load(
     finally:
         connection.close()
     logger.info(
-        "%d pages fetched, %d extracted, in %d load batches, %.1f s (first batch to the loader after %.1f s)%s",
+        "%d of %d pages fetched, %d extracted, in %d load batches, %.1f s (first batch to the loader after %.1f s)%s",
+        done.fetched,
         done.pages,
         done.extracted,
         done.batches,

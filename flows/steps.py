@@ -769,6 +769,8 @@ def closing_run(db: str, run_id: str) -> Iterator[None]:
         raise
     except BaseException as exc:
         if stop_requested():  # the stop ended the work (its workers killed): report the stop, not the breakage
+            # (logged, not printed: after a stop the console shows only the command's line)
+            run_logger().info("the run's work ended by %s while stopping", type(exc).__name__, exc_info=exc)
             shutdown_pool(kill=True)
             stopped = RunInterrupted(stop_signal())
             close_run(db, run_id, "interrupted", str(stopped))

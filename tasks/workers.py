@@ -48,14 +48,43 @@ def init_worker(main_pid: int) -> None:
     threading.Thread(target=_watch_parent, args=(main_pid,), daemon=True, name="parent-watch").start()
 
 
+def kill_forkserver() -> None:
+    """SIGKILL the forkserver that starts the pools' workers (those it forked die with it). A worker being started
+    then fails at once instead of holding its pool's lock while the forkserver imports its modules (seconds);
+    the next pool starts a new forkserver."""
+    from multiprocessing import forkserver
+
+    pid = getattr(getattr(forkserver, "_forkserver", None), "_forkserver_pid", None)
+    if not pid:
+        return
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except OSError:  # gone already
+        pass
+
+
+def _processes(pool: ProcessPoolExecutor) -> list:
+    """The pool's worker processes, read without its lock (a worker may be starting meanwhile)."""
+    for _ in range(5):
+        try:
+            return list((getattr(pool, "_processes", None) or {}).values())
+        except RuntimeError:  # the dict changed size while read: read it again
+            continue
+    return []
+
+
 def kill_pool(pool: ProcessPoolExecutor) -> None:
-    """End a process pool now: cancel what is queued and SIGKILL its workers."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    pool.shutdown(wait=False, cancel_futures=True)
+    """End a process pool now: SIGKILL its workers (and, for a forkserver pool, the forkserver) without waiting
+    for the pool's lock, then cancel what is queued. Waits for no future of the pool."""
+    context = getattr(pool, "_mp_context", None)
+    if context is not None and context.get_start_method() == "forkserver":
+        kill_forkserver()
+    processes = _processes(pool)
     for process in processes:
         try:
             process.kill()
-        except (OSError, ValueError):
+        except (OSError, ValueError, AttributeError):  # exited, closed, or not started yet
             pass
+    pool.shutdown(wait=False, cancel_futures=True)  # takes the pool's lock: a worker start fails by now
     for process in processes:
         process.join(5)

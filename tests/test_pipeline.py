@@ -12,7 +12,7 @@ from dataclasses import replace
 import pytest
 from multihost import Host, loopback_hosts
 
-from forumwatch.flows.pipeline import LoadBatch, Overlap, PoolExtractor, TaskExtractor
+from forumwatch.flows.pipeline import NOT_LOADED, LoadBatch, Overlap, PoolExtractor, TaskExtractor
 from forumwatch.flows.steps import PagePlan, RobotsLog
 from forumwatch.settings import FetchSettings, PipelineSettings
 from forumwatch.tasks.discover import FeedItem
@@ -104,6 +104,46 @@ def test_a_stop_request_between_batches_ends_the_crawl_and_loads_what_was_in_fli
     fetched = [path for path, _ in host.log if path.startswith("/news/")]
     assert stats.stopped and 4 <= len(loaded) < 30
     assert sorted(loaded) == sorted(host.url(p) for p in fetched)  # every page fetched was handed to a load
+
+
+def test_a_stop_loads_what_was_extracted_and_records_the_rest_without_waiting_for_the_extractor(hosts) -> None:
+    """The stop comes while a page is in an extraction that does not return (a worker being killed): the pages
+    extracted before it are loaded, every other page fetched comes back at once with the error NOT_LOADED."""
+    from forumwatch.tasks.enrich import enrich_batch
+
+    [host] = hosts(1)
+    plans = plans_for(host, 30, delay=0.02)
+    quick = {p.item.url for p in plans[:6]}  # fetched first (one request at a time) and extracted at once
+    stuck, release = threading.Event(), threading.Event()
+
+    def extract(pages):
+        if any(p.url not in quick for p in pages):
+            stuck.set()  # the stop request: the pages before this one are back (one extraction thread, in order)
+            release.wait(60)
+        return enrich_batch(pages)
+
+    batches: list[LoadBatch] = []
+    futures = []
+    with ThreadPoolExecutor(1) as executor:
+
+        def submit(pages):
+            futures.append(executor.submit(extract, pages))
+            return futures[-1]
+
+        try:
+            stats = overlap(
+                plans, [host], batches, extractor=TaskExtractor(submit, chunk=1), stop_requested=stuck.is_set
+            ).run()
+            held = [f for f in futures if not f.done()]
+        finally:
+            release.set()
+    pages = {plan.item.url: page for b in batches for plan, page in zip(b.plans, b.extracted)}
+    fetched = {host.url(path) for path, _ in host.log if path.startswith("/news/")}
+    assert stats.stopped and held  # it returned while the extraction was still held
+    assert set(pages) == fetched and len(fetched) < len(plans)  # every page fetched went to a load, once
+    loaded = {url for url, page in pages.items() if page is not None and page.error is None}
+    assert loaded == quick and all(pages[url].text for url in loaded)
+    assert {pages[url].error for url in fetched - quick} == {NOT_LOADED}
 
 
 def test_a_failed_extraction_is_a_recorded_error_not_a_lost_page(hosts) -> None:

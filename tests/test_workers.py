@@ -1,0 +1,35 @@
+"""Worker pools end at once on a stop (tasks.workers), even while a worker is being started."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+KILL_WHILE_STARTING = """
+import multiprocessing, sys, threading
+from concurrent.futures import ProcessPoolExecutor
+from forumwatch.tasks.workers import kill_pool
+
+context = multiprocessing.get_context("forkserver")
+context.set_forkserver_preload(["slow_preload"])  # the forkserver is busy importing for a minute
+pool = ProcessPoolExecutor(1, mp_context=context)
+threading.Timer(1.0, kill_pool, [pool]).start()  # a stop while the first submit waits for its worker
+try:
+    pool.submit(abs, -1)
+except Exception as exc:
+    print("refused:", type(exc).__name__)
+else:
+    print("started")
+"""
+
+
+def test_kill_pool_ends_a_pool_whose_first_worker_is_still_starting(tmp_path) -> None:
+    """The submit that starts the first worker holds the pool's lock while the forkserver imports; kill_pool does
+    not wait for that lock: it kills the forkserver, and the submit fails instead of starting a worker."""
+    (tmp_path / "slow_preload.py").write_text("import time\ntime.sleep(60)\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}  # the forkserver finds the module on its path
+    done = subprocess.run(
+        [sys.executable, "-c", KILL_WHILE_STARTING], env=env, capture_output=True, text=True, timeout=180
+    )
+    assert done.stdout.startswith("refused:"), (done.stdout, done.stderr[-2000:])
