@@ -41,6 +41,7 @@ from forumwatch.flows.steps import (
     interrupted_state,
     load_pages,
     prepare_run,
+    record_not_loaded,
     run_status,
     utcnow,
 )
@@ -297,27 +298,41 @@ def run_day(
     counts: Counter = Counter()
     chunks = [work.plans[i : i + pipeline.batch_size] for i in range(0, len(work.plans), pipeline.batch_size)]
     loads: list[tuple[list[PagePlan], PageFetch, list[Extracted | None]]] = []
-    for number, batch in enumerate(chunks, start=1):
-        check_stop()
-        fetched = _named(fetch_pages, day, f"fetch {number}")(batch, settings, warc_dir, f"{run_id}-{day}-{number:03d}")
-        loads.append(
-            (batch, fetched, _named(extract_pages, day, f"extract {number}")(batch, fetched, sources, pipeline))
-        )
+    fetches: list[PageFetch] = []  # every batch fetched, in order: the first `done` of them are loaded
+    done = 0
+    try:
+        for number, batch in enumerate(chunks, start=1):
+            check_stop()
+            fetched = _named(fetch_pages, day, f"fetch {number}")(
+                batch, settings, warc_dir, f"{run_id}-{day}-{number:03d}"
+            )
+            fetches.append(fetched)
+            loads.append(
+                (batch, fetched, _named(extract_pages, day, f"extract {number}")(batch, fetched, sources, pipeline))
+            )
+        for number, (plans, fetched, pages) in enumerate(loads, start=1):
+            check_stop()
+            kept: list[Extracted | None] = []
+            for plan, result, page in zip(plans, fetched.results, pages):
+                outcome, retryable = outcome_of(result, page, start, end)
+                counts[(plan.item.source_id, outcome)] += 1
+                for method in work.listed_by.get(plan.item.url, ()):
+                    tallies[(plan.item.source_id, day, method)].add(outcome, retryable)
+                kept.append(page if outcome == "loaded" else None)  # None: the fetch is logged, nothing loaded
+            loaded = _named(load_pages, day, f"load {number}")(db, run_id, plans, fetched, kept, pipeline)
+            counts.update({key: n for key, n in loaded.counts.items() if key[1] in ("new", "updated")})
+            done = number
+    except Exception:  # a stop (or the extraction workers a stop killed): what the day fetched is not lost
+        if stop_requested():  # the day stays undone (no coverage rows), and its pages are fetched again next run
+            try:
+                record_not_loaded(db, run_id, fetches[done:])
+            except Exception:
+                get_run_logger().warning("could not record the pages the stop left unloaded", exc_info=True)
+        raise
     for page in work.archived:
         counts[(page.source_id, page.outcome)] += 1
         for method in work.listed_by.get(page.url, ()):
             tallies[(page.source_id, day, method)].add(page.outcome, page.retryable)
-    for number, (plans, fetched, pages) in enumerate(loads, start=1):
-        check_stop()
-        kept: list[Extracted | None] = []
-        for plan, result, page in zip(plans, fetched.results, pages):
-            outcome, retryable = outcome_of(result, page, start, end)
-            counts[(plan.item.source_id, outcome)] += 1
-            for method in work.listed_by.get(plan.item.url, ()):
-                tallies[(plan.item.source_id, day, method)].add(outcome, retryable)
-            kept.append(page if outcome == "loaded" else None)  # None: the fetch is logged, nothing loaded
-        loaded = _named(load_pages, day, f"load {number}")(db, run_id, plans, fetched, kept, pipeline)
-        counts.update({key: n for key, n in loaded.counts.items() if key[1] in ("new", "updated")})
     _named(record_coverage, day, "coverage")(db, coverage.rows(tallies, run_id, utcnow()))
     return counts
 

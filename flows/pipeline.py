@@ -18,6 +18,7 @@ from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
 from forumwatch.flows.steps import (
+    NOT_LOADED,
     PageFetch,
     PagePlan,
     RunConnection,
@@ -109,9 +110,6 @@ class TaskExtractor:
                 done(chunk, exc)
 
         future.add_done_callback(finished)  # type: ignore[attr-defined]
-
-
-NOT_LOADED = "not loaded: the run was interrupted"  # the fetch row's error: the next run fetches the page again
 
 
 def failed_extraction(page: PageInput, exc: BaseException | str) -> Extracted:

@@ -341,6 +341,20 @@ class PageFetch:
     robots: list[FetchResult]  # robots.txt fetches made on the way
 
 
+NOT_LOADED = "not loaded: the run was interrupted"  # a fetched page's row after a stop: the next run fetches it
+
+
+def record_not_loaded(db: str, run_id: str, fetches: list[PageFetch]) -> None:
+    """After a stop, the fetches rows of pages fetched but not loaded (their own error, else NOT_LOADED): nothing
+    tried is lost silently, and the next run fetches them again."""
+    rows = [fetch_row(run_id, r, error=r.error or NOT_LOADED) for f in fetches for r in f.results]
+    rows += [fetch_row(run_id, r) for f in fetches for r in f.robots]
+    if rows:
+        fwdb.write_transaction(
+            db, "recording the pages a stop left unloaded", lambda con: load.insert_fetches(con, rows)
+        )
+
+
 @task(cache_policy=NO_CACHE)
 def fetch_pages(plans: list[PagePlan], settings: FetchSettings, warc_dir: str, warc_prefix: str) -> PageFetch:
     robots: list[FetchResult] = []

@@ -171,6 +171,42 @@ def test_interrupted_backfill_rerun_completes_the_rest_and_reprocess_all_redoes(
     assert query(db, "SELECT count(*) FROM articles") == [(6,)]
 
 
+def test_a_stop_mid_day_records_the_pages_it_fetched_and_a_rerun_loads_them(tmp_path, planet):
+    """A stop (Ctrl-C) that comes while a day's page is being fetched: the day is not recorded done, the page
+    fetched has its fetches row ('not loaded: the run was interrupted'; it had none), and a rerun loads it."""
+    from forumwatch.flows.pipeline import NOT_LOADED
+    from forumwatch.flows.stop import request_stop, reset
+
+    site, sources = planet
+    db = tmp_path / "fw.duckdb"
+    stopped_on = site.base + slug(DAYS[52])
+    body = site.routes[slug(DAYS[52])].body
+
+    def stop_then_answer(handler) -> None:
+        request_stop()  # as the command's SIGINT handler does
+        handler.send_response(200)
+        handler.send_header("Content-Type", "text/html; charset=utf-8")
+        handler.send_header("Content-Length", str(len(body)))
+        handler.end_headers()
+        handler.wfile.write(body)
+
+    site.routes[slug(DAYS[52])].handler = stop_then_answer
+    try:
+        state = backfill(start=DAYS[50], end=DAYS[55], sources=str(sources), db=str(db), return_state=True)
+    finally:
+        reset()
+    assert not state.is_completed() and query(db, "SELECT status FROM runs") == [("interrupted",)]
+    assert query(db, "SELECT error FROM fetches WHERE url = ?", [stopped_on]) == [(NOT_LOADED,)]
+    assert query(db, "SELECT DISTINCT day FROM coverage WHERE status = 'complete' ORDER BY day") == [
+        (DAYS[50],),
+        (DAYS[51],),
+    ]
+    site.routes[slug(DAYS[52])].handler = None
+    again = backfill(start=DAYS[50], end=DAYS[55], sources=str(sources), db=str(db))
+    assert again["days_run"] == 4 and query(db, "SELECT count(*) FROM articles") == [(6,)]
+    assert query(db, "SELECT count(*) FROM articles WHERE url = ?", [stopped_on]) == [(1,)]
+
+
 def test_days_read_without_any_sitemap_are_read_again_once_one_is_listed(tmp_path, planet):
     """With no sitemap configured or listed, the days were recorded 'complete' (0 found), so adding the
     sitemap afterwards changed nothing: every later backfill skipped them."""
