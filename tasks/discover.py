@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import feedparser
 
@@ -151,12 +152,40 @@ def _in_zone(moment: datetime | None, raw: str | None, zone_known: bool, timezon
     return in_source_zone(DateCandidate(moment, "feed", "minute", False), timezone).moment
 
 
+_NAMED_ZONE_AT_END = re.compile(r"\s+([A-Za-z]{2,5})\s*$")
+_UNIVERSAL = {"GMT", "UTC", "UT", "Z"}
+
+
+def _in_source_zone_name(raw: object, timezone: str | None) -> DateCandidate | None:
+    """The date read in the source's zone when the zone name it ends with is that zone's own at that date ('CST' in
+    a Beijing feed is China Standard Time, which feedparser and the text reader take for US Central); else None."""
+    if not timezone or not isinstance(raw, str):
+        return None
+    found = _NAMED_ZONE_AT_END.search(raw)
+    if found is None or found[1].upper() in _UNIVERSAL:
+        return None
+    local = raw[: found.start()].strip()
+    read = _read_feed_date(local)
+    if read is None or read.zone_known or read.precision != "minute":
+        return None
+    try:
+        name = read.moment.replace(tzinfo=ZoneInfo(timezone)).tzname()
+    except (ValueError, OSError, ZoneInfoNotFoundError):  # not an IANA zone: the name is read as before
+        return None
+    if str(name).upper() != found[1].upper():
+        return None
+    return in_source_zone(DateCandidate(read.moment, "feed", "minute", False), timezone)
+
+
 def _entry_date(
     entry: feedparser.FeedParserDict, now: datetime, timezone: str | None = None
 ) -> tuple[datetime | None, bool]:
     for key in ("published", "updated", "created"):
         raw = dict.get(entry, key)  # not feedparser's deprecated updated -> published fallback: each key once
         parsed = dict.get(entry, f"{key}_parsed")
+        local = _in_source_zone_name(raw, timezone)
+        if local is not None:
+            return _plausible(local.moment, now), True
         if _text_date_wanted(raw, parsed):
             read = _read_feed_date(str(raw).strip())
             if read is not None:

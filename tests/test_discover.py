@@ -135,3 +135,25 @@ def test_an_empty_feed_is_a_note_but_items_without_links_are_an_error():
     assert parse_feed(linkless, "https://q.example/feed", "q", NOW).error.startswith("feed lists no items")
     json_linkless = b'{"version": "1", "items": [{"id": "1", "title": "no url"}]}'
     assert parse_feed(json_linkless, "https://q.example/feed", "q", NOW).error == "feed lists no items"
+
+
+def test_a_zone_name_that_is_the_source_zones_own_is_read_in_that_zone():
+    """'CST' in a Beijing feed is China Standard Time (+08:00); feedparser reads every 'CST' as US Central (-06:00).
+    The source's configured zone decides when the name is that zone's own at that date; otherwise nothing changes."""
+
+    def read(written: str, timezone: str | None) -> datetime | None:
+        body = (
+            '<rss version="2.0"><channel><title>t</title><item><title>a</title><link>https://x.example/a</link>'
+            f"<pubDate>{written}</pubDate></item></channel></rss>"
+        ).encode()
+        return parse_feed(body, "https://x.example/feed", "x", NOW, timezone=timezone).items[0].published_at
+
+    assert read("Tue, 31 Oct 2023 09:00:00 CST", "Asia/Shanghai") == datetime(2023, 10, 31, 1, 0)
+    assert read("2023-10-31 09:00 CST", "Asia/Taipei") == datetime(2023, 10, 31, 1, 0)
+    assert read("Tue, 31 Oct 2023 09:00:00 IST", "Asia/Kolkata") == datetime(2023, 10, 31, 3, 30)
+    assert read("Tue, 31 Oct 2023 09:00:00 BST", "Europe/London") == datetime(2023, 10, 31, 8, 0)
+    # no zone configured, or a name that is not the zone's own at that date: the name's usual reading
+    assert read("Tue, 31 Oct 2023 09:00:00 CST", None) == datetime(2023, 10, 31, 15, 0)
+    assert read("Wed, 31 May 2023 09:00:00 CST", "America/Chicago") == datetime(2023, 5, 31, 15, 0)  # CDT then
+    assert read("Tue, 31 Oct 2023 09:00:00 EST", "Asia/Shanghai") == datetime(2023, 10, 31, 14, 0)
+    assert read("Tue, 31 Oct 2023 09:00:00 GMT", "Asia/Shanghai") == datetime(2023, 10, 31, 9, 0)
