@@ -123,6 +123,14 @@ class TreeMemory:
         self._thread.join()
         return self.peak
 
+    def peaks_mb(self) -> dict:
+        """The peaks in MB, as the reports name them: the tree's RSS and PSS, and the RSS by role."""
+        return {
+            "peak_rss_mb": self.peak / 2**20,
+            "peak_pss_mb": self.peak_pss / 2**20,
+            "peak_rss_mb_by_role": {role: round(rss / 2**20) for role, rss in self.peak_by_role.items()},
+        }
+
     def cpu_by_role(self) -> dict[str, float]:
         split: dict[str, float] = {}
         for role, seconds in self.cpu.values():
@@ -150,7 +158,7 @@ def run_pipeline(sources: Path, db: Path, env: dict, profile: Path | None = None
     proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     memory = TreeMemory(proc.pid)
     out, err = proc.communicate()
-    peak = memory.stop()
+    memory.stop()
     wall_total = time.time() - t0
     line = next((l for l in out.splitlines() if l.startswith("BENCH-RESULT ")), None)
     if proc.returncode != 0 or line is None:
@@ -158,9 +166,7 @@ def run_pipeline(sources: Path, db: Path, env: dict, profile: Path | None = None
     result = json.loads(line.split(" ", 1)[1])
     result["seconds"] = result["t_flow_end"] - t0  # process start -> flow returned (Prefect start included)
     result["process_seconds"] = wall_total
-    result["peak_rss_mb"] = peak / 2**20
-    result["peak_pss_mb"] = memory.peak_pss / 2**20
-    result["peak_rss_mb_by_role"] = {role: round(rss / 2**20) for role, rss in memory.peak_by_role.items()}
+    result.update(memory.peaks_mb())
     result["cpu_seconds"] = _children_cpu() - cpu0
     result["cpu_by_role"] = memory.cpu_by_role()
     return result

@@ -168,7 +168,7 @@ def run_backfill(made: dict, work: Path, env: dict) -> dict:
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         memory = TreeMemory(proc.pid)
         out, _ = proc.communicate()
-        peak = memory.stop()
+        memory.stop()
     seconds = time.time() - t0
     (work.parent / f"{work.name}-backfill.log").write_text(out, encoding="utf-8")
     found = re.search(
@@ -185,9 +185,7 @@ def run_backfill(made: dict, work: Path, env: dict) -> dict:
         "seconds": seconds,
         "cpu_seconds": sum(memory.cpu_by_role().values()),
         "warc_step_seconds": _phase_seconds(out),
-        "peak_rss_mb": peak / 2**20,
-        "peak_pss_mb": memory.peak_pss / 2**20,
-        "peak_rss_mb_by_role": {role: round(rss / 2**20) for role, rss in memory.peak_by_role.items()},
+        **memory.peaks_mb(),
         "records": int(records),
         "records_read": int(read),
         "records_stepped_over": int(stepped),
