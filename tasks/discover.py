@@ -21,7 +21,7 @@ from forumwatch.tasks.urls import canonical_url
 EARLIEST_PLAUSIBLE = datetime(1995, 1, 1)
 MAX_ITEMS_PER_FEED = 5000
 ENTITY_DECLARATION = re.compile(rb"<!ENTITY", re.IGNORECASE)
-NOTHING_LISTED = "feed lists no items"  # a note, not an error: the feed was read and is empty
+NOTHING_LISTED = "feed lists no items"  # a note when the feed lists none; an error when none of its items links
 
 
 @dataclass(frozen=True)
@@ -156,9 +156,10 @@ _NAMED_ZONE_AT_END = re.compile(r"\s+([A-Za-z]{2,5})\s*$")
 _UNIVERSAL = {"GMT", "UTC", "UT", "Z"}
 
 
-def _in_source_zone_name(raw: object, timezone: str | None) -> DateCandidate | None:
-    """The date read in the source's zone when the zone name it ends with is that zone's own at that date ('CST' in
-    a Beijing feed is China Standard Time, which feedparser and the text reader take for US Central); else None."""
+def _in_source_zone_name(raw: object, timezone: str | None) -> datetime | None:
+    """The time (UTC) read in the source's zone when the zone name it ends with is that zone's own at that date
+    ('CST' in a Beijing feed is China Standard Time, which feedparser and the text reader take for US Central);
+    else None."""
     if not timezone or not isinstance(raw, str):
         return None
     found = _NAMED_ZONE_AT_END.search(raw)
@@ -174,7 +175,7 @@ def _in_source_zone_name(raw: object, timezone: str | None) -> DateCandidate | N
         return None
     if str(name).upper() != found[1].upper():
         return None
-    return in_source_zone(DateCandidate(read.moment, "feed", "minute", False), timezone)
+    return _in_zone(read.moment, local, False, timezone)
 
 
 def _entry_date(
@@ -185,7 +186,7 @@ def _entry_date(
         parsed = dict.get(entry, f"{key}_parsed")
         local = _in_source_zone_name(raw, timezone)
         if local is not None:
-            return _plausible(local.moment, now), True
+            return _plausible(local, now), True
         if _text_date_wanted(raw, parsed):
             read = _read_feed_date(str(raw).strip())
             if read is not None:
@@ -235,7 +236,7 @@ def _parse_json_feed(
     if not doc["items"]:
         return FeedParse([], None, NOTHING_LISTED, "json")
     note = _join_notes(skipped.note(), _cap_note(len(doc["items"]), max_items))
-    return FeedParse(items, None if items else "feed lists no items", note, "json")
+    return FeedParse(items, None if items else NOTHING_LISTED, note, "json")
 
 
 _ITEM_START = re.compile(rb"<(?:[\w.-]+:)?(?:item|entry)[\s>/]")
@@ -344,7 +345,7 @@ def _parse_feed(
             return FeedParse([], f"not a feed: {problem or 'no RSS/Atom/JSON structure found'}", None, None)
         if not parsed.entries and not problem:  # a well-formed feed of a quiet outlet: nothing new is no failure
             return FeedParse([], None, NOTHING_LISTED, kind)
-        return FeedParse([], "feed lists no items" + (f" ({problem})" if problem else ""), None, kind)
+        return FeedParse([], NOTHING_LISTED + (f" ({problem})" if problem else ""), None, kind)
     note = _join_notes(
         f"malformed feed, {len(items)} items recovered: {problem}" if problem else None,
         skipped.note(),
