@@ -1,0 +1,205 @@
+"""trafilatura's XPath filters without their cost: each `re:test(ARG, 'a|b|^c')` over plain words is rewritten as
+`contains(ARG, 'a') or contains(ARG, 'b') or starts-with(ARG, 'c')`, which selects the same elements.
+
+Why: trafilatura tests element ids and classes against regular expressions through EXSLT's `re:test`, which
+calls back into Python for every element it meets (a proxy object, a string, a `re` search): about a third of
+trafilatura's time on a real news page. Most of its patterns are alternations of fixed words, which XPath
+tests natively. Only a pattern that expands to a few literal strings is rewritten: optional characters, small
+character sets, groups and alternation, with `^` only at the start of an alternative, and no flags. Anything
+else (`\\s`, `$`, `.`, case-insensitive tests) stays `re:test`. `rewritten_filters` makes the replacements;
+`install` swaps them into trafilatura's own lists, in place, once per process.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import re
+from itertools import product
+from re import _constants as sre_constants  # type: ignore[attr-defined]  # Python's own regex parser (3.11+)
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+from lxml.etree import XPath
+
+REGEXP_NS = "http://exslt.org/regular-expressions"
+# More strings than this and the regex stays: each contains() converts the attribute to a string again, so a long
+# chain costs more than one re:test (measured over trafilatura's filters on the bench pages: 4 is fastest).
+MAX_LITERALS = 4
+MAX_EXPANSIONS = 256  # a bound on the work of expanding one pattern
+MAX_REPEAT = 2  # x? and x{0,2} expand; longer repeats stay regular expressions
+START = "\x00start"  # marks `^` in an expansion
+
+_INSTALLED: list[tuple[XPath, XPath]] = []  # (trafilatura's filter, its replacement), once installed
+
+
+class NotLiteral(ValueError):
+    """The pattern is not a small alternation of fixed strings."""
+
+
+def _expand(items) -> list[list[str]]:
+    """Every sequence of characters (and START marks) the parsed pattern `items` matches."""
+    out: list[list[str]] = [[]]
+    for op, av in items:
+        if op is sre_constants.LITERAL:
+            choices: list[list[str]] = [[chr(av)]]
+        elif op is sre_constants.IN:
+            choices = []
+            for inner_op, inner_av in av:
+                if inner_op is not sre_constants.LITERAL:
+                    raise NotLiteral(f"character set with {inner_op}")
+                choices.append([chr(inner_av)])
+        elif op is sre_constants.BRANCH:
+            choices = [seq for branch in av[1] for seq in _expand(branch)]
+        elif op is sre_constants.SUBPATTERN:
+            _group, add_flags, del_flags, sub = av
+            if add_flags or del_flags:
+                raise NotLiteral("inline flags")
+            choices = _expand(sub)
+        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
+            low, high, sub = av
+            if high > MAX_REPEAT:
+                raise NotLiteral("long repeat")
+            once = _expand(sub)
+            choices = [
+                [ch for part in parts for ch in part] for n in range(low, high + 1) for parts in product(once, repeat=n)
+            ]
+        elif op is sre_constants.AT and av is sre_constants.AT_BEGINNING:
+            choices = [[START]]
+        else:
+            raise NotLiteral(f"{op}")
+        out = [seq + choice for seq in out for choice in choices]
+        if len(out) > MAX_EXPANSIONS:
+            raise NotLiteral("too many expansions")
+    return out
+
+
+def literal_alternatives(pattern: str) -> list[tuple[bool, str]]:
+    """(anchored at the start, text) for each string the pattern stands for; NotLiteral when it is not that simple."""
+    try:
+        parsed = sre_parse.parse(pattern)
+    except re.error as exc:
+        raise NotLiteral(str(exc)) from exc
+    if parsed.state.flags & ~(sre_constants.SRE_FLAG_UNICODE | sre_constants.SRE_FLAG_ASCII):
+        raise NotLiteral("flags")
+    found: dict[tuple[bool, str], None] = {}
+    expansions = _expand(list(parsed))
+    if len(expansions) > MAX_LITERALS:
+        raise NotLiteral("too many strings")
+    for seq in expansions:
+        anchored = bool(seq) and seq[0] == START
+        rest = seq[1:] if anchored else seq
+        if START in rest:
+            raise NotLiteral("^ inside the pattern")
+        found[(anchored, "".join(rest))] = None
+    return list(found)
+
+
+def _quoted(text: str) -> str:
+    if "'" not in text:
+        return f"'{text}'"
+    if '"' not in text:
+        return f'"{text}"'
+    raise NotLiteral("both quote characters")
+
+
+def _xpath_test(arg: str, pattern: str) -> str:
+    """The XPath 1.0 test equivalent to re:test(arg, pattern)."""
+    tests = [
+        f"starts-with({arg}, {_quoted(text)})" if anchored else f"contains({arg}, {_quoted(text)})"
+        for anchored, text in literal_alternatives(pattern)
+    ]
+    return "(" + " or ".join(tests) + ")"
+
+
+def _call_end(path: str, start: int) -> int:
+    """Index of the ')' that closes the call whose '(' is at start - 1."""
+    depth, quote = 0, None
+    for i in range(start, len(path)):
+        ch = path[i]
+        if quote:
+            if ch == quote:
+                quote = None
+        elif ch in "'\"":
+            quote = ch
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            if depth == 0:
+                return i
+            depth -= 1
+    raise NotLiteral("unbalanced call")
+
+
+def _split_args(inner: str) -> list[str]:
+    args, depth, quote, last = [], 0, None, 0
+    for i, ch in enumerate(inner):
+        if quote:
+            if ch == quote:
+                quote = None
+        elif ch in "'\"":
+            quote = ch
+        elif ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth -= 1
+        elif ch == "," and depth == 0:
+            args.append(inner[last:i].strip())
+            last = i + 1
+    args.append(inner[last:].strip())
+    return args
+
+
+def rewrite_path(path: str) -> str:
+    """The XPath with every re:test over a literal alternation replaced by contains()/starts-with() tests."""
+    out, pos = [], 0
+    while (found := path.find("re:test(", pos)) >= 0:
+        inner_start = found + len("re:test(")
+        end = _call_end(path, inner_start)
+        args = _split_args(path[inner_start:end])
+        replacement = path[found : end + 1]
+        if len(args) == 2 and len(args[1]) >= 2 and args[1][0] == args[1][-1] and args[1][0] in "'\"":
+            try:
+                replacement = _xpath_test(args[0], args[1][1:-1])
+            except NotLiteral:
+                pass
+        out.append(path[pos:found] + replacement)
+        pos = end + 1
+    out.append(path[pos:])
+    return "".join(out)
+
+
+def rewritten(xpath: XPath) -> XPath:
+    """The same filter, cheaper; the XPath itself when it makes no re:test call.
+
+    Also without smart strings: with them, every attribute value passed to a remaining re:test builds a Python
+    proxy of its element. trafilatura's filters select elements only, which smart strings do not change."""
+    if "re:test(" not in xpath.path:
+        return xpath
+    return XPath(rewrite_path(xpath.path), namespaces={"re": REGEXP_NS}, smart_strings=False)
+
+
+def _trafilatura_filter_lists() -> list[list]:
+    import trafilatura
+
+    lists: dict[int, list] = {}
+    for info in pkgutil.iter_modules(trafilatura.__path__):
+        try:
+            module = importlib.import_module(f"trafilatura.{info.name}")
+        except Exception:  # an optional part (its extra not installed) has no filters we use
+            continue
+        for value in vars(module).values():
+            if isinstance(value, list) and any(isinstance(x, XPath) for x in value):
+                lists[id(value)] = value
+    return list(lists.values())
+
+
+def install() -> list[tuple[XPath, XPath]]:
+    """Swap the rewritten filters into trafilatura's filter lists, in place (once per process); the pairs
+    (trafilatura's filter, its replacement)."""
+    if not _INSTALLED:
+        for filters in _trafilatura_filter_lists():
+            for i, xpath in enumerate(filters):
+                if isinstance(xpath, XPath) and (new := rewritten(xpath)) is not xpath:
+                    filters[i] = new
+                    _INSTALLED.append((xpath, new))
+    return list(_INSTALLED)
