@@ -18,6 +18,7 @@ FOLDERS = {"forumwatch": ROOT / "forumwatch", "forumwatch.flows": ROOT / "flows"
 CORE = {
     "forumwatch",
     "forumwatch.db",
+    "forumwatch.identity",
     "forumwatch.settings",
     "forumwatch.resources",
     "forumwatch.wheels",
