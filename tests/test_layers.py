@@ -19,6 +19,7 @@ CORE = {
     "forumwatch",
     "forumwatch.db",
     "forumwatch.identity",
+    "forumwatch.rekey",
     "forumwatch.settings",
     "forumwatch.resources",
     "forumwatch.wheels",
