@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from forumwatch import db as fwdb
 from forumwatch.identity import key_of, story_id_for
 from forumwatch.rekey import Rekeyed, normal_url, rekey_paths
+from forumwatch.tasks.dedupe import assign_stories
 from forumwatch.tasks.urls import article_id, canonical_url, canonical_url_keeping_path
 
 IRI = "http://h.example/новости/1"  # stored by an older forumwatch as written
@@ -131,3 +132,48 @@ def test_a_version_3_file_is_rekeyed_on_first_open(tmp_path):
 def test_the_migration_gives_stored_urls_the_canonical_url_of_what_they_were_made_from(path):
     raw = "HTTP://H.example:80/" + path
     assert normal_url(canonical_url_keeping_path(raw)) == canonical_url(raw)
+
+
+TEXTS = {
+    "6": " ".join(["Naval patrols near the disputed shoal resumed on Monday after a week of storms."] * 8),
+    "7": " ".join(["Parliament approved a new procurement law for the armed forces after two days."] * 8),
+}
+
+
+def test_stories_that_cannot_keep_their_copies_are_regrouped_by_the_next_run(tmp_path):
+    """A dropped spelling's story, and a story whose earliest copy (a tie broken by the smaller id) is another
+    copy under the new ids, lose their rows and evidence; their copies wait ungrouped (story_id NULL)."""
+    path = tmp_path / "v3.duckdb"
+    tie, tied = "http://h.example/б/6", "http://h.example/world/6"  # old id of `tie` < id of `tied` < its new id
+    dup_old, dup_new, copy = "http://h.example/%d0%b3/7", "http://h.example/%D0%B3/7", "http://h.example/world/7"
+    with fwdb.connect(path) as con:
+        fwdb.init_schema(con)
+        for url, fetched, story in (
+            (tie, 1, "t"),
+            (tied, 1, "t"),
+            (dup_old, 1, "d"),
+            (dup_new, 2, None),
+            (copy, 1, "d"),
+        ):
+            con.execute(
+                "INSERT INTO articles (article_id, url, fetched_at, published_at, story_id, text) VALUES (?, ?, ?, ?, ?, ?)",
+                [old_id(url), url, at(fetched), at(1), story, TEXTS[url[-1]]],
+            )
+        for story, rep in (("t", tie), ("d", dup_old)):
+            con.execute(
+                "INSERT INTO stories (story_id, representative_id, n_articles) VALUES (?, ?, 2)", [story, old_id(rep)]
+            )
+            con.execute("INSERT INTO story_features (story_id, representative_id) VALUES (?, ?)", [story, old_id(rep)])
+        con.execute("INSERT INTO story_links (story_a, story_b) VALUES ('d', 't')")
+        con.execute("UPDATE schema_version SET version = 3")
+    with fwdb.connect(path) as con:
+        fwdb.init_schema(con)
+    assert query(path, "SELECT url, story_id FROM articles ORDER BY url") == sorted(
+        (canonical_url(u), None) for u in (tie, tied, dup_new, copy)
+    )
+    for table in ("stories", "story_features", "story_links"):
+        assert query(path, f"SELECT count(*) FROM {table}") == [(0,)]
+    with fwdb.connect(path) as con:  # what the next run's grouping does with them
+        assign_stories(con, [])
+    assert query(path, "SELECT count(DISTINCT story_id), count(story_id) FROM articles") == [(2, 4)]
+    assert_consistent(path)
