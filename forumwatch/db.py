@@ -20,14 +20,22 @@ import duckdb
 import pyarrow as pa
 
 from forumwatch import lake
+from forumwatch.rekey import rekey_paths
 from forumwatch.resources import sql_text
 
 log = logging.getLogger("forumwatch.db")
 T = TypeVar("T")
 
-SCHEMA_VERSION = 3  # bump when schema.sql changes in a way worth recording; columns are migrated either way
-# data migrations, run once on a file recorded below their version (3: articles.link_url of older rows)
-DATA_MIGRATIONS = {3: "load/migrate_v3_link_url.sql"}
+SCHEMA_VERSION = 4  # bump when schema.sql changes in a way worth recording; columns are migrated either way
+
+
+def _link_urls(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(sql_text("load/migrate_v3_link_url.sql"))
+
+
+# data migrations, run once on a file recorded below their version (3: articles.link_url of older rows;
+# 4: ids and URLs of rows stored under a path not in normal form)
+DATA_MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], object]] = {3: _link_urls, 4: rekey_paths}
 CONNECTION_PREFIXES = ("md:", "motherduck:", "ducklake:")  # --db is a connection string only with one of these
 DUCKDB_MAGIC = b"DUCK"  # bytes 8..12 of every DuckDB database file
 SQLITE_MAGIC = b"SQLite format 3\x00"
@@ -423,9 +431,9 @@ def init_schema(con: duckdb.DuckDBPyConnection) -> None:
         con.commit()
     else:
         con.execute(sql_text("schema.sql"))
-    for version, statement in sorted(DATA_MIGRATIONS.items()):
+    for version, migrate in sorted(DATA_MIGRATIONS.items()):
         if found is None or found < version:
-            con.execute(sql_text(statement))
+            migrate(con)
     if found != SCHEMA_VERSION or added:
         from forumwatch import __version__
 

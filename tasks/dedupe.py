@@ -19,7 +19,6 @@ run that died before grouping) join every call, so a later call finishes their g
 from __future__ import annotations
 
 import atexit
-import hashlib
 import logging
 import os
 import struct
@@ -39,6 +38,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
 from forumwatch.db import registered, scalar
+from forumwatch.identity import story_id_for
 from forumwatch.lake import statement
 from forumwatch.resources import sql_text
 from forumwatch.tasks.normalize import normalize_title, spaced_words
@@ -234,11 +234,6 @@ def group(
 def _epoch(published: pd.Series) -> np.ndarray:
     values = pd.to_datetime(published)
     return np.where(values.notna(), values.astype("datetime64[s]").astype("int64"), 0).astype(np.int64)
-
-
-def story_id_for(representative_id: str) -> str:
-    """Story ids derive from the representative (earliest member), hence from membership alone."""
-    return "st_" + hashlib.sha1(representative_id.encode("utf-8")).hexdigest()[:16]
 
 
 def _load_pool(

@@ -9,13 +9,14 @@ import math
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from forumwatch.tasks.language import normalize_tag
-from forumwatch.tasks.urls import canonical_url
+from forumwatch.tasks.urls import canonical_url, canonical_url_keeping_path
 
 REQUIRED_COLUMNS = ("name", "feed_url")
 MAX_CRAWL_DELAY = 3600.0  # seconds; more than an hour between requests is a typo, not politeness
@@ -47,10 +48,10 @@ def slugify(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-") or "source"
 
 
-def feed_key(url: str) -> str:
+def feed_key(url: str, canonical: Callable[[str], str] = canonical_url) -> str:
     """The identity of a feed URL: host (no www., IDNA), port when not the default, path without a
     trailing slash, sorted query without tracking parameters; scheme and fragment do not count."""
-    parts = urlsplit(canonical_url(url))
+    parts = urlsplit(canonical(url))
     netloc = parts.netloc.removeprefix("www.")
     return netloc + parts.path.rstrip("/") + (f"?{parts.query}" if parts.query else "")
 
@@ -59,7 +60,7 @@ def source_id_for(feed_url: str) -> str:
     """A readable id from the feed URL alone (host and path as a slug, e.g. `xinhuanet-com-english-rss`).
     When the slug cannot stand for the URL (non-ASCII characters dropped, or too long) a short hash of
     the URL's identity is appended, so two feeds never share an id."""
-    key = feed_key(feed_url)
+    key = feed_key(feed_url, canonical_url_keeping_path)  # ids made before paths were normalised stay
     slug = re.sub(r"[^a-z0-9]+", "-", key.lower()).strip("-") or "feed"
     lossy = not key.isascii() or len(slug) > MAX_ID_CHARS - 9
     if lossy:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
+from collections.abc import Callable
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from forumwatch.identity import key_of, normal_path
 
 TRACKING_PARAMS = {
     "fbclid",
@@ -64,9 +66,25 @@ def _is_tracking(name: str) -> bool:
 
 
 def canonical_url(url: str) -> str:
-    """Lower-case scheme and host, drop default port, fragment and tracking parameters, sort the query."""
+    """Lower-case scheme and host, drop default port, fragment and tracking parameters, sort the query, and put
+    the path in normal form (forumwatch.identity.normal_path): one address, one spelling. Never raises: text
+    urlsplit cannot read ('http://[x', a port that is no number) comes back stripped and otherwise as given."""
+    return _canonical(url, normal_path)
+
+
+def canonical_url_keeping_path(url: str) -> str:
+    """canonical_url with the path as written (the rule before schema version 4); source ids are slugs of it, so
+    a configured feed keeps the id it had."""
+    return _canonical(url, lambda path: path)
+
+
+def _canonical(url: str, path_rule: Callable[[str], str]) -> str:
     url = url.strip()
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return url
     scheme = parts.scheme.lower()
     host = (parts.hostname or "").lower().rstrip(".")
     try:
@@ -75,16 +93,22 @@ def canonical_url(url: str) -> str:
         pass
     if ":" in host:  # IPv6 literal
         host = f"[{host}]"
-    port = parts.port if parts.port and parts.port != DEFAULT_PORTS.get(scheme) else None
+    port = port if port and port != DEFAULT_PORTS.get(scheme) else None
     netloc = host if port is None else f"{host}:{port}"
-    path = re.sub(r"/{2,}", "/", parts.path) or "/"
-    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not _is_tracking(k))
+    path = path_rule(re.sub(r"/{2,}", "/", parts.path)) or "/"
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    query = sorted((_encodable(k), _encodable(v)) for k, v in pairs if not _is_tracking(k))
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))
+
+
+def _encodable(text: str) -> str:
+    """The text with lone surrogates (not UTF-8) as '?', so the query encodes and sorts the same twice."""
+    return text if text.isascii() else text.encode("utf-8", "replace").decode("utf-8")
 
 
 def article_id(url: str) -> str:
     """Stable id of an article: the first 16 hex digits of sha1 of its canonical URL."""
-    return hashlib.sha1(canonical_url(url).encode("utf-8")).hexdigest()[:16]
+    return key_of(canonical_url(url))
 
 
 def host_of(url: str) -> str:

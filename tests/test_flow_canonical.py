@@ -116,3 +116,33 @@ def test_a_template_canonical_shared_by_different_articles_never_merges_them(tmp
         db, "SELECT count(*) FROM article_topics WHERE article_id NOT IN (SELECT article_id FROM articles)"
     ) == [(0,)]
     assert_consistent(db)
+
+
+def test_one_page_under_its_iri_and_percent_encoded_spellings_is_one_article(tmp_path, monkeypatch):
+    """`forumwatch ingest`: one feed lists a Russian page by its IRI path, another feed the same page
+    percent-encoded in lower-case hex; a Chinese page's canonical link gives its path percent-encoded. One
+    article row per page, under the path's normal form."""
+    from forumwatch.cli import main
+
+    monkeypatch.setenv("FORUMWATCH_EXTRACT_WORKERS", "1")
+    db = tmp_path / "fw.duckdb"
+    ru, zh = "/%D0%BD%D0%BE%D0%B2%D0%BE%D1%81%D1%82%D0%B8/1", "/%E4%B8%AD%E6%96%87/2"
+    with serve() as site:
+        site.add(ru, page("Ministers meet"))
+        site.add(
+            zh,
+            page("China and Russia pledge closer military ties", '<link rel="canonical" href="/%e4%b8%ad%e6%96%87/2">'),
+        )
+        first = "".join(
+            ITEM.format(title=t, link=f"{site.base}{p}") for t, p in (("a", "/новости/1"), ("b", "/中文/2"))
+        )
+        site.add("/feed-a", FEED.format(items=first), content_type="application/rss+xml")
+        second = ITEM.format(title="a", link=f"{site.base}{ru.lower()}")
+        site.add("/feed-b", FEED.format(items=second), content_type="application/rss+xml")
+        sources = tmp_path / "sources.csv"
+        sources.write_text(f"id,name,feed_url\na,A,{site.base}/feed-a\nb,B,{site.base}/feed-b\n")
+        assert main(["ingest", "--sources", str(sources), "--db", str(db)]) == 0
+        urls = [f"{site.base}{ru}", f"{site.base}{zh}"]
+    assert query(db, "SELECT article_id, url FROM articles ORDER BY url") == [(article_id(u), u) for u in sorted(urls)]
+    assert query(db, "SELECT DISTINCT url FROM feed_items ORDER BY url") == [(u,) for u in sorted(urls)]
+    assert_consistent(db)

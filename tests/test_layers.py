@@ -18,6 +18,8 @@ FOLDERS = {"forumwatch": ROOT / "forumwatch", "forumwatch.flows": ROOT / "flows"
 CORE = {
     "forumwatch",
     "forumwatch.db",
+    "forumwatch.identity",
+    "forumwatch.rekey",
     "forumwatch.settings",
     "forumwatch.resources",
     "forumwatch.wheels",

@@ -25,6 +25,7 @@ from forumwatch.tasks.extract import CONTROL_CHARS, Extracted, PageInput, clean_
 from forumwatch.tasks.normalize import normalize, normalized_words, spaced_words, strip_furniture
 from forumwatch.tasks.sitemaps import discover, parse_sitemap, parse_w3c_date, sitemaps_in_robots
 from forumwatch.tasks.sources import Source
+from forumwatch.tasks.urls import article_id, canonical_url
 from forumwatch.tasks.warc import iter_responses
 from forumwatch.tasks.warc_input import read_pages, scan_pages
 from forumwatch.tasks.warc_scan import ScanStats
@@ -145,6 +146,27 @@ def test_extraction_takes_any_page(html, stamp):
         out = extract_page(PageInput("https://a.example/p", "a", page, FETCHED))
         assert out.error or out.text
         assert out.published_at is None or FLOOR <= out.published_at <= FETCHED + timedelta(days=1)
+
+
+# --- URLs ----------------------------------------------------------------------------------------
+
+URLISH = st.one_of(
+    st.text(),
+    st.builds(
+        lambda scheme, host, path: f"{scheme}://{host}/{path}",
+        st.sampled_from(["http", "HTTPS", "ftp", ""]),
+        st.one_of(st.text(max_size=12), st.sampled_from(["h.example:80", "[::1]", "[x", "h:99999", "bücher.example"])),
+        st.lists(st.sampled_from([*"%aF09zé新 /?#&=~\udcff", "%2f", "%e4", "%7E"]), max_size=30).map("".join),
+    ),
+)
+
+
+@FUZZ
+@given(URLISH)
+def test_canonical_url_takes_any_text_and_is_idempotent(raw):
+    once = canonical_url(raw)
+    assert canonical_url(once) == once
+    assert len(article_id(raw)) == 16
 
 
 # --- sitemaps and feeds ---------------------------------------------------------------------------
