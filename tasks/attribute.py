@@ -24,6 +24,7 @@ from pathlib import Path
 
 from forumwatch.resources import seed_path
 from forumwatch.tasks.normalize import DATELINE, body_lines
+from forumwatch.tasks.prefilter import may_match, required_literals
 
 _CUE_FAR = r"(?i:as\s+per|according\s+to|reported\s+by|cited\s+by|quoted\s+by)"
 _CUE_NEAR = r"(?i:quoting|citing|told|(?:an?\s+)?interview\s+with)"
@@ -59,6 +60,7 @@ class Agency:
     kind: str  # credit | dateline | cited
     regex: re.Pattern[str]
     screen: re.Pattern[str] | None = None  # cited: the bare name (a cheap literal search); `regex` runs near hits
+    literals: frozenset[str] | None = None  # a text holding none of these cannot match (screen, else regex)
 
 
 @dataclass(frozen=True)
@@ -93,12 +95,14 @@ def load_agencies(path: Path | None = None) -> list[Agency]:
         if kind in ("credit", "dateline"):
             regex = re.compile(pattern, re.M)
         elif kind == "cited":
-            regex = cited_regex(pattern, language)
-            agencies.append(Agency(row["agency"].strip(), kind, regex, re.compile(pattern)))
+            screen = re.compile(pattern)
+            agencies.append(
+                Agency(row["agency"].strip(), kind, cited_regex(pattern, language), screen, required_literals(screen))
+            )
             continue
         else:
             raise ValueError(f"agencies.csv: unknown kind {kind!r} for {row['agency']}")
-        agencies.append(Agency(row["agency"].strip(), kind, regex))
+        agencies.append(Agency(row["agency"].strip(), kind, regex, literals=required_literals(regex)))
     return agencies
 
 
@@ -106,7 +110,7 @@ def _credit(body: str, agencies: list[Agency]) -> str | None:
     """The credit closest to either edge of the body (credits sit in the dateline or the sign-off)."""
     best: tuple[int, int, str] | None = None
     for order, agency in enumerate(agencies):
-        if agency.kind == "cited":
+        if agency.kind == "cited" or not may_match(agency.literals, body):
             continue
         for match in agency.regex.finditer(body):
             edge = min(match.start(), len(body) - match.end())
@@ -140,6 +144,8 @@ def _dateline(lines: list[str], agencies: list[Agency]) -> tuple[str | None, str
 
 def _is_cited(body: str, agency: Agency) -> bool:
     """Whether the agency's cue regex matches around one of its name's occurrences."""
+    if not may_match(agency.literals, body):
+        return False
     if agency.screen is None:
         return agency.regex.search(body) is not None
     for hit in agency.screen.finditer(body):

@@ -15,62 +15,19 @@ from __future__ import annotations
 import importlib
 import pkgutil
 import re
-from itertools import product
 from re import _constants as sre_constants  # type: ignore[attr-defined]  # Python's own regex parser (3.11+)
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 
 from lxml.etree import XPath
 
+from forumwatch.tasks.prefilter import START, NotLiteral, expand
+
 REGEXP_NS = "http://exslt.org/regular-expressions"
 # More strings than this and the regex stays: each contains() converts the attribute to a string again, so a long
 # chain costs more than one re:test (measured over trafilatura's filters on the bench pages: 4 is fastest).
 MAX_LITERALS = 4
-MAX_EXPANSIONS = 256  # a bound on the work of expanding one pattern
-MAX_REPEAT = 2  # x? and x{0,2} expand; longer repeats stay regular expressions
-START = "\x00start"  # marks `^` in an expansion
 
 _INSTALLED: list[tuple[XPath, XPath]] = []  # (trafilatura's filter, its replacement), once installed
-
-
-class NotLiteral(ValueError):
-    """The pattern is not a small alternation of fixed strings."""
-
-
-def _expand(items) -> list[list[str]]:
-    """Every sequence of characters (and START marks) the parsed pattern `items` matches."""
-    out: list[list[str]] = [[]]
-    for op, av in items:
-        if op is sre_constants.LITERAL:
-            choices: list[list[str]] = [[chr(av)]]
-        elif op is sre_constants.IN:
-            choices = []
-            for inner_op, inner_av in av:
-                if inner_op is not sre_constants.LITERAL:
-                    raise NotLiteral(f"character set with {inner_op}")
-                choices.append([chr(inner_av)])
-        elif op is sre_constants.BRANCH:
-            choices = [seq for branch in av[1] for seq in _expand(branch)]
-        elif op is sre_constants.SUBPATTERN:
-            _group, add_flags, del_flags, sub = av
-            if add_flags or del_flags:
-                raise NotLiteral("inline flags")
-            choices = _expand(sub)
-        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
-            low, high, sub = av
-            if high > MAX_REPEAT:
-                raise NotLiteral("long repeat")
-            once = _expand(sub)
-            choices = [
-                [ch for part in parts for ch in part] for n in range(low, high + 1) for parts in product(once, repeat=n)
-            ]
-        elif op is sre_constants.AT and av is sre_constants.AT_BEGINNING:
-            choices = [[START]]
-        else:
-            raise NotLiteral(f"{op}")
-        out = [seq + choice for seq in out for choice in choices]
-        if len(out) > MAX_EXPANSIONS:
-            raise NotLiteral("too many expansions")
-    return out
 
 
 def literal_alternatives(pattern: str) -> list[tuple[bool, str]]:
@@ -82,7 +39,7 @@ def literal_alternatives(pattern: str) -> list[tuple[bool, str]]:
     if parsed.state.flags & ~(sre_constants.SRE_FLAG_UNICODE | sre_constants.SRE_FLAG_ASCII):
         raise NotLiteral("flags")
     found: dict[tuple[bool, str], None] = {}
-    expansions = _expand(list(parsed))
+    expansions = expand(list(parsed))
     if len(expansions) > MAX_LITERALS:
         raise NotLiteral("too many strings")
     for seq in expansions:

@@ -1,0 +1,117 @@
+"""Strings a regex cannot match without: a substring test (C speed) that spares most regex scans of a text.
+
+`required_literals(r"(?i:with inputs from)\\s+(?:ANI|PTI)\\b")` is {"ANI", "PTI"}: every match holds one of
+them, so a text holding neither needs no scan. Case-insensitive parts, character sets, optional and
+repeated parts, and lookarounds require nothing here; only literal runs, groups and alternations do.
+"""
+
+from __future__ import annotations
+
+import re
+from itertools import product
+from re import _constants as sre_constants  # type: ignore[attr-defined]  # Python's own regex parser (3.11+)
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+_IGNORECASE = sre_constants.SRE_FLAG_IGNORECASE
+MAX_EXPANSIONS = 256  # a bound on the work of expanding one pattern
+MAX_REPEAT = 2  # x? and x{0,2} expand; longer repeats do not
+START = "\x00start"  # marks `^` in an expansion
+
+
+class NotLiteral(ValueError):
+    """The pattern is not a small alternation of fixed strings."""
+
+
+def expand(items) -> list[list[str]]:
+    """Every sequence of characters (and START marks) the parsed pattern `items` matches; NotLiteral when there
+    are more than MAX_EXPANSIONS or the pattern holds more than literals, small sets, groups, alternations,
+    short repeats and `^`."""
+    out: list[list[str]] = [[]]
+    for op, av in items:
+        if op is sre_constants.LITERAL:
+            choices: list[list[str]] = [[chr(av)]]
+        elif op is sre_constants.IN:
+            choices = []
+            for inner_op, inner_av in av:
+                if inner_op is not sre_constants.LITERAL:
+                    raise NotLiteral(f"character set with {inner_op}")
+                choices.append([chr(inner_av)])
+        elif op is sre_constants.BRANCH:
+            choices = [seq for branch in av[1] for seq in expand(branch)]
+        elif op is sre_constants.SUBPATTERN:
+            _group, add_flags, del_flags, sub = av
+            if add_flags or del_flags:
+                raise NotLiteral("inline flags")
+            choices = expand(sub)
+        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT):
+            low, high, sub = av
+            if high > MAX_REPEAT:
+                raise NotLiteral("long repeat")
+            once = expand(sub)
+            choices = [
+                [ch for part in parts for ch in part] for n in range(low, high + 1) for parts in product(once, repeat=n)
+            ]
+        elif op is sre_constants.AT and av is sre_constants.AT_BEGINNING:
+            choices = [[START]]
+        else:
+            raise NotLiteral(f"{op}")
+        out = [seq + choice for seq in out for choice in choices]
+        if len(out) > MAX_EXPANSIONS:
+            raise NotLiteral("too many expansions")
+    return out
+
+
+def required_literals(pattern: str | re.Pattern[str]) -> frozenset[str] | None:
+    """Strings at least one of which every match of the pattern contains; None when none is known."""
+    text, flags = (pattern.pattern, pattern.flags) if isinstance(pattern, re.Pattern) else (pattern, 0)
+    try:
+        parsed = sre_parse.parse(text, flags)
+    except (re.error, TypeError):
+        return None
+    if parsed.state.flags & _IGNORECASE:
+        return None
+    found = _required(list(parsed))
+    return frozenset(found) if found else None
+
+
+def _better(current: set[str] | None, candidate: set[str] | None) -> set[str] | None:
+    """The more selective of two requirements: the one whose shortest string is longer."""
+    if not candidate or "" in candidate:
+        return current
+    if current is None or min(map(len, candidate)) > min(map(len, current)):
+        return candidate
+    return current
+
+
+def _required(items) -> set[str] | None:
+    try:  # a few fixed strings ("PTI|Press Trust of India"): the strings themselves
+        return {"".join(ch for ch in seq if ch != START) for seq in expand(items)} or None
+    except NotLiteral:
+        pass
+    best: set[str] | None = None
+    run: list[str] = []
+    for op, av in items:
+        if op is sre_constants.LITERAL:
+            run.append(chr(av))
+            continue
+        best = _better(best, {"".join(run)} if run else None)
+        run = []
+        if op is sre_constants.SUBPATTERN:
+            _group, add_flags, _del_flags, sub = av
+            if not add_flags & _IGNORECASE:
+                best = _better(best, _required(list(sub)))
+        elif op is sre_constants.BRANCH:
+            branches = [_required(list(branch)) for branch in av[1]]
+            if all(branches):
+                best = _better(best, set().union(*branches))  # type: ignore[arg-type]
+        elif op in (sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT, sre_constants.POSSESSIVE_REPEAT):
+            low, _high, sub = av
+            if low >= 1:
+                best = _better(best, _required(list(sub)))
+        # anything else (sets, any character, anchors, lookarounds, backreferences) requires no literal
+    return _better(best, {"".join(run)} if run else None)
+
+
+def may_match(literals: frozenset[str] | None, text: str) -> bool:
+    """False only when the text holds none of the required strings (so the regex cannot match it)."""
+    return literals is None or any(literal in text for literal in literals)
