@@ -282,6 +282,42 @@ def _named(task_, day: date, step: str):
     return task_.with_options(task_run_name=f"{day} {step}", tags=[f"day:{day}"])
 
 
+Batch = tuple[list[PagePlan], PageFetch, list[Extracted | None]]
+
+
+def fetch_day(
+    work: DayWork,
+    sources: list[Source],
+    warc_dir: str,
+    run_id: str,
+    settings: FetchSettings,
+    pipeline: PipelineSettings,
+) -> tuple[list[Batch], list[PageFetch]]:
+    """Fetch and extract a day's pages batch by batch: (the batches whose extraction finished, every batch
+    fetched, in order). A stop ends it at the next step; what was extracted before it is still returned."""
+    day = work.day
+    chunks = [work.plans[i : i + pipeline.batch_size] for i in range(0, len(work.plans), pipeline.batch_size)]
+    loads: list[Batch] = []
+    fetches: list[PageFetch] = []
+    try:
+        for number, batch in enumerate(chunks, start=1):
+            if stop_requested():  # a batch boundary: no new fetch
+                break
+            fetched = _named(fetch_pages, day, f"fetch {number}")(
+                batch, settings, warc_dir, f"{run_id}-{day}-{number:03d}"
+            )
+            fetches.append(fetched)
+            if stop_requested():  # the stop is killing the extraction workers: this batch is not extracted
+                break
+            loads.append(
+                (batch, fetched, _named(extract_pages, day, f"extract {number}")(batch, fetched, sources, pipeline))
+            )
+    except Exception:  # the extraction workers a stop killed: the batches extracted before it are kept
+        if not stop_requested():
+            raise
+    return loads, fetches
+
+
 def run_day(
     work: DayWork, start: date, end: date, db: str, run_id: str, sources: list[Source], warc_dir: str
 ) -> Counter:
@@ -296,22 +332,11 @@ def run_day(
         tallies[(source_id, day, method)].unavailable = True
         tallies[(source_id, day, method)].notes.append(note)
     counts: Counter = Counter()
-    chunks = [work.plans[i : i + pipeline.batch_size] for i in range(0, len(work.plans), pipeline.batch_size)]
-    loads: list[tuple[list[PagePlan], PageFetch, list[Extracted | None]]] = []
-    fetches: list[PageFetch] = []  # every batch fetched, in order: the first `done` of them are loaded
-    done = 0
+    loads, fetches = fetch_day(work, sources, warc_dir, run_id, settings, pipeline)
+    done = 0  # the first `done` batches of `fetches` are loaded
     try:
-        for number, batch in enumerate(chunks, start=1):
-            check_stop()
-            fetched = _named(fetch_pages, day, f"fetch {number}")(
-                batch, settings, warc_dir, f"{run_id}-{day}-{number:03d}"
-            )
-            fetches.append(fetched)
-            loads.append(
-                (batch, fetched, _named(extract_pages, day, f"extract {number}")(batch, fetched, sources, pipeline))
-            )
+        # batches whose extraction finished are loaded, also after a stop (one transaction each, as ingest does)
         for number, (plans, fetched, pages) in enumerate(loads, start=1):
-            check_stop()
             kept: list[Extracted | None] = []
             for plan, result, page in zip(plans, fetched.results, pages):
                 outcome, retryable = outcome_of(result, page, start, end)
@@ -322,8 +347,9 @@ def run_day(
             loaded = _named(load_pages, day, f"load {number}")(db, run_id, plans, fetched, kept, pipeline)
             counts.update({key: n for key, n in loaded.counts.items() if key[1] in ("new", "updated")})
             done = number
-    except Exception:  # a stop (or the extraction workers a stop killed): what the day fetched is not lost
-        if stop_requested():  # the day stays undone (no coverage rows), and its pages are fetched again next run
+        check_stop()  # a stop mid-day: the day stays undone (no coverage rows) and is read again next run
+    except Exception:  # a stop: what the day fetched and did not load is not lost
+        if stop_requested():  # its pages get their rows and are fetched again next run
             try:
                 record_not_loaded(db, run_id, fetches[done:])
             except Exception:
