@@ -221,6 +221,27 @@ def test_a_stop_mid_day_records_the_pages_it_fetched_and_a_rerun_loads_them(tmp_
     assert query(db, "SELECT count(*) FROM coverage WHERE day = ? AND status = 'complete'", [day]) == [(2,)]
 
 
+def test_a_backfill_whose_time_budget_is_spent_requests_nothing_more_and_a_rerun_fills_the_days(tmp_path, planet):
+    """A budget spent before the first request (0.0001 min): robots.txt, sitemaps and the feed are skipped with a
+    fetches row saying so, nothing reaches the site, the days are 'failed' with the budget's note, the run is
+    partial; a rerun without a budget fills every day."""
+    site, sources = planet
+    db = tmp_path / "fw.duckdb"
+    state = backfill(
+        start=DAYS[54], end=DAYS[55], sources=str(sources), db=str(db), max_minutes=0.0001, return_state=True
+    )
+    assert state.is_completed() and state.name == "Partial" and "the run's time budget was spent" in state.message
+    assert site.requests == []
+    errors = query(db, "SELECT DISTINCT error FROM fetches")
+    assert errors == [("skipped: the run's time budget (0.0001 min) was spent; tried again next run",)]
+    assert query(db, "SELECT DISTINCT status FROM coverage") == [("failed",)]
+    assert query(db, "SELECT count(*) FROM coverage WHERE note LIKE '%time budget (0.0001 min) was spent%'") == [(4,)]
+    assert query(db, "SELECT status FROM runs") == [("partial",)]
+    again = backfill(start=DAYS[54], end=DAYS[55], sources=str(sources), db=str(db), max_minutes=0)
+    assert again["days_run"] == 2 and again["new"] == 2 and again["pages_skipped"] == 0
+    assert query(db, "SELECT count(*) FROM coverage WHERE status = 'complete'") == [(4,)]
+
+
 def test_days_read_without_any_sitemap_are_read_again_once_one_is_listed(tmp_path, planet):
     """With no sitemap configured or listed, the days were recorded 'complete' (0 found), so adding the
     sitemap afterwards changed nothing: every later backfill skipped them."""
