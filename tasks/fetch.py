@@ -356,8 +356,8 @@ class Fetcher:
         """Fetch one request; never raises."""
         if self.should_stop():
             return self._result(req, error=STOPPED)
-        if self.budget_spent():
-            return self._result(req, error=self.budget.error())  # type: ignore[union-attr]
+        if late := self.over_budget(0.0):
+            return self._result(req, error=late)
         try:
             return self._fetch(req, retries=self.settings.retries, robots=self.settings.respect_robots)
         except Exception as exc:  # a bug must cost one URL, not the batch
@@ -367,9 +367,12 @@ class Fetcher:
     def budget_spent(self) -> bool:
         return self.budget is not None and self.budget.spent()
 
-    def _beyond_budget(self, wait: float) -> bool:
-        """A wait of `wait` seconds from now would end after the run's time budget."""
-        return self.budget is not None and self.budget.spent(time.monotonic() + wait)
+    def over_budget(self, wait: float, until: str | None = None) -> str | None:
+        """The 'skipped:' error of a request whose wait of `wait` seconds from now (`until` says for what) would
+        end after the run's time budget, or that finds it spent; None when it may go on."""
+        if self.budget is None or not self.budget.spent(time.monotonic() + wait):
+            return None
+        return self.budget.error(until if wait > 0 else None)
 
     # -- internals -----------------------------------------------------------------------
 
@@ -429,9 +432,10 @@ class Fetcher:
             suffix = f" after {attempt} attempts" if attempt > 1 and not is_skipped(str(exc)) else ""
             error = f"{exc}{suffix}"
             if exc.retry and attempt <= retries:
-                if not self._beyond_budget(backoff):
+                late = self.over_budget(backoff, f"a retry in {backoff:g}s (after {exc})")
+                if late is None:
                     return Later(backoff)
-                error = self.budget.error(f"a retry in {backoff:g}s (after {exc})")  # type: ignore[union-attr]
+                error = late
             return self._result(req, error=error, fetched_at=fetched_at, attempts=attempt,
                                 elapsed_ms=int(sum(clock) * 1000), warc_file=state.warc_file)  # fmt: skip
         except _ChainFailed as exc:
@@ -449,10 +453,10 @@ class Fetcher:
                 return self._final(req, resp, attempt, elapsed, fetched_at, warc_file, message)
             if attempt <= retries:
                 pause = wait if wait is not None else self.settings.backoff_base * 2 ** (attempt - 1)
-                if self._beyond_budget(pause):  # not waited for: the page is tried again next run
-                    asked = f"Retry-After {wait:g}s" if wait is not None else f"backoff {pause:g}s"
-                    message = self.budget.error(f"a retry in {pause:g}s (HTTP {resp.status}, {asked})")  # type: ignore[union-attr]
-                    return self._final(req, resp, attempt, elapsed, fetched_at, warc_file, message)
+                asked = f"Retry-After {wait:g}s" if wait is not None else f"backoff {pause:g}s"
+                late = self.over_budget(pause, f"a retry in {pause:g}s (HTTP {resp.status}, {asked})")
+                if late is not None:  # not waited for: the page is tried again next run
+                    return self._final(req, resp, attempt, elapsed, fetched_at, warc_file, late)
                 self.gates.defer(_host(resp.url), pause)
                 return Later(pause)
             message = f"HTTP {resp.status} after {attempt} attempts"
@@ -726,11 +730,6 @@ class Frontier:
         or the run's time budget is spent."""
         return self._stop.is_set() or self.fetcher.should_stop() or self.fetcher.budget_spent()
 
-    def _skip(self, jobs: deque[_Job], until: str | None = None) -> list[tuple[int, FetchResult]]:
-        """The jobs the run's time budget keeps from starting, each with its 'skipped:' result; `jobs` emptied."""
-        error = self.fetcher.budget.error(until) if self.fetcher.budget is not None else STOPPED
-        return end_jobs(self.fetcher, jobs, error)
-
     def _ready(self, host: str, job: _Job) -> float:
         try:
             delay = self.fetcher.known_delay(job.req)
@@ -777,11 +776,12 @@ class Frontier:
                         continue  # scheduled again when a request of the host completes
                     robots_only = host in robots_pending
                     ready = now if robots_only else self._ready(host, jobs[0])
-                    if ready > now and self.fetcher._beyond_budget(ready - now):  # the host's wait is not begun
-                        over_budget += self._skip(jobs, f"the host's next turn, in {ready - now:.0f}s")
-                        continue
                     if ready > now:
-                        heapq.heappush(heap, (ready, next(order), host))
+                        late = self.fetcher.over_budget(ready - now, f"the host's next turn, in {ready - now:.0f}s")
+                        if late is not None:  # the host's wait is not begun: its pages wait for the next run
+                            over_budget += end_jobs(self.fetcher, jobs, late)
+                        else:
+                            heapq.heappush(heap, (ready, next(order), host))
                         continue
                     robots_pending.discard(host)
                     job = jobs[0] if robots_only else jobs.popleft()
@@ -828,9 +828,10 @@ class Frontier:
                             yield skipped
                     if queues[host]:
                         heapq.heappush(heap, (time.monotonic(), next(order), host))
-            if self.fetcher.budget_spent() and not (self._stop.is_set() or self.fetcher.should_stop()):
-                for jobs in queues.values():  # the budget, not a stop, ended the crawl: every page left says so
-                    yield from self._skip(jobs)
+            late = None if self._stop.is_set() or self.fetcher.should_stop() else self.fetcher.over_budget(0.0)
+            if late is not None:  # the budget, not a stop, ended the crawl: every page left says so
+                for jobs in queues.values():
+                    yield from end_jobs(self.fetcher, jobs, late)
         finally:
             self._stop.set()
             pool.shutdown(wait=True, cancel_futures=True)
