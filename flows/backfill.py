@@ -31,6 +31,7 @@ from forumwatch.flows.steps import (
     PageFetch,
     PagePlan,
     SourceStats,
+    budget_note,
     closing_run,
     extract_pages,
     fetch_feeds,
@@ -56,6 +57,7 @@ from forumwatch.settings import (
     raw_dir_for,
 )
 from forumwatch.tasks import coverage, load
+from forumwatch.tasks.budget import SKIPPED, Budget, is_skipped
 from forumwatch.tasks.coverage import Key, Tally
 from forumwatch.tasks.dates import FLOOR, MAX_AHEAD
 from forumwatch.tasks.discover import FeedItem
@@ -69,6 +71,9 @@ from forumwatch.tasks.warc_input import warc_files
 REPROCESS = ("none", "all", "failed")
 OUTCOMES = ("loaded", "failed", "out_of_range", "undated")
 HTTP_METHODS = ("sitemap", "feed")  # tried for every source; 'warc' only when WARC files are given
+
+
+BUDGET_NOTE = "pages skipped: the run's time budget was spent; read again next run"
 
 
 class BackfillError(ValueError):
@@ -184,7 +189,14 @@ def _wanted(status: str | None, reprocess: str) -> bool:
 
 @task(cache_policy=NO_CACHE)
 def find_sitemap_items(
-    sources: list[Source], start: date, end: date, db: str, run_id: str, settings: FetchSettings, warc_dir: str
+    sources: list[Source],
+    start: date,
+    end: date,
+    db: str,
+    run_id: str,
+    settings: FetchSettings,
+    warc_dir: str,
+    budget: Budget | None = None,
 ) -> dict[str, SourceSitemaps]:
     """Read robots.txt and sitemaps for these sources, log every fetch, keep pages dated in range."""
     rows: list[dict] = []
@@ -200,6 +212,7 @@ def find_sitemap_items(
             Path(warc_dir),
             f"{run_id}-sitemaps-{calls['n']}",
             on_robots=robots.append,
+            budget=budget,
         )
         rows.extend(fetch_row(run_id, r) for r in results + robots)
         return results
@@ -282,10 +295,55 @@ def _named(task_, day: date, step: str):
     return task_.with_options(task_run_name=f"{day} {step}", tags=[f"day:{day}"])
 
 
+Batch = tuple[list[PagePlan], PageFetch, list[Extracted | None]]
+
+
+def fetch_day(
+    work: DayWork,
+    sources: list[Source],
+    warc_dir: str,
+    run_id: str,
+    settings: FetchSettings,
+    pipeline: PipelineSettings,
+    budget: Budget | None = None,
+) -> tuple[list[Batch], list[PageFetch]]:
+    """Fetch and extract a day's pages batch by batch: (the batches whose extraction finished, every batch
+    fetched, in order). A stop ends it at the next step; what was extracted before it is still returned."""
+    day = work.day
+    chunks = [work.plans[i : i + pipeline.batch_size] for i in range(0, len(work.plans), pipeline.batch_size)]
+    loads: list[Batch] = []
+    fetches: list[PageFetch] = []
+    try:
+        for number, batch in enumerate(chunks, start=1):
+            if stop_requested():  # a batch boundary: no new fetch
+                break
+            fetched = _named(fetch_pages, day, f"fetch {number}")(
+                batch, settings, warc_dir, f"{run_id}-{day}-{number:03d}", budget
+            )
+            fetches.append(fetched)
+            if stop_requested():  # the stop is killing the extraction workers: this batch is not extracted
+                break
+            loads.append(
+                (batch, fetched, _named(extract_pages, day, f"extract {number}")(batch, fetched, sources, pipeline))
+            )
+    except Exception:  # the extraction workers a stop killed: the batches extracted before it are kept
+        if not stop_requested():
+            raise
+    return loads, fetches
+
+
 def run_day(
-    work: DayWork, start: date, end: date, db: str, run_id: str, sources: list[Source], warc_dir: str
+    work: DayWork,
+    start: date,
+    end: date,
+    db: str,
+    run_id: str,
+    sources: list[Source],
+    warc_dir: str,
+    budget: Budget | None = None,
 ) -> Counter:
-    """Fetch, extract and load one day's pages, then record its coverage rows; (source, outcome) counts."""
+    """Fetch, extract and load one day's pages, then record its coverage rows; (source, outcome) counts. Pages
+    the run's time `budget` kept from being fetched count as 'skipped' too, and leave the day 'failed'."""
     day = work.day
     settings, pipeline = fetch_settings(), pipeline_settings()
     tallies: dict[Key, Tally] = {(sid, day, m): Tally() for sid, m in work.targets}
@@ -296,34 +354,28 @@ def run_day(
         tallies[(source_id, day, method)].unavailable = True
         tallies[(source_id, day, method)].notes.append(note)
     counts: Counter = Counter()
-    chunks = [work.plans[i : i + pipeline.batch_size] for i in range(0, len(work.plans), pipeline.batch_size)]
-    loads: list[tuple[list[PagePlan], PageFetch, list[Extracted | None]]] = []
-    fetches: list[PageFetch] = []  # every batch fetched, in order: the first `done` of them are loaded
-    done = 0
+    loads, fetches = fetch_day(work, sources, warc_dir, run_id, settings, pipeline, budget)
+    done = 0  # the first `done` batches of `fetches` are loaded
     try:
-        for number, batch in enumerate(chunks, start=1):
-            check_stop()
-            fetched = _named(fetch_pages, day, f"fetch {number}")(
-                batch, settings, warc_dir, f"{run_id}-{day}-{number:03d}"
-            )
-            fetches.append(fetched)
-            loads.append(
-                (batch, fetched, _named(extract_pages, day, f"extract {number}")(batch, fetched, sources, pipeline))
-            )
+        # batches whose extraction finished are loaded, also after a stop (one transaction each, as ingest does)
         for number, (plans, fetched, pages) in enumerate(loads, start=1):
-            check_stop()
             kept: list[Extracted | None] = []
             for plan, result, page in zip(plans, fetched.results, pages):
                 outcome, retryable = outcome_of(result, page, start, end)
                 counts[(plan.item.source_id, outcome)] += 1
+                skipped = is_skipped(result.error)  # a failure too: the day is read again next run
+                counts[(plan.item.source_id, "skipped")] += skipped
                 for method in work.listed_by.get(plan.item.url, ()):
                     tallies[(plan.item.source_id, day, method)].add(outcome, retryable)
+                    if skipped:
+                        tallies[(plan.item.source_id, day, method)].notes.append(BUDGET_NOTE)
                 kept.append(page if outcome == "loaded" else None)  # None: the fetch is logged, nothing loaded
             loaded = _named(load_pages, day, f"load {number}")(db, run_id, plans, fetched, kept, pipeline)
             counts.update({key: n for key, n in loaded.counts.items() if key[1] in ("new", "updated")})
             done = number
-    except Exception:  # a stop (or the extraction workers a stop killed): what the day fetched is not lost
-        if stop_requested():  # the day stays undone (no coverage rows), and its pages are fetched again next run
+        check_stop()  # a stop mid-day: the day stays undone (no coverage rows) and is read again next run
+    except Exception:  # a stop: what the day fetched and did not load is not lost
+        if stop_requested():  # its pages get their rows and are fetched again next run
             try:
                 record_not_loaded(db, run_id, fetches[done:])
             except Exception:
@@ -391,8 +443,12 @@ def backfill(
     warc: list[str] | None = None,
     reprocess: str = "none",
     dry_run: bool = False,
+    max_minutes: float | None = None,
 ):
-    """Fill [start, end] (UTC days) from news sitemaps, WARC files and feeds; complete days are skipped."""
+    """Fill [start, end] (UTC days) from news sitemaps, WARC files and feeds; complete days are skipped.
+    `max_minutes`: the run's time budget (default FORUMWATCH_MAX_RUN_MINUTES, 0: none); past it no request
+    starts, the pages not fetched are recorded as skipped, their days stay undone and the run ends partial."""
+    budget = Budget.start(pipeline_settings().max_run_minutes if max_minutes is None else max_minutes)
     logger = get_run_logger()
     if dry_run:
         plan = plan_backfill(start, end, sources, db, warc, reprocess)
@@ -422,11 +478,12 @@ def backfill(
             "db": db,
             "warc": warc,
             "reprocess": reprocess,
+            "max_minutes": budget.minutes if budget else 0,
         },
     )
     try:
         with closing_run(db, run_id):
-            counts, stats = _run_days(plan, db, run_id, warc, warc_dir)
+            counts, stats = _run_days(plan, db, run_id, warc, warc_dir, budget)
             check_stop()
             summary = finish_run(db, run_id, stats)
     except RunInterrupted as exc:
@@ -435,11 +492,12 @@ def backfill(
     totals: Counter = Counter()
     for (_, outcome), n in counts.items():
         totals[outcome] += n
+    totals["failed"] -= totals["skipped"]  # pages the time budget kept from being fetched are counted apart
     message = (
         f"backfill {plan.start} .. {plan.end}: {len(plan.todo)} days run, {len(plan.skipped_days)} skipped; "
         f"{totals['loaded']} pages in range ({totals['new']} new, {totals['updated']} updated), "
         f"{totals['out_of_range']} outside the range, {totals['undated']} undated, {totals['failed']} failed"
-    )
+    ) + budget_note(stats)
     logger.info("%s (%s)", message, summary)
     return final_state(
         run_status(stats),
@@ -448,6 +506,7 @@ def backfill(
             "days_run": len(plan.todo),
             "days_skipped": len(plan.skipped_days),
             **{k: totals[k] for k in ("loaded", "new", "updated", "out_of_range", "undated", "failed")},
+            "pages_skipped": totals["skipped"],
         },
     )
 
@@ -459,7 +518,7 @@ def warc_targets(plan: BackfillPlan) -> Window:
 
 
 def _run_days(
-    plan: BackfillPlan, db: str, run_id: str, warc: list[str] | None, warc_dir: str
+    plan: BackfillPlan, db: str, run_id: str, warc: list[str] | None, warc_dir: str, budget: Budget | None = None
 ) -> tuple[Counter, dict[str, SourceStats]]:
     """Discover pages for the whole range, then run the days one by one; (source, outcome) counts."""
     logger = get_run_logger()
@@ -471,14 +530,14 @@ def _run_days(
     stats = {s.source_id: SourceStats(s.source_id) for s in plan.sources}
     errors: dict[tuple[str, str], str] = {}
     sitemaps = (
-        find_sitemap_items(wanted["sitemap"], plan.start, plan.end, db, run_id, settings, warc_dir)
+        find_sitemap_items(wanted["sitemap"], plan.start, plan.end, db, run_id, settings, warc_dir, budget)
         if wanted["sitemap"]
         else {}
     )
     errors.update({(sid, "sitemap"): s.error for sid, s in sitemaps.items() if s.error})
     feed_items: list[FeedItem] = []
     if wanted["feed"]:
-        feed_items, feed_stats = fetch_feeds(wanted["feed"], db, run_id, settings, warc_dir)
+        feed_items, feed_stats = fetch_feeds(wanted["feed"], db, run_id, settings, warc_dir, budget=budget)
         errors.update({(sid, "feed"): f"feed: {s.feed_error}" for sid, s in feed_stats.items() if s.feed_error})
     archived = cast(  # a plain result when called from this synchronous flow
         Archived,
@@ -491,7 +550,8 @@ def _run_days(
         if page.outcome in ("undated", "out_of_range"):
             counts[(page.source_id, page.outcome)] += 1
     for (source_id, method), error in errors.items():
-        stats[source_id].feed_status, stats[source_id].feed_error = "failed", f"{method}: {error}"
+        status = "skipped" if SKIPPED in error else "failed"  # the budget was spent before it was read
+        stats[source_id].feed_status, stats[source_id].feed_error = status, f"{method}: {error}"
     works = _assign_days(plan, sitemaps, feed_items, archived.pages, errors)
     logger.info(
         "backfill %s .. %s: %d days to run, %d pages from sitemaps and feeds, %d from WARC files",
@@ -512,7 +572,7 @@ def _run_days(
         for number, work in enumerate(works, start=1):
             check_stop()  # a day boundary
             try:
-                day_counts = run_day(work, plan.start, plan.end, db, run_id, plan.sources, warc_dir)
+                day_counts = run_day(work, plan.start, plan.end, db, run_id, plan.sources, warc_dir, budget)
             except Exception as exc:  # one bad day must not stop the others; it stays 'failed'
                 if stop_requested():
                     raise RunInterrupted(stop_signal()) from exc
@@ -535,7 +595,8 @@ def _run_days(
                 update_progress_artifact(progress, 100.0 * number / len(works))
     for s in stats.values():
         get = lambda outcome, source_id=s.source_id: counts[(source_id, outcome)]  # noqa: E731
-        s.items, s.new, s.updated, s.failed = sum(get(o) for o in OUTCOMES), get("new"), get("updated"), get("failed")
+        s.items, s.new, s.updated, s.skipped = sum(get(o) for o in OUTCOMES), get("new"), get("updated"), get("skipped")
+        s.failed = get("failed") - s.skipped
         s.fetched = get("loaded") + get("out_of_range") + get("undated")
         s.unchanged = get("loaded") - s.new - s.updated
     create_table_artifact(key="backfill-days", table=rows, description=f"backfill {plan.start} .. {plan.end}")

@@ -27,9 +27,10 @@ from forumwatch.flows.steps import (
 from forumwatch.flows.stop import RunInterrupted, check_stop
 from forumwatch.resources import seed_path
 from forumwatch.settings import PipelineSettings, default_db_path, fetch_settings, pipeline_settings, raw_dir_for
+from forumwatch.tasks.budget import Budget
 from forumwatch.tasks.sources import read_sources
 
-OUTCOMES = ("fetched", "new", "updated", "unchanged", "failed")
+OUTCOMES = ("fetched", "new", "updated", "unchanged", "failed", "skipped")
 
 
 def current_run_id() -> str:
@@ -42,7 +43,7 @@ def report(stats: dict[str, SourceStats], message: str) -> None:
     rows = []
     for s in stats.values():
         logger.info(
-            "source %s: feed %s, %d items, fetched %d, new %d, updated %d, unchanged %d, failed %d%s",
+            "source %s: feed %s, %d items, fetched %d, new %d, updated %d, unchanged %d, failed %d, skipped %d%s",
             s.source_id,
             s.feed_status,
             s.items,
@@ -51,6 +52,7 @@ def report(stats: dict[str, SourceStats], message: str) -> None:
             s.updated,
             s.unchanged,
             s.failed,
+            s.skipped,
             f" ({s.feed_error})" if s.feed_error else "",
         )
         rows.append(
@@ -63,6 +65,7 @@ def report(stats: dict[str, SourceStats], message: str) -> None:
                 "updated": s.updated,
                 "unchanged": s.unchanged,
                 "failed": s.failed,
+                "skipped": s.skipped,
                 "error": s.feed_error or "",
             }
         )
@@ -111,17 +114,29 @@ def check_max_per_source(value: object) -> int | None:
 
 @flow(name="ingest", task_runner=task_runner_for(pipeline_settings()))
 def ingest(
-    sources: str = str(seed_path("sources.csv")), db: str = str(default_db_path()), max_per_source: int | None = None
+    sources: str = str(seed_path("sources.csv")),
+    db: str = str(default_db_path()),
+    max_per_source: int | None = None,
+    max_minutes: float | None = None,
 ):
-    """Fetch the configured feeds and their pages, and load articles and stories into DuckDB."""
+    """Fetch the configured feeds and their pages, and load articles and stories into DuckDB. `max_minutes`: the
+    run's time budget (default FORUMWATCH_MAX_RUN_MINUTES, 0: none); past it no request starts, the pages not
+    fetched are recorded as skipped and the run ends partial."""
+    settings, pipeline = fetch_settings(), pipeline_settings()
+    budget = Budget.start(pipeline.max_run_minutes if max_minutes is None else max_minutes)
     max_per_source = check_max_per_source(max_per_source)
     run_id = current_run_id()
-    settings, pipeline = fetch_settings(), pipeline_settings()
     source_list = read_sources(sources)
     warc_dir = str(raw_dir_for(db))
-    prepare_run(db, source_list, run_id, "ingest", {"sources": sources, "db": db, "max_per_source": max_per_source})
+    parameters = {
+        "sources": sources,
+        "db": db,
+        "max_per_source": max_per_source,
+        "max_minutes": budget.minutes if budget else 0,
+    }
+    prepare_run(db, source_list, run_id, "ingest", parameters)
     try:
-        with closing_run(db, run_id), run_crawl(settings, warc_dir, run_id) as crawl:
+        with closing_run(db, run_id), run_crawl(settings, warc_dir, run_id, budget) as crawl:
             items, stats = fetch_feeds(source_list, db, run_id, settings, warc_dir, quote(crawl))
             check_stop()
             plans = plan_pages(db, source_list, items, max_per_source)

@@ -31,6 +31,7 @@ from forumwatch.flows.steps import (
     stop_requested,
 )
 from forumwatch.settings import PipelineSettings
+from forumwatch.tasks.budget import is_skipped
 from forumwatch.tasks.enrich import enrich_batch, extraction_pool
 from forumwatch.tasks.extract import Extracted, PageInput
 from forumwatch.tasks.fetch import Fetcher, FetchResult, Frontier, host_key
@@ -57,6 +58,7 @@ class LoadBatch:
 class OverlapStats:
     pages: int = 0
     fetched: int = 0  # requests that came back (fewer than pages after a stop)
+    skipped: int = 0  # of them, not fetched: the run's time budget was spent
     extracted: int = 0
     batches: int = 0
     stopped: bool = False
@@ -261,6 +263,7 @@ class Overlap:
     def _fetched(self, index: int, result: FetchResult) -> None:
         self._results[index] = result
         self.stats.fetched += 1
+        self.stats.skipped += is_skipped(result.error)
         page = page_input(self.plans[index], result, self.languages, self.pipeline, self.zones)
         if page is None:
             self._ready.append((index, None))
@@ -354,13 +357,14 @@ def fetch_extract_load(
     finally:
         connection.close()
     logger.info(
-        "%d of %d pages fetched, %d extracted, in %d load batches, %.1f s (first batch to the loader after %.1f s)%s",
-        done.fetched,
+        "%d of %d pages fetched, %d extracted, in %d load batches, %.1f s (first batch to the loader after %.1f s)%s%s",
+        done.fetched - done.skipped,
         done.pages,
         done.extracted,
         done.batches,
         done.seconds,
         done.first_load_after or 0.0,
         "; stopped on request" if done.stopped else "",
+        f"; {done.skipped} skipped: the run's time budget was spent" if done.skipped else "",
     )
     return done

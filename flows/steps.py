@@ -22,6 +22,7 @@ from forumwatch import lake
 from forumwatch.flows.stop import RunInterrupted, arm, on_stop, stop_requested, stop_signal
 from forumwatch.settings import FetchSettings, PipelineSettings, pipeline_settings
 from forumwatch.tasks import dedupe, load, runs, search_index
+from forumwatch.tasks.budget import Budget, is_skipped
 from forumwatch.tasks.canonical import same_page_text, site_of
 from forumwatch.tasks.discover import FeedItem, FeedParse, feed_links, parse_feed
 from forumwatch.tasks.enrich import enrich_many
@@ -58,7 +59,7 @@ class SourceStats:
     """What happened to one source in one run (the per-source log line and artifact row)."""
 
     source_id: str
-    feed_status: str = "ok"  # ok | unchanged | failed
+    feed_status: str = "ok"  # ok | unchanged | failed | skipped (the run's time budget was spent)
     feed_error: str | None = None
     items: int = 0
     fetched: int = 0
@@ -66,6 +67,7 @@ class SourceStats:
     updated: int = 0
     unchanged: int = 0
     failed: int = 0
+    skipped: int = 0  # pages the run's time budget kept from being fetched (the next run fetches them)
 
 
 @dataclass
@@ -173,12 +175,15 @@ class RunCrawl:
 
 
 @contextmanager
-def run_crawl(settings: FetchSettings, warc_dir: str | Path, run_id: str) -> Iterator[RunCrawl]:
+def run_crawl(
+    settings: FetchSettings, warc_dir: str | Path, run_id: str, budget: Budget | None = None
+) -> Iterator[RunCrawl]:
     """One Fetcher for a whole run (feeds, then pages): robots.txt is fetched once per host, and the delay
-    between the feed and the first page of a host holds as between any two pages."""
+    between the feed and the first page of a host holds as between any two pages; the run's time `budget`."""
     robots = RobotsLog()
     # one WARC file for the run (named -pages as the per-batch files were; it holds the feeds too)
-    fetcher = Fetcher(settings, WarcArchive(Path(warc_dir), f"{run_id}-pages"), robots.append, stop_requested)
+    archive = WarcArchive(Path(warc_dir), f"{run_id}-pages")
+    fetcher = Fetcher(settings, archive, robots.append, stop_requested, budget)
     try:
         yield RunCrawl(fetcher, robots)
     finally:
@@ -192,6 +197,7 @@ def _fetch_feed_urls(
     warc_dir: str,
     batch: str,
     crawl: RunCrawl | None,
+    budget: Budget | None = None,
 ) -> tuple[list[FetchResult], list[FetchResult]]:
     """Fetch (source, feed URL) pairs with conditional GET, on the run's fetcher when there is one: (results,
     robots.txt results). Private addresses are allowed only on the configured feed's own host."""
@@ -212,7 +218,7 @@ def _fetch_feed_urls(
     if crawl is not None:
         return fetch_all(requests, settings, None, "", fetcher=crawl.fetcher), crawl.robots.take()
     robots: list[FetchResult] = []
-    return fetch_all(requests, settings, Path(warc_dir), batch, on_robots=robots.append), robots
+    return fetch_all(requests, settings, Path(warc_dir), batch, on_robots=robots.append, budget=budget), robots
 
 
 def _read_feed(
@@ -221,7 +227,7 @@ def _read_feed(
     """Record one feed response in `stat` and `items`; its parse, None when there was nothing to parse (an
     error or a 304)."""
     if result.error:
-        stat.feed_status, stat.feed_error = "failed", result.error
+        stat.feed_status, stat.feed_error = "skipped" if is_skipped(result.error) else "failed", result.error
         return None
     if result.not_modified:
         stat.feed_status = "unchanged"
@@ -248,11 +254,13 @@ def fetch_feeds(
     settings: FetchSettings,
     warc_dir: str,
     crawl: RunCrawl | None = None,
+    budget: Budget | None = None,
 ) -> tuple[list[FeedItem], dict[str, SourceStats]]:
     """Fetch every feed (conditional GET), parse it, and record fetches and feed items in one transaction.
-    With the run's `crawl`, on its shared fetcher."""
+    With the run's `crawl`, on its shared fetcher; else with the run's time `budget`."""
     logger = get_run_logger()
-    results, robots = _fetch_feed_urls(db, [(s, s.feed_url) for s in sources], settings, warc_dir, run_id, crawl)
+    wanted = [(s, s.feed_url) for s in sources]
+    results, robots = _fetch_feed_urls(db, wanted, settings, warc_dir, run_id, crawl, budget)
     stats = {s.source_id: SourceStats(s.source_id) for s in sources}
     items: list[FeedItem] = []
     rows = []
@@ -271,14 +279,15 @@ def fetch_feeds(
             continue
         rows.append(fetch_row(run_id, result, error=parsed.error if parsed else None, note=parsed and parsed.note))
     if named:
-        more, more_robots = _fetch_feed_urls(db, named, settings, warc_dir, f"{run_id}-named", crawl)
+        more, more_robots = _fetch_feed_urls(db, named, settings, warc_dir, f"{run_id}-named", crawl, budget)
         robots += more_robots
         for (source, _), result in zip(named, more):
             parsed = _read_feed(source, result, stats[source.source_id], settings, items)
             rows.append(fetch_row(run_id, result, error=parsed.error if parsed else None, note=parsed and parsed.note))
     for source in sources:
         if stats[source.source_id].feed_error:
-            logger.warning("feed %s failed: %s", source.feed_url, stats[source.source_id].feed_error)
+            stat = stats[source.source_id]
+            logger.warning("feed %s %s: %s", source.feed_url, stat.feed_status, stat.feed_error)
     rows += [fetch_row(run_id, r) for r in robots]
 
     def record(con) -> None:
@@ -356,7 +365,9 @@ def record_not_loaded(db: str, run_id: str, fetches: list[PageFetch]) -> None:
 
 
 @task(cache_policy=NO_CACHE)
-def fetch_pages(plans: list[PagePlan], settings: FetchSettings, warc_dir: str, warc_prefix: str) -> PageFetch:
+def fetch_pages(
+    plans: list[PagePlan], settings: FetchSettings, warc_dir: str, warc_prefix: str, budget: Budget | None = None
+) -> PageFetch:
     robots: list[FetchResult] = []
     results = fetch_all(
         [p.request for p in plans],
@@ -365,6 +376,7 @@ def fetch_pages(plans: list[PagePlan], settings: FetchSettings, warc_dir: str, w
         warc_prefix,
         on_robots=robots.append,
         should_stop=stop_requested,
+        budget=budget,
     )
     return PageFetch(results, robots)
 
@@ -471,8 +483,8 @@ def load_pages(
         order = sorted(range(len(plans)), key=lambda i: link_id(extracted[i]) is not None)
         for plan, result, page in ((plans[i], results[i], extracted[i]) for i in order):
             source_id = plan.item.source_id
-            if result.error:
-                outcome.counts[(source_id, "failed")] += 1
+            if result.error:  # a failure, or not fetched: the run's time budget was spent
+                outcome.counts[(source_id, "skipped" if is_skipped(result.error) else "failed")] += 1
                 fetch_rows.append(fetch_row(run_id, result))
                 continue
             if page is None:  # 304 or the same body as last time
@@ -654,6 +666,7 @@ def finish_run(db: str, run_id: str, stats: dict[str, SourceStats]) -> str:
                 "n_updated": s.updated,
                 "n_unchanged": s.unchanged,
                 "n_failed": s.failed,
+                "n_skipped": s.skipped,
             }
         )
     totals["n_sources"], totals["n_sources_failed"] = len(stats), len(failed)
@@ -661,7 +674,7 @@ def finish_run(db: str, run_id: str, stats: dict[str, SourceStats]) -> str:
         f"{len(stats) - len(failed)} of {len(stats)} sources ok, {len(failed)} failed; "
         f"{totals['n_new']} new, {totals['n_updated']} updated, {totals['n_unchanged']} unchanged, "
         f"{totals['n_failed']} failed pages"
-    )
+    ) + budget_note(stats)
 
     def close(con) -> None:
         if not refresh_views(con, run_id, utcnow()):  # the mv_* tables, when anything they use changed
@@ -713,12 +726,22 @@ def failed_sources(stats: dict[str, SourceStats]) -> list[SourceStats]:
     ]
 
 
+def budget_note(stats: dict[str, SourceStats]) -> str:
+    """What the run's time budget left undone, for the run's message ('' when it left nothing)."""
+    pages = sum(s.skipped for s in stats.values())
+    feeds = sum(s.feed_status == "skipped" for s in stats.values())
+    if not (pages or feeds):
+        return ""
+    return f"; the run's time budget was spent: {pages} pages and {feeds} feeds skipped, fetched next run"
+
+
 def run_status(stats: dict[str, SourceStats]) -> str:
     """completed (no source failed) | partial (some did, or a source's feed failed while other ways still
-    loaded its pages) | failed (every source failed and nothing of any was loaded)."""
+    loaded its pages, or the run's time budget left pages or feeds unfetched) | failed (every source failed and
+    nothing of any was loaded)."""
     failed = failed_sources(stats)
     if not failed:
-        return "completed"
+        return "partial" if budget_note(stats) else "completed"
     nothing = [s for s in failed if not (s.new or s.updated or s.unchanged)]
     return "failed" if len(nothing) == len(stats) else "partial"
 

@@ -81,7 +81,7 @@ def _run_flow(kind: str, flow_call) -> int:
     return EXIT_CODES["failed"]
 
 
-def _run_ingest(sources: str, db: str, max_per_source: int | None) -> int:
+def _run_ingest(sources: str, db: str, max_per_source: int | None, max_minutes: float | None = None) -> int:
     from forumwatch.tasks.sources import SourcesError, read_sources
 
     try:
@@ -92,11 +92,16 @@ def _run_ingest(sources: str, db: str, max_per_source: int | None) -> int:
         return _refuse(problem)
     from forumwatch.flows.ingest import ingest
 
-    return _run_flow("ingest", lambda: ingest(sources=sources, db=db, max_per_source=max_per_source, return_state=True))
+    return _run_flow(
+        "ingest",
+        lambda: ingest(
+            sources=sources, db=db, max_per_source=max_per_source, max_minutes=max_minutes, return_state=True
+        ),
+    )
 
 
 def cmd_ingest(args: argparse.Namespace) -> int:
-    return _run_ingest(args.sources, args.db, args.max_per_source)
+    return _run_ingest(args.sources, args.db, args.max_per_source, args.max_minutes)
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -142,6 +147,27 @@ def _positive_int(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"must be a whole number, 1 or more (leave it out for no limit): {text!r}")
     return value
+
+
+def _minutes(text: str) -> float:
+    """A time budget in minutes: a finite number, 0 (no budget) or more; fractions allowed."""
+    from forumwatch.tasks.budget import BudgetError, check_minutes
+
+    try:
+        return check_minutes(float(text))
+    except (ValueError, BudgetError):
+        raise argparse.ArgumentTypeError(f"must be a number of minutes, 0 (no budget) or more: {text!r}") from None
+
+
+def _add_max_minutes(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--max-minutes",
+        type=_minutes,
+        default=None,
+        metavar="M",
+        help="the run's time budget in minutes (fractions allowed; 0: none; default $FORUMWATCH_MAX_RUN_MINUTES, "
+        "1200): past it no request starts, what was fetched is loaded, the rest is skipped and the run ends partial",
+    )
 
 
 def cmd_retag(args: argparse.Namespace) -> int:
@@ -266,6 +292,7 @@ def cmd_backfill(args: argparse.Namespace) -> int:
             db=args.db,
             warc=args.warc,
             reprocess=args.reprocess,
+            max_minutes=args.max_minutes,
             return_state=True,
         ),
     )
@@ -316,6 +343,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_sources(p)
     _add_db(p)
     p.add_argument("--max-per-source", type=_positive_int, default=None, help="fetch at most N (>= 1) pages per source")
+    _add_max_minutes(p)
     p.set_defaults(func=cmd_ingest)
 
     p = sub.add_parser("demo", help="ingest the bundled offline snapshot and print a summary")
@@ -349,6 +377,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="redo days already complete (all) or only failed days (failed)",
     )
     p.add_argument("--dry-run", action="store_true", help="print the plan (days, sources, methods); write nothing")
+    _add_max_minutes(p)
     p.set_defaults(func=cmd_backfill)
 
     p = sub.add_parser("reprocess", help="re-extract and re-group the raw WARC archive (no network)")

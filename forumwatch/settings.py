@@ -51,6 +51,9 @@ class PipelineSettings:
     min_article_words: int = 10  # extracted text shorter than this is not an article (navigation, stubs)
     min_article_cjk_chars: int = 25  # ... unless it holds this many Chinese/Japanese/Korean characters
     warc_step_over: bool = True  # backfill --warc: step over other outlets' records unread (False: inflate all)
+    # a run's time budget: past it no request starts (the rest is skipped, fetched next run); 0: no budget.
+    # 20 h: a daily run must end before the next one starts, with 4 h left to extract and load what it fetched
+    max_run_minutes: float = 1200.0
 
 
 class SettingsError(ValueError):
@@ -80,6 +83,7 @@ LIMITS: dict[str, tuple[float, float]] = {
     "dask_chunk": (1, 10**7),
     "max_page_chars": (1, 2**40),
     "min_article_words": (0, 10**7),
+    "max_run_minutes": (0, 10**7),
 }
 CHOICES: dict[str, set[str]] = {"task_runner": {"threads", "thread", "threadpool", "dask"}}
 

@@ -31,6 +31,7 @@ CREATE TABLE IF NOT EXISTS runs (
     n_updated         INTEGER,            -- articles whose content changed
     n_unchanged       INTEGER,            -- 304 or identical body
     n_failed          INTEGER,            -- page URLs that errored
+    n_skipped         INTEGER,            -- page URLs not fetched: the run's time budget was spent
     message           VARCHAR,
     host              VARCHAR,            -- machine that ran it (socket.gethostname())
     pid               INTEGER,            -- process that ran it

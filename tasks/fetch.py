@@ -25,6 +25,7 @@ import urllib3.exceptions
 
 from forumwatch.settings import FetchSettings
 from forumwatch.tasks import netguard
+from forumwatch.tasks.budget import Budget, is_skipped
 from forumwatch.tasks.charset import decode_html
 from forumwatch.tasks.robots import RobotsCache
 from forumwatch.tasks.warc import WarcArchive
@@ -153,16 +154,27 @@ class _Gate:
 
 class HostGates:
     """At most `per_host` requests in flight per host, and at least `delay` seconds (the delay of the request
-    about to start) between two starts, and nothing before a pause the server asked for is over."""
+    about to start) between two starts, and nothing before a pause the server asked for is over. With a run's
+    time `budget`, nothing starts once it is spent, and no wait is begun that would end after it."""
 
-    def __init__(self, per_host: int, should_stop: Callable[[], bool] | None = None) -> None:
+    def __init__(
+        self, per_host: int, should_stop: Callable[[], bool] | None = None, budget: Budget | None = None
+    ) -> None:
         self._per_host = max(1, per_host)
         self._lock = threading.Lock()
         self._gates: dict[str, _Gate] = {}
         self._should_stop = should_stop or (lambda: False)
+        self._budget = budget
 
-    def _stopping(self) -> bool:
-        return self._should_stop()
+    def _stopping(self, start: float | None = None) -> str | None:
+        """Why a request that would start at `start` (monotonic; now when None) must not: a stop, or the budget."""
+        if self._should_stop():
+            return STOPPED
+        if self._budget is not None and self._budget.spent(start):
+            return self._budget.error(
+                f"the host's next turn, in {start - time.monotonic():.0f}s" if start is not None else None
+            )
+        return None
 
     @property
     def per_host(self) -> int:
@@ -178,15 +190,17 @@ class HostGates:
     def slot(self, host: str, delay: float) -> Iterator[None]:
         gate = self._gate(host)
         while not gate.slots.acquire(timeout=0.25):  # a stop request ends the wait for a turn on the host
-            if self._stopping():
-                raise _NoResponse(STOPPED)
+            if why := self._stopping():
+                raise _NoResponse(why)
         try:
             while True:
                 with gate.lock:
                     now = time.monotonic()
                     start = max(now, gate.last_start + max(0.0, delay), gate.not_before)
-                    if self._stopping():  # checked last, just before the request: a stop lets none start
-                        raise _NoResponse(STOPPED)
+                    # checked last, just before the request: a stop lets none start, nor a spent budget, and a
+                    # wait that would end after the budget is not begun
+                    if why := self._stopping(start if start > now else None):
+                        raise _NoResponse(why)
                     if start <= now:
                         gate.last_start = now
                         gate.in_flight += 1
@@ -303,12 +317,14 @@ class Fetcher:
         archive: WarcArchive | None = None,
         on_robots: Callable[[FetchResult], None] | None = None,
         should_stop: Callable[[], bool] | None = None,
+        budget: Budget | None = None,
     ) -> None:
         self.settings = settings
         self.archive = archive
         self.on_robots = on_robots
         self.should_stop = should_stop or (lambda: False)
-        self.gates = HostGates(settings.per_host_concurrency, self.should_stop)
+        self.budget = budget  # the run's time budget: no request starts, and no wait begins that ends, after it
+        self.gates = HostGates(settings.per_host_concurrency, self.should_stop, budget)
         self.robots = RobotsCache(self._fetch_robots, settings.user_agent)
         self.session = requests.Session()
         self.session.trust_env = False  # no proxies or .netrc from the environment
@@ -340,11 +356,23 @@ class Fetcher:
         """Fetch one request; never raises."""
         if self.should_stop():
             return self._result(req, error=STOPPED)
+        if late := self.over_budget(0.0):
+            return self._result(req, error=late)
         try:
             return self._fetch(req, retries=self.settings.retries, robots=self.settings.respect_robots)
         except Exception as exc:  # a bug must cost one URL, not the batch
             log.exception("internal error fetching %s", req.url)
             return self._result(req, error=f"internal: {type(exc).__name__}: {exc}"[:500])
+
+    def budget_spent(self) -> bool:
+        return self.budget is not None and self.budget.spent()
+
+    def over_budget(self, wait: float, until: str | None = None) -> str | None:
+        """The 'skipped:' error of a request whose wait of `wait` seconds from now (`until` says for what) would
+        end after the run's time budget, or that finds it spent; None when it may go on."""
+        if self.budget is None or not self.budget.spent(time.monotonic() + wait):
+            return None
+        return self.budget.error(until if wait > 0 else None)
 
     # -- internals -----------------------------------------------------------------------
 
@@ -400,10 +428,15 @@ class Fetcher:
         try:
             resp, warc_chain = self._chain(req, delay, robots, clock)
         except _NoResponse as exc:
+            backoff = self.settings.backoff_base * 2 ** (attempt - 1)
+            suffix = f" after {attempt} attempts" if attempt > 1 and not is_skipped(str(exc)) else ""
+            error = f"{exc}{suffix}"
             if exc.retry and attempt <= retries:
-                return Later(self.settings.backoff_base * 2 ** (attempt - 1))
-            suffix = f" after {attempt} attempts" if attempt > 1 else ""
-            return self._result(req, error=f"{exc}{suffix}", fetched_at=fetched_at, attempts=attempt,
+                late = self.over_budget(backoff, f"a retry in {backoff:g}s (after {exc})")
+                if late is None:
+                    return Later(backoff)
+                error = late
+            return self._result(req, error=error, fetched_at=fetched_at, attempts=attempt,
                                 elapsed_ms=int(sum(clock) * 1000), warc_file=state.warc_file)  # fmt: skip
         except _ChainFailed as exc:
             return self._result(req, error=str(exc), status=exc.status, final_url=exc.url,
@@ -420,6 +453,10 @@ class Fetcher:
                 return self._final(req, resp, attempt, elapsed, fetched_at, warc_file, message)
             if attempt <= retries:
                 pause = wait if wait is not None else self.settings.backoff_base * 2 ** (attempt - 1)
+                asked = f"Retry-After {wait:g}s" if wait is not None else f"backoff {pause:g}s"
+                late = self.over_budget(pause, f"a retry in {pause:g}s (HTTP {resp.status}, {asked})")
+                if late is not None:  # not waited for: the page is tried again next run
+                    return self._final(req, resp, attempt, elapsed, fetched_at, warc_file, late)
                 self.gates.defer(_host(resp.url), pause)
                 return Later(pause)
             message = f"HTTP {resp.status} after {attempt} attempts"
@@ -632,7 +669,7 @@ class _Job:
 
 def host_failed(result: FetchResult) -> bool:
     """A page that got no usable answer from its host after every retry: no response, or 429 / 5xx."""
-    if result.error is None or result.error == STOPPED:
+    if result.error is None or result.error == STOPPED or is_skipped(result.error):
         return False
     if result.status is None:
         return result.error.startswith(("connection error", "timeout"))
@@ -658,9 +695,14 @@ class _HostBreaker:
             return []
         error = (f"skipped: {host} gave no usable answer to {self.failures[host]} pages in a row this run "
                  f"(last: {result.error}); tried again next run")[:500]  # fmt: skip
-        skipped = [(job.index, self.fetcher._result(job.req, error=error)) for job in jobs]
-        jobs.clear()
-        return skipped
+        return end_jobs(self.fetcher, jobs, error)
+
+
+def end_jobs(fetcher: Fetcher, jobs: deque[_Job], error: str) -> list[tuple[int, FetchResult]]:
+    """Queued jobs that will not start, each with its result carrying `error`; `jobs` is emptied."""
+    ended = [(job.index, fetcher._result(job.req, error=error)) for job in jobs]
+    jobs.clear()
+    return ended
 
 
 class Frontier:
@@ -684,8 +726,9 @@ class Frontier:
 
     def stopping(self) -> bool:
         """Stopped by stop() or by the fetcher's own stop request (the run's, seen in this thread at once:
-        the consumer that calls stop() may be busy for seconds, and requests would go on starting meanwhile)."""
-        return self._stop.is_set() or self.fetcher.should_stop()
+        the consumer that calls stop() may be busy for seconds, and requests would go on starting meanwhile),
+        or the run's time budget is spent."""
+        return self._stop.is_set() or self.fetcher.should_stop() or self.fetcher.budget_spent()
 
     def _ready(self, host: str, job: _Job) -> float:
         try:
@@ -720,6 +763,7 @@ class Frontier:
         in_flight: Counter[str] = Counter()
         done: queue.SimpleQueue = queue.SimpleQueue()
         active, remaining = 0, len(requests)
+        over_budget: list[tuple[int, FetchResult]] = []  # pages whose host's wait would end after the budget
         pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="fetch")
         try:
             while remaining and not (self.stopping() and active == 0):
@@ -733,7 +777,11 @@ class Frontier:
                     robots_only = host in robots_pending
                     ready = now if robots_only else self._ready(host, jobs[0])
                     if ready > now:
-                        heapq.heappush(heap, (ready, next(order), host))
+                        late = self.fetcher.over_budget(ready - now, f"the host's next turn, in {ready - now:.0f}s")
+                        if late is not None:  # the host's wait is not begun: its pages wait for the next run
+                            over_budget += end_jobs(self.fetcher, jobs, late)
+                        else:
+                            heapq.heappush(heap, (ready, next(order), host))
                         continue
                     robots_pending.discard(host)
                     job = jobs[0] if robots_only else jobs.popleft()
@@ -748,6 +796,12 @@ class Frontier:
                     timeout = 0.05 if held else None
                 else:
                     timeout = max(0.0, heap[0][0] - time.monotonic())
+                for index, result in over_budget:
+                    remaining -= 1
+                    yield index, result
+                over_budget.clear()
+                if not remaining:
+                    break
                 if active == 0 and timeout is None:
                     break  # nothing in flight and nothing to start: cannot happen, but never hang
                 self.wakeups += 1
@@ -774,6 +828,10 @@ class Frontier:
                             yield skipped
                     if queues[host]:
                         heapq.heappush(heap, (time.monotonic(), next(order), host))
+            late = None if self._stop.is_set() or self.fetcher.should_stop() else self.fetcher.over_budget(0.0)
+            if late is not None:  # the budget, not a stop, ended the crawl: every page left says so
+                for jobs in queues.values():
+                    yield from end_jobs(self.fetcher, jobs, late)
         finally:
             self._stop.set()
             pool.shutdown(wait=True, cancel_futures=True)
@@ -789,18 +847,20 @@ def fetch_all(
     on_robots: Callable[[FetchResult], None] | None = None,
     should_stop: Callable[[], bool] | None = None,
     fetcher: Fetcher | None = None,
+    budget: Budget | None = None,
 ) -> list[FetchResult]:
     """Fetch concurrently (threads, settings.max_workers overall, settings.per_host_concurrency
     per host, settings.crawl_delay between two requests to one host), never raise for a bad URL;
     results in input order. `progress` is called in the calling thread as results complete;
     `on_robots` receives the robots.txt fetches (kind 'robots') so they can be logged too; once `should_stop()`
-    is true, requests not yet sent end at once with the error STOPPED (the run is being interrupted).
-    With `fetcher` (a run's shared one: its robots.txt cache, host gates and WARC file) warc_dir,
-    warc_prefix, on_robots and should_stop are the fetcher's own."""
+    is true, requests not yet sent end at once with the error STOPPED (the run is being interrupted); once the
+    run's time `budget` is spent, with a 'skipped:' error saying so. With `fetcher` (a run's shared one: its
+    robots.txt cache, host gates and WARC file) warc_dir, warc_prefix, on_robots, should_stop and budget are
+    the fetcher's own."""
     own = fetcher is None
     if fetcher is None:
         archive = WarcArchive(warc_dir, warc_prefix) if warc_dir is not None else None
-        fetcher = Fetcher(settings, archive, on_robots, should_stop)
+        fetcher = Fetcher(settings, archive, on_robots, should_stop, budget)
     results: list[FetchResult | None] = [None] * len(requests)
     try:
         for i, result in Frontier(fetcher).crawl(requests):

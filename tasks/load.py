@@ -224,6 +224,7 @@ def finish_run(
         "n_updated",
         "n_unchanged",
         "n_failed",
+        "n_skipped",
     ]
     params = {k: int(counts.get(k, 0)) for k in keys}
     con.execute(

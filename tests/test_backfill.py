@@ -171,16 +171,24 @@ def test_interrupted_backfill_rerun_completes_the_rest_and_reprocess_all_redoes(
     assert query(db, "SELECT count(*) FROM articles") == [(6,)]
 
 
-def test_a_stop_mid_day_records_the_pages_it_fetched_and_a_rerun_loads_them(tmp_path, planet):
-    """A stop (Ctrl-C) that comes while a day's page is being fetched: the day is not recorded done, the page
-    fetched has its fetches row ('not loaded: the run was interrupted'; it had none), and a rerun loads it."""
+def test_a_stop_mid_day_records_the_pages_it_fetched_and_a_rerun_loads_them(tmp_path, planet, monkeypatch):
+    """A stop (Ctrl-C) that comes while a day's second batch is being fetched: the first batch, extracted
+    already, is loaded (it was recorded 'not loaded' and fetched again); the page being fetched has its fetches
+    row ('not loaded: the run was interrupted'); the day is not recorded done, and a rerun loads the rest."""
     from forumwatch.flows.pipeline import NOT_LOADED
     from forumwatch.flows.stop import request_stop, reset
 
     site, sources = planet
+    monkeypatch.setenv("FORUMWATCH_BATCH_SIZE", "1")  # one page a batch: the day's two pages are two batches
     db = tmp_path / "fw.duckdb"
-    stopped_on = site.base + slug(DAYS[52])
-    body = site.routes[slug(DAYS[52])].body
+    day = DAYS[52]
+    first = site.base + slug(day)
+    second_path = f"/planet/{day:%Y/%m/%d}/second-{day:%m%d}.html"
+    stopped_on = site.base + second_path
+    body = article_html(f"Second story of {day}", datetime(day.year, day.month, day.day, 12), 52 + 100).encode()
+    november = site.routes["/planet/sitemap-2023-11.xml"]
+    entry = f"<url><loc>{stopped_on}</loc><lastmod>{day}T13:00:00Z</lastmod></url>"
+    november.body = november.body.replace(b"</urlset>", entry.encode() + b"</urlset>")
 
     def stop_then_answer(handler) -> None:
         request_stop()  # as the command's SIGINT handler does
@@ -190,21 +198,48 @@ def test_a_stop_mid_day_records_the_pages_it_fetched_and_a_rerun_loads_them(tmp_
         handler.end_headers()
         handler.wfile.write(body)
 
-    site.routes[slug(DAYS[52])].handler = stop_then_answer
+    site.add(second_path, body, handler=stop_then_answer)
     try:
         state = backfill(start=DAYS[50], end=DAYS[55], sources=str(sources), db=str(db), return_state=True)
     finally:
         reset()
     assert not state.is_completed() and query(db, "SELECT status FROM runs") == [("interrupted",)]
     assert query(db, "SELECT error FROM fetches WHERE url = ?", [stopped_on]) == [(NOT_LOADED,)]
+    # the day's first page was extracted before the stop: loaded, its row a plain 200
+    assert query(db, "SELECT count(*) FROM articles WHERE url = ?", [first]) == [(1,)]
+    assert query(db, "SELECT status, error FROM fetches WHERE url = ?", [first]) == [(200, None)]
     assert query(db, "SELECT DISTINCT day FROM coverage WHERE status = 'complete' ORDER BY day") == [
         (DAYS[50],),
         (DAYS[51],),
     ]
-    site.routes[slug(DAYS[52])].handler = None
+    site.routes[second_path].handler = None
     again = backfill(start=DAYS[50], end=DAYS[55], sources=str(sources), db=str(db))
-    assert again["days_run"] == 4 and query(db, "SELECT count(*) FROM articles") == [(6,)]
+    # the day is read again: its first page is found stored (unchanged), the second is new
+    assert again["days_run"] == 4 and again["loaded"] == 5 and again["new"] == 4
+    assert query(db, "SELECT count(*) FROM articles") == [(7,)]
     assert query(db, "SELECT count(*) FROM articles WHERE url = ?", [stopped_on]) == [(1,)]
+    assert query(db, "SELECT count(*) FROM coverage WHERE day = ? AND status = 'complete'", [day]) == [(2,)]
+
+
+def test_a_backfill_whose_time_budget_is_spent_requests_nothing_more_and_a_rerun_fills_the_days(tmp_path, planet):
+    """A budget spent before the first request (0.0001 min): robots.txt, sitemaps and the feed are skipped with a
+    fetches row saying so, nothing reaches the site, the days are 'failed' with the budget's note, the run is
+    partial; a rerun without a budget fills every day."""
+    site, sources = planet
+    db = tmp_path / "fw.duckdb"
+    state = backfill(
+        start=DAYS[54], end=DAYS[55], sources=str(sources), db=str(db), max_minutes=0.0001, return_state=True
+    )
+    assert state.is_completed() and state.name == "Partial" and "the run's time budget was spent" in state.message
+    assert site.requests == []
+    errors = query(db, "SELECT DISTINCT error FROM fetches")
+    assert errors == [("skipped: the run's time budget (0.0001 min) was spent; tried again next run",)]
+    assert query(db, "SELECT DISTINCT status FROM coverage") == [("failed",)]
+    assert query(db, "SELECT count(*) FROM coverage WHERE note LIKE '%time budget (0.0001 min) was spent%'") == [(4,)]
+    assert query(db, "SELECT status FROM runs") == [("partial",)]
+    again = backfill(start=DAYS[54], end=DAYS[55], sources=str(sources), db=str(db), max_minutes=0)
+    assert again["days_run"] == 2 and again["new"] == 2 and again["pages_skipped"] == 0
+    assert query(db, "SELECT count(*) FROM coverage WHERE status = 'complete'") == [(4,)]
 
 
 def test_days_read_without_any_sitemap_are_read_again_once_one_is_listed(tmp_path, planet):

@@ -11,6 +11,7 @@ import pytest
 from multihost import Host, article, loopback_hosts
 
 from forumwatch.settings import FetchSettings
+from forumwatch.tasks.budget import Budget, is_skipped
 from forumwatch.tasks.fetch import STOPPED, Fetcher, FetchRequest, Frontier, fetch_all
 
 SETTINGS = FetchSettings(
@@ -177,6 +178,35 @@ def test_the_scheduler_waits_for_a_result_when_every_worker_is_busy(hosts) -> No
         fetcher.close()
     assert sorted(got) == list(range(12))
     assert frontier.wakeups <= 12 + 2  # one per result (a few results may come together), plus the start
+
+
+def test_a_time_budget_waits_for_no_crawl_delay_or_retry_after_that_ends_after_it(hosts) -> None:
+    """A budget of 30 s: a host whose robots.txt asks 30 s between requests gets its robots.txt fetched and no
+    page (each would start after the budget), at once, not after 30 s; a 429 with Retry-After 60 is not
+    waited for; every other page is fetched. Every page has its result, in order."""
+    slow, fast, busy = hosts(3)
+    slow.robots = "User-agent: *\nCrawl-delay: 30\n"
+    busy.answers["/p0"] = [(429, {"Retry-After": "60"})]
+    settings = FetchSettings(**{**SETTINGS.__dict__, "crawl_delay": 0.0, "max_retry_after": 120.0})
+    reqs = requests_for(slow, 3) + requests_for(fast, 3) + requests_for(busy, 3)
+    results = fetch_all(reqs, settings, None, "t", budget=Budget.start(0.5))
+    assert [r.url for r in results] == [r.url for r in reqs]
+    assert [p for p, _ in slow.log] == ["/robots.txt"]
+    assert all(is_skipped(r.error) and "next turn" in (r.error or "") for r in results[:3]), results[0].error
+    assert [r.error for r in results[3:6]] == [None] * 3
+    assert results[6].status == 429 and is_skipped(results[6].error) and "Retry-After 60s" in (results[6].error or "")
+    assert [p for p, _ in busy.log] == ["/robots.txt", "/p0", "/p1", "/p2"]  # the 429 was not retried
+    assert [r.error for r in results[7:]] == [None] * 2
+
+
+def test_a_spent_budget_starts_no_request(hosts) -> None:
+    [host] = hosts(1)
+    spent = Budget(minutes=0.01, deadline=time.monotonic() - 1)
+    results = fetch_all(requests_for(host, 4), SETTINGS, None, "t", budget=spent)
+    assert host.log == []
+    assert [r.error for r in results] == [
+        "skipped: the run's time budget (0.01 min) was spent; tried again next run"
+    ] * 4
 
 
 @pytest.mark.parametrize(
