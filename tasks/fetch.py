@@ -160,6 +160,9 @@ class HostGates:
         self._lock = threading.Lock()
         self._gates: dict[str, _Gate] = {}
         self._should_stop = should_stop or (lambda: False)
+        # called with (host, start) as each request is let through, start being the time the spacing is measured
+        # from (a test's view of the client-side starts, which a loaded machine cannot blur as it can arrivals)
+        self.on_start: Callable[[str, float], None] | None = None
 
     def _stopping(self) -> bool:
         return self._should_stop()
@@ -193,6 +196,8 @@ class HostGates:
                         break
                 time.sleep(min(0.25, start - now))  # and look again: a Retry-After may have come meanwhile
             try:
+                if self.on_start is not None:
+                    self.on_start(host, now)
                 yield
             finally:
                 with gate.lock:
