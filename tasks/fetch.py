@@ -225,27 +225,21 @@ class _Unsupported(Exception):
     pass
 
 
-class _Decoder:
-    """Incremental Content-Encoding decoder that never produces more than it is asked for."""
+class _Layer:
+    """Incremental decoder of one content coding that never produces more than it is asked for."""
 
-    def __init__(self, coding: str | None) -> None:
-        coding = (coding or "").strip().lower()
-        self._wbits: int | None
-        if coding in ("", "identity"):
-            self._wbits = None
-        elif coding in ("gzip", "x-gzip"):
+    def __init__(self, coding: str) -> None:
+        if coding in ("gzip", "x-gzip"):
             self._wbits = 16 + zlib.MAX_WBITS
         elif coding == "deflate":
             self._wbits = zlib.MAX_WBITS
         else:
             raise _Unsupported(coding)
         self._raw_fallback = coding == "deflate"
-        self._d = zlib.decompressobj(self._wbits) if self._wbits is not None else None
+        self._d = zlib.decompressobj(self._wbits)
         self._started = False
 
     def feed(self, data: bytes, room: int) -> bytes:
-        if self._d is None:
-            return data
         out = bytearray()
         while data and len(out) < room:
             try:
@@ -266,6 +260,33 @@ class _Decoder:
             else:
                 data = self._d.unconsumed_tail
         return bytes(out)
+
+
+MAX_CODINGS = 3  # content codings decoded on one body ('gzip, gzip'); more is refused
+
+
+class _Decoder:
+    """Incremental decoder of a Content-Encoding header: the codings are listed in the order they were applied
+    (RFC 9110 8.4), so they are undone last first. `produced` counts the bytes every layer produced, together,
+    so a bomb cannot hide in a middle layer (without codings, the body's own bytes)."""
+
+    def __init__(self, header: str | None) -> None:
+        codings = [c.strip().lower() for c in (header or "").split(",")]
+        codings = [c for c in codings if c not in ("", "identity")]
+        if len(codings) > MAX_CODINGS:
+            raise _Unsupported(f"{', '.join(codings)} (over {MAX_CODINGS} codings)")
+        self._layers = [_Layer(c) for c in reversed(codings)]
+        self.produced = 0
+
+    def feed(self, data: bytes, room: int) -> bytes:
+        """The next decoded bytes; the layers together produce at most `room` more bytes."""
+        if not self._layers:
+            self.produced += len(data)
+        for layer in self._layers:
+            data = layer.feed(data, room)
+            self.produced += len(data)
+            room -= len(data)
+        return data
 
 
 # --- one fetch run --------------------------------------------------------------------------
@@ -562,8 +583,8 @@ class Fetcher:
                 chunk = resp.raw.read(_CHUNK, decode_content=False)
                 if not chunk:
                     break
-                out += decoder.feed(chunk, cap + 1 - len(out))
-                if len(out) > cap:
+                out += decoder.feed(chunk, cap + 1 - decoder.produced)
+                if decoder.produced > cap:
                     return bytes(out[:cap]), f"too large: over {cap} bytes", "length"
         except _Unsupported as exc:
             return b"", f"unsupported content-encoding: {exc}", "unspecified"
