@@ -232,6 +232,7 @@ def _read_feed(
         source.source_id,
         max_items=settings.max_feed_items,
         timezone=source.timezone,
+        language=source.language,
     )
     if parsed.error:
         stat.feed_status, stat.feed_error = "failed", parsed.error
