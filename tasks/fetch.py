@@ -27,6 +27,7 @@ from forumwatch.settings import FetchSettings
 from forumwatch.tasks import netguard
 from forumwatch.tasks.charset import decode_html
 from forumwatch.tasks.robots import RobotsCache
+from forumwatch.tasks.urls import redact_credentials
 from forumwatch.tasks.warc import WarcArchive
 
 log = logging.getLogger(__name__)
@@ -369,7 +370,7 @@ class Fetcher:
         try:
             return self._fetch(req, retries=self.settings.retries, robots=self.settings.respect_robots)
         except Exception as exc:  # a bug must cost one URL, not the batch
-            log.exception("internal error fetching %s", req.url)
+            log.exception("internal error fetching %s", redact_credentials(req.url))
             return self._result(req, error=f"internal: {type(exc).__name__}: {exc}"[:500])
 
     # -- internals -----------------------------------------------------------------------
@@ -382,6 +383,8 @@ class Fetcher:
             attempts=0, content_sha1=None, warc_file=None,
         )  # fmt: skip
         base.update(values)
+        if isinstance(base["error"], str):  # it may quote a URL of the request, credentials and all
+            base["error"] = redact_credentials(base["error"])
         return FetchResult(**base)  # type: ignore[arg-type]
 
     def _allowed_hosts(self, req: FetchRequest) -> list[str]:
@@ -532,6 +535,7 @@ class Fetcher:
                 with watchdog, netguard.policy(self._allowed_hosts(req), watchdog):
                     try:
                         resp = self.session.get(url, headers=headers, stream=True, allow_redirects=False,
+                                                auth=self._credentials(req.url, url),
                                                 timeout=(s.connect_timeout, s.read_timeout))  # fmt: skip
                     except netguard.NetguardRefused as exc:
                         raise _NoResponse(str(exc)) from exc
@@ -554,6 +558,14 @@ class Fetcher:
                 {k: v for k, v in extra.items() if v},
             )  # fmt: skip
         return _Response(url, resp.status_code, resp.headers, body, error, warc_file)
+
+    def _credentials(self, first: str, url: str) -> tuple[str, str] | None:
+        """The user and password written in the request's URL (basic auth), for a hop to `url`: sent to that URL's
+        own host and port only, never after a redirect elsewhere (requests' rule when it follows redirects)."""
+        user, password = requests.utils.get_auth_from_url(first)
+        if not (user or password) or self.session.should_strip_auth(first, url):
+            return None
+        return user, password
 
     def _no_response(self, exc: requests.RequestException, watchdog: netguard.Watchdog) -> _NoResponse:
         s = self.settings
@@ -728,7 +740,7 @@ class Frontier:
                 return host, job, None
             return host, job, fetcher.attempt(job.req, job.state, s.retries, s.respect_robots)
         except Exception as exc:  # a bug must cost one URL, not the crawl
-            log.exception("internal error fetching %s", job.req.url)
+            log.exception("internal error fetching %s", redact_credentials(job.req.url))
             return host, job, fetcher._result(job.req, error=f"internal: {type(exc).__name__}: {exc}"[:500])
 
     def crawl(
