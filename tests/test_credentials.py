@@ -18,6 +18,7 @@ from webserver import serve
 from forumwatch.flows.ingest import ingest
 from forumwatch.settings import FetchSettings
 from forumwatch.tasks.fetch import FetchRequest, fetch_all
+from forumwatch.tasks.sources import SourcesError, read_sources
 from forumwatch.tasks.urls import redact_credentials
 
 FEED = '<rss version="2.0"><channel><title>t</title><item><title>a</title><link>{}</link></item></channel></rss>'
@@ -106,3 +107,14 @@ def holding(db: Path, needle: str) -> list[tuple[str, str, str]]:
         ).fetchall()
         found = 'SELECT count(*) FROM "{}"."{}" WHERE contains("{}", ?)'
         return [c for c in columns if con.execute(found.format(*c), [needle]).fetchone()[0]]
+
+
+def test_a_sources_file_error_quotes_the_url_without_its_password(tmp_path) -> None:
+    """The one-line error of a bad sources file (printed, logged) names the offending feed URL, password hidden."""
+    sources = tmp_path / "sources.csv"
+    url = with_credentials("https://feeds.example/rss.xml")
+    sources.write_text(f"name,feed_url\nOne,{url}\nTwo,{url.replace(SECRET, 'other')}\n")
+    with pytest.raises(SourcesError) as refused:
+        read_sources(sources)
+    assert "feed_url 'https://reader:***@feeds.example/rss.xml' on lines 2, 3" in str(refused.value)
+    assert "s3cr" not in str(refused.value)
