@@ -197,19 +197,20 @@ def _fetch_feed_urls(
 ) -> tuple[list[FetchResult], list[FetchResult]]:
     """Fetch (source, feed URL) pairs with conditional GET, on the run's fetcher when there is one: (results,
     robots.txt results). Private addresses are allowed only on the configured feed's own host."""
+    stored = [redact_credentials(url) for _, url in wanted]  # the URLs as fetch_row stores them
     with fwdb.connect(db) as con:
-        previous = load.last_fetches(con, [redact_credentials(url) for _, url in wanted])  # as fetch_row stores them
+        previous = load.last_fetches(con, stored)
     requests = [
         FetchRequest(
             url=url,
             source_id=s.source_id,
             kind="feed",
             trusted_host=origin(s.feed_url),
-            etag=previous.get(redact_credentials(url), (None, None, None))[0],
-            last_modified=previous.get(redact_credentials(url), (None, None, None))[1],
+            etag=previous.get(key, (None, None, None))[0],
+            last_modified=previous.get(key, (None, None, None))[1],
             crawl_delay=s.crawl_delay,
         )
-        for s, url in wanted
+        for (s, url), key in zip(wanted, stored)
     ]
     if crawl is not None:
         return fetch_all(requests, settings, None, "", fetcher=crawl.fetcher), crawl.robots.take()
