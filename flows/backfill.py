@@ -65,6 +65,7 @@ from forumwatch.tasks.extract import Extracted
 from forumwatch.tasks.fetch import FetchRequest, FetchResult, fetch_all
 from forumwatch.tasks.sitemaps import SourceSitemaps, discover
 from forumwatch.tasks.sources import Source, read_sources
+from forumwatch.tasks.urls import redact_credentials
 from forumwatch.tasks.warc import archive_key
 from forumwatch.tasks.warc_input import warc_files
 
@@ -106,7 +107,7 @@ class BackfillPlan:
             lines.append(f"  first {self.days[0]}, last {self.days[-1]}")
         for s in self.sources:
             where = f"sitemap {s.sitemap_url}" if s.sitemap_url else "sitemaps listed in robots.txt"
-            lines.append(f"  {s.source_id}: {where}; feed {s.feed_url}")
+            lines.append(redact_credentials(f"  {s.source_id}: {where}; feed {s.feed_url}"))
         return "\n".join(lines)
 
     def as_dict(self) -> dict:

@@ -32,7 +32,7 @@ from forumwatch.tasks.fetch import Fetcher, FetchRequest, FetchResult, fetch_all
 from forumwatch.tasks.netguard import origin
 from forumwatch.tasks.sources import Source
 from forumwatch.tasks.tag import with_article_id
-from forumwatch.tasks.urls import article_id, host_of
+from forumwatch.tasks.urls import article_id, host_of, redact_credentials
 from forumwatch.tasks.views import refresh_views
 from forumwatch.tasks.warc import WarcArchive
 from forumwatch.tasks.warc_input import ArchivedPage
@@ -84,20 +84,22 @@ class BatchOutcome:
 
 
 def fetch_row(run_id: str, result: FetchResult, error: str | None = None, note: str | None = None) -> dict:
+    """The `fetches` row of a result; passwords in its URLs and texts shown as *** (a feed_url may carry some)."""
     error = error or result.error
     if result.kind == "robots" and result.status and 400 <= result.status < 500:
         error, note = None, f"no robots.txt (HTTP {result.status}): crawling allowed"
+    url = redact_credentials(result.url)
     return {
-        "fetch_id": load.fetch_id(run_id, result.kind, result.url),
+        "fetch_id": load.fetch_id(run_id, result.kind, url),
         "run_id": run_id,
-        "url": result.url,
-        "final_url": result.final_url,
+        "url": url,
+        "final_url": result.final_url and redact_credentials(result.final_url),
         "source_id": result.source_id,
         "kind": result.kind,
         "fetched_at": result.fetched_at,
         "status": result.status,
-        "error": error,
-        "note": note,
+        "error": error and redact_credentials(error),
+        "note": note and redact_credentials(note),
         "bytes": result.n_bytes,
         "content_type": result.content_type,
         "encoding": result.encoding,
@@ -201,19 +203,20 @@ def _fetch_feed_urls(
 ) -> tuple[list[FetchResult], list[FetchResult]]:
     """Fetch (source, feed URL) pairs with conditional GET, on the run's fetcher when there is one: (results,
     robots.txt results). Private addresses are allowed only on the configured feed's own host."""
+    stored = [redact_credentials(url) for _, url in wanted]  # the URLs as fetch_row stores them
     with fwdb.connect(db) as con:
-        previous = load.last_fetches(con, [url for _, url in wanted])
+        previous = load.last_fetches(con, stored)
     requests = [
         FetchRequest(
             url=url,
             source_id=s.source_id,
             kind="feed",
             trusted_host=origin(s.feed_url),
-            etag=previous.get(url, (None, None, None))[0],
-            last_modified=previous.get(url, (None, None, None))[1],
+            etag=previous.get(key, (None, None, None))[0],
+            last_modified=previous.get(key, (None, None, None))[1],
             crawl_delay=s.crawl_delay,
         )
-        for s, url in wanted
+        for (s, url), key in zip(wanted, stored)
     ]
     if crawl is not None:
         return fetch_all(requests, settings, None, "", fetcher=crawl.fetcher), crawl.robots.take()
@@ -238,6 +241,7 @@ def _read_feed(
         source.source_id,
         max_items=settings.max_feed_items,
         timezone=source.timezone,
+        language=source.language,
     )
     if parsed.error:
         stat.feed_status, stat.feed_error = "failed", parsed.error
@@ -275,7 +279,8 @@ def fetch_feeds(
             # no validators kept: a 304 for the page next time must not hide new items of the feed it names
             rows.append(fetch_row(run_id, replace(result, etag=None, last_modified=None), note=note))
             named.append((source, links[0]))
-            logger.warning("feed %s is an HTML page naming the feed %s: reading that", source.feed_url, links[0])
+            shown = redact_credentials(f"feed {source.feed_url} is an HTML page naming the feed {links[0]}")
+            logger.warning("%s: reading that", shown)
             continue
         rows.append(fetch_row(run_id, result, error=parsed.error if parsed else None, note=parsed and parsed.note))
     if named:
@@ -287,7 +292,7 @@ def fetch_feeds(
     for source in sources:
         if stats[source.source_id].feed_error:
             stat = stats[source.source_id]
-            logger.warning("feed %s %s: %s", source.feed_url, stat.feed_status, stat.feed_error)
+            logger.warning("%s", redact_credentials(f"feed {source.feed_url} {stat.feed_status}: {stat.feed_error}"))
     rows += [fetch_row(run_id, r) for r in robots]
 
     def record(con) -> None:

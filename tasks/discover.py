@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import feedparser
 
 from forumwatch.tasks.dates import DateCandidate, in_source_zone, parse_iso, read_text_date
-from forumwatch.tasks.language import dominant_script
+from forumwatch.tasks.language import dominant_script, normalize_tag
 from forumwatch.tasks.urls import canonical_url
 
 EARLIEST_PLAUSIBLE = datetime(1995, 1, 1)
@@ -178,13 +178,38 @@ def _in_source_zone_name(raw: object, timezone: str | None) -> datetime | None:
     return _in_zone(read.moment, local, False, timezone)
 
 
+# Without a configured timezone, the zone whose own abbreviation (tzdata's) a feed's language makes unambiguous:
+# 'CST' in Chinese is China Standard Time, +08:00 (tzdata names the standard time of Asia/Shanghai and Asia/Taipei
+# CST), not US Central; 'IST' in Hindi is India Standard Time, +05:30 (Asia/Kolkata), not Israel's or Ireland's.
+# 'MSK' (Moscow) and 'JST' have one reading in any language and are read right already.
+LANGUAGE_ZONES = {"zh": "Asia/Shanghai", "hi": "Asia/Kolkata"}
+
+
+def _language_tag(value: object) -> str | None:
+    return normalize_tag(value) if isinstance(value, str) else None
+
+
+def _entry_language(entry: feedparser.FeedParserDict, language: str | None) -> str | None:
+    """The entry's language: the source's or feed's (`language`), else the entry's xml:lang, else Chinese for a
+    title written in Chinese characters (without kana)."""
+    detail = dict.get(entry, "title_detail") or {}
+    declared = language or _language_tag(detail.get("language") if isinstance(detail, dict) else None)
+    title = dict.get(entry, "title")
+    if declared is None and isinstance(title, str) and dominant_script(title) == "CJK":
+        return "zh"
+    return declared
+
+
 def _entry_date(
-    entry: feedparser.FeedParserDict, now: datetime, timezone: str | None = None
+    entry: feedparser.FeedParserDict, now: datetime, timezone: str | None = None, language: str | None = None
 ) -> tuple[datetime | None, bool]:
+    """(published time in UTC, whether it has a time of day); zone names are read in `timezone` when they are its
+    own, else, without one, in the zone the entry's language (source's, feed's or its own) makes unambiguous."""
+    names_zone = timezone or LANGUAGE_ZONES.get(_entry_language(entry, language) or "")
     for key in ("published", "updated", "created"):
         raw = dict.get(entry, key)  # not feedparser's deprecated updated -> published fallback: each key once
         parsed = dict.get(entry, f"{key}_parsed")
-        local = _in_source_zone_name(raw, timezone)
+        local = _in_source_zone_name(raw, names_zone)
         if local is not None:
             return _plausible(local, now), True
         if _text_date_wanted(raw, parsed):
@@ -293,17 +318,24 @@ def parse_feed(
     now: datetime | None = None,
     max_items: int = MAX_ITEMS_PER_FEED,
     timezone: str | None = None,
+    language: str | None = None,
 ) -> FeedParse:
     """Items of a feed document (at most `max_items`). Never raises: a feed that cannot be read comes
-    back with error set."""
+    back with error set. `timezone` and `language` are the source's (see _entry_date)."""
     try:
-        return _parse_feed(body, feed_url, source_id, now, max_items, timezone)
+        return _parse_feed(body, feed_url, source_id, now, max_items, timezone, language)
     except Exception as exc:  # one hostile feed must cost its source, never the run
         return FeedParse([], f"feed parser crashed: {type(exc).__name__}: {exc}"[:500], None, None)
 
 
 def _parse_feed(
-    body: bytes, feed_url: str, source_id: str, now: datetime | None, max_items: int, timezone: str | None
+    body: bytes,
+    feed_url: str,
+    source_id: str,
+    now: datetime | None,
+    max_items: int,
+    timezone: str | None,
+    language: str | None,
 ) -> FeedParse:
     now = now or datetime.now(UTC).replace(tzinfo=None)
     if not body or not body.strip():
@@ -325,6 +357,7 @@ def _parse_feed(
     except Exception as exc:  # feedparser is defensive, but a parser crash must not stop the run
         return FeedParse([], f"feed parser crashed: {type(exc).__name__}: {exc}", None, None)
     kind = parsed.get("version") or None
+    language = language or _language_tag(parsed.feed.get("language"))  # RSS <language> or the feed's xml:lang
     items: list[FeedItem] = []
     seen: set[str] = set()
     skipped = _Skipped()
@@ -336,7 +369,7 @@ def _parse_feed(
         if url in seen:
             continue
         seen.add(url)
-        published, has_time = _entry_date(entry, now, timezone)
+        published, has_time = _entry_date(entry, now, timezone, language)
         title = (entry.get("title") or "").strip() or None
         items.append(FeedItem(url, source_id, title, published, has_time))
     problem = str(parsed.get("bozo_exception", "")) if parsed.get("bozo") and n_listed is None else ""

@@ -28,6 +28,7 @@ from forumwatch.tasks import netguard
 from forumwatch.tasks.budget import Budget, is_skipped
 from forumwatch.tasks.charset import decode_html
 from forumwatch.tasks.robots import RobotsCache
+from forumwatch.tasks.urls import redact_credentials
 from forumwatch.tasks.warc import WarcArchive
 
 log = logging.getLogger(__name__)
@@ -165,6 +166,9 @@ class HostGates:
         self._gates: dict[str, _Gate] = {}
         self._should_stop = should_stop or (lambda: False)
         self._budget = budget
+        # called with (host, start) as each request is let through, start being the time the spacing is measured
+        # from (a test's view of the client-side starts, which a loaded machine cannot blur as it can arrivals)
+        self.on_start: Callable[[str, float], None] | None = None
 
     def _stopping(self, start: float | None = None) -> str | None:
         """Why a request that would start at `start` (monotonic; now when None) must not: a stop, or the budget."""
@@ -207,6 +211,8 @@ class HostGates:
                         break
                 time.sleep(min(0.25, start - now))  # and look again: a Retry-After may have come meanwhile
             try:
+                if self.on_start is not None:
+                    self.on_start(host, now)
                 yield
             finally:
                 with gate.lock:
@@ -234,27 +240,21 @@ class _Unsupported(Exception):
     pass
 
 
-class _Decoder:
-    """Incremental Content-Encoding decoder that never produces more than it is asked for."""
+class _Layer:
+    """Incremental decoder of one content coding that never produces more than it is asked for."""
 
-    def __init__(self, coding: str | None) -> None:
-        coding = (coding or "").strip().lower()
-        self._wbits: int | None
-        if coding in ("", "identity"):
-            self._wbits = None
-        elif coding in ("gzip", "x-gzip"):
+    def __init__(self, coding: str) -> None:
+        if coding in ("gzip", "x-gzip"):
             self._wbits = 16 + zlib.MAX_WBITS
         elif coding == "deflate":
             self._wbits = zlib.MAX_WBITS
         else:
             raise _Unsupported(coding)
         self._raw_fallback = coding == "deflate"
-        self._d = zlib.decompressobj(self._wbits) if self._wbits is not None else None
+        self._d = zlib.decompressobj(self._wbits)
         self._started = False
 
     def feed(self, data: bytes, room: int) -> bytes:
-        if self._d is None:
-            return data
         out = bytearray()
         while data and len(out) < room:
             try:
@@ -275,6 +275,33 @@ class _Decoder:
             else:
                 data = self._d.unconsumed_tail
         return bytes(out)
+
+
+MAX_CODINGS = 3  # content codings decoded on one body ('gzip, gzip'); more is refused
+
+
+class _Decoder:
+    """Incremental decoder of a Content-Encoding header: the codings are listed in the order they were applied
+    (RFC 9110 8.4), so they are undone last first. `produced` counts the bytes every layer produced, together,
+    so a bomb cannot hide in a middle layer (without codings, the body's own bytes)."""
+
+    def __init__(self, header: str | None) -> None:
+        codings = [c.strip().lower() for c in (header or "").split(",")]
+        codings = [c for c in codings if c not in ("", "identity")]
+        if len(codings) > MAX_CODINGS:
+            raise _Unsupported(f"{', '.join(codings)} (over {MAX_CODINGS} codings)")
+        self._layers = [_Layer(c) for c in reversed(codings)]
+        self.produced = 0
+
+    def feed(self, data: bytes, room: int) -> bytes:
+        """The next decoded bytes; the layers together produce at most `room` more bytes."""
+        if not self._layers:
+            self.produced += len(data)
+        for layer in self._layers:
+            data = layer.feed(data, room)
+            self.produced += len(data)
+            room -= len(data)
+        return data
 
 
 # --- one fetch run --------------------------------------------------------------------------
@@ -361,7 +388,7 @@ class Fetcher:
         try:
             return self._fetch(req, retries=self.settings.retries, robots=self.settings.respect_robots)
         except Exception as exc:  # a bug must cost one URL, not the batch
-            log.exception("internal error fetching %s", req.url)
+            log.exception("internal error fetching %s", redact_credentials(req.url))
             return self._result(req, error=f"internal: {type(exc).__name__}: {exc}"[:500])
 
     def budget_spent(self) -> bool:
@@ -384,6 +411,8 @@ class Fetcher:
             attempts=0, content_sha1=None, warc_file=None,
         )  # fmt: skip
         base.update(values)
+        if isinstance(base["error"], str):  # it may quote a URL of the request, credentials and all
+            base["error"] = redact_credentials(base["error"])
         return FetchResult(**base)  # type: ignore[arg-type]
 
     def _allowed_hosts(self, req: FetchRequest) -> list[str]:
@@ -543,6 +572,7 @@ class Fetcher:
                 with watchdog, netguard.policy(self._allowed_hosts(req), watchdog):
                     try:
                         resp = self.session.get(url, headers=headers, stream=True, allow_redirects=False,
+                                                auth=self._credentials(req.url, url),
                                                 timeout=(s.connect_timeout, s.read_timeout))  # fmt: skip
                     except netguard.NetguardRefused as exc:
                         raise _NoResponse(str(exc)) from exc
@@ -565,6 +595,14 @@ class Fetcher:
                 {k: v for k, v in extra.items() if v},
             )  # fmt: skip
         return _Response(url, resp.status_code, resp.headers, body, error, warc_file)
+
+    def _credentials(self, first: str, url: str) -> tuple[str, str] | None:
+        """The user and password written in the request's URL (basic auth), for a hop to `url`: sent to that URL's
+        own host and port only, never after a redirect elsewhere (requests' rule when it follows redirects)."""
+        user, password = requests.utils.get_auth_from_url(first)
+        if not (user or password) or self.session.should_strip_auth(first, url):
+            return None
+        return user, password
 
     def _no_response(self, exc: requests.RequestException, watchdog: netguard.Watchdog) -> _NoResponse:
         s = self.settings
@@ -594,8 +632,8 @@ class Fetcher:
                 chunk = resp.raw.read(_CHUNK, decode_content=False)
                 if not chunk:
                     break
-                out += decoder.feed(chunk, cap + 1 - len(out))
-                if len(out) > cap:
+                out += decoder.feed(chunk, cap + 1 - decoder.produced)
+                if decoder.produced > cap:
                     return bytes(out[:cap]), f"too large: over {cap} bytes", "length"
         except _Unsupported as exc:
             return b"", f"unsupported content-encoding: {exc}", "unspecified"
@@ -745,7 +783,7 @@ class Frontier:
                 return host, job, None
             return host, job, fetcher.attempt(job.req, job.state, s.retries, s.respect_robots)
         except Exception as exc:  # a bug must cost one URL, not the crawl
-            log.exception("internal error fetching %s", job.req.url)
+            log.exception("internal error fetching %s", redact_credentials(job.req.url))
             return host, job, fetcher._result(job.req, error=f"internal: {type(exc).__name__}: {exc}"[:500])
 
     def crawl(

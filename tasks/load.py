@@ -16,6 +16,7 @@ from forumwatch.lake import statement
 from forumwatch.resources import sql_text
 from forumwatch.tasks.discover import FeedItem
 from forumwatch.tasks.sources import Source, feed_key
+from forumwatch.tasks.urls import redact_credentials
 
 ARTICLE_COLUMNS = [
     "article_id",
@@ -107,6 +108,12 @@ def source_renames(stored: list[tuple[str, str]], sources: Iterable[Source]) -> 
     return renames
 
 
+def _shown_urls(source: Source) -> dict[str, str | None]:
+    """The source's URLs as stored: a password in them (basic auth for the fetch) shown as ***."""
+    urls = {"feed_url": source.feed_url, "homepage": source.homepage, "sitemap_url": source.sitemap_url}
+    return {key: url and redact_credentials(url) for key, url in urls.items()}
+
+
 def upsert_sources(con: duckdb.DuckDBPyConnection, sources: Iterable[Source], now: datetime) -> dict[str, str]:
     """Insert or refresh the configured sources; rows stored under an older id of the same feed (ids
     used to be slugs of names) move to the current id first. Returns those renames."""
@@ -116,7 +123,7 @@ def upsert_sources(con: duckdb.DuckDBPyConnection, sources: Iterable[Source], no
     if renames:
         frame = arrow_columns(old_id=list(renames), new_id=list(renames.values()))
         _execute_with(con, "load/rename_sources.sql", frame, name="renames")
-    rows = [{**asdict(s), "updated_at": now} for s in sources]
+    rows = [{**asdict(s), **_shown_urls(s), "updated_at": now} for s in sources]
     _execute_with(con, "load/upsert_sources.sql", arrow_rows(rows, SOURCE_COLUMNS))
     return renames
 

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from forumwatch.tasks.language import normalize_tag
-from forumwatch.tasks.urls import canonical_url, canonical_url_keeping_path
+from forumwatch.tasks.urls import canonical_url, canonical_url_keeping_path, redact_credentials
 
 REQUIRED_COLUMNS = ("name", "feed_url")
 MAX_CRAWL_DELAY = 3600.0  # seconds; more than an hour between requests is a typo, not politeness
@@ -26,7 +26,10 @@ MAX_FILE_BYTES = 10 * 1024 * 1024
 
 
 class SourcesError(ValueError):
-    """The sources file cannot be used; the message says why and where."""
+    """The sources file cannot be used; the message says why and where (a password in a URL it quotes as ***)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(redact_credentials(message))
 
 
 @dataclass(frozen=True)

@@ -117,3 +117,18 @@ def host_of(url: str) -> str:
         return (urlsplit(url).hostname or "").lower().rstrip(".")
     except (ValueError, TypeError, AttributeError):
         return ""
+
+
+# scheme, then the userinfo: up to the last '@' before the host (a password may hold an unescaped '@')
+_USERINFO = re.compile(r"(?i)\b([a-z][a-z0-9+.-]*://)([^/?#\s]+)@")
+
+
+def _hide_password(found: re.Match) -> str:
+    user, colon, _ = found[2].partition(":")
+    return f"{found[1]}{user}:***@" if colon else f"{found[1]}***@"  # a user name alone is often a token
+
+
+def redact_credentials(text: str) -> str:
+    """A URL, or text quoting URLs, as it may be stored or logged: a password shown as *** (`https://user:***@host/`),
+    a user name given alone (often a token) as ***; nothing else changes."""
+    return _USERINFO.sub(_hide_password, text) if "@" in text else text

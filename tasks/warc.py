@@ -22,6 +22,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from forumwatch import __version__
+from forumwatch.tasks.urls import redact_credentials
 
 log = logging.getLogger(__name__)
 
@@ -178,7 +179,7 @@ class WarcArchive:
     ) -> str:
         """Append one response record (body already decompressed), signed with this archive's key; returns
         the file path."""
-        url = url.replace(" ", "%20")  # as warcio reads it back, so the signature still matches
+        url = redact_credentials(url).replace(" ", "%20")  # as warcio reads it back, so the signature still matches
         stored = [(k, v) for k, v in headers if k.lower() not in _WIRE_HEADERS | {"content-length"}]
         stored += [(f"X-Crawler-{k}", v) for k, v in headers if k.lower() in _WIRE_HEADERS]
         stored.append(("Content-Length", str(len(body))))

@@ -25,6 +25,7 @@ class Host:
     robots: str | None = None  # None: 404
     answers: dict[str, list[tuple[int, dict[str, str]]]] = field(default_factory=dict)  # path -> first answers
     log: list[tuple[str, float]] = field(default_factory=list)
+    headers: list[dict[str, str]] = field(default_factory=list)  # each request's headers, in log order
     page: Callable[[str, str], str] = article  # (path, address) -> HTML
     port: int = 0
 
@@ -47,6 +48,7 @@ def _handler(host: Host):
         def do_GET(self) -> None:
             with lock:
                 host.log.append((self.path, time.monotonic()))
+                host.headers.append(dict(self.headers))
                 canned = host.answers.get(self.path)
                 status, headers = canned.pop(0) if canned else (200, {})
             if self.path == "/robots.txt":

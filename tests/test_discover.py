@@ -157,3 +157,40 @@ def test_a_zone_name_that_is_the_source_zones_own_is_read_in_that_zone():
     assert read("Wed, 31 May 2023 09:00:00 CST", "America/Chicago") == datetime(2023, 5, 31, 15, 0)  # CDT then
     assert read("Tue, 31 Oct 2023 09:00:00 EST", "Asia/Shanghai") == datetime(2023, 10, 31, 14, 0)
     assert read("Tue, 31 Oct 2023 09:00:00 GMT", "Asia/Shanghai") == datetime(2023, 10, 31, 9, 0)
+
+
+def test_without_a_timezone_a_zone_name_is_read_as_the_feeds_language_makes_it_unambiguous():
+    """'CST' in a Chinese feed is China Standard Time (+08:00; Beijing and Taipei agree), not US Central, whether
+    the source's CSV language, the feed's <language> or xml:lang, or the item's Chinese title says Chinese;
+    'IST' in Hindi is India's (+05:30). A configured timezone still decides; other names and languages as before."""
+
+    def read(zone: str = "CST", language: str | None = None, timezone: str | None = None, **parts: str) -> datetime:
+        channel, item, title = parts.get("channel", ""), parts.get("item", ""), parts.get("title", "a")
+        body = (
+            f'<rss version="2.0"><channel><title>t</title>{channel}<item{item}><title>{title}</title>'
+            f"<link>https://x.example/a</link><pubDate>Tue, 31 Oct 2023 09:00:00 {zone}</pubDate></item></channel></rss>"
+        ).encode()
+        feed = parse_feed(body, "https://x.example/feed", "x", NOW, timezone=timezone, language=language)
+        return feed.items[0].published_at
+
+    china, us_central = datetime(2023, 10, 31, 1, 0), datetime(2023, 10, 31, 15, 0)
+    assert read(language="zh") == china  # the sources CSV
+    assert read(channel="<language>zh-cn</language>") == china  # the feed's own
+    assert read(item=' xml:lang="zh-Hant"') == china
+    assert read(title="国防部：香山论坛10月29日开幕") == china  # the item's text
+    assert read(language="zh", channel="<language>en</language>") == china  # the configured language first
+    atom = (
+        b'<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh-Hans"><title>t</title><id>urn:x</id><entry>'
+        b'<title>a</title><id>urn:a</id><link href="https://x.example/a"/><updated>Tue, 31 Oct 2023 09:00:00 CST'
+        b"</updated></entry></feed>"
+    )
+    assert parse_feed(atom, "https://x.example/feed", "x", NOW).items[0].published_at == china
+    assert read(language="hi", zone="IST") == datetime(2023, 10, 31, 3, 30)
+    # as before: no language, another language, Japanese, a configured zone, another zone's name
+    assert read() == us_central
+    assert read(language="en") == us_central
+    assert read(title="香山フォーラムが開幕した") == us_central
+    assert read(language="zh", timezone="America/Chicago") == us_central
+    assert read(language="zh", zone="EST") == datetime(2023, 10, 31, 14, 0)
+    assert read(language="en", zone="IST") == datetime(2023, 10, 31, 7, 0)  # Israel's, as feedparser reads it
+    assert read(language="ru", zone="MSK") == read(zone="MSK") == datetime(2023, 10, 31, 6, 0)  # +03:00

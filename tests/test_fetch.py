@@ -8,6 +8,7 @@ import socket
 import threading
 import time
 import tracemalloc
+import zlib
 from collections.abc import Iterator
 from dataclasses import replace
 from datetime import UTC, datetime, timedelta
@@ -416,6 +417,53 @@ def test_gzip_bomb_is_stopped_at_cap() -> None:
         server.close()
     assert r.error == "too large: over 1000000 bytes" and r.body is None
     assert peak < 8_000_000, peak
+
+
+def encoded(head_lines: bytes, body: bytes) -> FetchResult:
+    """The result of one page served as `body` under the given extra header lines."""
+    head = b"HTTP/1.1 200 OK\r\nContent-Type: text/html\r\n%sContent-Length: %d\r\n\r\n" % (head_lines, len(body))
+    server = serve_bytes(head, body)
+    try:
+        return one(server.url("/stacked"), replace(FAST, max_bytes=1_000_000))
+    finally:
+        server.close()
+
+
+HTML = "<html><body>" + "wire story " * 500 + "</body></html>"
+
+
+@pytest.mark.parametrize(
+    "head_lines, body",
+    [
+        (b"Content-Encoding: gzip, gzip\r\n", gzip.compress(gzip.compress(HTML.encode()))),
+        (b"Content-Encoding: deflate, GZIP\r\n", gzip.compress(zlib.compress(HTML.encode()))),  # deflate first
+        (b"Content-Encoding: gzip\r\nContent-Encoding: deflate\r\n", zlib.compress(gzip.compress(HTML.encode()))),
+        (
+            b"Content-Encoding: identity, gzip, gzip, gzip\r\n",
+            gzip.compress(gzip.compress(gzip.compress(HTML.encode()))),
+        ),
+    ],
+    ids=["gzip-gzip", "deflate-gzip", "two-header-lines", "three-layers"],
+)
+def test_stacked_content_codings_are_undone_last_first(head_lines: bytes, body: bytes) -> None:
+    """RFC 9110 8.4: codings are listed in the order they were applied (header lines joined in order)."""
+    r = encoded(head_lines, body)
+    assert (r.error, r.text) == (None, HTML)
+
+
+def test_stacked_content_codings_are_capped_in_number_and_unknown_ones_refused() -> None:
+    four = encoded(b"Content-Encoding: gzip, gzip, gzip, gzip\r\n", gzip.compress(HTML.encode()))
+    assert four.error == "unsupported content-encoding: gzip, gzip, gzip, gzip (over 3 codings)"
+    unknown = encoded(b"Content-Encoding: br, gzip\r\n", gzip.compress(HTML.encode()))
+    assert unknown.error == "unsupported content-encoding: br" and unknown.body is None
+
+
+def test_a_bomb_in_a_middle_coding_layer_is_stopped_at_the_cap() -> None:
+    """The outer gzip holds a tiny gzip stream then 50 MB of zeros, which the inner layer drops as trailing bytes:
+    the page is small, but undoing the outer layer makes 50 MB. The cap counts every layer's bytes together."""
+    inner = gzip.compress(HTML.encode()) + b"\0" * 50_000_000
+    r = encoded(b"Content-Encoding: gzip, gzip\r\n", gzip.compress(inner, compresslevel=9))
+    assert r.error == "too large: over 1000000 bytes" and r.body is None
 
 
 # --- content types and charsets -------------------------------------------------------------

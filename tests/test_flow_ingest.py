@@ -137,3 +137,18 @@ def test_failures_are_recorded_and_never_stop_healthy_sources(tmp_path):
     assert quiet == [(200, None, "feed lists no items")]
     [(n_sources, n_failed_sources, status)] = query(db, "SELECT n_sources, n_sources_failed, status FROM runs")
     assert (n_sources, n_failed_sources, status) == (4, 2, "partial")
+
+
+def test_cst_in_a_chinese_sources_feed_is_stored_as_china_standard_time_in_utc(tmp_path):
+    """No timezone configured, language zh: the feed's 'CST' is +08:00, so 09:00 CST is 01:00 UTC (feedparser's US
+    Central made it 15:00 UTC, 14 hours off). The page has no date of its own, so the article takes the feed's."""
+    db = tmp_path / "fw.duckdb"
+    with serve() as site:
+        link = site.add("/zh/a", page("Xiangshan Forum opens", "Defence ministers met in Beijing on Tuesday."))
+        item = ITEM.format(title="a", link=link).replace("10:00:00 +0000", "09:00:00 CST")
+        site.add("/zh/feed", FEED.format(items=item), content_type="application/rss+xml")
+        sources = tmp_path / "sources.csv"
+        sources.write_text(f"name,feed_url,language\n中国军网,{site.base}/zh/feed,zh\n")
+        assert ingest(sources=str(sources), db=str(db), return_state=True).is_completed()
+    stored = query(db, "SELECT published_at, published_at_source FROM articles")
+    assert stored == [(datetime(2023, 10, 31, 1, 0), "feed")]
