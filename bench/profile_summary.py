@@ -32,6 +32,12 @@ RULES = [
     ("page dates (tasks/dates.py)", ("tasks/dates.py",)),
     ("attribution + tagging", ("tasks/attribute.py", "tasks/tag.py")),
     ("story grouping (tasks/dedupe.py)", ("tasks/dedupe.py",)),
+    ("story-link evidence and links (places, numbers)", ("tasks/links.py", "tasks/places.py", "tasks/numbers.py")),
+    ("language (tasks/language.py, py3langid)", ("tasks/language.py", "py3langid")),
+    (
+        "our extraction around trafilatura (tasks/extract.py, page_metadata, canonical, charset)",
+        ("tasks/extract.py", "tasks/page_metadata.py", "tasks/canonical.py", "tasks/enrich.py"),
+    ),
     ("DuckDB load (tasks/load.py, sql)", ("tasks/load.py", "duckdb")),
     ("raw archive (WARC, gzip)", ("warcio", "tasks/warc.py")),
     ("HTTP fetch (requests, charset)", ("tasks/fetch.py", "requests/", "urllib3", "charset")),
