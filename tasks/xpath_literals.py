@@ -106,6 +106,24 @@ def _split_args(inner: str) -> list[str]:
     return args
 
 
+def _is_quoted(arg: str) -> bool:
+    return len(arg) >= 2 and arg[0] == arg[-1] and arg[0] in "'\""
+
+
+def _guarded(args: list[str], call: str) -> str:
+    """A re:test call that is only made when its first argument selects something (an element without the
+    attribute is rejected by XPath itself, with no call into Python), where the pattern cannot match ''."""
+    if not (2 <= len(args) <= 3 and all(_is_quoted(a) for a in args[1:])):
+        return call
+    flags = re.IGNORECASE if len(args) == 3 and "i" in args[2][1:-1] else 0
+    try:
+        if re.search(args[1][1:-1], "", flags) is not None:
+            return call
+    except re.error:
+        return call
+    return f"(({args[0]}) and {call})"
+
+
 def rewrite_path(path: str) -> str:
     """The XPath with every re:test over a literal alternation replaced by contains()/starts-with() tests."""
     out, pos = [], 0
@@ -114,11 +132,13 @@ def rewrite_path(path: str) -> str:
         end = _call_end(path, inner_start)
         args = _split_args(path[inner_start:end])
         replacement = path[found : end + 1]
-        if len(args) == 2 and len(args[1]) >= 2 and args[1][0] == args[1][-1] and args[1][0] in "'\"":
+        if len(args) == 2 and _is_quoted(args[1]):
             try:
                 replacement = _xpath_test(args[0], args[1][1:-1])
             except NotLiteral:
-                pass
+                replacement = _guarded(args, replacement)
+        else:
+            replacement = _guarded(args, replacement)
         out.append(path[pos:found] + replacement)
         pos = end + 1
     out.append(path[pos:])

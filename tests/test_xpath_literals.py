@@ -37,15 +37,23 @@ def test_patterns_that_are_not_a_few_fixed_strings_stay_regular_expressions(patt
     with pytest.raises(NotLiteral):
         literal_alternatives(pattern)
     path = f".//*[re:test(@class, '{pattern}')]"
-    assert rewrite_path(path) == path
+    assert rewrite_path(path) in (path, f".//*[((@class) and re:test(@class, '{pattern}'))]")
 
 
 def test_a_rewritten_path_keeps_the_rest_of_the_expression():
     path = ".//*[self::div][@id='x' or re:test(@class, '^hide-|nocomments') or re:test(@id, 'a|b|c|d|e|f')]"
     assert rewrite_path(path) == (
         ".//*[self::div][@id='x' or (starts-with(@class, 'hide-') or contains(@class, 'nocomments'))"
-        " or re:test(@id, 'a|b|c|d|e|f')]"
+        " or ((@id) and re:test(@id, 'a|b|c|d|e|f'))]"
     )
+
+
+def test_a_remaining_regex_is_only_called_on_elements_with_the_attribute_unless_it_matches_the_empty_string():
+    assert rewrite_path("//*[re:test(@id|@class, 'x$')]") == "//*[((@id|@class) and re:test(@id|@class, 'x$'))]"
+    assert rewrite_path("//*[re:test(@class, 'fulltext', 'i')]") == (
+        "//*[((@class) and re:test(@class, 'fulltext', 'i'))]"
+    )
+    assert rewrite_path(r"//*[re:test(@class, '\s*x*')]") == r"//*[re:test(@class, '\s*x*')]"  # matches ''
 
 
 def _simple_patterns() -> list[str]:
