@@ -1,8 +1,9 @@
 """Strings a regex cannot match without: a substring test (C speed) that spares most regex scans of a text.
 
 `required_literals(r"(?i:with inputs from)\\s+(?:ANI|PTI)\\b")` is {"ANI", "PTI"}: every match holds one of
-them, so a text holding neither needs no scan. Case-insensitive parts, character sets, optional and
-repeated parts, and lookarounds require nothing here; only literal runs, groups and alternations do.
+them, so a text holding neither needs no scan. A pattern (or part) that stands for a few fixed strings gives
+those strings; otherwise literal runs, mandatory groups and alternations do. Case-insensitive parts, open-ended
+character sets and repeats, and lookarounds require nothing here.
 """
 
 from __future__ import annotations

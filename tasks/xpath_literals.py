@@ -6,8 +6,8 @@ calls back into Python for every element it meets (a proxy object, a string, a `
 trafilatura's time on a real news page. Most of its patterns are alternations of fixed words, which XPath
 tests natively. Only a pattern that expands to a few literal strings is rewritten: optional characters, small
 character sets, groups and alternation, with `^` only at the start of an alternative, and no flags. Anything
-else (`\\s`, `$`, `.`, case-insensitive tests) stays `re:test`. `rewritten_filters` makes the replacements;
-`install` swaps them into trafilatura's own lists, in place, once per process.
+else (`\\s`, `$`, `.`, case-insensitive tests) stays `re:test`, called only on elements that have the attribute.
+`rewritten` makes one replacement; `install` swaps them into trafilatura's own lists, in place, once per process.
 """
 
 from __future__ import annotations
