@@ -12,8 +12,6 @@ else (`\\s`, `$`, `.`, case-insensitive tests) stays `re:test`, called only on e
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 import re
 from re import _constants as sre_constants  # type: ignore[attr-defined]  # Python's own regex parser (3.11+)
 from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -59,37 +57,23 @@ def _quoted(text: str) -> str:
     raise NotLiteral("both quote characters")
 
 
-def _xpath_test(arg: str, pattern: str) -> str:
-    """The XPath 1.0 test equivalent to re:test(arg, pattern)."""
+def _literal_test(args: list[str]) -> str:
+    """The XPath 1.0 test equivalent to re:test(args[0], args[1]); NotLiteral when there is none."""
+    if len(args) != 2 or not _is_quoted(args[1]):
+        raise NotLiteral("flags, or a pattern that is not a string")
     tests = [
-        f"starts-with({arg}, {_quoted(text)})" if anchored else f"contains({arg}, {_quoted(text)})"
-        for anchored, text in literal_alternatives(pattern)
+        f"starts-with({args[0]}, {_quoted(text)})" if anchored else f"contains({args[0]}, {_quoted(text)})"
+        for anchored, text in literal_alternatives(args[1][1:-1])
     ]
     return "(" + " or ".join(tests) + ")"
 
 
-def _call_end(path: str, start: int) -> int:
-    """Index of the ')' that closes the call whose '(' is at start - 1."""
-    depth, quote = 0, None
+def _call_args(path: str, start: int) -> tuple[list[str], int]:
+    """The arguments of the call whose '(' is at start - 1, and the index of its closing ')'."""
+    args: list[str] = []
+    depth, quote, last = 0, None, start
     for i in range(start, len(path)):
         ch = path[i]
-        if quote:
-            if ch == quote:
-                quote = None
-        elif ch in "'\"":
-            quote = ch
-        elif ch == "(":
-            depth += 1
-        elif ch == ")":
-            if depth == 0:
-                return i
-            depth -= 1
-    raise NotLiteral("unbalanced call")
-
-
-def _split_args(inner: str) -> list[str]:
-    args, depth, quote, last = [], 0, None, 0
-    for i, ch in enumerate(inner):
         if quote:
             if ch == quote:
                 quote = None
@@ -98,12 +82,13 @@ def _split_args(inner: str) -> list[str]:
         elif ch in "([":
             depth += 1
         elif ch in ")]":
+            if depth == 0:
+                return [*args, path[last:i].strip()], i
             depth -= 1
         elif ch == "," and depth == 0:
-            args.append(inner[last:i].strip())
+            args.append(path[last:i].strip())
             last = i + 1
-    args.append(inner[last:].strip())
-    return args
+    raise NotLiteral("unbalanced call")
 
 
 def _is_quoted(arg: str) -> bool:
@@ -125,20 +110,15 @@ def _guarded(args: list[str], call: str) -> str:
 
 
 def rewrite_path(path: str) -> str:
-    """The XPath with every re:test over a literal alternation replaced by contains()/starts-with() tests."""
+    """The XPath with every re:test over a literal alternation replaced by contains()/starts-with() tests, and
+    every other re:test guarded by its attribute."""
     out, pos = [], 0
     while (found := path.find("re:test(", pos)) >= 0:
-        inner_start = found + len("re:test(")
-        end = _call_end(path, inner_start)
-        args = _split_args(path[inner_start:end])
-        replacement = path[found : end + 1]
-        if len(args) == 2 and _is_quoted(args[1]):
-            try:
-                replacement = _xpath_test(args[0], args[1][1:-1])
-            except NotLiteral:
-                replacement = _guarded(args, replacement)
-        else:
-            replacement = _guarded(args, replacement)
+        args, end = _call_args(path, found + len("re:test("))
+        try:
+            replacement = _literal_test(args)
+        except NotLiteral:
+            replacement = _guarded(args, path[found : end + 1])
         out.append(path[pos:found] + replacement)
         pos = end + 1
     out.append(path[pos:])
@@ -156,18 +136,11 @@ def rewritten(xpath: XPath) -> XPath:
 
 
 def _trafilatura_filter_lists() -> list[list]:
-    import trafilatura
+    """trafilatura's filter lists: all are defined in trafilatura.xpaths, and the modules that use them import
+    the same list objects, so replacing an item there replaces it everywhere."""
+    from trafilatura import xpaths
 
-    lists: dict[int, list] = {}
-    for info in pkgutil.iter_modules(trafilatura.__path__):
-        try:
-            module = importlib.import_module(f"trafilatura.{info.name}")
-        except Exception:  # an optional part (its extra not installed) has no filters we use
-            continue
-        for value in vars(module).values():
-            if isinstance(value, list) and any(isinstance(x, XPath) for x in value):
-                lists[id(value)] = value
-    return list(lists.values())
+    return [v for v in vars(xpaths).values() if isinstance(v, list) and any(isinstance(x, XPath) for x in v)]
 
 
 def install() -> list[tuple[XPath, XPath]]:
