@@ -125,14 +125,67 @@ def rewrite_path(path: str) -> str:
     return "".join(out)
 
 
+_NAME_STEP = re.compile(r"(\.?//)\*\[\s*(self::[A-Za-z][\w-]*(?:\s+or\s+self::[A-Za-z][\w-]*)*)\s*\]")
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+_NUMERIC = re.compile(r"(?<![\w-])\d|\b(?:position|last|count|string-length|sum|number|floor|ceiling|round)\s*\(")
+
+
+def _outside_quotes(path: str, index: int) -> bool:
+    quote = None
+    for ch in path[:index]:
+        if quote:
+            quote = None if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+    return quote is None
+
+
+def _positional(path: str, at: int) -> bool:
+    """True when a predicate of the step that continues at `at` may be positional (a number, position(),
+    last(), count()...): on a union its position would count over the whole union, not within each parent."""
+    while True:
+        while at < len(path) and path[at].isspace():
+            at += 1
+        if at >= len(path) or path[at] != "[":
+            return False
+        _, close = _call_args(path, at + 1)
+        if _NUMERIC.search(_QUOTED.sub("", path[at + 1 : close])):
+            return True
+        at = close + 1
+
+
+def name_unions(path: str) -> str:
+    """Each `.//*[self::div or self::p][P]` step as `(.//div|.//p)[P]`, where P is not positional: the same elements
+    in the same (document) order, but libxml2 walks the tree by element name instead of testing every element's
+    name in turn (about half the time of trafilatura's filters)."""
+    out, pos = [], 0
+    for step in _NAME_STEP.finditer(path):
+        before = path[: step.start()].rstrip()
+        if before[-1:] not in ("", "(", "|") or not _outside_quotes(path, step.start()):
+            continue
+        if _positional(path, step.end()):
+            continue
+        names = re.findall(r"self::([A-Za-z][\w-]*)", step[2])
+        out.append(path[pos : step.start()] + "(" + "|".join(step[1] + name for name in names) + ")")
+        pos = step.end()
+    out.append(path[pos:])
+    return "".join(out)
+
+
 def rewritten(xpath: XPath) -> XPath:
-    """The same filter, cheaper; the XPath itself when it makes no re:test call.
+    """The same filter, cheaper; the XPath itself when neither rewrite applies.
 
     Also without smart strings: with them, every attribute value passed to a remaining re:test builds a Python
     proxy of its element. trafilatura's filters select elements only, which smart strings do not change."""
-    if "re:test(" not in xpath.path:
+    path = name_unions(rewrite_path(xpath.path))
+    if path == xpath.path:
         return xpath
-    return XPath(rewrite_path(xpath.path), namespaces={"re": REGEXP_NS}, smart_strings=False)
+    return XPath(path, namespaces={"re": REGEXP_NS}, smart_strings=False)
+
+
+def original(xpath: XPath) -> XPath:
+    """trafilatura's own filter for an installed replacement (the filter itself otherwise)."""
+    return next((old for old, new in _INSTALLED if new is xpath), xpath)
 
 
 def _trafilatura_filter_lists() -> list[list]:

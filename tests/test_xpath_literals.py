@@ -103,3 +103,81 @@ def test_a_rewritten_test_agrees_with_pythons_re_on_any_attribute_value(value, p
         return
     rewritten = XPath(rewrite_path(f"self::*[re:test(@class, '{pattern}')]"))
     assert bool(rewritten(element)) == bool(re.search(pattern, value)), (pattern, value)
+
+
+def test_a_step_over_named_elements_becomes_a_union_of_named_walks():
+    assert xpath_literals.name_unions(".//*[self::div or self::p][@id='x']//a[@href]") == (
+        "(.//div|.//p)[@id='x']//a[@href]"
+    )
+    assert xpath_literals.name_unions("(//*[self::h1 or self::h2][contains(@class, 'title')])[1]|//main") == (
+        "((//h1|//h2)[contains(@class, 'title')])[1]|//main"
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        ".//*[self::div or self::p][@id='x'][1]",  # positional: the first matching child of each parent
+        ".//*[self::div][last()]",
+        ".//*[self::div][count(p) > 2][@id]",
+        "//body//*[self::div or self::p][@id='x']",  # inside a longer path: a union cannot stand there
+        "//*[contains(@class, './/*[self::div]')]",  # inside a string
+    ],
+)
+def test_a_step_that_a_union_would_change_is_kept(path):
+    assert xpath_literals.name_unions(path) == path
+
+
+TAGS = ["div", "section", "article", "main", "span", "p", "a", "time", "figure", "h1", "h2", "h3", "ul", "li", "aside"]
+WORDS = [
+    "author",
+    "byline",
+    "comments",
+    "sidebar",
+    "title",
+    "date",
+    "post",
+    "entry-content",
+    "content",
+    "main",
+    "author-name",
+    "caption",
+    "teaser",
+    "nav",
+    "hidden",
+    "quote",
+    "article-body",
+    "x",
+    "Comments",
+    "social",
+]
+TEXTS = ["", " ", "By", "John Smith", "Ivan Ivanov", "张伟", "Jane Doe and Bob Roe", "12 May 2023", "\n"]
+
+
+def _element(draw, depth: int):
+    element = lxml_html.Element(draw(st.sampled_from(TAGS)))
+    for name in draw(st.lists(st.sampled_from(["class", "id", "itemprop", "rel", "role"]), max_size=2, unique=True)):
+        element.set(name, " ".join(draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=2))))
+    element.text = draw(st.sampled_from(TEXTS)) or None
+    element.tail = draw(st.sampled_from(TEXTS)) or None
+    if depth < 4:
+        for _ in range(draw(st.integers(min_value=0, max_value=3))):
+            element.append(_element(draw, depth + 1))
+    return element
+
+
+@st.composite
+def pages(draw):
+    """A page of nested elements with the classes and ids trafilatura's filters look for."""
+    root = lxml_html.fromstring("<html><body></body></html>")
+    body = root.find("body")
+    for _ in range(draw(st.integers(min_value=1, max_value=4))):
+        body.append(_element(draw, 0))
+    return root
+
+
+@settings(max_examples=150, derandomize=True, deadline=None)
+@given(page=pages())
+def test_every_replaced_filter_selects_the_same_elements_on_generated_pages(page):
+    for original, replacement in xpath_literals.install():
+        assert replacement(page) == original(page), original.path
