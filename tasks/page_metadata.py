@@ -15,13 +15,14 @@ from lxml.html import HtmlElement
 from trafilatura.metadata import (
     META_URL,
     examine_meta,
-    extract_author,
     extract_meta_json,
     extract_sitename,
     extract_title,
     extract_url,
 )
 from trafilatura.settings import Document
+
+from forumwatch.tasks.author import page_author
 
 
 def page_metadata(tree: HtmlElement, url: str | None) -> Document:
@@ -44,7 +45,7 @@ def _read_metadata(tree: HtmlElement, url: str | None) -> Document:
     if not metadata.title:
         metadata.title = extract_title(tree)
     if not metadata.author:
-        metadata.author = extract_author(tree)
+        metadata.author = page_author(tree)  # trafilatura's extract_author, without copying the page
     if not metadata.url:
         metadata.url = extract_url(tree, url)
     if not metadata.sitename:
