@@ -7,6 +7,8 @@ trafilatura's time on a real news page. Most of its patterns are alternations of
 tests natively. Only a pattern that expands to a few literal strings is rewritten: optional characters, small
 character sets, groups and alternation, with `^` only at the start of an alternative, and no flags. Anything
 else (`\\s`, `$`, `.`, case-insensitive tests) stays `re:test`, called only on elements that have the attribute.
+A step `//*[self::div or self::p][P]` becomes `(//div|//p)[P]` (`name_unions`), where P is not positional: the
+same elements, found by libxml2's walk by element name instead of a name test on every element.
 `rewritten` makes one replacement; `install` swaps them into trafilatura's own lists, in place, once per process.
 """
 
