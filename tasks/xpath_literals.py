@@ -15,10 +15,11 @@ same elements, found by libxml2's walk by element name instead of a name test on
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from re import _constants as sre_constants  # type: ignore[attr-defined]  # Python's own regex parser (3.11+)
 from re import _parser as sre_parse  # type: ignore[attr-defined]
 
-from lxml.etree import XPath
+from lxml.etree import XPath, XPathSyntaxError
 
 from forumwatch.tasks.prefilter import START, NotLiteral, expand
 
@@ -70,24 +71,28 @@ def _literal_test(args: list[str]) -> str:
     return "(" + " or ".join(tests) + ")"
 
 
+def _unquoted(text: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
+    """(index, character, bracket depth before it) for each character of text[start:] outside string literals."""
+    depth, quote = 0, ""
+    for i in range(start, len(text)):
+        ch = text[i]
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "'\"":
+            quote = ch
+        else:
+            yield i, ch, depth
+            depth += 1 if ch in "([" else -1 if ch in ")]" else 0
+
+
 def _call_args(path: str, start: int) -> tuple[list[str], int]:
     """The arguments of the call whose '(' is at start - 1, and the index of its closing ')'."""
     args: list[str] = []
-    depth, quote, last = 0, None, start
-    for i in range(start, len(path)):
-        ch = path[i]
-        if quote:
-            if ch == quote:
-                quote = None
-        elif ch in "'\"":
-            quote = ch
-        elif ch in "([":
-            depth += 1
-        elif ch in ")]":
-            if depth == 0:
-                return [*args, path[last:i].strip()], i
-            depth -= 1
-        elif ch == "," and depth == 0:
+    last = start
+    for i, ch, depth in _unquoted(path, start):
+        if ch in ")]" and depth == 0:
+            return [*args, path[last:i].strip()], i
+        if ch == "," and depth == 0:
             args.append(path[last:i].strip())
             last = i + 1
     raise NotLiteral("unbalanced call")
@@ -133,13 +138,7 @@ _NUMERIC = re.compile(r"(?<![\w-])\d|\b(?:position|last|count|string-length|sum|
 
 
 def _outside_quotes(path: str, index: int) -> bool:
-    quote = None
-    for ch in path[:index]:
-        if quote:
-            quote = None if ch == quote else quote
-        elif ch in "'\"":
-            quote = ch
-    return quote is None
+    return any(i == index for i, _, _ in _unquoted(path))
 
 
 def _positional(path: str, at: int) -> bool:
@@ -174,15 +173,91 @@ def name_unions(path: str) -> str:
     return "".join(out)
 
 
+_LITERAL = r"('[^']*'|\"[^\"]*\")"
+_GROUPABLE = (  # (test on one attribute, the same test on the attribute node, literal must not be empty)
+    (re.compile(rf"contains\(\s*@([\w:-]+)\s*,\s*{_LITERAL}\s*\)"), "contains(., {})", True),
+    (re.compile(rf"starts-with\(\s*@([\w:-]+)\s*,\s*{_LITERAL}\s*\)"), "starts-with(., {})", True),
+    (re.compile(rf"@([\w:-]+)\s*=\s*{_LITERAL}"), ".={}", False),
+)
+_GUARDED_REGEX = re.compile(r"\(\(@([\w:-]+)\) and re:test\(@([\w:-]+), ('[^']*'(?:, '[^']*')?)\)\)")  # _guarded's form
+
+
+def _split_at(text: str, word: str) -> list[str]:
+    """text split at each `word` (`or`, `and`) that stands between spaces outside brackets and strings."""
+    keyword = re.compile(rf"\s{word}\s")
+    parts, last = [], 0
+    for i, ch, depth in _unquoted(text):
+        if depth == 0 and ch.isspace() and i >= last and (found := keyword.match(text, i)):
+            parts.append(text[last:i])
+            last = found.end()
+    return [*parts, text[last:]]
+
+
+def _or_terms(body: str) -> list[str]:
+    """The terms of a predicate's `or` chain, with parenthesised `or` chains in it opened up."""
+    terms = []
+    for term in (t.strip() for t in _split_at(body, "or")):
+        inner = term[1:-1] if term.startswith("(") and _call_args(term, 1)[1] == len(term) - 1 else None
+        if inner is not None and len(_split_at(inner, "or")) > 1 and len(_split_at(inner, "and")) == 1:
+            terms.extend(_or_terms(inner))
+        else:
+            terms.append(term)
+    return terms
+
+
+def _attribute_test(term: str) -> tuple[str, str] | None:
+    """(attribute, the test on the attribute node) for a term that tests one attribute against a literal."""
+    for form, on_node, not_empty in _GROUPABLE:
+        found = form.fullmatch(term)
+        if found and not (not_empty and len(found[2]) == 2):  # contains(@a, '') is true without the attribute
+            return found[1], on_node.format(found[2])
+    found = _GUARDED_REGEX.fullmatch(term)
+    if found and found[1] == found[2]:
+        return found[1], f"re:test(., {found[3]})"
+    return None
+
+
+def _grouped(body: str) -> str:
+    terms = _or_terms(body)
+    by_attribute: dict[str, list[str]] = {}
+    others = []
+    for term in terms:
+        test = _attribute_test(term)
+        if test is None:
+            others.append(term)
+        else:
+            by_attribute.setdefault(test[0], []).append(test[1])
+    if all(len(tests) < 2 for tests in by_attribute.values()):
+        return body
+    return " or ".join(others + [f"@{name}[{' or '.join(tests)}]" for name, tests in by_attribute.items()])
+
+
+def attribute_groups(path: str) -> str:
+    """In each predicate, the `or`-ed tests of one attribute against literals as one test on the attribute node:
+    `contains(@class, 'a') or @class='b'` -> `@class[contains(., 'a') or .='b']`. The same truth value (a test of
+    a missing attribute is false both ways; empty literals and attribute unions are left), but libxml2 finds the
+    attribute once instead of once per test (about a fifth of the filters' time)."""
+    out, pos = [], 0
+    for i, ch, _ in _unquoted(path):
+        if ch == "[" and i >= pos:
+            _, end = _call_args(path, i + 1)
+            out.append(path[pos : i + 1] + _grouped(path[i + 1 : end]))
+            pos = end
+    out.append(path[pos:])
+    return "".join(out)
+
+
 def rewritten(xpath: XPath) -> XPath:
-    """The same filter, cheaper; the XPath itself when neither rewrite applies.
+    """The same filter, cheaper; the XPath itself when no rewrite applies (or one fails: a future trafilatura's
+    filter that these rewrites do not understand is kept as it is).
 
     Also without smart strings: with them, every attribute value passed to a remaining re:test builds a Python
     proxy of its element. trafilatura's filters select elements only, which smart strings do not change."""
-    path = name_unions(rewrite_path(xpath.path))
-    if path == xpath.path:
+    try:
+        path = attribute_groups(name_unions(rewrite_path(xpath.path)))
+        return xpath if path == xpath.path else XPath(path, namespaces={"re": REGEXP_NS}, smart_strings=False)
+    except (NotLiteral, XPathSyntaxError):
         return xpath
-    return XPath(path, namespaces={"re": REGEXP_NS}, smart_strings=False)
 
 
 def original(xpath: XPath) -> XPath:

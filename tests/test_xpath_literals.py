@@ -156,7 +156,9 @@ TEXTS = ["", " ", "By", "John Smith", "Ivan Ivanov", "张伟", "Jane Doe and Bob
 
 def _element(draw, depth: int):
     element = lxml_html.Element(draw(st.sampled_from(TAGS)))
-    for name in draw(st.lists(st.sampled_from(["class", "id", "itemprop", "rel", "role"]), max_size=2, unique=True)):
+    for name in draw(
+        st.lists(st.sampled_from(["class", "id", "itemprop", "rel", "role", "style"]), max_size=2, unique=True)
+    ):
         element.set(name, " ".join(draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=2))))
     element.text = draw(st.sampled_from(TEXTS)) or None
     element.tail = draw(st.sampled_from(TEXTS)) or None
@@ -174,6 +176,31 @@ def pages(draw):
     for _ in range(draw(st.integers(min_value=1, max_value=4))):
         body.append(_element(draw, 0))
     return root
+
+
+def test_tests_of_one_attribute_are_made_on_the_attribute_once():
+    assert (
+        xpath_literals.attribute_groups(
+            "//*[self::div][contains(@class, 'a') or @id='x' or (starts-with(@class, 'b') or @class='c') or @rel]"
+        )
+        == "//*[self::div][@rel or @class[contains(., 'a') or starts-with(., 'b') or .='c'] or @id[.='x']]"
+    )
+    assert xpath_literals.attribute_groups("//*[((@class) and re:test(@class, 'a.b')) or contains(@class, 'c')]") == (
+        "//*[@class[re:test(., 'a.b') or contains(., 'c')]]"
+    )
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "//*[contains(@class, '') or contains(@class, 'a')]",  # contains(@class, '') holds without the attribute
+        "//*[contains(@id|@class, 'a') or contains(@id|@class, 'b')]",  # a union's string is its first node's
+        "//*[@class and contains(@class, 'a')]",  # not an or-chain
+        "//*[contains(@class, 'a') or contains(@id, 'b')]",  # one test per attribute: nothing to group
+    ],
+)
+def test_tests_that_grouping_would_change_or_not_speed_up_are_kept(path):
+    assert xpath_literals.attribute_groups(path) == path
 
 
 @settings(max_examples=150, derandomize=True, deadline=None)
