@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from lxml import etree
 from lxml import html as lxml_html
 from trafilatura import bare_extraction
 from trafilatura.settings import Document
@@ -27,6 +29,25 @@ from forumwatch.tasks.urls import article_id
 from forumwatch.tasks.xpath_literals import install as install_cheaper_filters
 
 install_cheaper_filters()  # trafilatura's own filters, made cheaper: the same elements selected
+_PARSERS = threading.local()  # an lxml parser must not be shared between threads
+
+
+def html_parser() -> etree.HTMLParser:
+    """lxml.html's parser, but every element is an HtmlElement found by lxml's C lookup: lxml.html's own lookup is a
+    Python call for each element proxy (thousands a page through trafilatura) only to give form elements their
+    form-specific classes, which neither trafilatura nor the pipeline uses."""
+    parser = getattr(_PARSERS, "parser", None)
+    if parser is None:
+        parser = _PARSERS.parser = etree.HTMLParser()
+        parser.set_element_class_lookup(
+            etree.ElementDefaultClassLookup(
+                element=lxml_html.HtmlElement,
+                comment=lxml_html.HtmlComment,
+                pi=lxml_html.HtmlProcessingInstruction,
+                entity=lxml_html.HtmlEntity,
+            )
+        )
+    return parser
 
 BOILERPLATE_LINE = re.compile(
     r"^\s*(also read|read also|read more|also see|see also|related( stories| news)?|previous (story|article|post)|"
@@ -235,7 +256,7 @@ def extract_page(page: PageInput) -> Extracted:
     )
     html, hidden = _hide_joiners(strip_xml_declaration(strip_controls(page.html[: page.max_chars])))
     try:
-        tree = lxml_html.fromstring(html)
+        tree = lxml_html.fromstring(html, parser=html_parser())
     except (ValueError, TypeError, lxml_html.etree.ParserError) as exc:
         out.error = f"unparseable HTML: {exc}"
         return out

@@ -154,3 +154,27 @@ def test_saved_table_layout_page_with_br_paragraphs():
     lines = out.text.splitlines()
     assert len(paragraphs) == 6 and lines[:6] == paragraphs
     assert lines[0].startswith('Unter dem Namen "Aurora" hat Firefox') and lines[5].startswith("Firefox 5 soll")
+
+
+def test_pages_parse_into_html_elements_with_the_c_lookup_in_every_thread():
+    import threading
+
+    from lxml import html as lxml_html
+
+    from forumwatch.tasks.extract import html_parser
+
+    seen = []
+
+    def parse():
+        tree = lxml_html.fromstring(
+            "<html><body><form><input name='q'></form><p>x</p></body></html>", parser=html_parser()
+        )
+        seen.append((html_parser(), {type(e) for e in tree.iter()}))
+
+    threads = [threading.Thread(target=parse) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert seen[0][0] is not seen[1][0]  # one parser per thread
+    assert all(kinds == {lxml_html.HtmlElement} for _, kinds in seen)
