@@ -105,7 +105,7 @@ def create_search_macro(con: duckdb.DuckDBPyConnection) -> None:
 # looks them up instead of making them again (shard_add.sql). Keyed by content, so never stale; emptied by
 # refresh_search, and bounded in characters (the oldest go first).
 KNOWN_TERMS: dict[str, str] = {}
-KNOWN_TERMS_CHARS = 64_000_000
+KNOWN_TERMS_CHARS = 24_000_000  # about 4,000 pages of 100 KB: tens of MB
 _KNOWN_LOCK = threading.Lock()  # load batches may run in several threads
 _terms_db: list[duckdb.DuckDBPyConnection] = []  # the in-memory DuckDB that makes them, opened once a process
 
