@@ -539,7 +539,20 @@ def load_pages(
             )
             link_stories(con, outcome.article_ids, window_hours=pipeline.link_window_hours, known=evidence)
         con.commit()
+    make_search_terms_ahead(db, article_rows)
     return outcome
+
+
+def make_search_terms_ahead(db: str, rows: list[dict]) -> None:
+    """Make the search terms of a batch's new and changed articles now, while the extraction workers run, so
+    finish_run only looks them up (not on a DuckLake catalog: it has no search index). Never raises: terms not
+    made here are made as the run ends."""
+    if not rows or lake.is_lake(db):
+        return
+    try:
+        search_index.make_terms_ahead([(row["title"], row["text"]) for row in rows])
+    except Exception as exc:
+        run_logger().warning("search terms of a load batch left to the run's end: %s: %s", type(exc).__name__, exc)
 
 
 def keep_own_link(page: Extracted, holder: tuple[str, str | None] | None) -> Extracted:

@@ -1,6 +1,7 @@
 -- Pairs (story t of fw_link_stories, story f in another language) first published within $hours hours of
--- each other that share at least one forum, person, place or number: f's evidence, to be scored.
-SELECT t.story_id AS touched_id, f.*
+-- each other that share at least one forum, person, place or number: their ids, f's evidence is read once
+-- per story (links_evidence.sql) and the pair scored.
+SELECT t.story_id AS touched_id, f.story_id AS other_id
 FROM story_features t
 JOIN story_features f
   ON f.first_published_at BETWEEN t.first_published_at - to_hours($hours) AND t.first_published_at + to_hours($hours)
@@ -11,4 +12,4 @@ WHERE t.story_id IN (SELECT story_id FROM fw_link_stories)
        OR len(list_intersect(t.people, f.people)) > 0
        OR len(list_intersect(t.places, f.places)) > 0
        OR len(list_intersect(t.numbers, f.numbers)) > 0)
-ORDER BY touched_id, f.story_id
+ORDER BY touched_id, other_id

@@ -28,7 +28,6 @@ from datetime import UTC, datetime
 from typing import Any
 
 import duckdb
-import pandas as pd
 import pyarrow as pa
 
 from forumwatch.db import arrow_columns, arrow_rows, registered
@@ -340,14 +339,24 @@ def _evidence_frame(rows: list[tuple[StoryEvidence, dict]], now: datetime) -> pa
     return arrow_rows(records, columns)
 
 
-def _row_evidence(row: dict) -> StoryEvidence:
-    ts = row["first_published_at"]
+def _row_evidence(row: Mapping) -> StoryEvidence:
+    """A story_features row (a mapping of its columns; NULL lists are empty) as StoryEvidence."""
     return StoryEvidence(
         story_id=row["story_id"],
         language=row["language"],
-        first_published_at=None if ts is None or pd.isna(ts) else pd.Timestamp(ts).to_pydatetime(),
-        **{c: frozenset(row[c] if row[c] is not None else ()) for c in LIST_COLUMNS},
+        first_published_at=row["first_published_at"],
+        **{c: frozenset(row[c] or ()) for c in LIST_COLUMNS},
     )
+
+
+EVIDENCE_COLUMNS = ("story_id", "language", "first_published_at", *LIST_COLUMNS)  # links_evidence.sql's
+
+
+def stored_evidence(con: duckdb.DuckDBPyConnection, story_ids: Iterable[str]) -> dict[str, StoryEvidence]:
+    """The evidence story_features holds for these stories, by story_id (one read per story, not per pair)."""
+    with registered(con, "fw_link_others", arrow_columns(story_id=sorted(set(story_ids)))):
+        rows = con.execute(sql_text("links_evidence.sql")).fetchall()
+    return {row[0]: _row_evidence(dict(zip(EVIDENCE_COLUMNS, row, strict=True))) for row in rows}
 
 
 def link_stories(
@@ -378,16 +387,16 @@ def link_stories(
     with registered(con, "fw_link_stories", frame):
         con.execute("DELETE FROM story_features WHERE story_id IN (SELECT story_id FROM fw_link_stories)")
         con.execute("INSERT INTO story_features BY NAME SELECT * FROM fw_link_stories")
-        candidates = con.execute(sql_text("links_candidates.sql"), {"hours": int(window_hours) + 1}).df()
+        pairs = con.execute(sql_text("links_candidates.sql"), {"hours": int(window_hours) + 1}).fetchall()
     mine = {ev.story_id: ev for ev, _ in rows}
+    others = stored_evidence(con, (other_id for _, other_id in pairs))
     links: dict[tuple[str, str], Link] = {}
-    for record in candidates.to_dict("records"):
-        other = _row_evidence(record)
-        link = link_for(mine[record["touched_id"]], other, window_hours, threshold)
+    for touched_id, other_id in pairs:
+        link = link_for(mine[touched_id], others[other_id], window_hours, threshold)
         if link:
             links[(link.story_a, link.story_b)] = link
     write_links(con, dirty, list(links.values()), now)
-    return {"stories": len(dirty), "pairs": len(candidates), "links": len(links)}
+    return {"stories": len(dirty), "pairs": len(pairs), "links": len(links)}
 
 
 def write_links(con: duckdb.DuckDBPyConnection, story_ids: list[str], links: list[Link], now: datetime) -> None:

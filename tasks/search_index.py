@@ -3,16 +3,26 @@
 from __future__ import annotations
 
 import re
+import threading
 import time
 from dataclasses import dataclass
 
 import duckdb
+import pyarrow as pa
 
-from forumwatch.db import scalar
+from forumwatch.db import arrow_columns, registered, scalar
 from forumwatch.resources import sql_text
 from forumwatch.tasks.extensions import ExtensionMissing, load_extension
 
-__all__ = ["ExtensionMissing", "IndexRefresh", "index_exists", "prepare_search", "refresh_search", "shard_table"]
+__all__ = [
+    "ExtensionMissing",
+    "IndexRefresh",
+    "index_exists",
+    "make_terms_ahead",
+    "prepare_search",
+    "refresh_search",
+    "shard_table",
+]
 
 SHARD_PREFIX = "mv_search_"
 _SHARD = re.compile(r"\d{4}w\d{2}|undated")
@@ -24,6 +34,7 @@ OCCURRENCES = (
 CORPUS = "    SELECT num_docs, avgdl FROM fts_main_{table}.stats"
 NO_OCCURRENCES = "    SELECT NULL::VARCHAR AS article_id, NULL::VARCHAR AS term, NULL::BIGINT AS len WHERE false"
 NO_CORPUS = "    SELECT NULL::BIGINT AS num_docs, NULL::DOUBLE AS avgdl WHERE false"
+NO_MATCH = "[^\\s\\S]"  # a regex no text matches: the FTS index's `ignore` (see _rebuild)
 
 
 @dataclass
@@ -72,9 +83,12 @@ def _rebuild(con: duckdb.DuckDBPyConnection, shard: str) -> None:
             con.execute(f"PRAGMA drop_fts_index('{table}')")
         con.execute(f"DROP TABLE {table}")
         return
-    con.execute(  # the terms are made already: split on spaces only, no stemming, case or accent folding
+    # the terms are made already: split on spaces only, no stemming, case or accent folding. FTS tokenizes with
+    # string_split_regex(regexp_replace(terms, ignore, ' ', 'g'), '\\s+'); NO_MATCH as `ignore` gives the same
+    # tokens as any whitespace pattern would (the split drops whitespace runs), without a regex pass over every term
+    con.execute(
         f"PRAGMA create_fts_index('{table}', 'article_id', 'terms', stemmer = 'none', stopwords = 'none', "
-        "ignore = '\\s+', strip_accents = 0, lower = 0, overwrite = 1)"
+        f"ignore = '{NO_MATCH}', strip_accents = 0, lower = 0, overwrite = 1)"
     )
 
 
@@ -85,6 +99,50 @@ def create_search_macro(con: duckdb.DuckDBPyConnection) -> None:
     macro = sql_text("search/stories.sql")
     macro = macro.replace("{occurrences}", union(OCCURRENCES.format(table=t) for t in tables) or NO_OCCURRENCES)
     con.execute(macro.replace("{corpus}", union(CORPUS.format(table=t) for t in tables) or NO_CORPUS))
+
+
+# Search terms made beside the extraction (make_terms_ahead), by the sha256 of their document: the run's end
+# looks them up instead of making them again (shard_add.sql). Keyed by content, so never stale; emptied by
+# refresh_search, and bounded in characters (the oldest go first).
+KNOWN_TERMS: dict[str, str] = {}
+KNOWN_TERMS_CHARS = 24_000_000  # about 4,000 pages of 100 KB: tens of MB
+_KNOWN_LOCK = threading.Lock()  # load batches may run in several threads
+_terms_db: list[duckdb.DuckDBPyConnection] = []  # the in-memory DuckDB that makes them, opened once a process
+
+
+def _terms_connection() -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB of one thread with the term macros (call with _KNOWN_LOCK held)."""
+    if not _terms_db:
+        mem = duckdb.connect()
+        mem.execute("SET threads = 1")
+        prepare_search(mem)
+        _terms_db.append(mem)
+    return _terms_db[0]
+
+
+def make_terms_ahead(documents: list[tuple[str | None, str | None]]) -> int:
+    """Make the search terms of these (title, text) documents now (a load batch's, while the extraction workers
+    run), for refresh_search at the run's end; returns how many."""
+    if not documents:
+        return 0
+    titles, texts = zip(*documents, strict=True)
+    with _KNOWN_LOCK:
+        mem = _terms_connection()
+        with registered(mem, "fw_search_batch", arrow_columns(title=list(titles), text=list(texts))):
+            made = mem.execute(sql_text("search/batch_terms.sql")).fetchall()
+        KNOWN_TERMS.update(made)
+        total = sum(map(len, KNOWN_TERMS.values()))
+        while total > KNOWN_TERMS_CHARS and KNOWN_TERMS:
+            total -= len(KNOWN_TERMS.pop(next(iter(KNOWN_TERMS))))
+    return len(made)
+
+
+def _take_known_terms() -> pa.Table:
+    """KNOWN_TERMS as a table (key, terms) for shard_add.sql, emptying it."""
+    with _KNOWN_LOCK:
+        items = list(KNOWN_TERMS.items())
+        KNOWN_TERMS.clear()
+    return arrow_columns(key=[k for k, _ in items], terms=[t for _, t in items])
 
 
 def refresh_search(con: duckdb.DuckDBPyConnection, force: bool = False) -> IndexRefresh:
@@ -104,10 +162,11 @@ def refresh_search(con: duckdb.DuckDBPyConnection, force: bool = False) -> Index
                 [shard],
             )
     con.execute(sql_text("search/docs_apply.sql"))
-    for shard in sorted({s for s, change, _ in changes if change == "added"}):
-        table = shard_table(shard)
-        con.execute(f"CREATE TABLE IF NOT EXISTS {table} (article_id VARCHAR PRIMARY KEY, terms VARCHAR)")
-        con.execute(sql_text("search/shard_add.sql").format(table=table), {"shard": shard})
+    with registered(con, "fw_known_terms", _take_known_terms()):
+        for shard in sorted({s for s, change, _ in changes if change == "added"}):
+            table = shard_table(shard)
+            con.execute(f"CREATE TABLE IF NOT EXISTS {table} (article_id VARCHAR PRIMARY KEY, terms VARCHAR)")
+            con.execute(sql_text("search/shard_add.sql").format(table=table), {"shard": shard})
     existing = _shards(con)
     stale = {s for s, _, _ in changes} | {s for s in existing if not _indexed(con, shard_table(s))}
     rebuilt = sorted(set(existing) if force else stale & set(existing))

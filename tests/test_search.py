@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from datetime import date
 
 import duckdb
@@ -11,6 +12,7 @@ from test_views import build_fixture_db
 from forumwatch.analyst import create_views
 from forumwatch.cli import main
 from forumwatch.search import SearchError, search, snippet
+from forumwatch.tasks import search_index
 from forumwatch.tasks.search_index import prepare_search, refresh_search
 
 ZH = "国防部长董军表示，中俄联合海上巡航将于下月开始。\n双方还讨论了南海局势。"
@@ -176,6 +178,35 @@ def test_sql_macro_for_analysts(db):
     ).fetchall()
     assert rows == [("s1", 3)]
     assert con.execute("SELECT fw_search_terms('Шойгу, 联合巡航!')").fetchone()[0] == ["шойг", "联合", "合巡", "巡航"]
+
+
+def test_terms_made_ahead_are_looked_up(tmp_path):
+    """Terms a load batch made ahead (make_terms_ahead) are looked up by their document, not made again; the
+    shard tables and the FTS documents' numbering are those made without them."""
+    made: dict[bool, dict[str, list]] = {}
+    for ahead in (False, True):
+        with duckdb.connect(str(build_fixture_db(tmp_path / f"{ahead}.duckdb"))) as con:
+            add_articles(con)
+            if ahead:
+                docs = con.execute("SELECT title, text FROM articles WHERE article_id <> 'a1'").fetchall()
+                assert search_index.make_terms_ahead(docs) == len(docs)
+                title, text = con.execute("SELECT title, text FROM articles WHERE article_id = 'z1'").fetchone()
+                key = hashlib.sha256(f"{title}\n{text}".encode()).hexdigest()
+                search_index.KNOWN_TERMS[key] = "probe"  # z1's terms are what the lookup finds
+            refresh_search(con)
+            assert search_index.KNOWN_TERMS == {}  # taken by the refresh
+            shards = [f"mv_search_{s}" for s in ("2023w44", "2023w47", "2024w10", "undated")]
+            made[ahead] = {t: con.execute(f"SELECT * FROM {t} ORDER BY ALL").fetchall() for t in shards}
+            made[ahead] |= {
+                f"fts {t}": con.execute(f"SELECT docid, name FROM fts_main_{t}.docs").fetchall() for t in shards
+            }
+    probe = [r for r in made[True]["mv_search_2024w10"] if r[0] == "z1"]
+    assert probe == [("z1", "probe")]
+    made[True]["mv_search_2024w10"] = [
+        r if r[0] != "z1" else next(x for x in made[False]["mv_search_2024w10"] if x[0] == "z1")
+        for r in made[True]["mv_search_2024w10"]
+    ]
+    assert made[True] == made[False]
 
 
 def test_prepare_search_is_idempotent(tmp_path):

@@ -25,7 +25,7 @@ from bench.links.corpus import HARD_NEGATIVES, REPORTS, Report
 from forumwatch import db as fwdb
 from forumwatch.tasks import load
 from forumwatch.tasks.dedupe import assign_stories
-from forumwatch.tasks.links import THRESHOLD, WINDOW_HOURS, _row_evidence, link_for, link_stories, score_pair
+from forumwatch.tasks.links import THRESHOLD, WINDOW_HOURS, link_for, link_stories, score_pair, stored_evidence
 from forumwatch.tasks.places import build, find_places, read_places
 from forumwatch.tasks.seeds import load_seed_tables
 from forumwatch.tasks.tag import load_rules, tag_article, write_tags
@@ -110,17 +110,17 @@ def prf(predicted: set[frozenset[str]], true: set[frozenset[str]]) -> tuple[floa
     return p, r, (2 * p * r / (p + r) if p + r else 0.0)
 
 
-def stored_evidence(con: duckdb.DuckDBPyConnection) -> dict:
+def report_evidence(con: duckdb.DuckDBPyConnection) -> dict:
     """report id -> its story's evidence as story_features holds it."""
-    frame = con.execute(
-        "SELECT a.article_id AS report, f.* FROM story_features f JOIN articles a ON a.story_id = f.story_id"
-    ).df()
-    return {row["report"]: _row_evidence(row) for row in frame.to_dict("records")}
+    rows = con.execute("SELECT a.article_id, a.story_id FROM articles a JOIN story_features f USING (story_id)")
+    reports = rows.fetchall()
+    evidence = stored_evidence(con, (story_id for _, story_id in reports))
+    return {report: evidence[story_id] for report, story_id in reports}
 
 
 def sweep(con: duckdb.DuckDBPyConnection, true: set[frozenset[str]]) -> list[tuple[float, float, float, float]]:
     """P/R/F1 per threshold, scoring every pair of stored evidence with the stage's own link_for."""
-    evidence = stored_evidence(con)
+    evidence = report_evidence(con)
     out = []
     for threshold in [x / 2 for x in range(4, 17)]:
         predicted = {
@@ -146,7 +146,7 @@ def evaluate(threshold: float, aliases: bool, errors: bool) -> None:
                 "JOIN articles a ON a.story_id = l.story_a JOIN articles b ON b.story_id = l.story_b"
             ).fetchall()
         )
-        stored = stored_evidence(con)
+        stored = report_evidence(con)
         daily = fresh(Path(tmp) / "daily.duckdb")
         for day in sorted({r.published[:10] for r in REPORTS}, reverse=True):
             load_reports(daily, [r for r in REPORTS if r.published.startswith(day)], threshold, aliases)

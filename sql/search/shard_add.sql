@@ -1,5 +1,18 @@
--- Terms of the articles added to one shard table ({table}, a name made by search_index.shard_table).
+-- Terms of the articles added to one shard table ({table}, a name made by search_index.shard_table): those a
+-- load batch made already (fw_known_terms, by the sha256 of the document), the others made here (two branches:
+-- in one expression DuckDB would make them all, or make them slowly). In the articles' order: the FTS index
+-- numbers its documents in the order they were inserted.
 INSERT INTO {table} (article_id, terms)
-SELECT a.article_id, array_to_string(fw_search_terms(coalesce(a.title, '') || chr(10) || coalesce(a.text, '')), ' ')
-FROM articles a JOIN search_changes c ON c.article_id = a.article_id
-WHERE c.change = 'added' AND c.shard = $shard;
+WITH added AS (
+    SELECT a.rowid AS pos, a.article_id, coalesce(a.title, '') || chr(10) || coalesce(a.text, '') AS doc
+    FROM articles a JOIN search_changes c ON c.article_id = a.article_id
+    WHERE c.change = 'added' AND c.shard = $shard
+)
+SELECT article_id, terms
+FROM (
+    SELECT d.pos, d.article_id, k.terms FROM added d JOIN fw_known_terms k ON k.key = sha256(d.doc)
+    UNION ALL
+    SELECT d.pos, d.article_id, array_to_string(fw_search_terms(d.doc), ' ') FROM added d
+    WHERE NOT EXISTS (SELECT 1 FROM fw_known_terms k WHERE k.key = sha256(d.doc))
+)
+ORDER BY pos;
