@@ -374,7 +374,8 @@ def _store_batch(
 def pack_signature(text: str | None) -> bytes:
     """One text's signature and distinct-shingle count as bytes, computed where the text is extracted
     (a worker process) so the loading process only reads them: encode()'s blob plus the count."""
-    return pack_signatures([text])[0]
+    sig = signatures([text])
+    return encode(sig.hashvalues)[0] + struct.pack("<q", int(sig.n_shingles[0]))
 
 
 def pack_signatures(texts: list[str | None]) -> list[bytes]:
