@@ -185,12 +185,21 @@ def _small(text: str) -> int | None:
     return chinese_numeral(text)
 
 
+def _month(name: str, months: dict[str, int], stem: bool = False) -> int:
+    """The month a matched name is (`stem`: the table holds names without their last letter, as MONTHS_RU): by
+    its lower case, else (a character such as ſ or ᲂ, that re.IGNORECASE takes for s or о and lower() keeps)
+    by the name it matches."""
+    found = months.get(name.lower()[:-1] if stem else name.lower())
+    ending = r"\w" if stem else ""
+    return found or next(v for k, v in months.items() if re.fullmatch(re.escape(k) + ending, name, re.IGNORECASE))
+
+
 def _dates(text: str) -> tuple[set[str], list[tuple[int, int]]]:
     found: set[str] = set()
     spans: list[tuple[int, int]] = []
-    matches = [(m, MONTHS_EN[m.group(1).lower()], m.group(2)) for m in DATE_EN_MD.finditer(text)]
-    matches += [(m, MONTHS_EN[m.group(2).lower()], m.group(1)) for m in DATE_EN_DM.finditer(text)]
-    matches += [(m, MONTHS_RU[m.group(2).lower()[:-1]], m.group(1)) for m in DATE_RU.finditer(text)]
+    matches = [(m, _month(m.group(1), MONTHS_EN), m.group(2)) for m in DATE_EN_MD.finditer(text)]
+    matches += [(m, _month(m.group(2), MONTHS_EN), m.group(1)) for m in DATE_EN_DM.finditer(text)]
+    matches += [(m, _month(m.group(2), MONTHS_RU, stem=True), m.group(1)) for m in DATE_RU.finditer(text)]
     for m in DATE_CN.finditer(text):
         month = _small(m.group(1))
         if month is not None:

@@ -52,3 +52,9 @@ def test_ignorecase_extra_lists_every_other_character_ignorecase_takes_for_a_mon
     for initial in initials:
         found = set(re.findall(initial, everything, re.IGNORECASE))
         assert found == {initial, initial.upper(), *N.IGNORECASE_EXTRA.get(initial, "")}, initial
+
+
+def test_a_month_written_with_a_character_ignorecase_takes_for_a_letter_is_read():
+    """Hostile text: 'ſ' (long s) and 'ᲂ' (narrow o) match s and о under re.IGNORECASE but are kept by lower()."""
+    found = [N.mentions(t).dates for t in ("on 5 Auguſt", "Aprİl 5", "5 \u1c82ктября", "SEPT. 5", "31 мая")]
+    assert found == [{"08-05"}, {"04-05"}, {"10-05"}, {"09-05"}, {"05-31"}]
