@@ -133,8 +133,9 @@ def _candidates(text: str, gazetteer: Gazetteer) -> list[tuple[Alias, list[int] 
         if word in words or word[:cut] in heads:  # else it begins no alias (the test spares most words a call)
             at = [m.start() for m in _whole_word(word).finditer(folded)]
             found += [(alias, at) for alias in _word_aliases(word, gazetteer)]
-    for char in set(text) & gazetteer.chars.keys():
-        found += [(alias, None) for alias in gazetteer.chars[char]]
+    if CJK.search(text):  # every Chinese alias begins with a CJK character
+        for char in set(text) & gazetteer.chars.keys():
+            found += [(alias, None) for alias in gazetteer.chars[char]]
     return found
 
 
