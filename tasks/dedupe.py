@@ -60,6 +60,7 @@ CHUNK = 4000  # documents fingerprinted together (bounds numpy memory)
 BATCH = 20_000  # articles read from DuckDB at a time
 PARALLEL_MIN = 500  # from this many articles, fingerprint in `workers` processes
 _DOC_BITS = 20  # chunk documents are packed in the top bits when counting distinct shingles
+PYTHON_SPLIT_MAX = 8  # documents in a chunk up to which str.split costs less than Arrow's calls
 
 
 @dataclass(frozen=True)
@@ -95,24 +96,42 @@ def _mix(h: np.ndarray) -> np.ndarray:
         return h ^ (h >> np.uint64(31))
 
 
+Tokens = tuple[np.ndarray, np.ndarray, np.ndarray]  # (hash of each word, its document, words per document)
+
+
+def _arrow_tokens(docs: list[str]) -> Tokens:
+    """The words of the documents with MIN_WORDS or more, hashed (siphash with a fixed key: stable); Arrow
+    splits the documents, so no Python string is made per word, and each distinct word is hashed once."""
+    lists = pc.split_pattern(pa.array(docs, type=pa.large_string()), " ")
+    tokens, doc = pc.list_flatten(lists), pc.list_parent_indices(lists).to_numpy()
+    word = pc.greater(pc.binary_length(tokens), 0).to_numpy(zero_copy_only=False)  # runs of spaces give ""
+    lengths = np.bincount(doc[word], minlength=len(docs))
+    keep = word & (lengths >= MIN_WORDS)[doc]
+    coded = tokens.filter(pa.array(keep)).dictionary_encode()
+    vocabulary = np.array(coded.dictionary.to_pylist(), dtype=object)
+    return pd.util.hash_array(vocabulary, categorize=False)[coded.indices.to_numpy()], doc[keep], lengths
+
+
+def _python_tokens(docs: list[str]) -> Tokens:
+    """_arrow_tokens by str.split: cheaper for a few documents, where Arrow's cost per call dominates."""
+    split = [[w for w in d.split(" ") if w] for d in docs]
+    lengths = np.array([len(words) for words in split], dtype=np.int64)
+    usable = lengths >= MIN_WORDS
+    kept = np.array([w for words, ok in zip(split, usable) if ok for w in words], dtype=object)
+    tok = pd.util.hash_array(kept, categorize=False) if len(kept) else np.zeros(0, dtype=np.uint64)
+    return tok, np.repeat(np.flatnonzero(usable), lengths[usable]), lengths
+
+
 def _chunk_signatures(docs: list[str]) -> Signatures:
     """Signatures of documents given as spaced_words strings."""
     n = len(docs)
-    lists = pc.split_pattern(pa.array(docs, type=pa.large_string()), " ")  # Arrow: no Python str per word
-    tokens, doc = pc.list_flatten(lists), pc.list_parent_indices(lists).to_numpy()
-    word = pc.greater(pc.binary_length(tokens), 0).to_numpy(zero_copy_only=False)  # runs of spaces give ""
-    lengths = np.bincount(doc[word], minlength=n)
+    tok, doc, lengths = (_python_tokens if n <= PYTHON_SPLIT_MAX else _arrow_tokens)(docs)
     usable = lengths >= MIN_WORDS
     sig = np.zeros((n, NUM_PERM), dtype=np.uint32)
     counts = np.zeros(n, dtype=np.int64)
     if not usable.any():
         return Signatures(sig, counts)
-    keep = word & usable[doc]
-    coded = tokens.filter(pa.array(keep)).dictionary_encode()
-    vocabulary = np.array(coded.dictionary.to_pylist(), dtype=object)
-    tok = pd.util.hash_array(vocabulary, categorize=False)[coded.indices.to_numpy()]  # siphash, fixed key: stable
     doc_len = lengths[usable]
-    doc = doc[keep]
     starts = np.repeat(np.cumsum(doc_len) - doc_len, doc_len)
     last = len(tok) - SHINGLE + 1
     valid = ((np.arange(len(tok)) - starts) <= np.repeat(doc_len - SHINGLE, doc_len))[:last]
@@ -376,6 +395,13 @@ def pack_signature(text: str | None) -> bytes:
     (a worker process) so the loading process only reads them: encode()'s blob plus the count."""
     sig = signatures([text])
     return encode(sig.hashvalues)[0] + struct.pack("<q", int(sig.n_shingles[0]))
+
+
+def pack_signatures(texts: list[str | None]) -> list[bytes]:
+    """pack_signature of each text, computed together: the same bytes, for numpy's per-call cost once."""
+    sig = signatures(texts)
+    hashvalues = np.where(sig.n_shingles[:, None] > 0, sig.hashvalues, 0)  # zeros without text, as alone
+    return [blob + struct.pack("<q", int(n)) for blob, n in zip(encode(hashvalues), sig.n_shingles)]
 
 
 def _merge_computed(ids: list[str], missing: list[int], fresh: Signatures, computed: Mapping[str, bytes]) -> Signatures:

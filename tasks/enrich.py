@@ -10,7 +10,7 @@ from functools import lru_cache
 
 from forumwatch.resources import seed_path
 from forumwatch.tasks.attribute import Agency, attribute, load_agencies
-from forumwatch.tasks.dedupe import pack_signature
+from forumwatch.tasks.dedupe import pack_signature, pack_signatures
 from forumwatch.tasks.extract import Extracted, PageInput, extract_page
 from forumwatch.tasks.links import keyed_evidence
 from forumwatch.tasks.places import load_gazetteer
@@ -66,8 +66,9 @@ def warmed() -> bool:
     return _rules_at.cache_info().currsize > 0 and _agencies_at.cache_info().currsize > 0
 
 
-def enrich_text(out: Extracted) -> Extracted:
-    """Add wire attribution and tags to an extracted page (no-op without text)."""
+def enrich_text(out: Extracted, minhash: bytes | None = None) -> Extracted:
+    """Add wire attribution and tags to an extracted page (no-op without text); `minhash`: its text's
+    pack_signature when the caller has it already."""
     if out.text:
         found = attribute(out.text, _agencies())
         out.extras.update(
@@ -77,7 +78,7 @@ def enrich_text(out: Extracted) -> Extracted:
             cited_media=list(found.cited_media),
         )
         out.extras["tags"] = tag_article(out.article_id, out.text, _rules())
-        out.extras["minhash"] = pack_signature(out.text)  # the story grouping's fingerprint, made here
+        out.extras["minhash"] = minhash or pack_signature(out.text)  # the story grouping's fingerprint, made here
         out.extras["evidence"] = keyed_evidence(out.title, out.text)  # and the story links' places and numbers
     return out
 
@@ -90,8 +91,12 @@ _POOL: ProcessPoolExecutor | None = None
 
 
 def enrich_batch(pages: list[PageInput]) -> list[Extracted]:
-    """enrich_page over a few pages: one call into a worker process."""
-    return [enrich_page(p) for p in pages]
+    """enrich_page over a few pages: one call into a worker process. The pages' fingerprints are computed
+    together (the same bytes as one by one, for numpy's per-call cost once)."""
+    extracted = [extract_page(p) for p in pages]
+    texts = [out.text for out in extracted if out.text]
+    minhashes = iter(pack_signatures(texts) if texts else [])
+    return [enrich_text(out, next(minhashes) if out.text else None) for out in extracted]
 
 
 def extraction_pool(workers: int) -> ProcessPoolExecutor:
@@ -130,8 +135,10 @@ def _chunk_size(pages: int, workers: int) -> int:
 def enrich_many(pages: list[PageInput], workers: int = 1) -> list[Extracted]:
     """Enrich pages in order; with workers > 1 the work is spread over a shared process pool."""
     if workers <= 1 or len(pages) < 2:
-        return [enrich_page(p) for p in pages]
-    return list(_pool(workers).map(enrich_page, pages, chunksize=_chunk_size(len(pages), workers)))
+        return enrich_batch(pages)
+    size = _chunk_size(len(pages), workers)
+    chunks = [pages[i : i + size] for i in range(0, len(pages), size)]
+    return [out for chunk in _pool(workers).map(enrich_batch, chunks) for out in chunk]
 
 
 def submit_many(pages: list[PageInput], workers: int = 1) -> list[Future[list[Extracted]]]:

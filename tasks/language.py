@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -97,10 +98,9 @@ def _script_of(char: str) -> str:
 def dominant_script(text: str) -> str | None:
     """The letter script most of the sample is written in ('LATIN', 'CJK', 'CYRILLIC', ...), None if no letters."""
     sample = (text or "")[:SCRIPT_SAMPLE_CHARS]
-    counts: dict[str, int] = {}
-    for char in _LETTER.findall(sample):
-        script = _script_of(char)
-        counts[script] = counts.get(script, 0) + 1
+    if sample.isascii():  # every letter is LATIN
+        return "LATIN" if _LETTER.search(sample) else None
+    counts = Counter(map(_script_of, _LETTER.findall(sample)))  # in order of first appearance, as max() needs
     if not counts:
         return None
     if _KANA.search(sample) and "CJK" in counts:  # Japanese mixes kanji and kana: kana decides

@@ -47,18 +47,24 @@ _LATIN_SCALE = "|".join(w for w in _SCALE_WORDS if w.isascii())
 _CYR_SCALE = "|".join(w for w in _SCALE_WORDS if not w.isascii() and w[0] >= "а")
 _CN_SCALE = "|".join(w for w in _SCALE_WORDS if w[0] in "千万百亿")
 
+# Every pattern that can begin with one of a few characters (a digit, a numeral, a month's initial) matches
+# that character first and only then looks behind it ("\d(?<!\d\d)" is "(?<!\d)\d"): re's search then skips
+# to those characters in C instead of trying the whole pattern at every position of the text.
+
 # digits (any script: \d is Unicode), thousands groups of exactly three digits, decimal part, scale word
 NUMBER = re.compile(
-    r"(?<!\d)(?<!\d[.,])(\d{1,3}(?:[,\u00a0\u202f\u2009 ]\d{3}(?!\d))+|\d+)"
+    r"(\d(?<!\d\d)(?<!\d[.,]\d)(?:\d{0,2}(?:[,\u00a0\u202f\u2009 ]\d{3}(?!\d))+|\d*))"
     r"(?:[.,](\d+))?"
     rf"(?:\s?({_CN_SCALE})|\s?({_LATIN_SCALE}|{_CYR_SCALE})(?:[^\W\d_]*)\.?(?![^\W\d_]))?",
     re.IGNORECASE,
 )
-CN_NUMERAL = re.compile(rf"(第)?([{''.join(CN_DIGITS)}{''.join(CN_UNITS)}{''.join(CN_BIG)}]+)(?=[{CN_COUNTERS}])")
-ROMAN = re.compile(r"(?<![^\W\d_])([IVXLC]{1,7})(?![^\W\d_])")
+_CN_NUMERALS = f"[{''.join(CN_DIGITS)}{''.join(CN_UNITS)}{''.join(CN_BIG)}]"
+CN_NUMERAL = re.compile(rf"(第)?({_CN_NUMERALS}+)(?=[{CN_COUNTERS}])")
+CN_NUMERAL_CHAR = re.compile(_CN_NUMERALS)  # CN_NUMERAL finds nothing in a text without one
+ROMAN = re.compile(r"([IVXLC](?<![^\W\d_][IVXLC])[IVXLC]{0,6})(?![^\W\d_])")
 ROMAN_VALUES = {"I": 1, "V": 5, "X": 10, "L": 50, "C": 100}
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-CLOCK = re.compile(r"(?<!\d)\d{1,2}[:：]\d{2}(?::\d{2})?(?!\d)")
+CLOCK = re.compile(r"\d(?<!\d\d)\d?[:：]\d{2}(?::\d{2})?(?!\d)")
 
 MONTHS_EN = {
     m: i + 1
@@ -87,15 +93,33 @@ MONTHS_RU = {
     )
 }
 _EN_MONTH = "|".join(sorted(MONTHS_EN, key=len, reverse=True))
-DATE_EN_MD = re.compile(rf"\b({_EN_MONTH})\.?\s+(\d{{1,2}})(?!\d)(?:st|nd|rd|th)?", re.IGNORECASE)
-DATE_EN_DM = re.compile(rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_EN_MONTH})\b\.?", re.IGNORECASE)
+# Characters other than the two cases that re.IGNORECASE takes for an ASCII letter (tests check the table).
+IGNORECASE_EXTRA = {"i": "\u0130\u0131", "k": "\u212a", "s": "\u017f"}
+
+
+def _initial_first(words: list[str]) -> str:
+    r"""`\b(?i:word1|word2|...)` (words of ASCII letters, in order) as a pattern that begins with a
+    case-sensitive class of the words' initials: the same matches, found by a search that skips to an initial."""
+    rests: dict[str, list[str]] = {}
+    for word in words:
+        rests.setdefault(word[0], []).append(re.escape(word[1:]))
+    initials = "".join(c.upper() + c + IGNORECASE_EXTRA.get(c, "") for c in rests)
+    branches = "|".join(f"(?<={c})(?:{'|'.join(rest)})" for c, rest in rests.items())
+    return rf"[{initials}](?<!\w\w)(?i:{branches})"
+
+
+DATE_EN_MD = re.compile(
+    rf"({_initial_first(sorted(MONTHS_EN, key=len, reverse=True))})\.?\s+(\d{{1,2}})(?!\d)(?i:st|nd|rd|th)?"
+)
+DATE_EN_DM = re.compile(rf"(\d(?<!\d\d)\d?)(?:st|nd|rd|th)?\s+(?:of\s+)?({_EN_MONTH})\b\.?", re.IGNORECASE)
 DATE_RU = re.compile(
-    r"(?<!\d)(\d{1,2})\s+(января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)",
+    r"(\d(?<!\d\d)\d?)\s+(января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)",
     re.IGNORECASE,
 )
 _CN_NUM = f"[0-9０-９{''.join(CN_DIGITS)}十]"
-DATE_CN = re.compile(rf"({_CN_NUM}{{1,3}})\s?月\s?({_CN_NUM}{{1,3}})\s?[日号]")
-CN_DAY = re.compile(rf"(?<![0-9０-９]){_CN_NUM}{{1,3}}\s?[日号]")  # "至31日": a day of a range, not a count
+DATE_CN = re.compile(rf"({_CN_NUM}{_CN_NUM}{{0,2}})\s?月\s?({_CN_NUM}{{1,3}})\s?[日号]")
+# "至31日": a day of a range, not a count
+CN_DAY = re.compile(rf"{_CN_NUM}(?<![0-9０-９]{_CN_NUM}){_CN_NUM}{{0,2}}\s?[日号]")
 
 
 @dataclass(frozen=True)
@@ -161,12 +185,21 @@ def _small(text: str) -> int | None:
     return chinese_numeral(text)
 
 
+def _month(name: str, months: dict[str, int], stem: bool = False) -> int:
+    """The month a matched name is (`stem`: the table holds names without their last letter, as MONTHS_RU): by
+    its lower case, else (a character such as ſ or ᲂ, that re.IGNORECASE takes for s or о and lower() keeps)
+    by the name it matches."""
+    found = months.get(name.lower()[:-1] if stem else name.lower())
+    ending = r"\w" if stem else ""
+    return found or next(v for k, v in months.items() if re.fullmatch(re.escape(k) + ending, name, re.IGNORECASE))
+
+
 def _dates(text: str) -> tuple[set[str], list[tuple[int, int]]]:
     found: set[str] = set()
     spans: list[tuple[int, int]] = []
-    matches = [(m, MONTHS_EN[m.group(1).lower()], m.group(2)) for m in DATE_EN_MD.finditer(text)]
-    matches += [(m, MONTHS_EN[m.group(2).lower()], m.group(1)) for m in DATE_EN_DM.finditer(text)]
-    matches += [(m, MONTHS_RU[m.group(2).lower()[:-1]], m.group(1)) for m in DATE_RU.finditer(text)]
+    matches = [(m, _month(m.group(1), MONTHS_EN), m.group(2)) for m in DATE_EN_MD.finditer(text)]
+    matches += [(m, _month(m.group(2), MONTHS_EN), m.group(1)) for m in DATE_EN_DM.finditer(text)]
+    matches += [(m, _month(m.group(2), MONTHS_RU, stem=True), m.group(1)) for m in DATE_RU.finditer(text)]
     for m in DATE_CN.finditer(text):
         month = _small(m.group(1))
         if month is not None:
@@ -180,6 +213,8 @@ def _dates(text: str) -> tuple[set[str], list[tuple[int, int]]]:
 
 
 def _blank(text: str, spans: list[tuple[int, int]]) -> str:
+    if not spans:
+        return text
     chars = list(text)
     for start, end in spans:
         chars[start:end] = " " * (end - start)
@@ -211,7 +246,7 @@ def mentions(text: str | None) -> Mentions:
             values.add(_digits_value(m))
         except ValueError:  # a run of digits int() does not take (mixed scripts)
             continue
-    for m in CN_NUMERAL.finditer(rest):
+    for m in CN_NUMERAL.finditer(rest) if CN_NUMERAL_CHAR.search(rest) else ():
         value = chinese_numeral(m.group(2))
         if value is not None and (m.group(1) or len(m.group(2)) > 1 or value >= 10):
             values.add(float(value))

@@ -43,6 +43,8 @@ class Gazetteer:
     prefixes: dict[str, list[Alias]]  # stem -> aliases whose first word ends in `*`
     chars: dict[str, list[Alias]]  # first character -> Chinese aliases
     longest_prefix: int
+    prefix_lengths: tuple[int, ...] = ()  # the lengths of the `prefixes` stems, ascending
+    prefix_heads: frozenset[str] = frozenset()  # the stems cut to the shortest stem's length
 
 
 def _word(word: str) -> str:
@@ -96,7 +98,9 @@ def build(rows: list[dict[str, str]]) -> Gazetteer:
             alias = _alias(name, place.place)
             table = chars if CJK.match(name) else prefixes if alias.prefix else words
             table.setdefault(alias.screen, []).append(alias)
-    return Gazetteer(places, words, prefixes, chars, max((len(k) for k in prefixes), default=0))
+    lengths = tuple(sorted({len(k) for k in prefixes}))
+    heads = frozenset(k[: lengths[0]] for k in prefixes) if lengths else frozenset()
+    return Gazetteer(places, words, prefixes, chars, max(lengths, default=0), lengths, heads)
 
 
 @lru_cache(maxsize=4)
@@ -108,9 +112,53 @@ def load_gazetteer(path: Path | None = None) -> Gazetteer:
     return build(read_places(Path(path)) if Path(path).is_file() else [])
 
 
+# Characters whose lower case depends on their neighbours (Σ: σ or ς) or is two characters (İ: i + U+0307): in a
+# text without them, fold(text) is the fold of each character in place, so it holds each word's fold at the
+# word's own position (and lower() keeps a letter a letter, and a non-letter a non-letter: tests check both).
+UNALIGNED = ("\u03a3", "\u0130")
+
+
 def _candidates(text: str, gazetteer: Gazetteer) -> list[tuple[Alias, list[int] | None]]:
     """The aliases whose first word (or first character) the text holds: the only ones worth a search; each
-    with the starts of the words it may begin at (None for a Chinese alias: anywhere)."""
+    with the starts of the words it may begin at (None for a Chinese alias: anywhere). Words are read from
+    the folded text in C, and only the few that name an alias are located; the same list, in the same order,
+    as _candidates_by_word."""
+    if any(c in text for c in UNALIGNED):
+        return _candidates_by_word(text, gazetteer)
+    folded = fold(text)
+    found: list[tuple[Alias, list[int] | None]] = []
+    words, heads = gazetteer.words, gazetteer.prefix_heads
+    cut = gazetteer.prefix_lengths[0] if gazetteer.prefix_lengths else 0
+    for word in dict.fromkeys(WORD.findall(folded)):
+        if word in words or word[:cut] in heads:  # else it begins no alias (the test spares most words a call)
+            at = [m.start() for m in _whole_word(word).finditer(folded)]
+            found += [(alias, at) for alias in _word_aliases(word, gazetteer)]
+    if CJK.search(text):  # every Chinese alias begins with a CJK character
+        for char in set(text) & gazetteer.chars.keys():
+            found += [(alias, None) for alias in gazetteer.chars[char]]
+    return found
+
+
+def _word_aliases(word: str, gazetteer: Gazetteer) -> list[Alias]:
+    """The aliases a folded word may begin: its own, then those of its stems, shortest first."""
+    found = list(gazetteer.words.get(word, ()))
+    if not gazetteer.prefix_lengths or word[: gazetteer.prefix_lengths[0]] not in gazetteer.prefix_heads:
+        return found  # no stem begins it
+    for k in gazetteer.prefix_lengths:
+        if k > len(word):
+            break
+        found += gazetteer.prefixes.get(word[:k], ())
+    return found
+
+
+@lru_cache(maxsize=4096)
+def _whole_word(word: str) -> re.Pattern[str]:
+    """`word` as a whole word (a run of letters); the word comes first, so a search skips to its occurrences."""
+    return re.compile(rf"{re.escape(word)}(?<!{LETTER}[\s\S]{{{len(word)}}})(?!{LETTER})")
+
+
+def _candidates_by_word(text: str, gazetteer: Gazetteer) -> list[tuple[Alias, list[int] | None]]:
+    """_candidates, folding each word on its own: for a text with UNALIGNED characters."""
     starts: dict[str, list[int]] = {}
     for hit in WORD.finditer(text):
         starts.setdefault(fold(hit.group(0)), []).append(hit.start())

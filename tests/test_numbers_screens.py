@@ -1,0 +1,60 @@
+"""The numbers patterns that match their first character before looking behind it find exactly what the
+plain patterns (lookbehind first, re.IGNORECASE) find, on arbitrary texts."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from forumwatch.tasks import numbers as N
+
+_MONTHS_RU = "января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря"
+PLAIN = {
+    "NUMBER": re.compile(
+        r"(?<!\d)(?<!\d[.,])(\d{1,3}(?:[,\u00a0\u202f\u2009 ]\d{3}(?!\d))+|\d+)"
+        r"(?:[.,](\d+))?"
+        rf"(?:\s?({N._CN_SCALE})|\s?({N._LATIN_SCALE}|{N._CYR_SCALE})(?:[^\W\d_]*)\.?(?![^\W\d_]))?",
+        re.IGNORECASE,
+    ),
+    "ROMAN": re.compile(r"(?<![^\W\d_])([IVXLC]{1,7})(?![^\W\d_])"),
+    "CLOCK": re.compile(r"(?<!\d)\d{1,2}[:：]\d{2}(?::\d{2})?(?!\d)"),
+    "DATE_EN_MD": re.compile(rf"\b({N._EN_MONTH})\.?\s+(\d{{1,2}})(?!\d)(?:st|nd|rd|th)?", re.IGNORECASE),
+    "DATE_EN_DM": re.compile(rf"(?<!\d)(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({N._EN_MONTH})\b\.?", re.IGNORECASE),
+    "DATE_RU": re.compile(rf"(?<!\d)(\d{{1,2}})\s+({_MONTHS_RU})", re.IGNORECASE),
+    "DATE_CN": re.compile(rf"({N._CN_NUM}{{1,3}})\s?月\s?({N._CN_NUM}{{1,3}})\s?[日号]"),
+    "CN_DAY": re.compile(rf"(?<![0-9０-９]){N._CN_NUM}{{1,3}}\s?[日号]"),
+}
+PIECES = [
+    *("Sept.", "sep", "MAY", "Auguſt", "aprİl", "Juneau", "of", "1st", "22nd", "October", "mar"),
+    *("1", "12", "123", "1,234", "1 800", "2.5", "0,5", "１８", "٣", "13:42", "9：05:01", "billion", "bn.", "млрд"),
+    *("31 октября", "Мая", "XI", "IV", "MCM", "ИX", "10月31日", "十月", "三号", "第十", "届", "二〇二三年", "万亿"),
+    *(" ", "  ", "\n", ".", ",", "-", "_", "a", "Я", "é", "\u00a0"),
+]
+
+
+@settings(max_examples=600, derandomize=True, deadline=None)
+@given(text=st.lists(st.sampled_from(PIECES) | st.text(max_size=3), max_size=14).map("".join))
+def test_first_character_patterns_find_what_the_plain_patterns_find(text):
+    for name, plain in PLAIN.items():
+        fast = getattr(N, name)
+        expected = [(m.span(), m.groups()) for m in plain.finditer(text)]
+        assert [(m.span(), m.groups()) for m in fast.finditer(text)] == expected, (name, text)
+    if N.CN_NUMERAL.search(text):
+        assert N.CN_NUMERAL_CHAR.search(text)
+
+
+def test_ignorecase_extra_lists_every_other_character_ignorecase_takes_for_a_month_initial():
+    initials = sorted({m[0] for m in N.MONTHS_EN})
+    everything = "".join(chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF)
+    for initial in initials:
+        found = set(re.findall(initial, everything, re.IGNORECASE))
+        assert found == {initial, initial.upper(), *N.IGNORECASE_EXTRA.get(initial, "")}, initial
+
+
+def test_a_month_written_with_a_character_ignorecase_takes_for_a_letter_is_read():
+    """Hostile text: 'ſ' (long s) and 'ᲂ' (narrow o) match s and о under re.IGNORECASE but are kept by lower()."""
+    found = [N.mentions(t).dates for t in ("on 5 Auguſt", "Aprİl 5", "5 \u1c82ктября", "SEPT. 5", "31 мая")]
+    assert found == [{"08-05"}, {"04-05"}, {"10-05"}, {"09-05"}, {"05-31"}]

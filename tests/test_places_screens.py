@@ -1,0 +1,45 @@
+"""find_places reads a text's words from its fold in one pass: the same candidate aliases, in the same order,
+as folding each word on its own, on arbitrary texts and on the bundled gazetteer."""
+
+from __future__ import annotations
+
+import re
+import sys
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from forumwatch.tasks.places import (
+    LETTER,
+    UNALIGNED,
+    _candidates,
+    _candidates_by_word,
+    build,
+    fold,
+    load_gazetteer,
+)
+
+GAZETTEER = load_gazetteer()
+SMALL = build([{"place": "x", "name": "Ab", "aliases": "Abc* | AB | Ёлк* | ёлка | -x"}])
+PIECES = [
+    *("Beijing", "BEIJING", "US", "us", "Tell us", "Peking's", "Пекин", "пекинский", "Пекине", "ПЕКИНА", "Ёлка"),
+    *("елке", "Abcd", "abc", "AB", "Ab", "Русь", "Японском море", "Sea of Japan", "北京", "白俄罗斯", "İ", "Σ"),
+    *("ΑΣ", "ſ", "K", "ß", "Ⅻ", "²", "_", "-", " ", "\n", ".", "'", "1", "é", "\u0301"),
+]
+
+
+@settings(max_examples=500, derandomize=True, deadline=None)
+@given(text=st.lists(st.sampled_from(PIECES) | st.text(max_size=3), max_size=12).map("".join))
+def test_candidates_from_the_folded_text_are_those_of_each_word_folded_alone(text):
+    for gazetteer in (GAZETTEER, SMALL):  # find_places reads nothing else of the text
+        assert _candidates(text, gazetteer) == _candidates_by_word(text, gazetteer), text
+
+
+def test_lower_case_is_one_character_for_one_and_keeps_letters_letters_outside_the_unaligned_ones():
+    everything = "".join(
+        chr(c) for c in range(sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF and chr(c) not in UNALIGNED
+    )
+    lowered = fold(everything)
+    assert len(lowered) == len(everything)
+    letters = re.compile(LETTER)
+    assert [m.start() for m in letters.finditer(lowered)] == [m.start() for m in letters.finditer(everything)]
