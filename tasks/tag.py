@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from forumwatch.db import arrow_columns, arrow_rows, registered
+from forumwatch.tasks.prefilter import fold
 
 if TYPE_CHECKING:
     import duckdb
@@ -120,27 +121,6 @@ def compile_group(terms: str) -> re.Pattern[str]:
     unspaced = [_term_regex(p) for p in parts if _CJK_CHAR.match(p)]
     branches = ([f"(?<!{_LETTER})(?:" + "|".join(spaced) + ")"] if spaced else []) + unspaced
     return re.compile("|".join(branches), re.IGNORECASE)
-
-
-def _fold_char(ch: str) -> str:
-    upper = ch.upper()
-    folded = (upper if len(upper) == 1 else ch).lower()[0]
-    return "е" if folded == "ё" else folded
-
-
-_FOLDED: dict[int, str] = {}
-
-
-def fold(text: str) -> str:
-    """Lower-case `text` so that characters re.IGNORECASE takes as equal become equal ('ſ' -> 's',
-    'İ' -> 'i', 'ς' -> 'σ'; and 'ё' -> 'е', as the term regexes take them), one character for one:
-    word boundaries stay where they were."""
-    if not text.isascii():
-        for ch in set(text):
-            if ord(ch) > 127 and ord(ch) not in _FOLDED:
-                _FOLDED[ord(ch)] = _fold_char(ch)
-        text = text.translate(_FOLDED)
-    return text.lower()
 
 
 # A word: a run of letters of a spaced script, or a run of CJK (a whole CJK clause: screened by substring).
