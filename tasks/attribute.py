@@ -24,7 +24,7 @@ from pathlib import Path
 
 from forumwatch.resources import seed_path
 from forumwatch.tasks.normalize import DATELINE, body_lines
-from forumwatch.tasks.prefilter import may_match, required_literals
+from forumwatch.tasks.prefilter import TextLiterals, required_literals
 
 _CUE_FAR = r"(?i:as\s+per|according\s+to|reported\s+by|cited\s+by|quoted\s+by)"
 _CUE_NEAR = r"(?i:quoting|citing|told|(?:an?\s+)?interview\s+with)"
@@ -106,14 +106,14 @@ def load_agencies(path: Path | None = None) -> list[Agency]:
     return agencies
 
 
-def _credit(body: str, agencies: list[Agency]) -> str | None:
+def _credit(body: TextLiterals, agencies: list[Agency]) -> str | None:
     """The credit closest to either edge of the body (credits sit in the dateline or the sign-off)."""
     best: tuple[int, int, str] | None = None
     for order, agency in enumerate(agencies):
-        if agency.kind == "cited" or not may_match(agency.literals, body):
+        if agency.kind == "cited" or not body.may_match(agency.literals):
             continue
-        for match in agency.regex.finditer(body):
-            edge = min(match.start(), len(body) - match.end())
+        for match in agency.regex.finditer(body.text):
+            edge = min(match.start(), len(body.text) - match.end())
             if best is None or (edge, order) < best[:2]:
                 best = (edge, order, agency.name)
     return best[2] if best else None
@@ -122,7 +122,7 @@ def _credit(body: str, agencies: list[Agency]) -> str | None:
 def attribute(text: str, agencies: list[Agency]) -> Attribution:
     """Credited wire, dateline (place, date) and sorted unique cited media of one article text."""
     lines = [unicodedata.normalize("NFKC", line) for line in body_lines(text)]
-    body = "\n".join(lines)
+    body = TextLiterals("\n".join(lines))
     place, date = _dateline(lines[:3], agencies)
     cited = sorted({a.name for a in agencies if a.kind == "cited" and _is_cited(body, a)})
     return Attribution(_credit(body, agencies), place, date, cited)
@@ -142,14 +142,17 @@ def _dateline(lines: list[str], agencies: list[Agency]) -> tuple[str | None, str
     return None, None
 
 
-def _is_cited(body: str, agency: Agency) -> bool:
+def _is_cited(body: TextLiterals, agency: Agency) -> bool:
     """Whether the agency's cue regex matches around one of its name's occurrences."""
-    if not may_match(agency.literals, body):
+    if not body.may_match(agency.literals):
         return False
+    text = body.text
     if agency.screen is None:
-        return agency.regex.search(body) is not None
-    for hit in agency.screen.finditer(body):
-        end = _WINDOW_END.search(body, min(len(body), hit.end() + CUE_REACH))
-        if agency.regex.search(body, max(0, hit.start() - CUE_REACH), end.start() if end else len(body)):
+        return agency.regex.search(text) is not None
+    for hit in agency.screen.finditer(text):
+        start = max(0, hit.start() - CUE_REACH)
+        end = _WINDOW_END.search(text, min(len(text), hit.end() + CUE_REACH))
+        stop = end.start() if end else len(text)
+        if agency.regex.search(text, start, stop):
             return True
     return False
