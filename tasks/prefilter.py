@@ -161,3 +161,10 @@ def fold(text: str) -> str:
     if not text.isascii() and _UNLIKE.search(text):
         text = _UNLIKE.sub(lambda m: _FOLD_UNLIKE[m.group(0)], text)
     return text.lower()
+
+
+def case_blind_literals(pattern: str) -> frozenset[str] | None:
+    """Strings, folded, at least one of which every match of the pattern holds once folded, though it matches
+    case-insensitively (its `(?i:...)` parts too); None when none is known."""
+    found = required_literals(pattern.replace("(?i:", "(?:"))  # the same structure, matched case by case
+    return frozenset(fold(literal) for literal in found) if found else None
