@@ -152,7 +152,7 @@ def compile_rule(key: str, rule: str) -> Matcher:
     return Matcher(key, tuple(compile_group(g) for g in groups), tuple(group_screen(g) for g in groups))
 
 
-MEMO_WORDS = 200_000  # words whose groups are remembered (a worker's memory stays bounded)
+MEMO_WORDS = 50_000  # words whose groups are remembered (~5 MB at most: a worker's memory stays bounded)
 
 
 @dataclass(frozen=True)
@@ -172,10 +172,12 @@ class ScreenIndex:
 
     def hits(self, words: set[str]) -> dict[str, int]:
         """The folded words (WORDs) that pass some screen, with their groups."""
-        for word in words.difference(self.memo):
-            if len(self.memo) >= MEMO_WORDS:
-                self.memo.clear()
-                self.passing.clear()
+        new = words.difference(self.memo)
+        if len(self.memo) + len(new) > MEMO_WORDS:  # forget all, before the words this answer reads
+            self.memo.clear()
+            self.passing.clear()
+            new = words
+        for word in new:
             groups = self._groups(word)
             self.memo[word] = groups
             if groups:

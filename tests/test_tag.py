@@ -346,3 +346,14 @@ def test_a_group_is_tried_at_every_offset_where_it_matches(rules, pieces):
     text = "".join(pieces)
     rule = rules.topics[0]  # three groups of Latin, Cyrillic and CJK terms, stems and multi-word terms
     assert screened_terms(rule, text) == plain_terms(rule, text)
+
+
+def test_the_word_memo_stays_bounded(monkeypatch):
+    rule = compile_rule("sr", "China | Chinese & Russia | Russian* & militar*")
+    index = screen_index((rule,))
+    monkeypatch.setattr("forumwatch.tasks.tag.MEMO_WORDS", 3)
+    for text in ("china and russia", "the russians and the militaries", "china china others"):
+        para = Paragraph(text, index)
+        assert screened_terms(rule, text) == plain_terms(rule, text)
+        assert len(index.memo) <= max(3, len(set(text.split()))) and index.passing <= set(index.memo)
+    assert para.hits == {"china": index.bits[0][0]}
