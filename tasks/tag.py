@@ -66,7 +66,7 @@ class TagRules:
     forums: tuple[Matcher, ...]
     people: tuple[Matcher, ...]
     version: str  # sha1 of the seed files, stored with each tag
-    index: ScreenIndex = field(repr=False)  # the screens of topics, forums and people at once
+    index: ScreenIndex = field(repr=False, compare=False)  # the screens of topics, forums and people at once
 
 
 @dataclass
@@ -155,7 +155,7 @@ def compile_rule(key: str, rule: str) -> Matcher:
 MEMO_WORDS = 50_000  # words whose groups are remembered (~5 MB at most: a worker's memory stays bounded)
 
 
-@dataclass(frozen=True)
+@dataclass(eq=False)
 class ScreenIndex:
     """Every screen of the rules at once: the term groups a folded word can start, as a bit mask (bit i: the
     i-th group of the topics, forums and people in order), remembered per word."""
@@ -172,17 +172,17 @@ class ScreenIndex:
 
     def hits(self, words: set[str]) -> dict[str, int]:
         """The folded words (WORDs) that pass some screen, with their groups."""
-        new = words.difference(self.memo)
-        if len(self.memo) + len(new) > MEMO_WORDS:  # forget all, before the words this answer reads
-            self.memo.clear()
-            self.passing.clear()
+        memo, passing = self.memo, self.passing
+        new = words.difference(memo)
+        if len(memo) + len(new) > MEMO_WORDS:  # forget all, before the words this answer reads; new objects, so
+            memo, passing = self.memo, self.passing = {}, set()  # a thread reading the old ones still may
             new = words
         for word in new:
             groups = self._groups(word)
-            self.memo[word] = groups
+            memo[word] = groups
             if groups:
-                self.passing.add(word)
-        return {word: self.memo[word] for word in words & self.passing}
+                passing.add(word)
+        return {word: memo[word] for word in words & passing}
 
     def _groups(self, word: str) -> int:
         """The groups whose screen the word passes: equal to a screen word, starting with a prefix, or (a CJK

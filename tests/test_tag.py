@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -357,3 +358,13 @@ def test_the_word_memo_stays_bounded(monkeypatch):
         assert screened_terms(rule, text) == plain_terms(rule, text)
         assert len(index.memo) <= max(3, len(set(text.split()))) and index.passing <= set(index.memo)
     assert para.hits == {"china": index.bits[0][0]}
+
+
+def test_threads_share_the_memo_across_resets(rules, monkeypatch):
+    """Tagging in threads (the flows' task runner) while the memo keeps being reset gives the same tags."""
+    body, sidebar = split_page()
+    texts = paragraphs(body + "\n" + sidebar) * 4
+    alone = [tag_article("x", text, rules) for text in texts]
+    monkeypatch.setattr("forumwatch.tasks.tag.MEMO_WORDS", 20)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(lambda text: tag_article("x", text, rules), texts)) == alone
