@@ -125,6 +125,7 @@ def compile_group(terms: str) -> re.Pattern[str]:
 
 # A word: a run of letters of a spaced script, or a run of CJK (a whole CJK clause: screened by substring).
 WORD = re.compile(f"{_LETTER}+|[{CJK}]+")
+_ASCII_WORD = re.compile(r"\w+")  # WORD in an ASCII text (no CJK), found faster
 
 
 def group_screen(terms: str) -> Screen | None:
@@ -316,7 +317,7 @@ class Paragraph:
         self.text = text
         self.folded = fold(text)
         self.index = index
-        self.hits = index.hits(set(WORD.findall(self.folded)))
+        self.hits = index.hits(set((_ASCII_WORD if self.folded.isascii() else WORD).findall(self.folded)))
         self.groups = index.every if _UNFOLDED_BOUNDARY in text else index.unscreened  # the groups that may match
         for groups in self.hits.values():
             self.groups |= groups
