@@ -24,7 +24,7 @@ from pathlib import Path
 
 from forumwatch.resources import seed_path
 from forumwatch.tasks.normalize import DATELINE, body_lines
-from forumwatch.tasks.prefilter import may_match, required_literals
+from forumwatch.tasks.prefilter import TextLiterals, case_blind_literals, fold, required_literals
 
 _CUE_FAR = r"(?i:as\s+per|according\s+to|reported\s+by|cited\s+by|quoted\s+by)"
 _CUE_NEAR = r"(?i:quoting|citing|told|(?:an?\s+)?interview\s+with)"
@@ -61,6 +61,7 @@ class Agency:
     regex: re.Pattern[str]
     screen: re.Pattern[str] | None = None  # cited: the bare name (a cheap literal search); `regex` runs near hits
     literals: frozenset[str] | None = None  # a text holding none of these cannot match (screen, else regex)
+    cues: frozenset[str] | None = None  # cited: folded words one of which each citation cue holds (case-blind)
 
 
 @dataclass(frozen=True)
@@ -69,6 +70,16 @@ class Attribution:
     dateline_place: str | None
     dateline_date: str | None
     cited_media: list[str] = field(default_factory=list)
+
+
+_CUES = {"zh": (_ZH_BEFORE, _ZH_AFTER), "ru": (_RU_BEFORE, _RU_AFTER), "en": (_CUE_FAR, _CUE_NEAR, _CUE_AFTER)}
+
+
+def cue_words(language: str = "en") -> frozenset[str] | None:
+    """Folded words one of which every citation cue of the language holds (a match of cited_regex holds a cue);
+    None when some cue holds no fixed word."""
+    found = [case_blind_literals(cue) for cue in _CUES.get(language, _CUES["en"])]
+    return None if None in found else frozenset().union(*found)
 
 
 def cited_regex(pattern: str, language: str = "en") -> re.Pattern[str]:
@@ -96,9 +107,9 @@ def load_agencies(path: Path | None = None) -> list[Agency]:
             regex = re.compile(pattern, re.M)
         elif kind == "cited":
             screen = re.compile(pattern)
-            agencies.append(
-                Agency(row["agency"].strip(), kind, cited_regex(pattern, language), screen, required_literals(screen))
-            )
+            regex = cited_regex(pattern, language)
+            name = row["agency"].strip()
+            agencies.append(Agency(name, kind, regex, screen, required_literals(screen), cue_words(language)))
             continue
         else:
             raise ValueError(f"agencies.csv: unknown kind {kind!r} for {row['agency']}")
@@ -106,14 +117,14 @@ def load_agencies(path: Path | None = None) -> list[Agency]:
     return agencies
 
 
-def _credit(body: str, agencies: list[Agency]) -> str | None:
+def _credit(body: TextLiterals, agencies: list[Agency]) -> str | None:
     """The credit closest to either edge of the body (credits sit in the dateline or the sign-off)."""
     best: tuple[int, int, str] | None = None
     for order, agency in enumerate(agencies):
-        if agency.kind == "cited" or not may_match(agency.literals, body):
+        if agency.kind == "cited" or not body.may_match(agency.literals):
             continue
-        for match in agency.regex.finditer(body):
-            edge = min(match.start(), len(body) - match.end())
+        for match in agency.regex.finditer(body.text):
+            edge = min(match.start(), len(body.text) - match.end())
             if best is None or (edge, order) < best[:2]:
                 best = (edge, order, agency.name)
     return best[2] if best else None
@@ -122,10 +133,22 @@ def _credit(body: str, agencies: list[Agency]) -> str | None:
 def attribute(text: str, agencies: list[Agency]) -> Attribution:
     """Credited wire, dateline (place, date) and sorted unique cited media of one article text."""
     lines = [unicodedata.normalize("NFKC", line) for line in body_lines(text)]
-    body = "\n".join(lines)
+    body = _Body("\n".join(lines))
     place, date = _dateline(lines[:3], agencies)
     cited = sorted({a.name for a in agencies if a.kind == "cited" and _is_cited(body, a)})
     return Attribution(_credit(body, agencies), place, date, cited)
+
+
+class _Body(TextLiterals):
+    """The body's text, the strings it holds (looked for once) and its folded text (made when first needed)."""
+
+    _folded: str | None = None
+
+    @property
+    def folded(self) -> str:
+        if self._folded is None:
+            self._folded = fold(self.text)
+        return self._folded
 
 
 def _dateline(lines: list[str], agencies: list[Agency]) -> tuple[str | None, str | None]:
@@ -142,14 +165,22 @@ def _dateline(lines: list[str], agencies: list[Agency]) -> tuple[str | None, str
     return None, None
 
 
-def _is_cited(body: str, agency: Agency) -> bool:
-    """Whether the agency's cue regex matches around one of its name's occurrences."""
-    if not may_match(agency.literals, body):
+def _is_cited(body: _Body, agency: Agency) -> bool:
+    """Whether the agency's cue regex matches around one of its name's occurrences (not searched where no cue
+    word is)."""
+    if not body.may_match(agency.literals):
         return False
+    text = body.text
     if agency.screen is None:
-        return agency.regex.search(body) is not None
-    for hit in agency.screen.finditer(body):
-        end = _WINDOW_END.search(body, min(len(body), hit.end() + CUE_REACH))
-        if agency.regex.search(body, max(0, hit.start() - CUE_REACH), end.start() if end else len(body)):
+        return agency.regex.search(text) is not None
+    for hit in agency.screen.finditer(text):
+        start = max(0, hit.start() - CUE_REACH)
+        end = _WINDOW_END.search(text, min(len(text), hit.end() + CUE_REACH))
+        stop = end.start() if end else len(text)
+        if agency.cues is not None:
+            window = body.folded[start:stop]
+            if not any(cue in window for cue in agency.cues):
+                continue
+        if agency.regex.search(text, start, stop):
             return True
     return False

@@ -116,3 +116,55 @@ def _required(items) -> set[str] | None:
 def may_match(literals: frozenset[str] | None, text: str) -> bool:
     """False only when the text holds none of the required strings (so the regex cannot match it)."""
     return literals is None or any(literal in text for literal in literals)
+
+
+class TextLiterals:
+    """may_match over one text for many screens: each string is looked for once, and not at all when the text
+    lacks one of its characters."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.chars = set(text)
+        self.found: dict[str, bool] = {}
+
+    def may_match(self, literals: frozenset[str] | None) -> bool:
+        if literals is None:
+            return True
+        for literal in literals:
+            found = self.found.get(literal)
+            if found is None:
+                found = self.found[literal] = self.chars.issuperset(literal) and literal in self.text
+            if found:
+                return True
+        return False
+
+
+def _fold_char(ch: str) -> str:
+    upper = ch.upper()
+    folded = (upper if len(upper) == 1 else ch).lower()[0]
+    return "е" if folded == "ё" else folded
+
+
+# The characters str.lower() does not fold as re.IGNORECASE takes them (a case IGNORECASE also takes as equal, a
+# lower case of two characters, 'ё'), and 'Σ', whose lower case depends on its neighbours (a final 'ς').
+# tests/test_prefilter.py checks the list over every code point.
+_UNLIKE_LOWER = "\u00b5\u0130\u0131\u017f\u0345\u03c2\u03d0\u03d1\u03d5\u03d6\u03f0\u03f1\u03f5\u0401\u0451\u1c80\u1c81\u1c82\u1c83\u1c84\u1c85\u1c86\u1c87\u1c88\u1e9b\u1fbe\u03a3"  # µİıſ ͅ ςϐϑϕϖϰϱϵ Ёё ᲀ-ᲈ ẛ ι Σ
+_UNLIKE = re.compile("|".join(map(re.escape, _UNLIKE_LOWER)))
+_FOLD_UNLIKE = {ch: _fold_char(ch) for ch in _UNLIKE_LOWER}
+
+
+def fold(text: str) -> str:
+    """Lower-case `text` so that characters re.IGNORECASE takes as equal become equal ('ſ' -> 's',
+    'İ' -> 'i', 'ς' -> 'σ'; and 'ё' -> 'е', as the tag term regexes take them), one character for one: the
+    folded text's offsets are the text's, and its word boundaries too but after U+0345 (a combining mark
+    folded to the letter 'ι')."""
+    if not text.isascii() and _UNLIKE.search(text):
+        text = _UNLIKE.sub(lambda m: _FOLD_UNLIKE[m.group(0)], text)
+    return text.lower()
+
+
+def case_blind_literals(pattern: str) -> frozenset[str] | None:
+    """Strings, folded, at least one of which every match of the pattern holds once folded, though it matches
+    case-insensitively (its `(?i:...)` parts too); None when none is known."""
+    found = required_literals(pattern.replace("(?i:", "(?:"))  # the same structure, matched case by case
+    return frozenset(fold(literal) for literal in found) if found else None

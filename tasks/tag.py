@@ -19,6 +19,9 @@ Speed: a regex search per term group and paragraph is the slow part, so each gro
 screen, the folded first word of each of its terms; a paragraph whose words hold no screen word
 cannot match the group and is skipped. A CJK term's screen is a substring of the paragraph (a CJK
 paragraph is one long "word"). The screen never rejects a paragraph the regex would match.
+One ScreenIndex holds every group's screen (word -> groups, as bits, remembered per word seen), and
+a paragraph the screen lets through is not scanned: a match can only begin where a screen word (or
+CJK substring) stands, so the regex is tried there alone, with the same matches as finditer's.
 """
 
 from __future__ import annotations
@@ -26,12 +29,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
-from bisect import bisect_left
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from forumwatch.db import arrow_columns, arrow_rows, registered
+from forumwatch.tasks.prefilter import fold
 
 if TYPE_CHECKING:
     import duckdb
@@ -63,6 +66,7 @@ class TagRules:
     forums: tuple[Matcher, ...]
     people: tuple[Matcher, ...]
     version: str  # sha1 of the seed files, stored with each tag
+    index: ScreenIndex = field(repr=False, compare=False)  # the screens of topics, forums and people at once
 
 
 @dataclass
@@ -119,29 +123,9 @@ def compile_group(terms: str) -> re.Pattern[str]:
     return re.compile("|".join(branches), re.IGNORECASE)
 
 
-def _fold_char(ch: str) -> str:
-    upper = ch.upper()
-    folded = (upper if len(upper) == 1 else ch).lower()[0]
-    return "е" if folded == "ё" else folded
-
-
-_FOLDED: dict[int, str] = {}
-
-
-def fold(text: str) -> str:
-    """Lower-case `text` so that characters re.IGNORECASE takes as equal become equal ('ſ' -> 's',
-    'İ' -> 'i', 'ς' -> 'σ'; and 'ё' -> 'е', as the term regexes take them), one character for one:
-    word boundaries stay where they were."""
-    if not text.isascii():
-        for ch in set(text):
-            if ord(ch) > 127 and ord(ch) not in _FOLDED:
-                _FOLDED[ord(ch)] = _fold_char(ch)
-        text = text.translate(_FOLDED)
-    return text.lower()
-
-
 # A word: a run of letters of a spaced script, or a run of CJK (a whole CJK clause: screened by substring).
 WORD = re.compile(f"{_LETTER}+|[{CJK}]+")
+_ASCII_WORD = re.compile(r"\w+")  # WORD in an ASCII text (no CJK), found faster
 
 
 def group_screen(terms: str) -> Screen | None:
@@ -169,28 +153,105 @@ def compile_rule(key: str, rule: str) -> Matcher:
     return Matcher(key, tuple(compile_group(g) for g in groups), tuple(group_screen(g) for g in groups))
 
 
-@dataclass(frozen=True)
-class Words:
-    """The folded words of a paragraph (or a whole text), as a set and sorted for prefix lookups, and
-    its CJK runs (for substring screens)."""
+MEMO_WORDS = 50_000  # words whose groups are remembered (~5 MB at most: a worker's memory stays bounded)
 
-    unique: frozenset[str]
-    ordered: tuple[str, ...]
-    cjk: str = ""  # the CJK runs, joined by newlines
 
-    @classmethod
-    def of(cls, words: set[str] | frozenset[str]) -> Words:
-        cjk = "\n".join(w for w in words if _CJK_CHAR.match(w))
-        return cls(frozenset(words), tuple(sorted(words)), cjk)
+@dataclass(eq=False)
+class ScreenIndex:
+    """Every screen of the rules at once: the term groups a folded word can start, as a bit mask (bit i: the
+    i-th group of the topics, forums and people in order), remembered per word."""
 
-    def may_match(self, screen: Screen | None) -> bool:
-        if screen is None or not screen.words.isdisjoint(self.unique):
-            return True
-        for prefix in screen.prefixes:
-            at = bisect_left(self.ordered, prefix)
-            if at < len(self.ordered) and self.ordered[at].startswith(prefix):
-                return True
-        return bool(self.cjk) and any(sub in self.cjk for sub in screen.substrings)
+    words: dict[str, int]  # a screen word -> its groups
+    prefixes: dict[str, int]  # a screen prefix (`word*`) -> its groups
+    prefix_lengths: tuple[int, ...]  # ascending
+    cjk: dict[str, tuple[tuple[str, int], ...]]  # first character -> (CJK screen substring, its groups)
+    unscreened: int  # groups without a screen: every paragraph may match them
+    every: int  # all groups
+    bits: tuple[tuple[int, ...], ...]  # per matcher (topics, forums, people in order): its groups' bits
+    memo: dict[str, int] = field(default_factory=dict, compare=False)  # word -> groups, for words seen
+    passing: set[str] = field(default_factory=set, compare=False)  # the words seen whose groups are not 0
+
+    def hits(self, words: set[str]) -> dict[str, int]:
+        """The folded words (WORDs) that pass some screen, with their groups."""
+        memo, passing = self.memo, self.passing
+        new = words.difference(memo)
+        if len(memo) + len(new) > MEMO_WORDS:  # forget all, before the words this answer reads; new objects, so
+            memo, passing = self.memo, self.passing = {}, set()  # a thread reading the old ones still may
+            new = words
+        for word in new:
+            groups = self._groups(word)
+            memo[word] = groups
+            if groups:
+                passing.add(word)
+        return {word: memo[word] for word in words & passing}
+
+    def _groups(self, word: str) -> int:
+        """The groups whose screen the word passes: equal to a screen word, starting with a prefix, or (a CJK
+        run) holding a substring."""
+        if _CJK_CHAR.match(word):
+            found = 0
+            for _, groups in self.cjk_hits(word):
+                found |= groups
+            return found
+        found = self.words.get(word, 0)
+        for n in self.prefix_lengths:
+            if n > len(word):
+                break
+            found |= self.prefixes.get(word[:n], 0)
+        return found
+
+    def cjk_hits(self, run: str) -> list[tuple[int, int]]:
+        """(offset, groups) of every screen substring in a CJK run, by offset."""
+        return [
+            (i, groups) for i, ch in enumerate(run) for sub, groups in self.cjk.get(ch, ()) if run.startswith(sub, i)
+        ]
+
+    def starts(self, tokens: list[tuple[str, int, int]], bit: int) -> list[int]:
+        """Where in a paragraph (its passing folded words, their offsets and groups) a match of the group `bit`
+        can begin: at a word its screen passes (in a CJK run: at the substring), for the first word of a match
+        is that word. Ascending; an offset may repeat."""
+        out: list[int] = []
+        for word, at, groups in tokens:
+            if groups & bit:
+                if _CJK_CHAR.match(word):
+                    out.extend(at + i for i, found in self.cjk_hits(word) if found & bit)
+                else:
+                    out.append(at)
+        return out
+
+
+def screen_index(matchers: tuple[Matcher, ...]) -> ScreenIndex:
+    words: dict[str, int] = {}
+    prefixes: dict[str, int] = {}
+    substrings: dict[str, int] = {}
+    unscreened = 0
+    bits: list[tuple[int, ...]] = []
+    n = 0
+    for matcher in matchers:
+        mine = []
+        for screen in matcher.screens:
+            bit = 1 << n
+            n += 1
+            mine.append(bit)
+            if screen is None:
+                unscreened |= bit
+                continue
+            for table, keys in ((words, screen.words), (prefixes, screen.prefixes), (substrings, screen.substrings)):
+                for key in keys:
+                    table[key] = table.get(key, 0) | bit
+        bits.append(tuple(mine))
+    cjk: dict[str, list[tuple[str, int]]] = {}
+    for sub, groups in substrings.items():
+        cjk.setdefault(sub[0], []).append((sub, groups))
+    return ScreenIndex(
+        words,
+        prefixes,
+        tuple(sorted({len(p) for p in prefixes})),
+        {ch: tuple(subs) for ch, subs in cjk.items()},
+        unscreened,
+        (1 << n) - 1,
+        tuple(bits),
+    )
 
 
 def _read_csv(path: Path) -> list[dict[str, str]]:
@@ -219,36 +280,101 @@ def load_rules(seeds_dir: Path | None = None) -> TagRules:
     for path in paths:
         digest.update(path.read_bytes())
     topics_rows, forum_rows, people_rows = (_read_csv(p) for p in paths)
-    return TagRules(
-        topics=tuple(compile_rule(r["topic"], r["rule"]) for r in topics_rows if r.get("topic")),
-        forums=_alias_matchers([r for r in forum_rows if r.get("forum")], "forum"),
-        people=_alias_matchers([r for r in people_rows if r.get("person")], "person"),
-        version=digest.hexdigest()[:12],
-    )
+    topics = tuple(compile_rule(r["topic"], r["rule"]) for r in topics_rows if r.get("topic"))
+    forums = _alias_matchers([r for r in forum_rows if r.get("forum")], "forum")
+    people = _alias_matchers([r for r in people_rows if r.get("person")], "person")
+    return TagRules(topics, forums, people, digest.hexdigest()[:12], screen_index(topics + forums + people))
 
 
 def paragraphs(text: str) -> list[str]:
     return [line.strip() for line in (text or "").splitlines() if line.strip()]
 
 
+def find_terms(group: re.Pattern[str], para: str, starts: list[int] | None) -> list[str]:
+    """The texts of `group.finditer(para)`, trying the regex only at `starts` (ascending; every offset where a
+    match can begin, see ScreenIndex.starts), or everywhere when None."""
+    if starts is None:
+        return [m.group(0) for m in group.finditer(para)]
+    found = []
+    end = 0
+    for at in starts:
+        if at >= end and (m := group.match(para, at)):  # the lookbehinds see the text before `at`
+            found.append(m.group(0))
+            end = m.end()  # terms are never empty: the next match begins at or after its end, as finditer's
+    return found
+
+
+# The one character whose letterhood fold changes (a combining mark, not a letter, folded to 'ι', a letter): a
+# word after it is no folded word of its own, so a paragraph holding it is not screened and is searched whole.
+_UNFOLDED_BOUNDARY = "\u0345"
+
+
+class Paragraph:
+    """One paragraph: its text, folded text, the groups its words may start, where those words are (found when
+    a group first needs them)."""
+
+    def __init__(self, text: str, index: ScreenIndex) -> None:
+        self.text = text
+        self.folded = fold(text)
+        self.index = index
+        self.hits = index.hits(set((_ASCII_WORD if self.folded.isascii() else WORD).findall(self.folded)))
+        self.groups = index.every if _UNFOLDED_BOUNDARY in text else index.unscreened  # the groups that may match
+        for groups in self.hits.values():
+            self.groups |= groups
+        self._tokens: list[tuple[str, int, int]] | None = None
+
+    def terms(self, group: re.Pattern[str], bit: int) -> list[str]:
+        """The texts of `group.finditer(self.text)`, where `bit` is the group's in the index."""
+        if bit & self.index.unscreened or _UNFOLDED_BOUNDARY in self.text:
+            return find_terms(group, self.text, None)
+        if self._tokens is None:
+            found = [
+                (at, word, groups) for word, groups in self.hits.items() for at in _word_offsets(self.folded, word)
+            ]
+            self._tokens = [(word, at, groups) for at, word, groups in sorted(found)]  # no two words share an offset
+        return find_terms(group, self.text, self.index.starts(self._tokens, bit))
+
+
+_LETTER_CHAR = re.compile(_LETTER)
+
+
+def _word_offsets(folded: str, word: str) -> list[int]:
+    """Where `word` (a WORD of `folded`) stands in `folded` as a whole WORD: the offsets WORD.finditer gives it."""
+    same = _CJK_CHAR if _CJK_CHAR.match(word) else _LETTER_CHAR  # a WORD is a longest run of one of the two
+    out = []
+    at = folded.find(word)
+    while at >= 0:
+        if not (at and same.match(folded, at - 1)) and not same.match(folded, at + len(word)):
+            out.append(at)
+        at = folded.find(word, at + 1)
+    return out
+
+
 def _match(
-    article_id: str, paras: list[str], candidates: list[int], matcher: Matcher, column: str, version: str
+    article_id: str,
+    paras: list[Paragraph],
+    candidates: list[int],
+    matcher: Matcher,
+    bits: tuple[int, ...],
+    column: str,
+    version: str,
 ) -> Row | None:
     """The tag row if every group matches in one of the candidate paragraphs (indexes, ascending)."""
     first: int | None = None
     evidence: list[str] = []
     n = 0
-    for index in candidates:
+    for i in candidates:
+        para = paras[i]
         found = []
-        for group in matcher.groups:  # a group without a match settles the paragraph: the rest are not searched
-            terms = [m.group(0) for m in group.finditer(paras[index])]
+        for group, bit in zip(matcher.groups, bits):  # a group without a match settles the paragraph
+            terms = para.terms(group, bit)
             if not terms:
                 break
             found.append(terms)
         else:
             n += 1
             if first is None:
-                first = index
+                first = i
                 evidence = list(dict.fromkeys(t for terms in found for t in terms))
     if first is None:
         return None
@@ -263,23 +389,26 @@ def _match(
 
 
 def tag_article(article_id: str, text: str, rules: TagRules) -> TagResult:
-    paras = paragraphs(text)
-    para_words = [set(WORD.findall(fold(p))) for p in paras]
-    in_paras = [Words.of(w) for w in para_words]
-    in_text = Words.of(set().union(*para_words))
+    index = rules.index
+    paras = [Paragraph(p, index) for p in paragraphs(text)]
+    masks = [para.groups for para in paras]
+    in_text = 0
+    for mask in masks:
+        in_text |= mask
     result = TagResult(article_id)
+    bits = iter(index.bits)
     for matchers, column, rows in (
         (rules.topics, "topic", result.topics),
         (rules.forums, "forum", result.forums),
         (rules.people, "person", result.people),
     ):
         for matcher in matchers:
-            if not all(in_text.may_match(screen) for screen in matcher.screens):
+            mine = next(bits)
+            need = sum(mine)
+            if in_text & need != need:
                 continue
-            candidates = [
-                i for i, words in enumerate(in_paras) if all(words.may_match(screen) for screen in matcher.screens)
-            ]
-            row = _match(article_id, paras, candidates, matcher, column, rules.version)
+            candidates = [i for i, mask in enumerate(masks) if mask & need == need]
+            row = _match(article_id, paras, candidates, matcher, mine, column, rules.version)
             if row:
                 rows.append(row)
     return result

@@ -3,8 +3,11 @@
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from forumwatch.tasks.attribute import Attribution, attribute, load_agencies
+from forumwatch.tasks.prefilter import fold
 
 PAGE = Path(__file__).parent / "data" / "asianlite-2023-10-31-china-russia-security.txt"
 
@@ -143,3 +146,26 @@ def test_every_agency_named_in_the_brief_has_chinese_or_russian_forms(agencies):
         "Global Times",
     } <= names
     assert {"CCTV", "TASS", "RIA Novosti", "Interfax", "Sputnik", "Krasnaya Zvezda"} <= names
+
+
+CITED_PIECES = [
+    *("according to", "As  Per", "reported by", "QUOTING", "interview with", "said", "Reports", "told", "the"),
+    *("сообщает", "по данным", "со ссылкой на", "передаёт", "ПЕРЕДАЕТ", "пишет", "агентства", "газете"),
+    *("据", "报道", "援引", "称", "表示", "记者", "。", "10"),
+    *("Xinhua", "TASS", "Reuters", "ТАСС", "РИА Новости", "«Интерфакса»", "Синьхуа", "新华社", "塔斯社", "环球时报"),
+    *(" ", " ", "\n", ",", "-", "ſ", "K", "İ", "ё"),
+]
+
+
+@settings(max_examples=400, derandomize=True, deadline=None)
+@given(
+    text=st.lists(st.sampled_from(CITED_PIECES) | st.text(max_size=3), max_size=14).map("".join),
+    index=st.integers(min_value=0),
+)
+def test_a_citation_holds_a_cue_word_of_its_language(agencies, text, index):
+    """The cue-word screen never skips a window where the citation regex matches."""
+    cited = [a for a in agencies if a.kind == "cited"]
+    agency = cited[index % len(cited)]
+    assert agency.cues, agency.name  # every language's cues have fixed words
+    if agency.regex.search(text):
+        assert any(cue in fold(text) for cue in agency.cues), (agency.name, text)

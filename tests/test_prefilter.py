@@ -4,12 +4,13 @@ texts), and they skip texts that hold none of the strings."""
 from __future__ import annotations
 
 import re
+import sys
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from forumwatch.tasks.attribute import load_agencies
-from forumwatch.tasks.prefilter import may_match, required_literals
+from forumwatch.tasks.prefilter import _UNLIKE_LOWER, TextLiterals, _fold_char, fold, may_match, required_literals
 
 
 def test_fixed_alternatives_are_their_own_strings():
@@ -33,6 +34,7 @@ def test_a_text_without_the_strings_is_skipped_and_one_with_them_is_not():
 
 
 SEED_PATTERNS = [a.screen or a.regex for a in load_agencies()]
+SEED_LITERALS = [a.literals for a in load_agencies()]
 PIECES = ["(ANI)", "PTI", "Xinhua", "新华社", "来源：", "ТАСС", "/ТАСС/", "РИА Новости", "МОСКВА, 31 окт", " ", "\n"]
 
 
@@ -55,3 +57,35 @@ def test_a_screen_never_skips_a_text_its_regex_matches(text, index):
 def test_the_screen_is_a_necessary_condition_on_arbitrary_texts(pattern, text):
     if re.search(pattern, text):
         assert may_match(required_literals(pattern), text), (pattern, text)
+
+
+def translate_fold(text: str) -> str:
+    """fold as it was written first: every non-ASCII character through _fold_char, then lower()."""
+    table = {ord(ch): _fold_char(ch) for ch in set(text) if ord(ch) > 127}
+    return text.translate(table).lower()
+
+
+def test_fold_is_lower_but_for_the_listed_characters():
+    """Over every code point: str.lower() folds a character as _fold_char does, one for one, but for the list."""
+    unlike = {
+        ch
+        for ch in map(chr, range(128, sys.maxunicode + 1))
+        if len(ch.lower()) != 1 or _fold_char(ch).lower() != ch.lower()
+    }
+    assert unlike | {"Σ"} == set(_UNLIKE_LOWER)
+    assert fold("ΑΣ Σ ΣΑ") == translate_fold("ΑΣ Σ ΣΑ") == "ασ σ σα"  # no final 'ς' from the context
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(text=st.text(alphabet=st.sampled_from("ΑΣσςİıſёЁKkµ ͅabc中Ж-") | st.characters(), max_size=16))
+def test_fold_of_a_text_is_its_characters_folded(text):
+    assert fold(text) == translate_fold(text)
+    assert len(fold(text)) == len(text)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(text=st.lists(st.sampled_from(PIECES) | st.text(max_size=8), max_size=12).map("".join))
+def test_text_literals_answer_as_may_match(text):
+    probe = TextLiterals(text)
+    for literals in SEED_LITERALS:
+        assert probe.may_match(literals) == may_match(literals, text), (literals, text)

@@ -2,13 +2,28 @@
 
 from __future__ import annotations
 
+import re
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from forumwatch.resources import seeds_dir
-from forumwatch.tasks.tag import WORD, Words, compile_rule, fold, group_screen, load_rules, paragraphs, tag_article
+from forumwatch.tasks.tag import (
+    Matcher,
+    Paragraph,
+    TagRules,
+    compile_rule,
+    fold,
+    group_screen,
+    load_rules,
+    paragraphs,
+    screen_index,
+    tag_article,
+)
 
 PAGE = Path(__file__).parent / "data" / "asianlite-2023-10-31-china-russia-security.txt"
 
@@ -27,6 +42,18 @@ def split_page() -> tuple[str, str]:
 
 def keys(rows: list[dict], column: str) -> set[str]:
     return {row[column] for row in rows}
+
+
+def plain_terms(rule: Matcher, text: str) -> list[list[str]]:
+    """Each group's matches in the text: every regex run over the whole text, no screen."""
+    return [[m.group(0) for m in group.finditer(text)] for group in rule.groups]
+
+
+def screened_terms(rule: Matcher, text: str) -> list[list[str]]:
+    """Each group's matches in the text as tag_article finds them: the regex tried only where the screen says."""
+    index = screen_index((rule,))
+    para = Paragraph(text, index)
+    return [para.terms(group, bit) if para.groups & bit else [] for group, bit in zip(rule.groups, index.bits[0])]
 
 
 def test_asianlite_body_tags(rules):
@@ -87,10 +114,7 @@ def test_terms_match_case_insensitively_on_word_boundaries():
 def test_word_screen_never_rejects_what_the_regex_matches(text):
     """The screen may let through a paragraph the regex then rejects, never the other way round."""
     rule = compile_rule("sr", "China | Chinese & Russia | Russian* & militar* | People's Army | U.S. forces")
-    words = Words.of(set(WORD.findall(fold(text))))
-    for group, screen in zip(rule.groups, rule.screens):
-        if group.search(text):
-            assert words.may_match(screen), (text, group.pattern)
+    assert screened_terms(rule, text) == plain_terms(rule, text)
 
 
 def test_an_alias_with_an_ampersand_is_one_term(tmp_path):
@@ -272,8 +296,75 @@ def test_cjk_and_cyrillic_screens_never_reject_what_the_regex_matches(text):
         "t",
         "香山论坛 | Xiangshan & ANI | 绍伊古 | ショイグ | 쇼이구 & 中俄 军事 | военн* сотрудничеств* | Пётр* | объем*",
     )
-    words = Words.of(set(WORD.findall(fold(text))))
-    for group, screen in zip(rule.groups, rule.screens):
-        if group.search(text):
-            assert words.may_match(screen), (text, group.pattern)
-    assert any(group.search(text) for group in rule.groups), text  # each text exercises some group
+    assert screened_terms(rule, text) == plain_terms(rule, text)
+    assert any(plain_terms(rule, text)), text  # each text exercises some group
+
+
+def plain_tags(text: str, rules: TagRules) -> list[tuple[str, int, str, int]]:
+    """What tag_article finds, computed the slow way: every group's regex over every paragraph."""
+    paras = paragraphs(text)
+    out = []
+    for matcher in rules.topics + rules.forums + rules.people:
+        hits = [found for para in paras if all(found := plain_terms(matcher, para))]
+        if hits:
+            first = next(i for i, para in enumerate(paras) if all(plain_terms(matcher, para)))
+            evidence = "; ".join(dict.fromkeys(t for terms in hits[0] for t in terms))
+            out.append((matcher.key, first, evidence, len(hits)))
+    return out
+
+
+def seed_words() -> list[str]:
+    """The words of the seed terms, as written, stem stars dropped."""
+    rows = (seeds_dir() / name for name in ("topics.csv", "forums.csv", "people.csv"))
+    text = " ".join(path.read_text(encoding="utf-8").split("\n", 1)[1] for path in rows)
+    return sorted({w.strip("*") for w in re.split(r"[\s|&,]+", text) if w.strip("*")})
+
+
+# Seed words and what surrounds words: separators, CJK neighbours, case-folding and boundary traps.
+TEXT_PIECES = st.sampled_from(seed_words()) | st.sampled_from(
+    [" ", " ", "-", "’", "'", ",", "\n", "_", "x", "ёж", "ſ", "İ", "K", "ͅ", "中俄", "军事", "据", "报道", "1"]
+)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(pieces=st.lists(TEXT_PIECES | st.text(max_size=3), max_size=30), upper=st.booleans())
+def test_tags_are_those_of_every_regex_over_every_paragraph(rules, pieces, upper):
+    """The screens and the searches only where they say change nothing: the same tags, paragraphs, evidence."""
+    text = "".join(pieces)
+    text = text.upper() if upper else text
+    found = [
+        (row[column], row["paragraph"], row["evidence"], row["n_paragraphs"])
+        for result in [tag_article("x", text, rules)]
+        for column, rows in (("topic", result.topics), ("forum", result.forums), ("person", result.people))
+        for row in rows
+    ]
+    assert found == plain_tags(text, rules)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(pieces=st.lists(TEXT_PIECES | st.text(max_size=3), max_size=30))
+def test_a_group_is_tried_at_every_offset_where_it_matches(rules, pieces):
+    text = "".join(pieces)
+    rule = rules.topics[0]  # three groups of Latin, Cyrillic and CJK terms, stems and multi-word terms
+    assert screened_terms(rule, text) == plain_terms(rule, text)
+
+
+def test_the_word_memo_stays_bounded(monkeypatch):
+    rule = compile_rule("sr", "China | Chinese & Russia | Russian* & militar*")
+    index = screen_index((rule,))
+    monkeypatch.setattr("forumwatch.tasks.tag.MEMO_WORDS", 3)
+    for text in ("china and russia", "the russians and the militaries", "china china others"):
+        para = Paragraph(text, index)
+        assert screened_terms(rule, text) == plain_terms(rule, text)
+        assert len(index.memo) <= max(3, len(set(text.split()))) and index.passing <= set(index.memo)
+    assert para.hits == {"china": index.bits[0][0]}
+
+
+def test_threads_share_the_memo_across_resets(rules, monkeypatch):
+    """Tagging in threads (the flows' task runner) while the memo keeps being reset gives the same tags."""
+    body, sidebar = split_page()
+    texts = paragraphs(body + "\n" + sidebar) * 4
+    alone = [tag_article("x", text, rules) for text in texts]
+    monkeypatch.setattr("forumwatch.tasks.tag.MEMO_WORDS", 20)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        assert list(pool.map(lambda text: tag_article("x", text, rules), texts)) == alone
