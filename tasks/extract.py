@@ -49,6 +49,7 @@ def html_parser() -> etree.HTMLParser:
         )
     return parser
 
+
 BOILERPLATE_LINE = re.compile(
     r"^\s*(also read|read also|read more|also see|see also|related( stories| news)?|previous (story|article|post)|"
     r"next (story|article|post)|advertisement|sponsored|click here|follow us|subscribe (to|now)|"
