@@ -12,6 +12,7 @@ trafilatura's `rel='me'` (a child element named `rel`, not the attribute), which
 
 from __future__ import annotations
 
+import re
 from copy import deepcopy
 from functools import cache
 
@@ -22,7 +23,8 @@ from trafilatura.metadata import extract_author, normalize_authors
 from trafilatura.utils import trim
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
-from forumwatch.tasks.xpath_literals import REGEXP_NS, original, rewrite_path
+from forumwatch.tasks.prefilter import NotLiteral
+from forumwatch.tasks.xpath_literals import REGEXP_NS, call_args, original, rewrite_path
 
 AUTHOR_MAX_CHARS = 120  # extract_author's len_limit
 _PATH_START = ("//", ".//")
@@ -49,14 +51,20 @@ def top_level_parts(path: str) -> list[str]:
 
 def ancestor_test(part: str) -> tuple[XPath, bool] | None:
     """`.//*[P]` -> (`ancestor-or-self::*[P]`, True: the context node itself is not selected); `//time` ->
-    (`ancestor-or-self::time`, False); None for any other form of path."""
+    (`ancestor-or-self::time`, False); None for any other form of path (another step, a union in brackets...)."""
     text = part.strip()
     relative = text.startswith(".//")
-    body = text[3:] if relative else text[2:] if text.startswith("//") else None
-    if not body or body.startswith(("/", ".")) or "//" in body.split("[", 1)[0]:
+    body = text[3:] if relative else text[2:] if text.startswith("//") else ""
+    name = re.match(r"\*|[A-Za-z][\w-]*", body)
+    if name is None:
         return None
-    name = body.split("[", 1)[0].strip()
-    if name != "*" and not name.replace("-", "").replace("_", "").isalnum():
+    at = name.end()
+    while at < len(body) and body[at] == "[":  # predicates only, up to the end: no further step
+        try:
+            at = call_args(body, at + 1)[1] + 1
+        except NotLiteral:
+            return None
+    if body[at:].strip():
         return None
     return XPath(f"ancestor-or-self::{body}", namespaces={"re": REGEXP_NS}, smart_strings=False), relative
 

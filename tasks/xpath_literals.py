@@ -85,7 +85,7 @@ def _unquoted(text: str, start: int = 0) -> Iterator[tuple[int, str, int]]:
             depth += 1 if ch in "([" else -1 if ch in ")]" else 0
 
 
-def _call_args(path: str, start: int) -> tuple[list[str], int]:
+def call_args(path: str, start: int) -> tuple[list[str], int]:
     """The arguments of the call whose '(' is at start - 1, and the index of its closing ')'."""
     args: list[str] = []
     last = start
@@ -121,7 +121,7 @@ def rewrite_path(path: str) -> str:
     every other re:test guarded by its attribute."""
     out, pos = [], 0
     while (found := path.find("re:test(", pos)) >= 0:
-        args, end = _call_args(path, found + len("re:test("))
+        args, end = call_args(path, found + len("re:test("))
         try:
             replacement = _literal_test(args)
         except NotLiteral:
@@ -149,7 +149,7 @@ def _positional(path: str, at: int) -> bool:
             at += 1
         if at >= len(path) or path[at] != "[":
             return False
-        _, close = _call_args(path, at + 1)
+        _, close = call_args(path, at + 1)
         if _NUMERIC.search(_QUOTED.sub("", path[at + 1 : close])):
             return True
         at = close + 1
@@ -197,7 +197,7 @@ def _or_terms(body: str) -> list[str]:
     """The terms of a predicate's `or` chain, with parenthesised `or` chains in it opened up."""
     terms = []
     for term in (t.strip() for t in _split_at(body, "or")):
-        inner = term[1:-1] if term.startswith("(") and _call_args(term, 1)[1] == len(term) - 1 else None
+        inner = term[1:-1] if term.startswith("(") and call_args(term, 1)[1] == len(term) - 1 else None
         if inner is not None and len(_split_at(inner, "or")) > 1 and len(_split_at(inner, "and")) == 1:
             terms.extend(_or_terms(inner))
         else:
@@ -240,7 +240,7 @@ def attribute_groups(path: str) -> str:
     out, pos = [], 0
     for i, ch, _ in _unquoted(path):
         if ch == "[" and i >= pos:
-            _, end = _call_args(path, i + 1)
+            _, end = call_args(path, i + 1)
             out.append(path[pos : i + 1] + _grouped(path[i + 1 : end]))
             pos = end
     out.append(path[pos:])

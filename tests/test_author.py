@@ -28,6 +28,8 @@ def test_only_descendant_paths_become_ancestor_tests():
     assert ancestor_test("//time")[0].path == "ancestor-or-self::time"
     assert ancestor_test("//div//a") is None
     assert ancestor_test("(//a)[1]") is None
+    assert ancestor_test("//time[@datetime]//span") is None  # a further step after the predicates
+    assert ancestor_test(".//*[@class='x'][@id]")[0].path == "ancestor-or-self::*[@class='x'][@id]"
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: f"{p.parent.name}/{p.name}")
