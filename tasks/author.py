@@ -24,29 +24,9 @@ from trafilatura.utils import trim
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from forumwatch.tasks.prefilter import NotLiteral
-from forumwatch.tasks.xpath_literals import REGEXP_NS, call_args, original, rewrite_path
+from forumwatch.tasks.xpath_literals import REGEXP_NS, call_args, original, rewrite_path, top_level_parts
 
 AUTHOR_MAX_CHARS = 120  # extract_author's len_limit
-_PATH_START = ("//", ".//")
-
-
-def top_level_parts(path: str) -> list[str]:
-    """An XPath union split at its top-level `|` (none inside brackets, parentheses or quotes)."""
-    parts, depth, quote, start = [], 0, "", 0
-    for at, char in enumerate(path):
-        if quote:
-            quote = "" if char == quote else quote
-        elif char in "'\"":
-            quote = char
-        elif char in "[(":
-            depth += 1
-        elif char in "])":
-            depth -= 1
-        elif char == "|" and depth == 0:
-            parts.append(path[start:at])
-            start = at + 1
-    parts.append(path[start:])
-    return parts
 
 
 def ancestor_test(part: str) -> tuple[XPath, bool] | None:

@@ -127,12 +127,11 @@ def _candidates(text: str, gazetteer: Gazetteer) -> list[tuple[Alias, list[int] 
         return _candidates_by_word(text, gazetteer)
     folded = fold(text)
     found: list[tuple[Alias, list[int] | None]] = []
-    words, heads = gazetteer.words, gazetteer.prefix_heads
-    cut = gazetteer.prefix_lengths[0] if gazetteer.prefix_lengths else 0
     for word in dict.fromkeys(WORD.findall(folded)):
-        if word in words or word[:cut] in heads:  # else it begins no alias (the test spares most words a call)
+        aliases = _word_aliases(word, gazetteer)
+        if aliases:  # most words begin no alias: only these few are located
             at = [m.start() for m in _whole_word(word).finditer(folded)]
-            found += [(alias, at) for alias in _word_aliases(word, gazetteer)]
+            found += [(alias, at) for alias in aliases]
     if CJK.search(text):  # every Chinese alias begins with a CJK character
         for char in set(text) & gazetteer.chars.keys():
             found += [(alias, None) for alias in gazetteer.chars[char]]

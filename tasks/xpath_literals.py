@@ -137,6 +137,16 @@ _QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
 _NUMERIC = re.compile(r"(?<![\w-])\d|\b(?:position|last|count|string-length|sum|number|floor|ceiling|round)\s*\(")
 
 
+def top_level_parts(path: str) -> list[str]:
+    """An XPath union split at its top-level `|` (none inside brackets, parentheses or quotes)."""
+    parts, last = [], 0
+    for i, ch, depth in _unquoted(path):
+        if ch == "|" and depth == 0:
+            parts.append(path[last:i])
+            last = i + 1
+    return [*parts, path[last:]]
+
+
 def _outside_quotes(path: str, index: int) -> bool:
     return any(i == index for i, _, _ in _unquoted(path))
 

@@ -12,7 +12,8 @@ from test_xpath_literals import pages
 from trafilatura.metadata import extract_author
 
 import forumwatch.tasks.extract  # noqa: F401  # installs the cheaper filters, as in the workers
-from forumwatch.tasks.author import ancestor_test, page_author, top_level_parts
+from forumwatch.tasks.author import ancestor_test, page_author
+from forumwatch.tasks.xpath_literals import top_level_parts
 
 PAGES = sorted(Path(__file__).parent.joinpath("data", "pages").glob("*/*.html"))
 
