@@ -44,6 +44,7 @@ from forumwatch.flows.steps import (
     prepare_run,
     record_not_loaded,
     run_status,
+    start_extraction_ahead,
     utcnow,
 )
 from forumwatch.flows.stop import RunInterrupted, check_stop, stop_requested, stop_signal
@@ -486,6 +487,7 @@ def backfill(
     )
     try:
         with closing_run(db, run_id):
+            start_extraction_ahead(pipeline_settings())
             counts, stats = _run_days(plan, db, run_id, warc, warc_dir, budget)
             check_stop()
             summary = finish_run(db, run_id, stats)

@@ -23,6 +23,7 @@ from forumwatch.flows.steps import (
     prepare_run,
     run_crawl,
     run_status,
+    start_extraction_ahead,
 )
 from forumwatch.flows.stop import RunInterrupted, check_stop
 from forumwatch.resources import seed_path
@@ -137,6 +138,7 @@ def ingest(
     prepare_run(db, source_list, run_id, "ingest", parameters)
     try:
         with closing_run(db, run_id), run_crawl(settings, warc_dir, run_id, budget) as crawl:
+            start_extraction_ahead(pipeline)
             items, stats = fetch_feeds(source_list, db, run_id, settings, warc_dir, quote(crawl))
             check_stop()
             plans = plan_pages(db, source_list, items, max_per_source)

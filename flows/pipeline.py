@@ -29,6 +29,7 @@ from forumwatch.flows.steps import (
     page_input,
     run_logger,
     stop_requested,
+    uses_dask,
 )
 from forumwatch.settings import PipelineSettings
 from forumwatch.tasks.budget import is_skipped
@@ -298,10 +299,6 @@ class Overlap:
         if self.stats.first_load_after is None:
             self.stats.first_load_after = time.monotonic() - self._t0
         self.load(batch)
-
-
-def uses_dask(pipeline: PipelineSettings) -> bool:
-    return pipeline.task_runner.strip().lower() == "dask"
 
 
 def fetch_extract_load(

@@ -23,6 +23,7 @@ from forumwatch.flows.steps import (
     prepare_run,
     refuse_replacements,
     run_status,
+    start_extraction_ahead,
 )
 from forumwatch.flows.stop import RunInterrupted, check_stop
 from forumwatch.settings import default_db_path, pipeline_settings, raw_dir_for
@@ -106,6 +107,7 @@ def reprocess(
     prepare_run(db, sources, run_id, "reprocess", parameters)
     try:
         with closing_run(db, run_id):
+            start_extraction_ahead(pipeline)
             stats = _reprocess(db, run_id, str(raw), sources, pipeline, start, end, trust_unsigned)
             check_stop()
             message = finish_run(db, run_id, stats)

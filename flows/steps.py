@@ -25,7 +25,7 @@ from forumwatch.tasks import dedupe, load, runs, search_index
 from forumwatch.tasks.budget import Budget, is_skipped
 from forumwatch.tasks.canonical import same_page_text, site_of
 from forumwatch.tasks.discover import FeedItem, FeedParse, feed_links, parse_feed
-from forumwatch.tasks.enrich import enrich_many
+from forumwatch.tasks.enrich import enrich_many, start_pool_ahead
 from forumwatch.tasks.enrich import shutdown_pool as shutdown_extract_pool
 from forumwatch.tasks.extract import Extracted, PageInput, guard_date
 from forumwatch.tasks.fetch import Fetcher, FetchRequest, FetchResult, fetch_all
@@ -777,6 +777,17 @@ def final_state(status: str, message: str, data: object = None) -> State:
 def interrupted_state(exc: RunInterrupted) -> State:
     """What a flow returns after a clean stop: Cancelled, with the signal in its message."""
     return Cancelled(message=str(exc), data={"signal": exc.signum})
+
+
+def uses_dask(pipeline: PipelineSettings) -> bool:
+    return pipeline.task_runner.strip().lower() == "dask"
+
+
+def start_extraction_ahead(pipeline: PipelineSettings) -> None:
+    """Start the local extraction workers now, in the background, so that their seconds of start-up overlap the
+    run's feeds or discovery (the pool is ended with the run, at once if it got no work)."""
+    if not uses_dask(pipeline):
+        start_pool_ahead(pipeline.extract_workers)
 
 
 def shutdown_pool(kill: bool = False) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from functools import lru_cache
 
@@ -99,28 +100,60 @@ def enrich_batch(pages: list[PageInput]) -> list[Extracted]:
     return [enrich_text(out, next(minhashes) if out.text else None) for out in extracted]
 
 
+PRELOAD = "forumwatch.tasks.enrich_preload"  # imported by the pool's forkserver: the modules and warm()
+_POOL_USED = False  # work was sent to _POOL (a pool only started ahead has none)
+
+
 def extraction_pool(workers: int) -> ProcessPoolExecutor:
     """The shared pool of extraction processes (started once per process, ended by shutdown_pool)."""
     return _pool(workers)
 
 
 def _pool(workers: int) -> ProcessPoolExecutor:
+    global _POOL_USED
+    _POOL_USED = True
+    return _started_pool(workers)
+
+
+def _started_pool(workers: int) -> ProcessPoolExecutor:
     global _POOL
     if _POOL is None:
         context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload(["forumwatch.tasks.enrich_preload"])  # imports and warm()
+        context.set_forkserver_preload([PRELOAD])
         _POOL = ProcessPoolExecutor(
             max_workers=workers, mp_context=context, initializer=init_worker, initargs=(os.getpid(),)
         )
     return _POOL
 
 
+def start_pool_ahead(workers: int) -> None:
+    """Start the extraction workers now, in a background thread: the forkserver's imports and seed compiling
+    (seconds) then overlap the run's first steps instead of holding up its first page. A pool that gets no
+    work is ended at once by shutdown_pool."""
+    if workers <= 1 or _POOL is not None:
+        return
+    pool = _started_pool(workers)
+    threading.Thread(target=_spawn_workers, args=(pool, workers), daemon=True, name="extract-ahead").start()
+
+
+def _spawn_workers(pool: ProcessPoolExecutor, workers: int) -> None:
+    """Submit a no-op per worker (each submit starts a worker while none is idle)."""
+    try:
+        for _ in range(workers):
+            pool.submit(os.getpid)
+    except Exception:  # the pool was shut down or killed meanwhile (a stop, a run with nothing to extract)
+        pass
+
+
 def shutdown_pool(kill: bool = False) -> None:
-    """Stop the shared pool: let the workers finish and exit, or (kill=True) end them at once."""
-    global _POOL
+    """Stop the shared pool: let the workers finish and exit, or (kill=True) end them at once. A pool that was
+    only started ahead is ended at once (nothing of the run's is in it; its workers may still be starting)."""
+    global _POOL, _POOL_USED
     if _POOL is None:
         return
     pool, _POOL = _POOL, None
+    kill = kill or not _POOL_USED
+    _POOL_USED = False
     if not kill:
         pool.shutdown(cancel_futures=True)
         return

@@ -8,6 +8,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
 from multihost import Host, loopback_hosts
@@ -16,6 +17,7 @@ from forumwatch.flows.pipeline import NOT_LOADED, LoadBatch, Overlap, PoolExtrac
 from forumwatch.flows.steps import PagePlan, RobotsLog
 from forumwatch.settings import FetchSettings, PipelineSettings
 from forumwatch.tasks.discover import FeedItem
+from forumwatch.tasks.extract import PageInput
 from forumwatch.tasks.fetch import Fetcher, FetchRequest
 from forumwatch.tasks.sources import Source
 
@@ -200,3 +202,24 @@ def test_pool_workers_start_with_the_seeds_compiled() -> None:
         assert [f.result() for f in [pool.submit(warmed) for _ in range(4)]] == [True] * 4
     finally:
         shutdown_pool()
+
+
+def test_a_pool_started_ahead_is_the_one_the_run_extracts_on() -> None:
+    """start_pool_ahead starts the workers in the background; the run's extraction then uses that same pool,
+    with the same output as extraction in this process."""
+    from forumwatch.tasks import enrich
+
+    pages = [
+        PageInput(f"http://127.0.0.1:9/news/{i}.html", "s", f"<html><body><p>{'word ' * 60}{i}</p></body></html>",
+                  datetime(2026, 1, 5, tzinfo=UTC))
+        for i in range(4)
+    ]  # fmt: skip
+    enrich.start_pool_ahead(2)
+    ahead = enrich._POOL
+    try:
+        assert ahead is not None
+        assert enrich.enrich_many(pages, 2) == enrich.enrich_batch(pages)
+        assert enrich.extraction_pool(2) is ahead
+    finally:
+        enrich.shutdown_pool()
+    assert enrich._POOL is None

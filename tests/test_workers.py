@@ -33,3 +33,38 @@ def test_kill_pool_ends_a_pool_whose_first_worker_is_still_starting(tmp_path) ->
         [sys.executable, "-c", KILL_WHILE_STARTING], env=env, capture_output=True, text=True, timeout=180
     )
     assert done.stdout.startswith("refused:"), (done.stdout, done.stderr[-2000:])
+
+
+UNUSED_AHEAD = """
+import os, sys, time
+from multiprocessing import forkserver
+from forumwatch.tasks import enrich
+
+enrich.PRELOAD = "slow_preload"  # the forkserver is busy importing for a minute
+enrich.start_pool_ahead(2)
+for _ in range(200):  # until the background thread has started the forkserver
+    pid = getattr(forkserver._forkserver, "_forkserver_pid", None)
+    if pid:
+        break
+    time.sleep(0.05)
+enrich.shutdown_pool()  # the run had nothing to extract
+for _ in range(200):
+    try:
+        os.waitpid(pid, os.WNOHANG)
+        os.kill(pid, 0)
+    except (ChildProcessError, ProcessLookupError):
+        print("forkserver gone")
+        break
+    time.sleep(0.05)
+else:
+    print("forkserver still running")
+"""
+
+
+def test_a_pool_started_ahead_and_never_used_ends_at_once(tmp_path) -> None:
+    """A run with nothing to extract does not wait for the workers it started ahead (their forkserver may still
+    be importing): shutdown_pool ends them, the forkserver included, and nothing is left running."""
+    (tmp_path / "slow_preload.py").write_text("import time\ntime.sleep(60)\n")
+    env = {**os.environ, "PYTHONPATH": str(tmp_path)}
+    done = subprocess.run([sys.executable, "-c", UNUSED_AHEAD], env=env, capture_output=True, text=True, timeout=50)
+    assert done.stdout.strip() == "forkserver gone", (done.stdout, done.stderr[-2000:])
