@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import re
 import shutil
 from concurrent.futures import ThreadPoolExecutor
@@ -13,9 +14,13 @@ from hypothesis import strategies as st
 
 from forumwatch.resources import seeds_dir
 from forumwatch.tasks.tag import (
+    _CJK_CHAR,
+    _LETTER,
     Matcher,
     Paragraph,
     TagRules,
+    _term_regex,
+    compile_group,
     compile_rule,
     fold,
     group_screen,
@@ -368,3 +373,49 @@ def test_threads_share_the_memo_across_resets(rules, monkeypatch):
     monkeypatch.setattr("forumwatch.tasks.tag.MEMO_WORDS", 20)
     with ThreadPoolExecutor(max_workers=4) as pool:
         assert list(pool.map(lambda text: tag_article("x", text, rules), texts)) == alone
+
+
+def reference_group(terms: str) -> re.Pattern[str]:
+    """compile_group's regex as first written: each term with its own letter checks, none shared."""
+    parts = sorted({t.strip() for t in terms.split("|") if t.strip().strip("*")}, key=len, reverse=True)
+
+    def alone(term: str) -> str:  # the word-end check unless the term ends with `*` or a CJK character
+        last = term.split()[-1]
+        check = "" if last.endswith("*") or _CJK_CHAR.match(last[-1]) else f"(?!{_LETTER})"
+        return _term_regex(term).body + (f"{_LETTER}*" if last.endswith("*") else "") + check
+
+    spaced = [alone(p) for p in parts if not _CJK_CHAR.match(p)]
+    unspaced = [alone(p) for p in parts if _CJK_CHAR.match(p)]
+    branches = ([f"(?<!{_LETTER})(?:" + "|".join(spaced) + ")"] if spaced else []) + unspaced
+    return re.compile("|".join(branches), re.IGNORECASE)
+
+
+SHARING_GROUPS = [
+    "NATO summit | NATO* | Xi | 中俄 | 中俄 军事* | 军演 | Shoigu | Шойгу* | Пётр* | objet* | ab* | a | ab",
+    "военн* сотрудничеств* | военн* | Россия | Росси* | 中国* | 中国 | Putin 普京 | Putin",
+]
+
+
+@pytest.fixture(scope="module")
+def group_pairs() -> list[tuple[re.Pattern[str], re.Pattern[str]]]:
+    """(the shared-checks regex, the reference regex) for every seed group and the groups above."""
+    groups = list(SHARING_GROUPS)
+    for name, column in (("topics.csv", "rule"), ("forums.csv", "aliases"), ("people.csv", "aliases")):
+        for row in csv.DictReader((seeds_dir() / name).open(encoding="utf-8-sig")):
+            rule = row.get(column) or ""
+            groups += rule.split("&") if column == "rule" else [rule]
+    groups = [g for g in groups if any(t.strip().strip("*") for t in g.split("|"))]
+    return [(compile_group(g), reference_group(g)) for g in groups]
+
+
+@settings(max_examples=150, derandomize=True, deadline=None)
+@given(pieces=st.lists(TEXT_PIECES | st.text(max_size=3), max_size=30), upper=st.booleans())
+def test_shared_letter_checks_find_what_each_terms_own_checks_find(group_pairs, pieces, upper):
+    """compile_group shares the word-end check and a stem's letters over runs of terms: every seed group finds
+    the same spans as with each term's own checks."""
+    text = "".join(pieces)
+    text = text.upper() if upper else text
+    for shared, reference in group_pairs:
+        assert [m.span() for m in shared.finditer(text)] == [m.span() for m in reference.finditer(text)], (
+            reference.pattern[:200]
+        )
