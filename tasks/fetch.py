@@ -743,6 +743,35 @@ def end_jobs(fetcher: Fetcher, jobs: deque[_Job], error: str) -> list[tuple[int,
     return ended
 
 
+class _Turns:
+    """When each host may be tried next (a heap of times) and, of the hosts whose time has come, the one with the
+    most pages left first. Draining the longest queues first keeps every host's pages spread over the run: no
+    host is left at the end with many pages and its crawl delay between each (a tail the other hosts' idle
+    workers cannot shorten)."""
+
+    def __init__(self, queues: dict[str, deque]) -> None:
+        self._queues = queues
+        self._order = itertools.count()
+        self._later = [(0.0, next(self._order), host) for host in queues]  # (time, order, host)
+        self._due: list[tuple[int, int, str]] = []  # (-pages left when due, order, host)
+
+    def at(self, when: float, host: str) -> None:
+        heapq.heappush(self._later, (when, next(self._order), host))
+
+    def next_due(self, now: float) -> str | None:
+        """The due host with the most pages left (ties: the first due), taken off the turns; None if none is due."""
+        while self._later and self._later[0][0] <= now:
+            _, _, host = heapq.heappop(self._later)
+            heapq.heappush(self._due, (-len(self._queues[host]), next(self._order), host))
+        return heapq.heappop(self._due)[2] if self._due else None
+
+    def wait(self, now: float) -> float | None:
+        """Seconds until a host is due (0: one is); None when no host has a turn left."""
+        if self._due:
+            return 0.0
+        return max(0.0, self._later[0][0] - now) if self._later else None
+
+
 class Frontier:
     """One queue per host, as polite crawlers keep them (Scrapy's download slots): every host is kept busy
     up to its own delay and concurrency, the workers go to whichever host is ready first, robots.txt is
@@ -796,8 +825,7 @@ class Frontier:
             queues[host_key(req)].append(_Job(i, req))
         robots_pending = set(queues) if self.fetcher.settings.respect_robots else set()
         per_host = self.fetcher.gates.per_host
-        order = itertools.count()
-        heap = [(0.0, next(order), host) for host in queues]
+        turns = _Turns(queues)
         in_flight: Counter[str] = Counter()
         done: queue.SimpleQueue = queue.SimpleQueue()
         active, remaining = 0, len(requests)
@@ -807,8 +835,7 @@ class Frontier:
             while remaining and not (self.stopping() and active == 0):
                 now = time.monotonic()
                 held = self.stopping() or (hold is not None and hold())
-                while heap and not held and active < self.workers and heap[0][0] <= now:
-                    _, _, host = heapq.heappop(heap)
+                while not held and active < self.workers and (host := turns.next_due(now)) is not None:
                     jobs = queues[host]
                     if not jobs or in_flight[host] >= per_host:
                         continue  # scheduled again when a request of the host completes
@@ -819,7 +846,7 @@ class Frontier:
                         if late is not None:  # the host's wait is not begun: its pages wait for the next run
                             over_budget += end_jobs(self.fetcher, jobs, late)
                         else:
-                            heapq.heappush(heap, (ready, next(order), host))
+                            turns.at(ready, host)
                         continue
                     robots_pending.discard(host)
                     job = jobs[0] if robots_only else jobs.popleft()
@@ -829,11 +856,11 @@ class Frontier:
                         lambda future: done.put(future.result())
                     )
                     if jobs and in_flight[host] < per_host and not robots_only:
-                        heapq.heappush(heap, (now, next(order), host))
-                if held or not heap or active >= self.workers:  # every worker busy: wait for one, never spin
+                        turns.at(now, host)
+                if held or active >= self.workers:  # every worker busy: wait for one, never spin
                     timeout = 0.05 if held else None
                 else:
-                    timeout = max(0.0, heap[0][0] - time.monotonic())
+                    timeout = turns.wait(time.monotonic())
                 for index, result in over_budget:
                     remaining -= 1
                     yield index, result
@@ -865,7 +892,7 @@ class Frontier:
                             remaining -= 1
                             yield skipped
                     if queues[host]:
-                        heapq.heappush(heap, (time.monotonic(), next(order), host))
+                        turns.at(time.monotonic(), host)
             late = None if self._stop.is_set() or self.fetcher.should_stop() else self.fetcher.over_budget(0.0)
             if late is not None:  # the budget, not a stop, ended the crawl: every page left says so
                 for jobs in queues.values():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Iterator
+from dataclasses import replace
 
 import pytest
 from multihost import Host, article, loopback_hosts
@@ -94,7 +95,8 @@ def test_a_source_delay_and_robots_crawl_delay_are_honoured_up_to_the_maximum(ho
 
 
 def test_a_retry_after_wait_does_not_hold_a_worker(hosts) -> None:
-    """One worker: host A answers 503 Retry-After: 1 first; host B's pages go meanwhile."""
+    """One worker: host A answers 503 Retry-After: 1 first; host B's pages go meanwhile (B has more pages left,
+    so its first page may go before A's first attempt)."""
     a, b = hosts(2)
     a.answers["/p0"] = [(503, {"Retry-After": "1"})]
     settings = FetchSettings(**{**SETTINGS.__dict__, "crawl_delay": 0.05, "max_workers": 1, "respect_robots": False})
@@ -109,7 +111,8 @@ def test_a_retry_after_wait_does_not_hold_a_worker(hosts) -> None:
     assert order[-1][0] == 0  # A's page came last, after its pause
     [(_, first), (_, retry)] = a.log
     assert retry - first >= 1.0 - 0.05
-    assert all(first < t < retry for _, t in b.log)  # B was served during A's pause, by the only worker
+    assert all(t < retry for _, t in b.log)  # B was served during A's pause, by the only worker
+    assert sum(first < t for _, t in b.log) >= 7
     assert gaps([t for _, _, t in order[:-1]])  # (B's results arrived one by one)
 
 
@@ -246,3 +249,22 @@ def test_crawl_delay_is_read_with_decimals_for_our_agent(text: str, expected: fl
     from forumwatch.tasks.robots import parse_crawl_delay
 
     assert parse_crawl_delay(text, USER_AGENT) == expected
+
+
+def test_of_the_hosts_due_the_one_with_most_pages_left_goes_first(hosts) -> None:
+    """One worker, four hosts with one page each listed before a host with four: the long queue starts first and
+    the others fill its crawl delay, so it is not left at the end with its delay between each page."""
+    settings = replace(SETTINGS, max_workers=1, respect_robots=False)
+    small, big = hosts(4), hosts(1)[0]
+    reqs = [r for host in small for r in requests_for(host, 1)] + requests_for(big, 4)
+    fetcher, starts = logged_fetcher(settings)
+    order = []
+    try:
+        for _, result in Frontier(fetcher).crawl(reqs):
+            order.append("big" if result.url.startswith(big.url("/")) else "small")
+    finally:
+        fetcher.close()
+    assert order[0] == "big"  # first in line, though listed last
+    assert order.index("small") == 1  # while it waits out its delay, the small hosts go
+    assert order[-1] == "big" and order.count("small") == 4
+    assert spaced(big, starts, settings.crawl_delay)
