@@ -83,7 +83,7 @@ CJK = (
     "\uac00-\ud7af\uf900-\ufaff\U00020000-\U0003134f"
 )
 _CJK_CHAR = re.compile(f"[{CJK}]")
-_LETTER = f"[^\\W{CJK}]"  # a word character of a script that separates words by spaces
+_LETTER = f"(?-i:[^\\W{CJK}])"  # a word character of a spaced script (case-free: the same set, compiled ~3x faster)
 _SPACES = r"[\s\-‐–]+"
 _YO = str.maketrans({"е": "[её]", "ё": "[её]", "Е": "[её]", "Ё": "[её]"})  # Russian prints ё as е or ё
 
