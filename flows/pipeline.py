@@ -40,6 +40,7 @@ from forumwatch.tasks.sources import Source
 from forumwatch.tasks.urls import article_id
 
 log = logging.getLogger(__name__)
+TAIL_BATCH = 25  # the smallest load batch cut before the run's last one
 
 Chunk = list[tuple[int, PageInput]]  # (index of the plan, its extraction input)
 Done = Callable[[Chunk, "list[Extracted] | BaseException"], None]
@@ -212,12 +213,19 @@ class Overlap:
                 self._flush_chunk()  # a partial chunk waits no longer than this when pages trickle in
                 continue
             self._handle(*event)
-            while len(self._ready) >= self.pipeline.batch_size:  # a batch boundary
+            while len(self._ready) >= self._batch_at():  # a batch boundary
                 self._emit(self._ready[: self.pipeline.batch_size])
                 self._ready = self._ready[self.pipeline.batch_size :]
         if self._ready:
             self._emit(self._ready)
             self._ready = []
+
+    def _batch_at(self) -> int:
+        """Pages that make a load batch: batch_size; once every page is fetched, also half of what is left to
+        come back (TAIL_BATCH at least), so that the run's last load, which no extraction overlaps, is small."""
+        if not self._crawled:
+            return self.pipeline.batch_size
+        return min(self.pipeline.batch_size, max(TAIL_BATCH, self.in_extraction))
 
     def _handle(self, kind: str, a, b) -> None:
         if kind == "fetched":

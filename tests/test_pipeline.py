@@ -192,6 +192,38 @@ def test_fetching_waits_while_extraction_is_behind(hosts) -> None:
     assert max(most) <= 3 + SETTINGS.max_workers  # the held crawl lets only requests in flight finish
 
 
+def test_once_every_page_is_fetched_the_last_load_batches_shrink(hosts) -> None:
+    """The crawl ends with 90 pages still in extraction (held until all are fetched, then back one by one): a
+    batch is cut when half of what is left is back (25 pages at least), so the run's last load, which nothing
+    overlaps, holds 20 pages instead of 30."""
+    from forumwatch.flows.pipeline import TAIL_BATCH
+    from forumwatch.tasks.enrich import enrich_batch
+
+    [host] = hosts(1)
+    plans = plans_for(host, 90)
+    batches: list[LoadBatch] = []
+    all_fetched = threading.Event()
+    submitted: list[int] = []
+
+    def extract(pages):
+        all_fetched.wait(30)
+        return enrich_batch(pages)
+
+    with ThreadPoolExecutor(1) as executor:
+
+        def submit(pages):
+            submitted.append(len(pages))
+            if sum(submitted) == len(plans):
+                all_fetched.set()
+            return executor.submit(extract, pages)
+
+        extractor = TaskExtractor(submit, chunk=1)
+        overlap(plans, [host], batches, pipeline=replace(PIPELINE, batch_size=60), extractor=extractor).run()
+    assert TAIL_BATCH == 25
+    assert [len(b.plans) for b in batches] == [45, 25, 20]  # [60, 30] without the rule
+    assert sorted(p.item.url for b in batches for p in b.plans) == sorted(p.item.url for p in plans)
+
+
 def test_pool_workers_start_with_the_seeds_compiled() -> None:
     """The forkserver compiles the tag rules and agency patterns once (seconds of regex compiling); every
     worker forked from it has them before its first page instead of compiling its own."""
