@@ -10,6 +10,8 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
 
+from prefect.utilities.annotations import quote
+
 from forumwatch import db as fwdb
 from forumwatch.flows.steps import (
     PageFetch,
@@ -170,7 +172,10 @@ class _Extractor:
             return
         plans, results, pages = (list(x) for x in zip(*self.to_load.values()))
         self.to_load = {}
-        loaded = load_pages(self.db, self.run_id, plans, PageFetch(results, []), pages, self.pipeline)
+        # quote(): as a task's parameters Prefect would walk every page for futures (a millisecond a page)
+        loaded = load_pages(
+            self.db, self.run_id, quote(plans), quote(PageFetch(results, [])), quote(pages), self.pipeline
+        )
         self.out.loaded.update({k: n for k, n in loaded.counts.items() if k[1] in ("new", "updated")})
         self.loaded_urls.update(p.item.url for p in plans)
 

@@ -141,7 +141,7 @@ def ingest(
             start_extraction_ahead(pipeline)
             items, stats = fetch_feeds(source_list, db, run_id, settings, warc_dir, quote(crawl))
             check_stop()
-            plans = plan_pages(db, source_list, items, max_per_source)
+            plans = plan_pages(db, source_list, quote(items), max_per_source)
             fetch_extract_load(db, run_id, plans, source_list, crawl, pipeline, stats)
             check_stop()  # a stop seen between load batches: what was loaded stays, the run is interrupted
             message = finish_run(db, run_id, stats)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from prefect import flow, get_run_logger, task
 from prefect.cache_policies import NO_CACHE
+from prefect.utilities.annotations import quote
 
 from forumwatch import db as fwdb
 from forumwatch.flows.ingest import current_run_id, report
@@ -129,14 +130,14 @@ def _reprocess(db, run_id, raw_dir, sources, pipeline, start, end, trust_unsigne
         batch = pages[i : i + pipeline.batch_size]
         plans = [PagePlan(FetchRequest(p.item.url, p.item.source_id, "warc"), p.item, None) for p in batch]
         fetched = PageFetch([p.result for p in batch], [])
-        extracted = extract_pages(plans, fetched, sources, pipeline)
+        extracted = extract_pages(quote(plans), quote(fetched), sources, pipeline)  # quote(): no walk for futures
         allowed = refuse_replacements(db, run_id, batch, extracted)
         for page, ok in zip(batch, allowed):
             if not ok:
                 stats[page.item.source_id].failed += 1
         keep = [n for n, page in enumerate(extracted) if allowed[n] and _in_range(page, start, end)]
         plans, fetched = [plans[n] for n in keep], PageFetch([fetched.results[n] for n in keep], [])
-        outcome = load_pages(db, run_id, plans, fetched, [extracted[n] for n in keep], pipeline)
+        outcome = load_pages(db, run_id, quote(plans), quote(fetched), quote([extracted[n] for n in keep]), pipeline)
         for (source_id, kind), n in outcome.counts.items():
             setattr(stats[source_id], kind, getattr(stats[source_id], kind) + n)
         for source_id in {p.item.source_id for p in plans}:
