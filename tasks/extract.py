@@ -136,16 +136,28 @@ def clean_text(text: str) -> str:
     return "\n".join(line.strip() for line in kept if line.strip())
 
 
+_HTTP_EQUIV_CASE = str.maketrans("CONTENTLAGU", "contentlagu")  # XPath's translate() in the test below
+_NAME_CASE = str.maketrans("DCLANGUE", "dclangue")
+
+
+def _declares_language(meta) -> bool:
+    """//meta[translate(@http-equiv,'CONTENTLAGU','contentlagu')='content-language' or @property='og:locale' or
+    translate(@name,'DCLANGUE','dclangue')='dc.language' or @name='language'], without an XPath walk."""
+    name = meta.get("name")
+    return (
+        (meta.get("http-equiv") or "").translate(_HTTP_EQUIV_CASE) == "content-language"
+        or meta.get("property") == "og:locale"
+        or (name is not None and name.translate(_NAME_CASE) == "dc.language")
+        or name == "language"
+    )
+
+
 def _declared_languages(tree) -> tuple[str | None, str | None]:
     """(the <html lang> / xml:lang attribute, the first content-language / og:locale / dc.language meta)."""
     root = tree.getroottree().getroot() if hasattr(tree, "getroottree") else tree
     html_lang = root.get("lang") or root.get("xml:lang") or root.get("{http://www.w3.org/XML/1998/namespace}lang")
-    metas = tree.xpath(
-        "//meta[translate(@http-equiv,'CONTENTLAGU','contentlagu')='content-language'"
-        " or @property='og:locale' or translate(@name,'DCLANGUE','dclangue')='dc.language'"
-        " or @name='language']/@content"
-    )
-    return html_lang, (metas[0] if metas else None)
+    metas = (m.get("content") for m in tree.getroottree().iter("meta") if _declares_language(m))
+    return html_lang, next((content for content in metas if content is not None), None)
 
 
 def _hide_joiners(html: str) -> tuple[str, bool]:
