@@ -131,12 +131,15 @@ def page_identity(hrefs: list[str], fetched_url: str, final_url: str | None = No
     if not hrefs:
         return Identity(fetched)
     try:
-        return _judge(hrefs, fetched, final_url or fetched_url)
+        base = final_url or fetched_url
+        return _judge(hrefs, fetched, base, fetched if base == fetched_url else canonical_url(base))
     except (ValueError, UnicodeError) as exc:  # a URL no rule foresaw: the fetched URL, never an exception
         return Identity(fetched, f"canonical link unreadable ({type(exc).__name__}); kept the fetched URL")
 
 
-def _judge(hrefs: list[str], fetched: str, base: str) -> Identity:
+def _judge(hrefs: list[str], fetched: str, base: str, page: str) -> Identity:
+    """The identity the canonical links give a page fetched as `fetched`, read from `base` (`page` in canonical
+    form)."""
     resolved = {_resolve(href, base) for href in hrefs}
     shown = repr(hrefs[0][:200])
     if len(resolved) > 1:
@@ -144,10 +147,10 @@ def _judge(hrefs: list[str], fetched: str, base: str) -> Identity:
     [canonical] = resolved
     if canonical is None:
         return Identity(fetched, f"canonical link {shown} is not an http(s) URL; kept the fetched URL")
-    page_host, canonical_host = _host(canonical_url(base)), _host(canonical)
+    page_host, canonical_host = _host(page), _host(canonical)
     if page_host is None or canonical_host is None or site_of(page_host) != site_of(canonical_host):
         return Identity(fetched, f"canonical link {shown} is on another site; kept the fetched URL")
-    if is_section_of(canonical, canonical_url(base)):
+    if is_section_of(canonical, page):
         return Identity(fetched, f"canonical link {shown} names a homepage or section; kept the fetched URL")
     return Identity(canonical)
 

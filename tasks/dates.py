@@ -159,9 +159,38 @@ def _types(obj: dict) -> set[str]:
     return {str(k).lower() for k in kinds}
 
 
-def _from_jsonld(tree) -> list[DateCandidate]:
+_LD_TYPE = str.maketrans("LDJSON", "ldjson")  # the case-blind part of the JSON-LD type test
+
+
+@dataclass
+class _Markup:
+    """The page's elements that carry dates, each kind in document order."""
+
+    scripts: list  # <script> whose type holds ld+json (L, D, J, S, O, N in either case)
+    metas: list  # <meta content>
+    times: list  # <time datetime>
+
+
+def _markup(tree) -> _Markup:
+    """One walk of the page (lxml skips it when the page has none of the three names) instead of one XPath walk
+    for each test: //script[contains(translate(@type,"LDJSON","ldjson"),"ld+json")], //meta[@content] and
+    //time[@datetime] (the document's, as `//` reads them from any element)."""
+    found = _Markup([], [], [])
+    for element in tree.getroottree().iter("script", "meta", "time"):
+        if element.tag == "script":
+            if "ld+json" in (element.get("type") or "").translate(_LD_TYPE):
+                found.scripts.append(element)
+        elif element.tag == "meta":
+            if element.get("content") is not None:
+                found.metas.append(element)
+        elif element.get("datetime") is not None:
+            found.times.append(element)
+    return found
+
+
+def _from_jsonld(scripts: list) -> list[DateCandidate]:
     found: list[DateCandidate] = []
-    for script in tree.xpath('//script[contains(translate(@type,"LDJSON","ldjson"),"ld+json")]'):
+    for script in scripts:
         try:
             doc = json.loads(script.text_content() or "")
         except (ValueError, RecursionError):
@@ -175,9 +204,9 @@ def _from_jsonld(tree) -> list[DateCandidate]:
     return found
 
 
-def _from_meta(tree) -> list[DateCandidate]:
+def _from_meta(metas: list) -> list[DateCandidate]:
     by_key: dict[str, str] = {}
-    for meta in tree.xpath("//meta[@content]"):
+    for meta in metas:
         key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").strip().lower()
         if key in META_KEYS and key not in by_key:
             by_key[key] = meta.get("content", "")
@@ -190,18 +219,28 @@ def _from_meta(tree) -> list[DateCandidate]:
     return found
 
 
-def _from_time_elements(tree) -> list[DateCandidate]:
-    """<time datetime> marked as the publication time, or inside the article element."""
-    marked = tree.xpath('//time[@datetime][@itemprop="datePublished" or @pubdate or @data-published]')
-    in_article = tree.xpath("//article//time[@datetime]")
+def _ranked_times(times: list) -> list:
+    """<time datetime> marked as the publication time, then those inside an article element, then those whose or
+    whose parent's class names a date (an element may come more than once)."""
+    marked = [
+        t
+        for t in times
+        if t.get("itemprop") == "datePublished" or t.get("pubdate") is not None or t.get("data-published") is not None
+    ]
+    in_article = [t for t in times if next(t.iterancestors("article"), None) is not None]
     classed = [
         t
-        for t in tree.xpath("//time[@datetime]")
+        for t in times
         if TIME_CLASS.search(
             t.get("class", "") + " " + (t.getparent().get("class", "") if t.getparent() is not None else "")
         )
     ]
-    for element in marked + in_article + classed:
+    return marked + in_article + classed
+
+
+def _from_time_elements(times: list) -> list[DateCandidate]:
+    """The first <time datetime> of _ranked_times that holds a date."""
+    for element in _ranked_times(times):
         candidate = parse_stamp(element.get("datetime", ""), "time")
         if candidate:
             return [candidate]
@@ -214,7 +253,8 @@ def page_date_candidates(page) -> list[DateCandidate]:
         tree = lxml_html.fromstring(strip_xml_declaration(page)) if isinstance(page, str) else page
     except (ValueError, TypeError, lxml_html.etree.ParserError):
         return []
-    return _from_jsonld(tree) + _from_meta(tree) + _from_time_elements(tree)
+    markup = _markup(tree)
+    return _from_jsonld(markup.scripts) + _from_meta(markup.metas) + _from_time_elements(markup.times)
 
 
 # Dates written in page text, any script: 2023年10月31日 13:42 | 2023-10-31 13:42:05 | 2023년 10월 31일 |

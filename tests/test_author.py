@@ -7,12 +7,13 @@ from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import html as lxml_html
 from test_xpath_literals import pages
 from trafilatura.metadata import extract_author
 
 import forumwatch.tasks.extract  # noqa: F401  # installs the cheaper filters, as in the workers
-from forumwatch.tasks.author import ancestor_test, page_author
+from forumwatch.tasks.author import _candidates_plan, _part_candidates, ancestor_test, page_author
 from forumwatch.tasks.xpath_literals import top_level_parts
 
 PAGES = sorted(Path(__file__).parent.joinpath("data", "pages").glob("*/*.html"))
@@ -51,3 +52,76 @@ def test_a_candidate_inside_a_discarded_part_is_passed_over_and_pruned_text_is_r
 @given(page=pages())
 def test_the_same_author_as_trafilatura_on_generated_pages(page):
     assert page_author(page) == extract_author(page)  # extract_author reads a copy: the page is left as it was
+
+
+def test_the_author_filters_become_tests_of_candidates():
+    plan = _candidates_plan()
+    assert plan is not None and len(plan.selects) == 3
+    assert {"author", "Author", "byl", "writer", "zuozhe"} <= plan.strings and "byline" not in plan.strings
+    assert plan.names == {"author", "rel"}  # //author, and rel='me' (a child element's text)
+
+
+def test_only_value_tests_of_one_step_give_candidate_strings():
+    strings, names, test = _part_candidates("//*[self::p][@id='x' or re:test(@class, 'a-?b|c') or rel='me']")
+    assert (strings, names, test) == (
+        {"x", "ab", "a-b", "c"},
+        {"rel"},
+        "$c/self::*[self::p][@id='x' or re:test(@class, 'a-?b|c') or rel='me']",
+    )
+    assert _part_candidates("//author") == (set(), {"author"}, "$c/self::author")
+    assert _part_candidates("//*[self::p]") is None  # no value test: every p
+    assert _part_candidates("//*[@id='x'][1]") is None  # positional
+    assert _part_candidates("//*[@id='x' or not(@class)]") is None  # a test a value need not pass
+    assert _part_candidates("//*[@id='']") is None  # an empty string is in every value
+    assert _part_candidates("//*[re:test(@id, '.')]") is None  # a pattern without a required string
+    assert _part_candidates("//div//p[@id='x']") is None  # a further step
+
+
+AUTHOR_TAGS = ["div", "span", "p", "a", "strong", "address", "link", "h3", "h4", "section", "time", "figure", "li"]
+AUTHOR_WORDS = [
+    *("author", "Author", "author-name", "AuthorName", "authorName", "byline", "Byline", "byl", "BBL", "username"),
+    *("writer", "screenname", "zuozhe", "xiaobian", "posted-by", "AuthorCard", "author name", "comments", "sidebar"),
+    *("title", "date", "quote", "x", "me", "content", "hidden", "Figure", "print"),
+]
+AUTHOR_ATTRIBUTES = ["class", "id", "itemprop", "rel", "data-testid", "data-component", "href", "style"]
+
+
+_ATTRIBUTE = st.builds(
+    lambda name, word, suffix: f' {name}="{word}{suffix}"',
+    st.sampled_from(AUTHOR_ATTRIBUTES),
+    st.sampled_from(AUTHOR_WORDS),
+    st.sampled_from(["", " x", "-box", "Box"]),
+)
+_TEXT = st.sampled_from(["", "me", "By", "John Smith", "Ivan Ivanov", "张伟", "12 May 2023", " and Jane Doe"])
+
+
+def _markup(tags, inner):
+    """An element of one of the tags, with attributes and text, around `inner` (a list of markup strings)."""
+    return st.builds(
+        lambda tag, attributes, text, children, tail: (
+            f"<{tag}{''.join(attributes)}>{text}{''.join(children)}</{tag}>{tail}"
+        ),
+        tags,
+        st.lists(_ATTRIBUTE, max_size=3),
+        _TEXT,
+        inner,
+        _TEXT,
+    )
+
+
+def author_pages():
+    """Pages whose elements carry the names, attributes and values the author filters test (now and then an
+    <author> or <rel> element, which the filters select without such values)."""
+    tags = st.sampled_from(AUTHOR_TAGS) | st.sampled_from(["author", "rel"])
+    body = st.recursive(
+        _markup(tags, st.just([])), lambda inner: _markup(tags, st.lists(inner, max_size=3)), max_leaves=20
+    )
+    return st.lists(body, min_size=1, max_size=4).map(
+        lambda parts: lxml_html.fromstring(f"<html><body>{''.join(parts)}</body></html>")
+    )
+
+
+@settings(max_examples=150, derandomize=True, deadline=None)
+@given(page=author_pages())
+def test_the_same_author_as_trafilatura_when_the_filters_test_candidates(page):
+    assert page_author(page) == extract_author(page)

@@ -1,10 +1,14 @@
 from datetime import date, datetime
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import html as lxml_html
 
 from forumwatch.tasks.dates import (
     DateCandidate,
+    _markup,
+    _ranked_times,
     choose_date,
     hinted_date_strings,
     page_date_candidates,
@@ -163,3 +167,48 @@ def test_hostile_written_dates_are_ignored():
     found = text_date_candidates([], "2023年10月31日 13:42", "zh")
     chosen = choose_date([], None, None, FETCHED, text=found, timezone="No/Such_Zone")
     assert (chosen.published_at, chosen.source) == (datetime(2023, 10, 31, 13, 42), "text")
+
+
+_DATED_ATTRIBUTE = st.sampled_from(
+    [
+        ' type="application/ld+json"',
+        ' type="Application/LD+JSON"',
+        ' type="text/javascript"',
+        ' type="ld+jsoN"',
+        ' content="2023-10-31"',
+        ' content=""',
+        ' property="article:published_time"',
+        ' datetime="2023-10-31T10:00"',
+        ' datetime=""',
+        ' itemprop="datePublished"',
+        " pubdate",
+        ' data-published="1"',
+        ' class="entry-date"',
+    ]
+)
+
+
+def _dated_markup(inner):
+    return st.builds(
+        lambda tag, attributes, children: f"<{tag}{''.join(dict.fromkeys(attributes))}>{''.join(children)}</{tag}>",
+        st.sampled_from(["script", "meta", "time", "time", "article", "article", "div", "span"]),
+        st.lists(_DATED_ATTRIBUTE, max_size=3) | st.just([' datetime="2023-10-31T10:00"']),
+        inner,
+    )
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(
+    parts=st.lists(
+        st.recursive(_dated_markup(st.just([])), lambda inner: _dated_markup(st.lists(inner, max_size=3))), max_size=4
+    )
+)
+def test_one_walk_finds_the_elements_the_date_xpaths_select(parts):
+    tree = lxml_html.fromstring(page("<meta charset='utf-8'>", "".join(parts)))
+    found = _markup(tree)
+    assert found.scripts == tree.xpath('//script[contains(translate(@type,"LDJSON","ldjson"),"ld+json")]')
+    assert found.metas == tree.xpath("//meta[@content]")
+    assert found.times == tree.xpath("//time[@datetime]")
+    marked = tree.xpath('//time[@datetime][@itemprop="datePublished" or @pubdate or @data-published]')
+    in_article = tree.xpath("//article//time[@datetime]")
+    assert _ranked_times(found.times)[: len(marked) + len(in_article)] == marked + in_article

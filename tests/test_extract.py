@@ -4,10 +4,19 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from lxml import html as lxml_html
 
 from forumwatch.snapshot_server import fill, snapshot_dir
-from forumwatch.tasks.extract import PageInput, clean_text, extract_page
+from forumwatch.tasks.extract import (
+    CONTROL_CHARS,
+    PageInput,
+    _declared_languages,
+    clean_text,
+    extract_page,
+    has_controls,
+)
 
 FETCHED = datetime(2025, 6, 1, 10, 0)  # the crawl day the Asian Lite header shows
 
@@ -178,3 +187,39 @@ def test_pages_parse_into_html_elements_with_the_c_lookup_in_every_thread():
         thread.join()
     assert seen[0][0] is not seen[1][0]  # one parser per thread
     assert all(kinds == {lxml_html.HtmlElement} for _, kinds in seen)
+
+
+# Controls and their neighbours in UTF-8: C0, DEL, C1, the characters whose bytes hold 0x80..0x9F or 0xC2, surrogates.
+NEAR_CONTROLS = ["\x00", "\x08", "\t", "\n", "\x0b", "\r", "\x1f", " ", "\x7f", "\x80", "\x9f", "\xa0", "\xc2"]
+NEAR_CONTROLS += ["\u0102", "\u0880", "\u2080", "\U0001f09f", "\ud800", "\udc9f", "é", "北"]
+
+
+@settings(max_examples=400, derandomize=True, deadline=None)
+@given(text=st.lists(st.sampled_from(NEAR_CONTROLS) | st.text(max_size=3), max_size=12).map("".join))
+def test_control_characters_are_found_in_the_utf8_bytes_as_by_the_regex(text):
+    assert has_controls(text) == (CONTROL_CHARS.search(text) is not None), repr(text)
+
+
+LANGUAGE_XPATH = (
+    "//meta[translate(@http-equiv,'CONTENTLAGU','contentlagu')='content-language'"
+    " or @property='og:locale' or translate(@name,'DCLANGUE','dclangue')='dc.language'"
+    " or @name='language']/@content"
+)
+_META_ATTRIBUTE = st.tuples(
+    st.sampled_from(["http-equiv", "name", "property", "content"]),
+    st.sampled_from(["Content-Language", "CONTENT-LANGUAGE", "content-languagE", "DC.Language", "dc.LANGUAGE"])
+    | st.sampled_from(["DC.language", "language", "Language", "og:locale", "og:Locale", "", "ru", "zh-CN", "x"]),
+)
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(metas=st.lists(st.lists(_META_ATTRIBUTE, max_size=3), max_size=5), in_body=st.booleans())
+def test_the_declared_language_meta_is_the_one_the_xpath_reads(metas, in_body):
+    markup = "".join("<meta" + "".join(f' {k}="{v}"' for k, v in dict(meta).items()) + ">" for meta in metas)
+    tree = lxml_html.fromstring(
+        f"<html><head><title>t</title></head><body><p>x</p>{markup}</body></html>"
+        if in_body
+        else f"<html><head>{markup}</head><body><p>x</p></body></html>"
+    )
+    found = tree.xpath(LANGUAGE_XPATH)
+    assert _declared_languages(tree)[1] == (found[0] if found else None)
