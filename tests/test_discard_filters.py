@@ -1,0 +1,86 @@
+"""The Python discard filters select exactly what trafilatura's own XPath filters select (on real saved pages, on
+their cleaned and converted trees, and on generated pages with attributes in any order), trafilatura's output is
+the same with them, and a filter that does not read as expected stays trafilatura's."""
+
+from __future__ import annotations
+
+from copy import deepcopy
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from lxml import html as lxml_html
+from lxml.etree import XPath
+from test_xpath_literals import pages
+from trafilatura import bare_extraction
+from trafilatura.htmlprocessing import convert_tags, tree_cleaning
+from trafilatura.settings import Extractor
+from trafilatura.xpaths import OVERALL_DISCARD_XPATH
+
+import forumwatch.tasks.extract  # noqa: F401  # installs the filters as the pipeline does
+from forumwatch.tasks import discard_filters
+from forumwatch.tasks.xpath_literals import REGEXP_NS
+
+PAGES = sorted(Path(__file__).parent.joinpath("data", "pages").glob("*/*.html"))
+
+
+def _pairs():
+    pairs = discard_filters.install()
+    assert len(pairs) == 2
+    return pairs
+
+
+def _same_everywhere(tree) -> None:
+    """Each replacement selects what trafilatura's filter selects, from the root and from every element."""
+    for own, new in _pairs():
+        for context in [tree, *tree.iter("div", "section", "body", "item", "list")]:
+            assert new(context) == own(context), own.path
+
+
+def test_both_filters_are_replaced_in_trafilaturas_list():
+    assert [new for _, new in _pairs()] == OVERALL_DISCARD_XPATH
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_the_same_elements_on_real_pages_raw_and_converted(page):
+    tree = lxml_html.fromstring(page.read_bytes())
+    _same_everywhere(tree)
+    options = Extractor(precision=True, comments=False)
+    _same_everywhere(convert_tags(tree_cleaning(deepcopy(tree), options), options))  # lists are <list>, <item>
+
+
+def test_trafilaturas_output_is_the_same_with_its_own_filters():
+    pairs = _pairs()
+    for page in PAGES:
+        html = page.read_text(encoding="utf-8", errors="replace")
+        ours = bare_extraction(html, favor_precision=True, include_comments=False)
+        OVERALL_DISCARD_XPATH[:] = [own for own, _ in pairs]
+        try:
+            theirs = bare_extraction(html, favor_precision=True, include_comments=False)
+        finally:
+            OVERALL_DISCARD_XPATH[:] = [new for _, new in pairs]
+        assert (ours and ours.text) == (theirs and theirs.text), page
+
+
+TAGS = ["div", "item", "list", "p", "section", "span", "a", "article", "li", "ul", "aside"]
+NAMES = ["class", "id", "style", "role", "data-component", "data-lp-replacement-content", "aria-hidden", "rel"]
+WORDS = [
+    *("x", "content", "reply-", "reply-x", "hidden", "display:none", "display: none", "true", "cookie", "nav"),
+    *("Nav", "NAV", "menu", "ad-", " ad ", "shar", "share", "comments-title", "hide-", "tags", "MostPopularStories"),
+    *("akismet", "reader-comments", "navigation", "widget", "yin", "", " "),
+]
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(page=pages(TAGS, NAMES, WORDS, max_names=4))
+def test_the_same_elements_on_generated_pages(page):
+    _same_everywhere(page)
+
+
+def test_a_filter_that_reads_otherwise_stays_trafilaturas():
+    own = discard_filters.original(OVERALL_DISCARD_XPATH[0])
+    assert discard_filters.replacement(own) is not None
+    changed = XPath(own.path.replace("self::span]", "self::span or self::ul]"), namespaces={"re": REGEXP_NS})
+    assert discard_filters.replacement(changed) is None
+    assert discard_filters.replacement(XPath(".//div[re:test(@id, 'x')]", namespaces={"re": REGEXP_NS})) is None
+    assert discard_filters.replacement("not a filter") is None
