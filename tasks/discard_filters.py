@@ -1,12 +1,13 @@
-"""trafilatura's two OVERALL_DISCARD_XPATH filters as Python tests over lxml's element walk: the same elements,
-in the same (document) order, without XPath.
+"""trafilatura's discard filters that test an element's id and class against regular expressions, as Python tests
+over lxml's element walk: the same elements, in the same (document) order, without XPath.
 
-Why: with favor_precision trafilatura runs them on the whole raw page before readability and again on the
-article subtree; their long `re:test` alternations stay calls from libxml2 into Python for every element with a
-class or id (xpath_literals cannot turn them into a few `contains()`), about a fifth of trafilatura's time. Python
-itself tests an element's attributes with the same regular expressions at a fraction of that cost.
+Why: with favor_precision trafilatura runs OVERALL_DISCARD_XPATH on the whole raw page before readability and
+again on the article subtree, and the comment and raw-tree filters on the whole page; their `re:test` calls that
+xpath_literals cannot turn into a few `contains()` (long alternations, lookaheads) call from libxml2 into Python
+for every element with a class or id, about a fifth of trafilatura's time. Python itself tests an element's
+attributes with the same regular expressions (verdicts remembered by value) at a fraction of that cost.
 
-The filters' text is checked at `install`: only filters that read exactly as trafilatura 2.3.1's (regular
+Each filter's text is checked at `install`: only filters that read exactly as trafilatura 2.3.1's (regular
 expressions aside, which are taken from the filter itself) are replaced; any other stays the XPath it is.
 """
 
@@ -33,7 +34,27 @@ HIDDEN_SKELETON = (
     "contains(@style, 'display:none') or contains(@style, 'display: none') or re:test(@id, '{}') or "
     "re:test(@class, '{}') or @aria-hidden='true']"
 )
+# the comment filters (with and without ol/ul comment lists) and the raw-tree prune of follow-up articles
+COMMENTS_SKELETON = (
+    ".//*[self::div or self::list or self::section or self::details][re:test(@id, '{}') or re:test(@class, '{}')]"
+)
+COMMENTS_AND_LISTS_SKELETON = (
+    ".//*[self::div or self::list or self::section or self::details or self::ol or self::ul]"
+    "[re:test(@id, '{}') or re:test(@class, '{}')][not(self::ol or self::ul) or re:test(@id, '{}') or "
+    "re:test(@class, '{}')]"
+)
+FOLLOW_UP_SKELETON = (
+    ".//*[self::div or self::section or self::aside][re:test(@id, '{}') or re:test(@class, '{}')]"
+    "[not(.//h1) or re:test(@id, '{}') or re:test(@class, '{}')]"
+)
+FILTER_LISTS = (
+    "OVERALL_DISCARD_XPATH",
+    "REMOVE_COMMENTS_XPATH",
+    "REMOVE_COMMENTS_AND_LISTS_XPATH",
+    "RAW_TREE_PRUNE_XPATH",
+)
 DISCARD_TAGS = ("div", "item", "list", "p", "section", "span")
+COMMENT_TAGS = ("div", "list", "section", "details")
 MAX_REMEMBERED = 20_000  # attribute values whose verdict a test keeps (then it starts again)
 _INSTALLED: list[tuple[Any, ElementFilter]] = []  # (the filter it replaces, the replacement)
 
@@ -128,6 +149,30 @@ def hidden_test(patterns: list[str]) -> Callable[[Any], bool]:
     return test
 
 
+def id_class_test(patterns: list[str], unless: Callable[[Any], bool] | None = None) -> Callable[[Any], bool]:
+    """`[re:test(@id, A) or re:test(@class, B)]`, and with `unless`, `[unless or re:test(@id, C) or re:test(@class, D)]`."""
+    by_id, by_class, *second = (cached_search(p) for p in patterns)
+
+    def test(element) -> bool:
+        ident, klass = element.get("id"), element.get("class")
+        if not ((ident is not None and by_id(ident)) or (klass is not None and by_class(klass))):
+            return False
+        if unless is None:
+            return True
+        again_id, again_class = second
+        return unless(element) or (ident is not None and again_id(ident)) or (klass is not None and again_class(klass))
+
+    return test
+
+
+def _not_a_list(element) -> bool:
+    return element.tag not in ("ol", "ul")
+
+
+def _no_h1(element) -> bool:
+    return next(element.iterdescendants("h1"), None) is None
+
+
 def replacement(xpath) -> ElementFilter | None:
     """The Python filter for one of trafilatura's OVERALL_DISCARD_XPATH filters; None when it reads otherwise."""
     path = getattr(xpath, "path", None)
@@ -139,22 +184,30 @@ def replacement(xpath) -> ElementFilter | None:
             return ElementFilter(discard_test(patterns), DISCARD_TAGS, path)
         if skeleton == HIDDEN_SKELETON:
             return ElementFilter(hidden_test(patterns), None, path)
+        if skeleton == COMMENTS_SKELETON:
+            return ElementFilter(id_class_test(patterns), COMMENT_TAGS, path)
+        if skeleton == COMMENTS_AND_LISTS_SKELETON:
+            return ElementFilter(id_class_test(patterns, _not_a_list), (*COMMENT_TAGS, "ol", "ul"), path)
+        if skeleton == FOLLOW_UP_SKELETON:
+            return ElementFilter(id_class_test(patterns, _no_h1), ("div", "section", "aside"), path)
     except (re.error, ValueError):
         return None
     return None
 
 
 def install() -> list[tuple[Any, ElementFilter]]:
-    """Swap the Python filters into trafilatura's OVERALL_DISCARD_XPATH list, in place (once per process; after
-    xpath_literals.install, whose rewrites are recognised by their original); the pairs (trafilatura's own
-    filter, its replacement)."""
+    """Swap the Python filters into trafilatura's FILTER_LISTS, in place (once per process; after
+    xpath_literals.install, whose rewrites are recognised by their original): the lists are defined in
+    trafilatura.xpaths and imported as the same objects where used. The pairs (trafilatura's filter, its
+    replacement)."""
     from trafilatura import xpaths
 
     if not _INSTALLED:
-        filters: list[Any] = xpaths.OVERALL_DISCARD_XPATH
-        for i, xpath in enumerate(filters):
-            own = original(xpath)
-            if (new := replacement(own)) is not None:
-                filters[i] = new
-                _INSTALLED.append((own, new))
+        for name in FILTER_LISTS:
+            filters: list[Any] = getattr(xpaths, name, [])
+            for i, xpath in enumerate(filters):
+                own = original(xpath)
+                if (new := replacement(own)) is not None:
+                    filters[i] = new
+                    _INSTALLED.append((own, new))
     return list(_INSTALLED)

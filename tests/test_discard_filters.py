@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from lxml import html as lxml_html
 from lxml.etree import XPath
 from test_xpath_literals import pages
-from trafilatura import bare_extraction
+from trafilatura import bare_extraction, xpaths
 from trafilatura.htmlprocessing import convert_tags, tree_cleaning
 from trafilatura.settings import Extractor
 from trafilatura.xpaths import OVERALL_DISCARD_XPATH
@@ -26,8 +26,16 @@ PAGES = sorted(Path(__file__).parent.joinpath("data", "pages").glob("*/*.html"))
 
 def _pairs():
     pairs = discard_filters.install()
-    assert len(pairs) == 2
+    assert len(pairs) == 5  # OVERALL_DISCARD_XPATH's two, the two comment filters, the follow-up articles' prune
     return pairs
+
+
+def _swap(pairs, into_own: bool) -> None:
+    for name in discard_filters.FILTER_LISTS:
+        filters = getattr(xpaths, name)
+        for own, new in pairs:
+            if (new if into_own else own) in filters:
+                filters[filters.index(new if into_own else own)] = own if into_own else new
 
 
 def _same_everywhere(tree) -> None:
@@ -37,8 +45,11 @@ def _same_everywhere(tree) -> None:
             assert new(context) == own(context), own.path
 
 
-def test_both_filters_are_replaced_in_trafilaturas_list():
-    assert [new for _, new in _pairs()] == OVERALL_DISCARD_XPATH
+def test_the_filters_are_replaced_in_trafilaturas_lists():
+    news = [new for _, new in _pairs()]
+    assert OVERALL_DISCARD_XPATH == news[:2]
+    assert xpaths.REMOVE_COMMENTS_XPATH[0] in news and xpaths.REMOVE_COMMENTS_AND_LISTS_XPATH[0] in news
+    assert xpaths.RAW_TREE_PRUNE_XPATH[0] in news
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -54,20 +65,21 @@ def test_trafilaturas_output_is_the_same_with_its_own_filters():
     for page in PAGES:
         html = page.read_text(encoding="utf-8", errors="replace")
         ours = bare_extraction(html, favor_precision=True, include_comments=False)
-        OVERALL_DISCARD_XPATH[:] = [own for own, _ in pairs]
+        _swap(pairs, into_own=True)
         try:
             theirs = bare_extraction(html, favor_precision=True, include_comments=False)
         finally:
-            OVERALL_DISCARD_XPATH[:] = [new for _, new in pairs]
+            _swap(pairs, into_own=False)
         assert (ours and ours.text) == (theirs and theirs.text), page
 
 
-TAGS = ["div", "item", "list", "p", "section", "span", "a", "article", "li", "ul", "aside"]
+TAGS = ["div", "item", "list", "p", "section", "span", "a", "article", "li", "ul", "ol", "aside", "details", "h1"]
 NAMES = ["class", "id", "style", "role", "data-component", "data-lp-replacement-content", "aria-hidden", "rel"]
 WORDS = [
     *("x", "content", "reply-", "reply-x", "hidden", "display:none", "display: none", "true", "cookie", "nav"),
     *("Nav", "NAV", "menu", "ad-", " ad ", "shar", "share", "comments-title", "hide-", "tags", "MostPopularStories"),
-    *("akismet", "reader-comments", "navigation", "widget", "yin", "", " "),
+    *("akismet", "reader-comments", "navigation", "widget", "yin", "", " ", "comment", "Comments", "commentary"),
+    *("comol", "disqus_thread", "post-comments", "mvp-post-add-box", "infinite-scroll", "infinitescroll"),
 ]
 
 
@@ -84,3 +96,15 @@ def test_a_filter_that_reads_otherwise_stays_trafilaturas():
     assert discard_filters.replacement(changed) is None
     assert discard_filters.replacement(XPath(".//div[re:test(@id, 'x')]", namespaces={"re": REGEXP_NS})) is None
     assert discard_filters.replacement("not a filter") is None
+
+
+def test_the_second_conditions_of_the_comment_and_follow_up_filters():
+    tree = lxml_html.fromstring(
+        "<html><body><ul id='disqus_thread'><li>a</li></ul><div id='disqus_thread'>b</div>"
+        "<ol class='comments'><li>c</li></ol><div class='infinite-scroll'><h1>d</h1></div>"
+        "<div id='infinite-scroll'>e</div><section class='mvp-post-add-box'><h1>f</h1></section></body></html>"
+    )
+    _same_everywhere(tree)
+    found = {new.path: [e.text_content() for e in new(tree)] for _, new in _pairs()}
+    assert found[xpaths.REMOVE_COMMENTS_AND_LISTS_XPATH[0].path] == ["b", "c"]
+    assert found[xpaths.RAW_TREE_PRUNE_XPATH[0].path] == ["e", "f"]
