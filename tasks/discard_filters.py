@@ -1,11 +1,13 @@
-"""trafilatura's discard filters that test an element's id and class against regular expressions, as Python tests
-over lxml's element walk: the same elements, in the same (document) order, without XPath.
+"""trafilatura's discard filters (and its first guess at the article body) that test an element's id and class
+against regular expressions, as Python tests over lxml's element walk: the same elements, in the same (document)
+order, without XPath.
 
 Why: with favor_precision trafilatura runs OVERALL_DISCARD_XPATH on the whole raw page before readability and
 again on the article subtree, and the comment and raw-tree filters on the whole page; their `re:test` calls that
 xpath_literals cannot turn into a few `contains()` (long alternations, lookaheads) call from libxml2 into Python
 for every element with a class or id, about a fifth of trafilatura's time. Python itself tests an element's
-attributes with the same regular expressions (verdicts remembered by value) at a fraction of that cost.
+attributes with the same regular expressions (verdicts remembered by value) at a fraction of that cost; and the
+body guess, of which trafilatura reads only the first element, stops walking the page there.
 
 Each filter's text is checked at `install`: only filters that read exactly as trafilatura 2.3.1's (regular
 expressions aside, which are taken from the filter itself) are replaced; any other stays the XPath it is.
@@ -14,7 +16,7 @@ expressions aside, which are taken from the filter itself) are replaced; any oth
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 from lxml import etree
@@ -47,11 +49,18 @@ FOLLOW_UP_SKELETON = (
     ".//*[self::div or self::section or self::aside][re:test(@id, '{}') or re:test(@class, '{}')]"
     "[not(.//h1) or re:test(@id, '{}') or re:test(@class, '{}')]"
 )
+# trafilatura's first guess at the article body: for each parent, its first child that passes (`[1]`)
+BODY_SKELETON = (
+    ".//*[self::article or self::div or self::main or self::section][@class='post' or @class='entry' or "
+    "@itemprop='articleBody' or @id='articleContent' or re:test(@id, '{}') or re:test(@class, '{}')][1]"
+)
+BODY_TAGS = ("article", "div", "main", "section")
 FILTER_LISTS = (
     "OVERALL_DISCARD_XPATH",
     "REMOVE_COMMENTS_XPATH",
     "REMOVE_COMMENTS_AND_LISTS_XPATH",
     "RAW_TREE_PRUNE_XPATH",
+    "BODY_XPATH",
 )
 DISCARD_TAGS = ("div", "item", "list", "p", "section", "span")
 COMMENT_TAGS = ("div", "list", "section", "details")
@@ -102,6 +111,37 @@ def cached_search(pattern: str) -> Callable[[str], bool]:
         return verdict
 
     return found
+
+
+class FirstChildFilter(ElementFilter):
+    """`.//*[names][test][1]`: each element that passes where no earlier sibling of those names does, in document
+    order, found as they are read (trafilatura reads only the first: the rest of the page is not walked)."""
+
+    def __call__(self, context) -> Iterator:  # type: ignore[override]
+        test, tags = self.test, self.tags
+        return (
+            element
+            for element in context.iterdescendants(*tags)
+            if test(element) and not any(test(sibling) for sibling in element.itersiblings(*tags, preceding=True))
+        )
+
+
+def body_test(patterns: list[str]) -> Callable[[Any], bool]:
+    """BODY_XPATH[0]'s predicate (elements of BODY_TAGS only)."""
+    by_id, by_class = (cached_search(p) for p in patterns)
+
+    def test(element) -> bool:
+        get = element.get
+        klass, ident = get("class"), get("id")
+        return (
+            klass in ("post", "entry")
+            or ident == "articleContent"
+            or get("itemprop") == "articleBody"
+            or (ident is not None and by_id(ident))
+            or (klass is not None and by_class(klass))
+        )
+
+    return test
 
 
 def discard_test(patterns: list[str]) -> Callable[[Any], bool]:
@@ -184,6 +224,8 @@ def replacement(xpath) -> ElementFilter | None:
             return ElementFilter(discard_test(patterns), DISCARD_TAGS, path)
         if skeleton == HIDDEN_SKELETON:
             return ElementFilter(hidden_test(patterns), None, path)
+        if skeleton == BODY_SKELETON:
+            return FirstChildFilter(body_test(patterns), BODY_TAGS, path)
         if skeleton == COMMENTS_SKELETON:
             return ElementFilter(id_class_test(patterns), COMMENT_TAGS, path)
         if skeleton == COMMENTS_AND_LISTS_SKELETON:

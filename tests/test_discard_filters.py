@@ -26,7 +26,7 @@ PAGES = sorted(Path(__file__).parent.joinpath("data", "pages").glob("*/*.html"))
 
 def _pairs():
     pairs = discard_filters.install()
-    assert len(pairs) == 5  # OVERALL_DISCARD_XPATH's two, the two comment filters, the follow-up articles' prune
+    assert len(pairs) == 6  # OVERALL_DISCARD_XPATH's two, the comment filters, the follow-ups' prune, the body
     return pairs
 
 
@@ -42,14 +42,14 @@ def _same_everywhere(tree) -> None:
     """Each replacement selects what trafilatura's filter selects, from the root and from every element."""
     for own, new in _pairs():
         for context in [tree, *tree.iter("div", "section", "body", "item", "list")]:
-            assert new(context) == own(context), own.path
+            assert list(new(context)) == own(context), own.path
 
 
 def test_the_filters_are_replaced_in_trafilaturas_lists():
     news = [new for _, new in _pairs()]
     assert OVERALL_DISCARD_XPATH == news[:2]
     assert xpaths.REMOVE_COMMENTS_XPATH[0] in news and xpaths.REMOVE_COMMENTS_AND_LISTS_XPATH[0] in news
-    assert xpaths.RAW_TREE_PRUNE_XPATH[0] in news
+    assert xpaths.RAW_TREE_PRUNE_XPATH[0] in news and xpaths.BODY_XPATH[0] in news
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -73,13 +73,17 @@ def test_trafilaturas_output_is_the_same_with_its_own_filters():
         assert (ours and ours.text) == (theirs and theirs.text), page
 
 
-TAGS = ["div", "item", "list", "p", "section", "span", "a", "article", "li", "ul", "ol", "aside", "details", "h1"]
-NAMES = ["class", "id", "style", "role", "data-component", "data-lp-replacement-content", "aria-hidden", "rel"]
+TAGS = [
+    *("div", "item", "list", "p", "section", "span", "a", "article", "li", "ul", "ol", "aside", "details", "h1"),
+    "main",
+]
+NAMES = ["class", "id", "style", "role", "data-component", "data-lp-replacement-content", "aria-hidden", "itemprop"]
 WORDS = [
     *("x", "content", "reply-", "reply-x", "hidden", "display:none", "display: none", "true", "cookie", "nav"),
     *("Nav", "NAV", "menu", "ad-", " ad ", "shar", "share", "comments-title", "hide-", "tags", "MostPopularStories"),
     *("akismet", "reader-comments", "navigation", "widget", "yin", "", " ", "comment", "Comments", "commentary"),
-    *("comol", "disqus_thread", "post-comments", "mvp-post-add-box", "infinite-scroll", "infinitescroll"),
+    *("comol", "disqus_thread", "post-comments", "mvp-post-add-box", "infinite-scroll", "infinitescroll", "post"),
+    *("entry", "articleBody", "articleContent", "article-body", "post-text", "entry-content"),
 ]
 
 
@@ -98,13 +102,14 @@ def test_a_filter_that_reads_otherwise_stays_trafilaturas():
     assert discard_filters.replacement("not a filter") is None
 
 
-def test_the_second_conditions_of_the_comment_and_follow_up_filters():
+def test_the_second_conditions_of_the_comment_and_follow_up_filters_and_the_body():
     tree = lxml_html.fromstring(
         "<html><body><ul id='disqus_thread'><li>a</li></ul><div id='disqus_thread'>b</div>"
         "<ol class='comments'><li>c</li></ol><div class='infinite-scroll'><h1>d</h1></div>"
-        "<div id='infinite-scroll'>e</div><section class='mvp-post-add-box'><h1>f</h1></section></body></html>"
+        "<div id='infinite-scroll'>e</div><main class='post'>g</main><div class='entry'>h<section class='post'>i</section></div><section class='mvp-post-add-box'><h1>f</h1></section></body></html>"
     )
     _same_everywhere(tree)
     found = {new.path: [e.text_content() for e in new(tree)] for _, new in _pairs()}
+    assert found[xpaths.BODY_XPATH[0].path] == ["g", "i"]  # h follows a sibling body
     assert found[xpaths.REMOVE_COMMENTS_AND_LISTS_XPATH[0].path] == ["b", "c"]
     assert found[xpaths.RAW_TREE_PRUNE_XPATH[0].path] == ["e", "f"]
