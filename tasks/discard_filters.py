@@ -55,12 +55,18 @@ BODY_SKELETON = (
     "@itemprop='articleBody' or @id='articleContent' or re:test(@id, '{}') or re:test(@class, '{}')][1]"
 )
 BODY_TAGS = ("article", "div", "main", "section")
+# precision mode's discard of bottom and link blocks
+BOTTOM_SKELETON = (
+    ".//*[self::div or self::item or self::list or self::p or self::section or self::span]"
+    "[re:test(@id|@class, '{}') or re:test(@id|@class, '{}') or contains(@style, 'border')]"
+)
 FILTER_LISTS = (
     "OVERALL_DISCARD_XPATH",
     "REMOVE_COMMENTS_XPATH",
     "REMOVE_COMMENTS_AND_LISTS_XPATH",
     "RAW_TREE_PRUNE_XPATH",
     "BODY_XPATH",
+    "PRECISION_DISCARD_XPATH",
 )
 DISCARD_TAGS = ("div", "item", "list", "p", "section", "span")
 COMMENT_TAGS = ("div", "list", "section", "details")
@@ -205,6 +211,17 @@ def id_class_test(patterns: list[str], unless: Callable[[Any], bool] | None = No
     return test
 
 
+def bottom_test(patterns: list[str]) -> Callable[[Any], bool]:
+    """PRECISION_DISCARD_XPATH[1]'s predicate (elements of DISCARD_TAGS only)."""
+    bottom, link = (cached_search(p) for p in patterns)
+
+    def test(element) -> bool:
+        first, style = first_of(element, "id", "class"), element.get("style")
+        return (first is not None and (bottom(first) or link(first))) or (style is not None and "border" in style)
+
+    return test
+
+
 def _not_a_list(element) -> bool:
     return element.tag not in ("ol", "ul")
 
@@ -224,6 +241,8 @@ def replacement(xpath) -> ElementFilter | None:
             return ElementFilter(discard_test(patterns), DISCARD_TAGS, path)
         if skeleton == HIDDEN_SKELETON:
             return ElementFilter(hidden_test(patterns), None, path)
+        if skeleton == BOTTOM_SKELETON:
+            return ElementFilter(bottom_test(patterns), DISCARD_TAGS, path)
         if skeleton == BODY_SKELETON:
             return FirstChildFilter(body_test(patterns), BODY_TAGS, path)
         if skeleton == COMMENTS_SKELETON:

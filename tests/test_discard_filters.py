@@ -26,7 +26,8 @@ PAGES = sorted(Path(__file__).parent.joinpath("data", "pages").glob("*/*.html"))
 
 def _pairs():
     pairs = discard_filters.install()
-    assert len(pairs) == 6  # OVERALL_DISCARD_XPATH's two, the comment filters, the follow-ups' prune, the body
+    assert len(pairs) == 7  # OVERALL_DISCARD_XPATH's two, the comment filters, the follow-ups' prune, the body,
+    # precision's bottom and link blocks
     return pairs
 
 
@@ -50,6 +51,7 @@ def test_the_filters_are_replaced_in_trafilaturas_lists():
     assert OVERALL_DISCARD_XPATH == news[:2]
     assert xpaths.REMOVE_COMMENTS_XPATH[0] in news and xpaths.REMOVE_COMMENTS_AND_LISTS_XPATH[0] in news
     assert xpaths.RAW_TREE_PRUNE_XPATH[0] in news and xpaths.BODY_XPATH[0] in news
+    assert xpaths.PRECISION_DISCARD_XPATH[1] in news
 
 
 @pytest.mark.parametrize("page", PAGES, ids=lambda p: f"{p.parent.name}/{p.name}")
@@ -84,6 +86,7 @@ WORDS = [
     *("akismet", "reader-comments", "navigation", "widget", "yin", "", " ", "comment", "Comments", "commentary"),
     *("comol", "disqus_thread", "post-comments", "mvp-post-add-box", "infinite-scroll", "infinitescroll", "post"),
     *("entry", "articleBody", "articleContent", "article-body", "post-text", "entry-content"),
+    *("bottom", "link", "footer-bottom", "links", "border: 1px", "x bottom"),
 ]
 
 
