@@ -71,6 +71,7 @@ FILTER_LISTS = (
 DISCARD_TAGS = ("div", "item", "list", "p", "section", "span")
 COMMENT_TAGS = ("div", "list", "section", "details")
 MAX_REMEMBERED = 20_000  # attribute values whose verdict a test keeps (then it starts again)
+MAX_REMEMBERED_CHARS = 200  # longer values are searched each time: a hostile page must not fill memory
 _INSTALLED: list[tuple[Any, ElementFilter]] = []  # (the filter it replaces, the replacement)
 
 
@@ -102,21 +103,23 @@ class ElementFilter:
         return [element for element in context.iterdescendants(*self.tags) if test(element)]
 
 
-def cached_search(pattern: str) -> Callable[[str], bool]:
+class CachedSearch:
     """re.search(pattern, value) is not None, remembered by value: a page repeats its classes and ids, and so do
     the pages of a site (the long alternations scan each value once per alternative)."""
-    search = re.compile(pattern).search
-    verdicts: dict[str, bool] = {}
 
-    def found(value: str) -> bool:
-        verdict = verdicts.get(value)
+    def __init__(self, pattern: str) -> None:
+        self.search = re.compile(pattern).search
+        self.verdicts: dict[str, bool] = {}
+
+    def __call__(self, value: str) -> bool:
+        verdict = self.verdicts.get(value)
         if verdict is None:
-            if len(verdicts) >= MAX_REMEMBERED:
-                verdicts.clear()
-            verdict = verdicts[value] = search(value) is not None
+            verdict = self.search(value) is not None
+            if len(value) <= MAX_REMEMBERED_CHARS:
+                if len(self.verdicts) >= MAX_REMEMBERED:
+                    self.verdicts.clear()
+                self.verdicts[value] = verdict
         return verdict
-
-    return found
 
 
 class FirstChildFilter(ElementFilter):
@@ -134,7 +137,7 @@ class FirstChildFilter(ElementFilter):
 
 def body_test(patterns: list[str]) -> Callable[[Any], bool]:
     """BODY_XPATH[0]'s predicate (elements of BODY_TAGS only)."""
-    by_id, by_class = (cached_search(p) for p in patterns)
+    by_id, by_class = (CachedSearch(p) for p in patterns)
 
     def test(element) -> bool:
         get = element.get
@@ -152,7 +155,7 @@ def body_test(patterns: list[str]) -> Callable[[Any], bool]:
 
 def discard_test(patterns: list[str]) -> Callable[[Any], bool]:
     """OVERALL_DISCARD_XPATH[0]'s predicate (elements of DISCARD_TAGS only)."""
-    either, by_id, by_class = (cached_search(p) for p in patterns)
+    either, by_id, by_class = (CachedSearch(p) for p in patterns)
 
     def test(element) -> bool:
         get = element.get
@@ -175,7 +178,7 @@ def discard_test(patterns: list[str]) -> Callable[[Any], bool]:
 
 def hidden_test(patterns: list[str]) -> Callable[[Any], bool]:
     """OVERALL_DISCARD_XPATH[1]'s predicate (any element)."""
-    id_or_style, by_id, by_class = (cached_search(p) for p in patterns)
+    id_or_style, by_id, by_class = (CachedSearch(p) for p in patterns)
 
     def test(element) -> bool:
         get = element.get
@@ -197,7 +200,7 @@ def hidden_test(patterns: list[str]) -> Callable[[Any], bool]:
 
 def id_class_test(patterns: list[str], unless: Callable[[Any], bool] | None = None) -> Callable[[Any], bool]:
     """`[re:test(@id, A) or re:test(@class, B)]`, and with `unless`, `[unless or re:test(@id, C) or re:test(@class, D)]`."""
-    by_id, by_class, *second = (cached_search(p) for p in patterns)
+    by_id, by_class, *second = (CachedSearch(p) for p in patterns)
 
     def test(element) -> bool:
         ident, klass = element.get("id"), element.get("class")
@@ -213,7 +216,7 @@ def id_class_test(patterns: list[str], unless: Callable[[Any], bool] | None = No
 
 def bottom_test(patterns: list[str]) -> Callable[[Any], bool]:
     """PRECISION_DISCARD_XPATH[1]'s predicate (elements of DISCARD_TAGS only)."""
-    bottom, link = (cached_search(p) for p in patterns)
+    bottom, link = (CachedSearch(p) for p in patterns)
 
     def test(element) -> bool:
         first, style = first_of(element, "id", "class"), element.get("style")

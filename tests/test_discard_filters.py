@@ -116,3 +116,12 @@ def test_the_second_conditions_of_the_comment_and_follow_up_filters_and_the_body
     assert found[xpaths.BODY_XPATH[0].path] == ["g", "i"]  # h follows a sibling body
     assert found[xpaths.REMOVE_COMMENTS_AND_LISTS_XPATH[0].path] == ["b", "c"]
     assert found[xpaths.RAW_TREE_PRUNE_XPATH[0].path] == ["e", "f"]
+
+
+def test_long_and_many_attribute_values_are_not_all_remembered():
+    found = discard_filters.CachedSearch("bar")
+    long_value = "x" * (discard_filters.MAX_REMEMBERED_CHARS + 1)
+    assert found(long_value + "bar") and not found(long_value)
+    assert not found.verdicts
+    assert all(found(f"{i}bar") for i in range(discard_filters.MAX_REMEMBERED + 5))
+    assert not found("ba") and len(found.verdicts) <= discard_filters.MAX_REMEMBERED
