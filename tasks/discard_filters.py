@@ -234,12 +234,15 @@ def _no_h1(element) -> bool:
 
 
 def replacement(xpath) -> ElementFilter | None:
-    """The Python filter for one of trafilatura's OVERALL_DISCARD_XPATH filters; None when it reads otherwise."""
+    """The Python filter for a trafilatura filter that reads as one of the skeletons above; None for any other, or
+    when one of its patterns matches the empty string (the tests skip an element without the attribute)."""
     path = getattr(xpath, "path", None)
     if not isinstance(path, str):
         return None
     skeleton, patterns = _skeleton(path)
     try:
+        if any(re.search(pattern, "") for pattern in patterns):
+            return None
         if skeleton == DISCARD_SKELETON:
             return ElementFilter(discard_test(patterns), DISCARD_TAGS, path)
         if skeleton == HIDDEN_SKELETON:

@@ -103,6 +103,8 @@ def test_a_filter_that_reads_otherwise_stays_trafilaturas():
     assert discard_filters.replacement(changed) is None
     assert discard_filters.replacement(XPath(".//div[re:test(@id, 'x')]", namespaces={"re": REGEXP_NS})) is None
     assert discard_filters.replacement("not a filter") is None
+    matches_nothing_too = XPath(own.path.replace("'cookie'", "'cookie|^'"), namespaces={"re": REGEXP_NS})
+    assert discard_filters.replacement(matches_nothing_too) is None  # true on an element without id or class
 
 
 def test_the_second_conditions_of_the_comment_and_follow_up_filters_and_the_body():
