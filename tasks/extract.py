@@ -23,12 +23,16 @@ from forumwatch.tasks.dates import (
     sane_published_at,
     text_date_candidates,
 )
+from forumwatch.tasks.discard_filters import install as install_python_discard_filters
 from forumwatch.tasks.language import article_language, cjk_chars, length_units, long_enough, spaced_words
 from forumwatch.tasks.page_metadata import fallback_day, page_metadata
+from forumwatch.tasks.trafilatura_copies import install as install_fewer_copies
 from forumwatch.tasks.urls import article_id
 from forumwatch.tasks.xpath_literals import install as install_cheaper_filters
 
 install_cheaper_filters()  # trafilatura's own filters, made cheaper: the same elements selected
+install_python_discard_filters()  # and its two discard filters as Python tests (after: it reads the originals)
+install_fewer_copies()  # with favor_precision, no copy of the raw tree that nothing reads afterwards
 _PARSERS = threading.local()  # an lxml parser must not be shared between threads
 
 

@@ -154,27 +154,30 @@ WORDS = [
 TEXTS = ["", " ", "By", "John Smith", "Ivan Ivanov", "张伟", "Jane Doe and Bob Roe", "12 May 2023", "\n"]
 
 
-def _element(draw, depth: int):
-    element = lxml_html.Element(draw(st.sampled_from(TAGS)))
-    for name in draw(
-        st.lists(st.sampled_from(["class", "id", "itemprop", "rel", "role", "style"]), max_size=2, unique=True)
-    ):
-        element.set(name, " ".join(draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=2))))
+NAMES = ["class", "id", "itemprop", "rel", "role", "style"]
+
+
+def _element(draw, depth: int, kinds: tuple[list[str], list[str], list[str], int]):
+    tags, names, words, max_names = kinds
+    element = lxml_html.Element(draw(st.sampled_from(tags)))
+    for name in draw(st.lists(st.sampled_from(names), max_size=max_names, unique=True)):  # in any order
+        element.set(name, " ".join(draw(st.lists(st.sampled_from(words), min_size=1, max_size=2))))
     element.text = draw(st.sampled_from(TEXTS)) or None
     element.tail = draw(st.sampled_from(TEXTS)) or None
     if depth < 4:
         for _ in range(draw(st.integers(min_value=0, max_value=3))):
-            element.append(_element(draw, depth + 1))
+            element.append(_element(draw, depth + 1, kinds))
     return element
 
 
 @st.composite
-def pages(draw):
-    """A page of nested elements with the classes and ids trafilatura's filters look for."""
+def pages(draw, tags: list[str] = TAGS, names: list[str] = NAMES, words: list[str] = WORDS, max_names: int = 2):
+    """A page of nested elements with the classes and ids trafilatura's filters look for (or the tags, attribute
+    names and words given, up to max_names attributes an element)."""
     root = lxml_html.fromstring("<html><body></body></html>")
     body = root.find("body")
     for _ in range(draw(st.integers(min_value=1, max_value=4))):
-        body.append(_element(draw, 0))
+        body.append(_element(draw, 0, (tags, names, words, max_names)))
     return root
 
 
