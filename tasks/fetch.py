@@ -332,6 +332,7 @@ class _Response:
     body: bytes
     error: str | None  # body cut short: too large, timeout, bad encoding
     warc_file: str | None
+    sha1: bytes  # of the body: one pass serves the archive's payload digest and the result's content_sha1
 
 
 class Fetcher:
@@ -523,7 +524,7 @@ class Fetcher:
         )  # fmt: skip
         if error is None and not not_modified:
             values["body"] = resp.body
-            values["content_sha1"] = hashlib.sha1(resp.body).hexdigest()
+            values["content_sha1"] = resp.sha1.hex()
             if not resp.body.startswith(b"\x1f\x8b"):  # a gzipped file (sitemap.xml.gz) has no text
                 values["text"], values["encoding"] = decode_html(resp.body, ctype_header)
         return self._result(req, **values)
@@ -583,6 +584,7 @@ class Fetcher:
             finally:
                 clock.append(time.monotonic() - started)
         raw_headers = list(resp.raw.headers.items()) if resp.raw is not None else list(resp.headers.items())
+        sha1 = hashlib.sha1(body).digest()
         warc_file = None
         if self.archive is not None:
             extra = {"WARC-Source-Id": req.source_id or "", "WARC-Fetch-Kind": req.kind}
@@ -590,9 +592,9 @@ class Fetcher:
                 extra["WARC-Truncated"] = truncated
             warc_file = self.archive.write_response(
                 url, resp.status_code, resp.reason or "", raw_headers, body, date,
-                {k: v for k, v in extra.items() if v},
+                {k: v for k, v in extra.items() if v}, sha1,
             )  # fmt: skip
-        return _Response(url, resp.status_code, resp.headers, body, error, warc_file)
+        return _Response(url, resp.status_code, resp.headers, body, error, warc_file, sha1)
 
     def _get(self, url: str, headers: dict[str, str], auth: tuple[str, str] | None) -> requests.Response:
         """GET `url` (http/https: checked before) through the guarded adapter, its body left unread: as

@@ -179,16 +179,17 @@ class WarcArchive:
         body: bytes,
         date: datetime,
         extra: dict[str, str] | None = None,
+        sha1: bytes | None = None,
     ) -> str:
         """Append one response record (body already decompressed), signed with this archive's key; returns
-        the file path."""
+        the file path. `sha1`: the body's SHA-1 digest when the caller has it (the payload digest)."""
         url = redact_credentials(url).replace(" ", "%20")  # as warcio reads it back, so the signature still matches
         stored = [(k, v) for k, v in headers if k.lower() not in _WIRE_HEADERS | {"content-length"}]
         stored += [(f"X-Crawler-{k}", v) for k, v in headers if k.lower() in _WIRE_HEADERS]
         stored.append(("Content-Length", str(len(body))))
         http_headers = StatusAndHeaders(f"{status} {reason or ''}".strip(), stored, protocol="HTTP/1.1")
         # The payload digest and length given up front spare warcio a copy and a digest pass of the body.
-        warc_headers = {"WARC-Date": _warc_date(date), "WARC-Payload-Digest": _sha1_b32(body), **(extra or {})}
+        warc_headers = {"WARC-Date": _warc_date(date), "WARC-Payload-Digest": _sha1_b32(body, sha1), **(extra or {})}
         content_type = ", ".join(v for k, v in stored if k.lower() == "content-type") or None  # as read back
         private = {k: v for k, v in warc_headers.items() if k in PRIVATE_HEADERS}
         key = self._signing_key()
@@ -225,8 +226,9 @@ class WarcArchive:
                 self._fh = None
 
 
-def _sha1_b32(data: bytes) -> str:
-    return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
+def _sha1_b32(data: bytes, digest: bytes | None = None) -> str:
+    """The WARC form of a SHA-1 digest (of `data`, unless `digest` is given)."""
+    return "sha1:" + base64.b32encode(digest or hashlib.sha1(data).digest()).decode("ascii")
 
 
 def iter_responses(path: str | Path) -> Iterator[ArchivedResponse]:
