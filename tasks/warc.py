@@ -9,7 +9,6 @@ import logging
 import os
 import secrets
 import threading
-import zlib
 from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import datetime
@@ -17,6 +16,7 @@ from io import BytesIO
 from pathlib import Path
 from typing import BinaryIO
 
+from isal import isal_zlib
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
@@ -104,13 +104,14 @@ def signed_by(record: ArchivedResponse, key: bytes | None) -> bool:
     return hmac.compare_digest(expected, claimed)
 
 
-GZIP_LEVEL = 1  # 4x faster than warcio's level 9 on news HTML, for ~15% more bytes
+# ISA-L's level 1 (its levels are 0-3), on news HTML (97 KB pages): 0.14 CPU-ms a page against zlib level 1's 0.70,
+# and 2% smaller; warcio's zlib level 9 takes 2.39 ms for 10% fewer bytes. Any gzip reader reads the members.
+GZIP_LEVEL = 1
 
 
 def gzip_member(data: bytes, level: int = GZIP_LEVEL) -> bytes:
-    """One gzip member (a WARC.gz holds one per record)."""
-    compressor = zlib.compressobj(level, zlib.DEFLATED, zlib.MAX_WBITS + 16)
-    return compressor.compress(data) + compressor.flush()
+    """One gzip member (a WARC.gz holds one per record), made by ISA-L (it releases the GIL, as zlib does)."""
+    return isal_zlib.compress(data, level, wbits=isal_zlib.MAX_WBITS + 16)
 
 
 def _record_member(build, level: int) -> bytes:
@@ -135,6 +136,8 @@ class WarcArchive:
     def _signing_key(self) -> bytes | None:
         """The archive's key; None (records then go unsigned, with one warning) when the key file is
         damaged or cannot be made: a key problem must not stop archiving."""
+        if self._key is not None:  # read once: the records after the first take no lock for it
+            return self._key or None
         with self._lock:
             if self._key is None:
                 try:
@@ -176,16 +179,17 @@ class WarcArchive:
         body: bytes,
         date: datetime,
         extra: dict[str, str] | None = None,
+        sha1: bytes | None = None,
     ) -> str:
         """Append one response record (body already decompressed), signed with this archive's key; returns
-        the file path."""
+        the file path. `sha1`: the body's SHA-1 digest when the caller has it (the payload digest)."""
         url = redact_credentials(url).replace(" ", "%20")  # as warcio reads it back, so the signature still matches
         stored = [(k, v) for k, v in headers if k.lower() not in _WIRE_HEADERS | {"content-length"}]
         stored += [(f"X-Crawler-{k}", v) for k, v in headers if k.lower() in _WIRE_HEADERS]
         stored.append(("Content-Length", str(len(body))))
         http_headers = StatusAndHeaders(f"{status} {reason or ''}".strip(), stored, protocol="HTTP/1.1")
         # The payload digest and length given up front spare warcio a copy and a digest pass of the body.
-        warc_headers = {"WARC-Date": _warc_date(date), "WARC-Payload-Digest": _sha1_b32(body), **(extra or {})}
+        warc_headers = {"WARC-Date": _warc_date(date), "WARC-Payload-Digest": _sha1_b32(body, sha1), **(extra or {})}
         content_type = ", ".join(v for k, v in stored if k.lower() == "content-type") or None  # as read back
         private = {k: v for k, v in warc_headers.items() if k in PRIVATE_HEADERS}
         key = self._signing_key()
@@ -193,7 +197,7 @@ class WarcArchive:
             warc_headers[SIGNATURE_HEADER] = record_signature(
                 key, url, warc_headers["WARC-Date"], warc_headers["WARC-Payload-Digest"], status, content_type, private
             )
-        # Digest and gzip the record outside the lock (zlib releases the GIL), then append its bytes.
+        # Digest and gzip the record outside the lock (ISA-L releases the GIL), then append its bytes.
         member = _record_member(
             lambda w: w.write_record(
                 w.create_warc_record(
@@ -222,8 +226,9 @@ class WarcArchive:
                 self._fh = None
 
 
-def _sha1_b32(data: bytes) -> str:
-    return "sha1:" + base64.b32encode(hashlib.sha1(data).digest()).decode("ascii")
+def _sha1_b32(data: bytes, digest: bytes | None = None) -> str:
+    """The WARC form of a SHA-1 digest (of `data`, unless `digest` is given)."""
+    return "sha1:" + base64.b32encode(digest or hashlib.sha1(data).digest()).decode("ascii")
 
 
 def iter_responses(path: str | Path) -> Iterator[ArchivedResponse]:

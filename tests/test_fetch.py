@@ -295,6 +295,24 @@ def test_redirect_chain_is_followed(srv: HTTPServer, tmp_path: Path) -> None:
     assert [a.status for a in iter_responses(r.warc_file)] == [301, 302, 200]
 
 
+def test_redirect_body_is_read_through_the_cap_and_cookies_are_kept(srv: HTTPServer, tmp_path: Path) -> None:
+    srv.expect_request("/moved").respond_with_data("<p>moved</p>", status=302, headers={"Location": "/final"})
+    srv.expect_request("/final").respond_with_data("<p>here</p>", content_type="text/html")
+    # a 3xx body bigger than the cap is not read whole into memory: it stops there, as any body does
+    srv.expect_request("/bomb").respond_with_data(b"x" * 50_000, status=302, headers={"Location": "/final"})
+    srv.expect_request("/login").respond_with_data("ok", headers={"Set-Cookie": "session=abc; Path=/"})
+    srv.expect_request("/after").respond_with_data("ok")
+    r = one(srv.url_for("/moved"), warc_dir=tmp_path)
+    assert (r.status, r.error, r.text) == (200, None, "<p>here</p>")
+    assert [(a.status, a.body) for a in iter_responses(r.warc_file)] == [(302, b"<p>moved</p>"), (200, b"<p>here</p>")]
+    bomb = one(srv.url_for("/bomb"), replace(FAST, max_bytes=1000))
+    assert (bomb.status, bomb.error) == (302, "too large: over 1000 bytes")
+    settings = replace(FAST, max_workers=1, per_host_concurrency=1)
+    fetch_all([req(srv.url_for("/login")), req(srv.url_for("/after"))], settings, None, "t")
+    sent = {request.path: request.headers.get("Cookie") for request, _ in srv.log}
+    assert sent["/login"] is None and sent["/after"] == "session=abc"
+
+
 def test_redirect_loop_and_too_many(srv: HTTPServer) -> None:
     srv.expect_request("/a").respond_with_data("", status=302, headers={"Location": "/b"})
     srv.expect_request("/b").respond_with_data("", status=302, headers={"Location": "/a"})

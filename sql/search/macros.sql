@@ -5,8 +5,11 @@
 -- stemmed with the Russian Snowball stemmer, other words with the English one.
 CREATE OR REPLACE MACRO fw_cjk_run(t) AS regexp_full_match(t, '[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]+');
 
+-- A word of ASCII characters only (as many bytes as characters) is neither CJK nor Cyrillic: it goes straight to
+-- the English stemmer, sparing most words of a page the three regular expressions below (same terms, less CPU).
 CREATE OR REPLACE MACRO fw_word_terms(t) AS
     CASE
+        WHEN strlen(t) = length(t) THEN [stem(t, 'english')]
         WHEN fw_cjk_run(t) AND length(t) > 1 THEN list_transform(range(1, length(t)), i -> substr(t, i, 2))
         WHEN fw_cjk_run(t) THEN [t]
         WHEN regexp_matches(t, '\p{Cyrillic}') THEN [stem(t, 'russian')]
