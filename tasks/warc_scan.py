@@ -73,25 +73,24 @@ def is_gzip(path: Path) -> bool:
         return fh.read(3) == MAGIC
 
 
-def _parse_head(raw: bytes) -> tuple[str, dict[str, str]]:
-    """(version line, headers) of a WARC header block; ValueError when it is not one."""
+def _parse_head(raw: bytes) -> tuple[str, dict[str, str], dict[str, str]]:
+    """(version line, headers, the first value of each header by its lower-case name) of a WARC header
+    block; ValueError when it is not one."""
     lines = raw.decode("utf-8", "replace").split("\r\n")
     if not lines[0].startswith("WARC/1."):
         raise ValueError(f"not a WARC record (starts {raw[:16]!r})")
     headers: dict[str, str] = {}
+    by_lower: dict[str, str] = {}
     for line in lines[1:]:
         if not line:
             continue
         name, sep, value = line.partition(":")
         if not sep:
             raise ValueError(f"bad WARC header line {line[:80]!r}")
-        headers.setdefault(name.strip(), value.strip())
-    return lines[0], headers
-
-
-def _header_value(headers: dict[str, str], name: str) -> str:
-    lower = name.lower()
-    return next((v for k, v in headers.items() if k.lower() == lower), "")
+        name, value = name.strip(), value.strip()
+        headers.setdefault(name, value)
+        by_lower.setdefault(name.lower(), value)
+    return lines[0], headers, by_lower
 
 
 class MemberReader:
@@ -145,18 +144,18 @@ class MemberReader:
                 fed += len(more)
                 pending = more
         self.stats.bytes_inflated += len(out)
-        version, headers = _parse_head(out[: end + 4])
+        version, headers, by_lower = _parse_head(out[: end + 4])
         try:
-            length = int(_header_value(headers, "Content-Length"))
+            length = int(by_lower.get("content-length", ""))
         except ValueError:
             raise ValueError("WARC header without a valid Content-Length") from None
         if length < 0:
             raise ValueError("negative Content-Length")
         head = Head(
             offset=offset,
-            rec_type=_header_value(headers, "WARC-Type"),
-            uri=_header_value(headers, "WARC-Target-URI").strip("<>"),
-            date=_header_value(headers, "WARC-Date"),
+            rec_type=by_lower.get("warc-type", ""),
+            uri=by_lower.get("warc-target-uri", "").strip("<>"),
+            date=by_lower.get("warc-date", ""),
             warc_headers=headers,
             size=end + 4 + length + 4,
         )
