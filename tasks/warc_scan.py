@@ -205,15 +205,16 @@ class MemberReader:
         """The first gzip magic after `start` preceded by this member's ISIZE, within deflate's worst-case
         size of the member; the file's end when the member ends exactly there; None when neither is found."""
         isize = struct.pack("<I", head.size & 0xFFFFFFFF)
+        needle = isize + MAGIC  # found as one string: far fewer candidates, and longer skips while searching
         limit = min(head.offset + head.size + head.size // 1000 + 70_000, self.size)  # stored blocks, header fields
         pos = max(start, head.offset + 18)  # 10-byte gzip header, 8-byte trailer
         while pos < limit:
             i = self._window(pos - 4, 8)
             end = min(len(self.buf), i + 4 + (limit - pos))
             at = i + 4
-            while (hit := self.buf.find(MAGIC, at, end)) >= 0:
+            while (hit := self.buf.find(needle, at - 4, end) + 4) >= 4:  # the magic's index, ISIZE before it
                 flags = self.buf[hit + 3] if hit + 3 < len(self.buf) else 0
-                if self.buf[hit - 4 : hit] == isize and not flags & 0xE0 and self._starts_record(self.base + hit):
+                if not flags & 0xE0 and self._starts_record(self.base + hit):
                     return self.base + hit
                 at = hit + 1
             pos = max(pos + 1, self.base + end - 2)  # a magic cut by the window's end is seen next time
