@@ -32,7 +32,7 @@ from warcio.archiveiterator import ArchiveIterator
 from forumwatch.tasks.warc import ArchivedResponse, read_response
 
 MAGIC = b"\x1f\x8b\x08"
-HEAD_STEP = 512  # bytes of output inflated at a time while looking for the end of the WARC header
+HEAD_STEP = 1024  # bytes of output inflated at a time while looking for the end of the WARC header
 HEAD_LIMIT = 64 * 1024  # a WARC header longer than this makes the record unreadable
 READ = 256 * 1024  # compressed bytes inflated at a time
 HEAD_READ = 8 * 1024  # compressed bytes fed while looking for the WARC header
@@ -237,7 +237,7 @@ class MemberReader:
             raise ValueError(f"record of {head.size} bytes is over the {MAX_RECORD} byte limit")
         plain, next_offset = self.inflate_rest(head, inflater, fed, out, keep=True)
         self.stats.read += 1
-        record = next(iter(ArchiveIterator(BytesIO(plain))), None)
+        record = next(iter(ArchiveIterator(BytesIO(plain), block_size=len(plain))), None)  # one read, not 16 KB ones
         if record is None or record.rec_type != "response":
             return None, next_offset
         return read_response(record), next_offset
