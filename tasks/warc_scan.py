@@ -32,7 +32,7 @@ from warcio.archiveiterator import ArchiveIterator
 from forumwatch.tasks.warc import ArchivedResponse, read_response
 
 MAGIC = b"\x1f\x8b\x08"
-HEAD_STEP = 512  # bytes of output inflated at a time while looking for the end of the WARC header
+HEAD_STEP = 1024  # bytes of output inflated at a time while looking for the end of the WARC header
 HEAD_LIMIT = 64 * 1024  # a WARC header longer than this makes the record unreadable
 READ = 256 * 1024  # compressed bytes inflated at a time
 HEAD_READ = 8 * 1024  # compressed bytes fed while looking for the WARC header
@@ -73,25 +73,24 @@ def is_gzip(path: Path) -> bool:
         return fh.read(3) == MAGIC
 
 
-def _parse_head(raw: bytes) -> tuple[str, dict[str, str]]:
-    """(version line, headers) of a WARC header block; ValueError when it is not one."""
+def _parse_head(raw: bytes) -> tuple[str, dict[str, str], dict[str, str]]:
+    """(version line, headers, the first value of each header by its lower-case name) of a WARC header
+    block; ValueError when it is not one."""
     lines = raw.decode("utf-8", "replace").split("\r\n")
     if not lines[0].startswith("WARC/1."):
         raise ValueError(f"not a WARC record (starts {raw[:16]!r})")
     headers: dict[str, str] = {}
+    by_lower: dict[str, str] = {}
     for line in lines[1:]:
         if not line:
             continue
         name, sep, value = line.partition(":")
         if not sep:
             raise ValueError(f"bad WARC header line {line[:80]!r}")
-        headers.setdefault(name.strip(), value.strip())
-    return lines[0], headers
-
-
-def _header_value(headers: dict[str, str], name: str) -> str:
-    lower = name.lower()
-    return next((v for k, v in headers.items() if k.lower() == lower), "")
+        name, value = name.strip(), value.strip()
+        headers.setdefault(name, value)
+        by_lower.setdefault(name.lower(), value)
+    return lines[0], headers, by_lower
 
 
 class MemberReader:
@@ -145,18 +144,18 @@ class MemberReader:
                 fed += len(more)
                 pending = more
         self.stats.bytes_inflated += len(out)
-        version, headers = _parse_head(out[: end + 4])
+        version, headers, by_lower = _parse_head(out[: end + 4])
         try:
-            length = int(_header_value(headers, "Content-Length"))
+            length = int(by_lower.get("content-length", ""))
         except ValueError:
             raise ValueError("WARC header without a valid Content-Length") from None
         if length < 0:
             raise ValueError("negative Content-Length")
         head = Head(
             offset=offset,
-            rec_type=_header_value(headers, "WARC-Type"),
-            uri=_header_value(headers, "WARC-Target-URI").strip("<>"),
-            date=_header_value(headers, "WARC-Date"),
+            rec_type=by_lower.get("warc-type", ""),
+            uri=by_lower.get("warc-target-uri", "").strip("<>"),
+            date=by_lower.get("warc-date", ""),
             warc_headers=headers,
             size=end + 4 + length + 4,
         )
@@ -206,15 +205,16 @@ class MemberReader:
         """The first gzip magic after `start` preceded by this member's ISIZE, within deflate's worst-case
         size of the member; the file's end when the member ends exactly there; None when neither is found."""
         isize = struct.pack("<I", head.size & 0xFFFFFFFF)
+        needle = isize + MAGIC  # found as one string: far fewer candidates, and longer skips while searching
         limit = min(head.offset + head.size + head.size // 1000 + 70_000, self.size)  # stored blocks, header fields
         pos = max(start, head.offset + 18)  # 10-byte gzip header, 8-byte trailer
         while pos < limit:
             i = self._window(pos - 4, 8)
             end = min(len(self.buf), i + 4 + (limit - pos))
             at = i + 4
-            while (hit := self.buf.find(MAGIC, at, end)) >= 0:
+            while (hit := self.buf.find(needle, at - 4, end) + 4) >= 4:  # the magic's index, ISIZE before it
                 flags = self.buf[hit + 3] if hit + 3 < len(self.buf) else 0
-                if self.buf[hit - 4 : hit] == isize and not flags & 0xE0 and self._starts_record(self.base + hit):
+                if not flags & 0xE0 and self._starts_record(self.base + hit):
                     return self.base + hit
                 at = hit + 1
             pos = max(pos + 1, self.base + end - 2)  # a magic cut by the window's end is seen next time
@@ -237,7 +237,7 @@ class MemberReader:
             raise ValueError(f"record of {head.size} bytes is over the {MAX_RECORD} byte limit")
         plain, next_offset = self.inflate_rest(head, inflater, fed, out, keep=True)
         self.stats.read += 1
-        record = next(iter(ArchiveIterator(BytesIO(plain))), None)
+        record = next(iter(ArchiveIterator(BytesIO(plain), block_size=len(plain))), None)  # one read, not 16 KB ones
         if record is None or record.rec_type != "response":
             return None, next_offset
         return read_response(record), next_offset

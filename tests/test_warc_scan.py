@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import random
 import sys
 import zlib
 from datetime import datetime
@@ -11,6 +12,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/ is not an installed package
 
 from bench import ccnews
+from forumwatch.tasks import warc_scan
 from forumwatch.tasks.sources import read_sources
 from forumwatch.tasks.warc import WarcArchive, archive_key, iter_responses
 from forumwatch.tasks.warc_input import iter_pages, scan_pages
@@ -137,3 +139,29 @@ def test_our_signed_archive_reads_as_warcio_reads_it(tmp_path):
     scanned = [(p.item.url, p.item.source_id, p.trusted) for p in scan_pages(files, src, ScanStats(), key)]
     assert scanned == [(p.item.url, p.item.source_id, p.trusted) for p in iter_pages(files, src, key)]
     assert scanned == [(f"{OURS}/a.html", "planet", True), ("https://mirror.example/b.html", "planet", True)]
+
+
+def test_stepping_over_passes_decoy_member_starts_across_window_edges(tmp_path, monkeypatch):
+    """A skipped body holding the gzip magic, and the member's own ISIZE + magic with no WARC record after
+    them, is stepped over to the real next record, also when candidates straddle the read window's edge."""
+    path = tmp_path / "decoys.warc.gz"
+    with open(path, "wb") as fh:
+        for n in range(6):
+            if n % 2 == 0:
+                fh.write(ccnews.capture(f"{OURS}/news/{n}.html", html(n), WHEN))
+                continue
+            noise = random.Random(n).randbytes(20_000).hex().encode()  # a body that stays ~20 KB compressed
+            capture = ccnews.capture(f"https://www.other{n}.example/news/{n}.html", noise, WHEN)
+            request, response, metadata = split_members(capture)
+            isize = response[-4:]
+            garbled = bytearray(corrupt_body(response))
+            for at in range(len(response) // 3 + 37 * n, len(response) - 100, 1500):  # in the garbled part
+                decoy = warc_scan.MAGIC + b"\x00" if at % 3 else isize + warc_scan.MAGIC + b"\x00junk"
+                garbled[at : at + len(decoy)] = decoy
+            fh.write(request + bytes(garbled) + metadata)
+    for window in range(64, 128):  # a window edge every few dozen bytes, over every alignment
+        monkeypatch.setattr(warc_scan, "BUFFER", window)
+        stats = ScanStats()
+        pages = list(scan_pages([path], sources(tmp_path), stats))
+        assert [p.item.url for p in pages] == [f"{OURS}/news/{n}.html" for n in (0, 2, 4)]
+        assert stats.problems == [] and stats.skipped == 3 and stats.inflated_to_skip == 12  # requests, metadata
