@@ -13,7 +13,6 @@ from forumwatch.resources import seed_path
 from forumwatch.tasks.attribute import Agency, attribute, load_agencies
 from forumwatch.tasks.dedupe import pack_signature, pack_signatures
 from forumwatch.tasks.extract import Extracted, PageInput, extract_page
-from forumwatch.tasks.language import detect
 from forumwatch.tasks.links import keyed_evidence
 from forumwatch.tasks.places import load_gazetteer
 from forumwatch.tasks.tag import TagRules, load_rules, tag_article
@@ -53,13 +52,12 @@ def _rules() -> TagRules:
 
 
 def warm() -> None:
-    """Compile the tag rules, agency patterns and gazetteer and load the language model now: run in the
+    """Compile the tag rules, agency patterns and gazetteer now: run in the
     pool's forkserver, so every worker forked from it starts with them instead of compiling its own."""
     try:
         _rules()
         _agencies()
-        load_gazetteer()
-        detect("Loads the language detector's model (a third of a second) once, for every worker.")
+        load_gazetteer()  # not the language model (77 MB): in the forkserver it is counted again in every worker's RSS
     except Exception:  # a broken seed file: each page's enrichment reports it, as without warming
         pass
 
