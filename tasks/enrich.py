@@ -52,8 +52,8 @@ def _rules() -> TagRules:
 
 
 def warm() -> None:
-    """Compile the tag rules, agency patterns and gazetteer now: run in the
-    pool's forkserver, so every worker forked from it starts with them instead of compiling its own."""
+    """Compile the tag rules, agency patterns and gazetteer now: run in the pool's forkserver, so every worker
+    forked from it starts with them instead of compiling its own."""
     try:
         _rules()
         _agencies()
