@@ -24,7 +24,7 @@ from forumwatch.tasks.dates import (
     text_date_candidates,
 )
 from forumwatch.tasks.discard_filters import install as install_python_discard_filters
-from forumwatch.tasks.language import article_language, cjk_chars, length_units, long_enough, spaced_words
+from forumwatch.tasks.language import article_language, spaced_words, text_units
 from forumwatch.tasks.page_metadata import fallback_day, page_metadata
 from forumwatch.tasks.trafilatura_copies import install as install_fewer_copies
 from forumwatch.tasks.urls import article_id
@@ -319,8 +319,8 @@ def extract_page(page: PageInput) -> Extracted:
     if document is None or not text.strip():
         out.error = "no article text found"
         return out
-    if not long_enough(text, page.min_words, page.min_cjk_chars):
-        chars = cjk_chars(text)
+    words, chars = text_units(text)  # counted once, for the length check and word_count
+    if words < page.min_words and chars < page.min_cjk_chars:  # not long_enough
         counted = f"{spaced_words(text)} words" + (f", {chars} CJK characters" if chars else "")
         out.error = f"no article text found (only {counted})"
         return out
@@ -328,6 +328,6 @@ def extract_page(page: PageInput) -> Extracted:
     out.text = text
     out.author, out.sitename = _restore_joiners(metadata.author), _restore_joiners(metadata.sitename)
     out.description = _restore_joiners(metadata.description)
-    out.word_count = length_units(out.text)
+    out.word_count = words + chars  # length_units
     out.content_sha1 = hashlib.sha1(out.text.encode("utf-8")).hexdigest()
     return out

@@ -84,8 +84,7 @@ def unspaced_words(text: str) -> int:
     return len(_UNSPACED.findall(text or "")) // LETTERS_PER_WORD
 
 
-@lru_cache(maxsize=4)  # extract_page asks long_enough, then length_units, of the same text
-def _units(text: str) -> tuple[int, int]:
+def text_units(text: str) -> tuple[int, int]:
     """(words, CJK characters) of a text: spaced_words + unspaced_words, cjk_chars. A text without a character of
     the unspaced or CJK scripts is counted by str.split alone (a quarter of the regex scans' time)."""
     if text.isascii() or not _NOT_IN_WORDS_CHAR.search(text):
@@ -95,12 +94,12 @@ def _units(text: str) -> tuple[int, int]:
 
 def length_units(text: str) -> int:
     """Script-aware length: words (counted, or estimated for Thai-like scripts) plus one unit per CJK character."""
-    return sum(_units(text))
+    return sum(text_units(text))
 
 
 def long_enough(text: str, min_words: int, min_cjk_chars: int) -> bool:
     """Enough words, or enough CJK characters (a CJK character is not a word: it gets its own threshold)."""
-    words, chars = _units(text)
+    words, chars = text_units(text)
     return words >= min_words or chars >= min_cjk_chars
 
 

@@ -11,10 +11,10 @@ from forumwatch.tasks.language import (
     _LETTER,
     SCRIPT_SAMPLE_CHARS,
     _script_of,
-    _units,
     cjk_chars,
     dominant_script,
     spaced_words,
+    text_units,
     unspaced_words,
 )
 
@@ -63,4 +63,4 @@ WORD_PIECES = [
 @settings(max_examples=400, derandomize=True, deadline=None)
 @given(text=st.lists(st.sampled_from(WORD_PIECES) | st.text(max_size=3), max_size=12).map("".join))
 def test_words_and_cjk_characters_are_the_regex_counts(text):
-    assert _units(text) == (spaced_words(text) + unspaced_words(text), cjk_chars(text)), repr(text)
+    assert text_units(text) == (spaced_words(text) + unspaced_words(text), cjk_chars(text)), repr(text)
