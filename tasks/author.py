@@ -34,7 +34,7 @@ from trafilatura.utils import trim
 from trafilatura.xpaths import AUTHOR_DISCARD_XPATHS, AUTHOR_XPATHS
 
 from forumwatch.tasks.prefilter import NotLiteral, required_literals
-from forumwatch.tasks.xpath_literals import REGEXP_NS, call_args, original, rewrite_path, top_level_parts
+from forumwatch.tasks.xpath_literals import LITERAL, REGEXP_NS, call_args, original, rewrite_path, top_level_parts
 
 AUTHOR_MAX_CHARS = 120  # extract_author's len_limit
 
@@ -81,11 +81,10 @@ def _pruned_text(element: HtmlElement) -> str:
     return trim(" ".join(copy.itertext()))
 
 
-_LITERAL = r"""('[^']*'|"[^"]*")"""
 # One test of a filter's value predicate: an attribute against a literal, or a child element's text (`rel='me'`).
 _VALUE_TEST = (
-    rf"@[\w:-]+\s*=\s*{_LITERAL}|(?:contains|starts-with)\(\s*@[\w:-]+\s*,\s*{_LITERAL}\s*\)"
-    rf"|re:test\(\s*@[\w:-]+\s*,\s*{_LITERAL}\s*\)|([A-Za-z][\w-]*)\s*=\s*{_LITERAL}"
+    rf"@[\w:-]+\s*=\s*{LITERAL}|(?:contains|starts-with)\(\s*@[\w:-]+\s*,\s*{LITERAL}\s*\)"
+    rf"|re:test\(\s*@[\w:-]+\s*,\s*{LITERAL}\s*\)|([A-Za-z][\w-]*)\s*=\s*{LITERAL}"
 )
 _VALUE_CHAIN = re.compile(rf"\s*(?:{_VALUE_TEST})(?:\s+or\s+(?:{_VALUE_TEST}))*\s*")
 _NUMBER = re.compile(r"(?<![\w-])\d|\b(?:position|last|count|string-length|sum|number|floor|ceiling|round)\s*\(")
@@ -133,7 +132,7 @@ def _part_candidates(part: str) -> tuple[set[str], set[str], str] | None:
         except NotLiteral:
             return None
         predicate = body[at + 1 : close]
-        if _NUMBER.search(re.sub(_LITERAL, "", predicate)):
+        if _NUMBER.search(re.sub(LITERAL, "", predicate)):
             return None  # positional: it would count other elements than the walk does
         values = values or _value_strings(predicate)
         at = close + 1

@@ -183,11 +183,11 @@ def name_unions(path: str) -> str:
     return "".join(out)
 
 
-_LITERAL = r"('[^']*'|\"[^\"]*\")"
+LITERAL = r"('[^']*'|\"[^\"]*\")"  # an XPath string literal, its quotes included (one group)
 _GROUPABLE = (  # (test on one attribute, the same test on the attribute node, literal must not be empty)
-    (re.compile(rf"contains\(\s*@([\w:-]+)\s*,\s*{_LITERAL}\s*\)"), "contains(., {})", True),
-    (re.compile(rf"starts-with\(\s*@([\w:-]+)\s*,\s*{_LITERAL}\s*\)"), "starts-with(., {})", True),
-    (re.compile(rf"@([\w:-]+)\s*=\s*{_LITERAL}"), ".={}", False),
+    (re.compile(rf"contains\(\s*@([\w:-]+)\s*,\s*{LITERAL}\s*\)"), "contains(., {})", True),
+    (re.compile(rf"starts-with\(\s*@([\w:-]+)\s*,\s*{LITERAL}\s*\)"), "starts-with(., {})", True),
+    (re.compile(rf"@([\w:-]+)\s*=\s*{LITERAL}"), ".={}", False),
 )
 _GUARDED_REGEX = re.compile(r"\(\(@([\w:-]+)\) and re:test\(@([\w:-]+), ('[^']*'(?:, '[^']*')?)\)\)")  # _guarded's form
 
