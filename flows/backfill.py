@@ -522,17 +522,16 @@ def warc_targets(plan: BackfillPlan) -> Window:
     return Window(plan.start, plan.end, targets)
 
 
-def _run_days(
-    plan: BackfillPlan, db: str, run_id: str, warc: list[str] | None, warc_dir: str, budget: Budget | None = None
-) -> tuple[Counter, dict[str, SourceStats]]:
-    """Discover pages for the whole range, then run the days one by one; (source, outcome) counts."""
-    logger = get_run_logger()
-    settings, pipeline = fetch_settings(), pipeline_settings()
-    wanted = {
-        method: [s for s in plan.sources if any((s.source_id, method) in p for p in plan.todo.values())]
-        for method in plan.methods
-    }
-    stats = {s.source_id: SourceStats(s.source_id) for s in plan.sources}
+def _discover(
+    plan: BackfillPlan,
+    wanted: dict[str, list[Source]],
+    db: str,
+    run_id: str,
+    settings: FetchSettings,
+    warc_dir: str,
+    budget: Budget | None,
+) -> tuple[dict[str, SourceSitemaps], list[FeedItem], dict[tuple[str, str], str]]:
+    """The pages the sources' sitemaps and feeds list for the range, and why a (source, method) read nothing."""
     errors: dict[tuple[str, str], str] = {}
     sitemaps = (
         find_sitemap_items(wanted["sitemap"], plan.start, plan.end, db, run_id, settings, warc_dir, budget)
@@ -544,12 +543,33 @@ def _run_days(
     if wanted["feed"]:
         feed_items, feed_stats = fetch_feeds(wanted["feed"], db, run_id, settings, warc_dir, budget=budget)
         errors.update({(sid, "feed"): f"feed: {s.feed_error}" for sid, s in feed_stats.items() if s.feed_error})
-    archived = cast(  # a plain result when called from this synchronous flow
-        Archived,
-        extract_archive(warc or [], wanted["warc"], pipeline, db, run_id, warc_targets(plan))
+    return sitemaps, feed_items, errors
+
+
+def _run_days(
+    plan: BackfillPlan, db: str, run_id: str, warc: list[str] | None, warc_dir: str, budget: Budget | None = None
+) -> tuple[Counter, dict[str, SourceStats]]:
+    """Discover pages for the whole range, then run the days one by one; (source, outcome) counts."""
+    logger = get_run_logger()
+    settings, pipeline = fetch_settings(), pipeline_settings()
+    wanted = {
+        method: [s for s in plan.sources if any((s.source_id, method) in p for p in plan.todo.values())]
+        for method in plan.methods
+    }
+    stats = {s.source_id: SourceStats(s.source_id) for s in plan.sources}
+    # the WARC files are read and extracted (local disk, the CPU) while sitemaps and feeds wait on the network
+    archiving = (
+        extract_archive.submit(warc or [], wanted["warc"], pipeline, db, run_id, warc_targets(plan))
         if wanted.get("warc")
-        else Archived(),
+        else None
     )
+    try:
+        sitemaps, feed_items, errors = _discover(plan, wanted, db, run_id, settings, warc_dir, budget)
+    except BaseException:
+        if archiving is not None:
+            archiving.wait()  # never leave it writing after the run ends (a stop ends it at its next batch)
+        raise
+    archived = archiving.result() if archiving is not None else Archived()
     counts: Counter = archived.refused + archived.loaded
     for page in archived.pages:  # WARC pages that belong to no day of the range: counted, never loaded
         if page.outcome in ("undated", "out_of_range"):

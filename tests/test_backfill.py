@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import logging
 import sys
+import threading
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -388,3 +390,51 @@ def test_cc_news_backfill_loads_each_page_once_and_records_a_torn_file(tmp_path,
     assert query(db, "SELECT day, found, loaded FROM coverage WHERE method = 'warc' AND found > 0") == [
         (date(2023, 10, 15), 2, 2)
     ]
+
+
+def test_warc_pages_are_read_while_sitemaps_and_feeds_wait_on_the_network(tmp_path, monkeypatch):
+    """The WARC step does not wait for discovery: here the outlet's server holds robots.txt until the WARC
+    step has finished (60 s at most, and the crawler waits that long), and the run still loads the WARC page
+    and records the feed it reads after."""
+    monkeypatch.setenv("FORUMWATCH_READ_TIMEOUT", "90")
+    monkeypatch.setenv("FORUMWATCH_TOTAL_TIMEOUT", "90")
+    warc_done = threading.Event()
+
+    class WarcStepEnd(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            if record.getMessage().startswith("WARC input:"):
+                warc_done.set()
+
+    answered_after_warc: list[bool] = []
+
+    def robots(handler) -> None:
+        answered_after_warc.append(warc_done.wait(60))
+        handler.send_response(404)
+        handler.send_header("Content-Length", "0")
+        handler.end_headers()
+
+    watcher, task_logger = WarcStepEnd(), logging.getLogger("prefect.task_runs")
+    level = task_logger.level
+    task_logger.addHandler(watcher)
+    task_logger.setLevel(logging.INFO)  # the tests log warnings only
+    try:
+        with serve() as site:
+            archive = WarcArchive(tmp_path / "ccnews", "CC-NEWS-20231015")
+            page = article_html("From the archive", datetime(2023, 10, 15, 9), 1).encode()
+            archive.write_response(f"{site.base}/a/1", 200, "OK", [("Content-Type", "text/html")], page,
+                                   datetime(2023, 10, 16, 1))  # fmt: skip
+            archive.close()
+            site.add("/robots.txt", handler=robots)
+            site.add("/feed.xml", "<rss><channel><title>Planet</title></channel></rss>", content_type="text/xml")
+            sources = tmp_path / "sources.csv"
+            sources.write_text(f"name,feed_url,homepage\nPlanet,{site.base}/feed.xml,{site.base}/\n")
+            db = tmp_path / "fw.duckdb"
+            backfill(start=date(2023, 10, 14), end=date(2023, 10, 17), sources=str(sources), db=str(db),
+                     warc=[str(tmp_path / "ccnews")])  # fmt: skip
+    finally:
+        task_logger.removeHandler(watcher)
+        task_logger.setLevel(level)
+    assert answered_after_warc and all(answered_after_warc)
+    assert query(db, "SELECT title FROM articles") == [("From the archive",)]
+    assert "/feed.xml" in {path.split("?")[0] for path, _ in site.requests}
+    assert query(db, "SELECT count(*) FROM fetches WHERE kind = 'feed' AND error IS NULL") == [(1,)]
