@@ -146,8 +146,8 @@ def gone_outlets(n: int):
             pass
 
     servers = [ThreadingHTTPServer((outlet_address(i), PORT), Gone) for i in range(n)]
-    for server in servers:
-        threading.Thread(target=server.serve_forever, daemon=True).start()
+    for server in servers:  # a short poll: shutdown() waits one poll interval per server
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True).start()
     try:
         yield
     finally:
@@ -163,13 +163,13 @@ def run_backfill(made: dict, work: Path, env: dict) -> dict:
     db = work / "bench.duckdb"
     cmd = [str(Path(sys.executable).with_name("forumwatch")), "backfill", "--start", str(crawl_day - timedelta(days=5)),
            "--end", str(crawl_day), "--sources", str(sources), "--db", str(db), "--warc", str(made["warc"])]  # fmt: skip
-    t0 = time.time()
-    with gone_outlets(len(meta["outlets"])):
+    with gone_outlets(len(meta["outlets"])):  # (their shutdown after the command is not its time)
+        t0 = time.time()
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         memory = TreeMemory(proc.pid)
         out, _ = proc.communicate()
+        seconds = time.time() - t0
         memory.stop()
-    seconds = time.time() - t0
     (work.parent / f"{work.name}-backfill.log").write_text(out, encoding="utf-8")
     found = re.search(
         r"WARC input: (\d+) records, (\d+) read, (\d+) stepped over unread \(([\d.]+) s\), (\d+) inf", out
