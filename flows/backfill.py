@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 from typing import cast
@@ -14,6 +14,7 @@ from prefect.artifacts import create_progress_artifact, create_table_artifact, u
 from prefect.cache_policies import NO_CACHE
 from prefect.states import Completed
 from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 from tqdm import tqdm
 
 from forumwatch import db as fwdb
@@ -30,6 +31,7 @@ from forumwatch.flows.ingest import current_run_id
 from forumwatch.flows.steps import (
     PageFetch,
     PagePlan,
+    RunCrawl,
     SourceStats,
     budget_note,
     closing_run,
@@ -43,6 +45,7 @@ from forumwatch.flows.steps import (
     load_pages,
     prepare_run,
     record_not_loaded,
+    run_crawl,
     run_status,
     start_extraction_ahead,
     utcnow,
@@ -191,32 +194,19 @@ def _wanted(status: str | None, reprocess: str) -> bool:
 
 @task(cache_policy=NO_CACHE)
 def find_sitemap_items(
-    sources: list[Source],
-    start: date,
-    end: date,
-    db: str,
-    run_id: str,
-    settings: FetchSettings,
-    warc_dir: str,
-    budget: Budget | None = None,
+    sources: list[Source], start: date, end: date, db: str, run_id: str, settings: FetchSettings, crawl: RunCrawl
 ) -> dict[str, SourceSitemaps]:
-    """Read robots.txt and sitemaps for these sources, log every fetch, keep pages dated in range."""
+    """Read robots.txt and sitemaps for these sources on the run's crawl (robots.txt once per origin: the
+    copy its rules came from), log every fetch, keep pages dated in range."""
     rows: list[dict] = []
-    calls: Counter[str] = Counter()
 
     def fetch(requests: list[FetchRequest]) -> list[FetchResult]:
-        calls["n"] += 1
-        only_robots = all(r.kind == "robots" for r in requests)  # robots.txt itself is always fetchable
-        robots: list[FetchResult] = []
-        results = fetch_all(
-            requests,
-            replace(settings, respect_robots=False) if only_robots else settings,
-            Path(warc_dir),
-            f"{run_id}-sitemaps-{calls['n']}",
-            on_robots=robots.append,
-            budget=budget,
-        )
-        rows.extend(fetch_row(run_id, r) for r in results + robots)
+        if all(r.kind == "robots" for r in requests):
+            results = crawl.fetcher.robots_files(requests)  # logged as the crawl's robots.txt fetches
+        else:
+            results = fetch_all(requests, settings, None, "", fetcher=crawl.fetcher)
+            rows.extend(fetch_row(run_id, r) for r in results)
+        rows.extend(fetch_row(run_id, r) for r in crawl.robots.take())
         return results
 
     found = discover(sources, start, end, fetch)
@@ -309,7 +299,7 @@ def fetch_day(
     run_id: str,
     settings: FetchSettings,
     pipeline: PipelineSettings,
-    budget: Budget | None = None,
+    crawl: RunCrawl,
 ) -> tuple[list[Batch], list[PageFetch]]:
     """Fetch and extract a day's pages batch by batch: (the batches whose extraction finished, every batch
     fetched, in order). A stop ends it at the next step; what was extracted before it is still returned."""
@@ -322,7 +312,7 @@ def fetch_day(
             if stop_requested():  # a batch boundary: no new fetch
                 break
             fetched = _named(fetch_pages, day, f"fetch {number}")(
-                batch, settings, warc_dir, f"{run_id}-{day}-{number:03d}", budget
+                batch, settings, warc_dir, f"{run_id}-{day}-{number:03d}", crawl=quote(crawl)
             )
             fetches.append(fetched)
             if stop_requested():  # the stop is killing the extraction workers: this batch is not extracted
@@ -344,7 +334,7 @@ def run_day(
     run_id: str,
     sources: list[Source],
     warc_dir: str,
-    budget: Budget | None = None,
+    crawl: RunCrawl,
 ) -> Counter:
     """Fetch, extract and load one day's pages, then record its coverage rows; (source, outcome) counts. Pages
     the run's time `budget` kept from being fetched count as 'skipped' too, and leave the day 'failed'."""
@@ -358,7 +348,7 @@ def run_day(
         tallies[(source_id, day, method)].unavailable = True
         tallies[(source_id, day, method)].notes.append(note)
     counts: Counter = Counter()
-    loads, fetches = fetch_day(work, sources, warc_dir, run_id, settings, pipeline, budget)
+    loads, fetches = fetch_day(work, sources, warc_dir, run_id, settings, pipeline, crawl)
     done = 0  # the first `done` batches of `fetches` are loaded
     try:
         # batches whose extraction finished are loaded, also after a stop (one transaction each, as ingest does)
@@ -486,9 +476,10 @@ def backfill(
         },
     )
     try:
-        with closing_run(db, run_id):
+        # one crawl for the run: robots.txt once per origin, each host's delay held from discovery to the last day
+        with closing_run(db, run_id), run_crawl(fetch_settings(), warc_dir, run_id, budget) as crawl:
             start_extraction_ahead(pipeline_settings())
-            counts, stats = _run_days(plan, db, run_id, warc, warc_dir, budget)
+            counts, stats = _run_days(plan, db, run_id, warc, warc_dir, crawl)
             check_stop()
             summary = finish_run(db, run_id, stats)
     except RunInterrupted as exc:
@@ -529,27 +520,28 @@ def _discover(
     run_id: str,
     settings: FetchSettings,
     warc_dir: str,
-    budget: Budget | None,
+    crawl: RunCrawl,
 ) -> tuple[dict[str, SourceSitemaps], list[FeedItem], dict[tuple[str, str], str]]:
     """The pages the sources' sitemaps and feeds list for the range, and why a (source, method) read nothing."""
     errors: dict[tuple[str, str], str] = {}
     sitemaps = (
-        find_sitemap_items(wanted["sitemap"], plan.start, plan.end, db, run_id, settings, warc_dir, budget)
+        find_sitemap_items(wanted["sitemap"], plan.start, plan.end, db, run_id, settings, quote(crawl))
         if wanted["sitemap"]
         else {}
     )
     errors.update({(sid, "sitemap"): s.error for sid, s in sitemaps.items() if s.error})
     feed_items: list[FeedItem] = []
     if wanted["feed"]:
-        feed_items, feed_stats = fetch_feeds(wanted["feed"], db, run_id, settings, warc_dir, budget=budget)
+        feed_items, feed_stats = fetch_feeds(wanted["feed"], db, run_id, settings, warc_dir, quote(crawl))
         errors.update({(sid, "feed"): f"feed: {s.feed_error}" for sid, s in feed_stats.items() if s.feed_error})
     return sitemaps, feed_items, errors
 
 
 def _run_days(
-    plan: BackfillPlan, db: str, run_id: str, warc: list[str] | None, warc_dir: str, budget: Budget | None = None
+    plan: BackfillPlan, db: str, run_id: str, warc: list[str] | None, warc_dir: str, crawl: RunCrawl
 ) -> tuple[Counter, dict[str, SourceStats]]:
-    """Discover pages for the whole range, then run the days one by one; (source, outcome) counts."""
+    """Discover pages for the whole range, then run the days one by one, all HTTP on the run's `crawl`;
+    (source, outcome) counts."""
     logger = get_run_logger()
     settings, pipeline = fetch_settings(), pipeline_settings()
     wanted = {
@@ -564,7 +556,7 @@ def _run_days(
         else None
     )
     try:
-        sitemaps, feed_items, errors = _discover(plan, wanted, db, run_id, settings, warc_dir, budget)
+        sitemaps, feed_items, errors = _discover(plan, wanted, db, run_id, settings, warc_dir, crawl)
     except BaseException:
         if archiving is not None:
             archiving.wait()  # never leave it writing after the run ends (a stop ends it at its next batch)
@@ -597,7 +589,7 @@ def _run_days(
         for number, work in enumerate(works, start=1):
             check_stop()  # a day boundary
             try:
-                day_counts = run_day(work, plan.start, plan.end, db, run_id, plan.sources, warc_dir, budget)
+                day_counts = run_day(work, plan.start, plan.end, db, run_id, plan.sources, warc_dir, crawl)
             except Exception as exc:  # one bad day must not stop the others; it stays 'failed'
                 if stop_requested():
                     raise RunInterrupted(stop_signal()) from exc

@@ -27,7 +27,7 @@ from forumwatch.settings import FetchSettings
 from forumwatch.tasks import netguard
 from forumwatch.tasks.budget import Budget, is_skipped
 from forumwatch.tasks.charset import decode_html
-from forumwatch.tasks.robots import RobotsCache
+from forumwatch.tasks.robots import RobotsCache, robots_url
 from forumwatch.tasks.urls import redact_credentials
 from forumwatch.tasks.warc import WarcArchive
 
@@ -354,6 +354,7 @@ class Fetcher:
         self.budget = budget  # the run's time budget: no request starts, and no wait begins that ends, after it
         self.gates = HostGates(settings.per_host_concurrency, self.should_stop, budget)
         self.robots = RobotsCache(self._fetch_robots, settings.user_agent)
+        self._robots_files: dict[str, FetchResult] = {}  # robots.txt URL -> the response its rules came from
         self.session = requests.Session()
         self.session.trust_env = False  # no proxies or .netrc from the environment
         self.session.headers.update(
@@ -666,11 +667,23 @@ class Fetcher:
             return bytes(out), f"timeout: over {self.settings.total_timeout:g}s total", "time"
         return bytes(out), None, None
 
+    def robots_files(self, requests: Sequence[FetchRequest]) -> list[FetchResult]:
+        """The robots.txt responses of these requests' origins, concurrently: each origin's is fetched once per
+        crawl, by the rules' cache, so the pages crawled after ask for nothing more (and it is logged once)."""
+
+        def one(req: FetchRequest) -> FetchResult:
+            self.robots.rules_for(req.url, req.trusted_host, req.crawl_delay)
+            return self._robots_files.get(robots_url(req.url)) or self._result(req, error="robots.txt not fetched")
+
+        with ThreadPoolExecutor(max_workers=max(1, min(self.settings.max_workers, len(requests)))) as pool:
+            return list(pool.map(one, requests))
+
     def _fetch_robots(
-        self, robots_url: str, trusted_host: str | None, delay: float | None = None
+        self, url: str, trusted_host: str | None, delay: float | None = None
     ) -> tuple[int | None, bytes | None]:
-        req = FetchRequest(robots_url, None, "robots", trusted_host=trusted_host, crawl_delay=delay)
+        req = FetchRequest(url, None, "robots", trusted_host=trusted_host, crawl_delay=delay)
         result = self._fetch(req, retries=0, robots=False)
+        self._robots_files[url] = result
         if self.on_robots is not None:
             try:
                 self.on_robots(result)

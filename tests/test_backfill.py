@@ -131,6 +131,9 @@ def test_sitemap_backfill_loads_exactly_the_range_and_rerun_is_a_no_op(tmp_path,
     ) == [(0,)]
     assert query(db, "SELECT count(*) FROM articles WHERE url LIKE '%utm_%' OR url LIKE '%republished%'") == [(0,)]
     assert not any("sitemap-2023-09" in path for path, _ in site.requests)  # index child older than the range
+    # one crawl for the run: robots.txt is asked for once (sitemaps, feed and 20 days of pages on one host)
+    assert [path for path, _ in site.requests].count("/robots.txt") == 1
+    assert query(db, "SELECT count(*) FROM fetches WHERE kind = 'robots'") == [(1,)]
     # coverage: one row per day and method; the feed only knows the last 10 days
     rows = query(
         db,
