@@ -34,7 +34,6 @@ OCCURRENCES = (
 CORPUS = "    SELECT num_docs, avgdl FROM fts_main_{table}.stats"
 NO_OCCURRENCES = "    SELECT NULL::VARCHAR AS article_id, NULL::VARCHAR AS term, NULL::BIGINT AS len WHERE false"
 NO_CORPUS = "    SELECT NULL::BIGINT AS num_docs, NULL::DOUBLE AS avgdl WHERE false"
-NO_MATCH = "[^\\s\\S]"  # a regex no text matches: the FTS index's `ignore` (see _rebuild)
 
 
 @dataclass
@@ -79,17 +78,10 @@ def _indexed(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 def _rebuild(con: duckdb.DuckDBPyConnection, shard: str) -> None:
     table = shard_table(shard)
     if scalar(con, f"SELECT count(*) FROM {table}") == 0:
-        if _indexed(con, table):
-            con.execute(f"PRAGMA drop_fts_index('{table}')")
+        con.execute(f"DROP SCHEMA IF EXISTS fts_main_{table} CASCADE")  # what PRAGMA drop_fts_index does
         con.execute(f"DROP TABLE {table}")
         return
-    # the terms are made already: split on spaces only, no stemming, case or accent folding. FTS tokenizes with
-    # string_split_regex(regexp_replace(terms, ignore, ' ', 'g'), '\\s+'); NO_MATCH as `ignore` gives the same
-    # tokens as any whitespace pattern would (the split drops whitespace runs), without a regex pass over every term
-    con.execute(
-        f"PRAGMA create_fts_index('{table}', 'article_id', 'terms', stemmer = 'none', stopwords = 'none', "
-        f"ignore = '{NO_MATCH}', strip_accents = 0, lower = 0, overwrite = 1)"
-    )
+    con.execute(sql_text("search/fts_build.sql").format(table=table))
 
 
 def create_search_macro(con: duckdb.DuckDBPyConnection) -> None:

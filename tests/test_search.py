@@ -214,3 +214,49 @@ def test_prepare_search_is_idempotent(tmp_path):
     prepare_search(con)
     prepare_search(con)
     assert con.execute("SELECT fw_search_terms('Patrols')").fetchone()[0] == ["patrol"]
+
+
+def fts_rows(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, list]:
+    """What search_stories reads of one shard's FTS index, with terms in place of termids (numbered freely)."""
+    fts = f"fts_main_{table}"
+    return {
+        "docs": con.execute(f"SELECT docid, name, len FROM {fts}.docs ORDER BY docid").fetchall(),
+        "dict": con.execute(f"SELECT term, df FROM {fts}.dict ORDER BY term").fetchall(),
+        "termids": con.execute(f"SELECT count(*), count(DISTINCT termid), max(termid) FROM {fts}.dict").fetchall(),
+        "terms": con.execute(
+            f"SELECT docid, fieldid, term FROM {fts}.terms JOIN {fts}.dict USING (termid) ORDER BY ALL"
+        ).fetchall(),
+        "stats": con.execute(f"SELECT num_docs, avgdl FROM {fts}.stats").fetchall(),
+        "columns": con.execute(
+            "SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE schema_name = ? "
+            "AND table_name IN ('docs', 'dict', 'terms', 'stats') ORDER BY table_name, column_index",
+            [fts],
+        ).fetchall(),
+    }
+
+
+def test_index_rows_are_those_of_create_fts_index(tmp_path):
+    """fts_build.sql makes the rows PRAGMA create_fts_index makes (English, Chinese bigrams, Russian stems, an
+    empty document, a shard with a deleted row), and search_stories ranks and scores alike over either."""
+    path = build_fixture_db(tmp_path / "fts.duckdb")
+    queries = ["China", "security threats Russia", "联合", "联合巡航", "патрулирование", "Gaza", "AUKUS", "sea"]
+    with duckdb.connect(str(path)) as con:
+        add_articles(con, [*EXTRA, ("e1", "tribune", "en", None, "2024-03-05 03:00", "!!! ... ---")])
+        create_views(con)
+        refresh_search(con)
+        con.execute("UPDATE articles SET text = 'Hypersonic missile test', content_sha1 = 'x' WHERE article_id = 'a1'")
+        refresh_search(con)  # a1 deleted from its week's table and added again: a gap in its rowids
+        tables = [search_index.shard_table(s) for s in search_index._shards(con)]
+        assert con.execute("SELECT terms FROM mv_search_2024w10 WHERE article_id = 'e1'").fetchone() == ("",)
+        ours = {t: fts_rows(con, t) for t in tables}
+        found = {q: con.execute("SELECT * FROM search_stories(?)", [q]).fetchall() for q in queries}
+        for t in tables:
+            con.execute(
+                f"PRAGMA create_fts_index('{t}', 'article_id', 'terms', stemmer = 'none', stopwords = 'none', "
+                "ignore = '[^\\s\\S]', strip_accents = 0, lower = 0, overwrite = 1)"
+            )
+        assert {t: fts_rows(con, t) for t in tables} == ours
+        assert {q: con.execute("SELECT * FROM search_stories(?)", [q]).fetchall() for q in queries} == found
+    assert sorted(tables) == ["mv_search_2023w44", "mv_search_2023w47", "mv_search_2024w10", "mv_search_undated"]
+    assert ours["mv_search_2023w44"]["docs"][-1][0] > len(ours["mv_search_2023w44"]["docs"]) - 1  # the gap
+    assert all(found[q] for q in queries)
