@@ -25,10 +25,11 @@ TAG_TABLES = ("article_topics", "article_forums", "article_people")
 
 
 def _scale(con: duckdb.DuckDBPyConnection, k: int) -> None:
-    """The articles and their tags k times: copy i gets ids and URLs suffixed with #i."""
+    """The articles and their tags k times: copy i gets ids, URLs and texts suffixed with #i (other documents, as
+    search terms made ahead are found by their document)."""
     for i in range(1, k):
         con.execute(
-            "INSERT INTO articles SELECT * REPLACE (article_id || $s AS article_id, url || $s AS url) "
+            "INSERT INTO articles SELECT * REPLACE (article_id || $s AS article_id, url || $s AS url, text || $s AS text) "
             "FROM articles WHERE NOT contains(article_id, '#')",
             {"s": f"#{i}"},
         )

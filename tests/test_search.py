@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import zlib
 from datetime import date
 
 import duckdb
@@ -207,6 +208,31 @@ def test_terms_made_ahead_are_looked_up(tmp_path):
         for r in made[True]["mv_search_2024w10"]
     ]
     assert made[True] == made[False]
+
+
+def test_terms_past_the_bound_are_kept_compressed(tmp_path, monkeypatch):
+    """Past KNOWN_TERMS_SIZE the terms made ahead are compressed, not dropped, and taken as they were made; when
+    even compressed they pass it, the oldest are dropped."""
+    with duckdb.connect(str(build_fixture_db(tmp_path / "z.duckdb"))) as con:
+        add_articles(con)
+        docs = con.execute("SELECT title, text FROM articles ORDER BY article_id").fetchall()
+
+    def taken() -> dict[str, str]:
+        table = search_index._take_known_terms()
+        return dict(zip(table["key"].to_pylist(), table["terms"].to_pylist(), strict=True))
+
+    search_index.make_terms_ahead(docs)
+    plain = dict(search_index.KNOWN_TERMS)
+    assert all(isinstance(t, str) for t in plain.values()) and taken() == plain and len(plain) == len(set(docs))
+    monkeypatch.setattr(search_index, "KNOWN_TERMS_SIZE", sum(map(len, plain.values())) - 1)
+    search_index.make_terms_ahead(docs[:4])
+    search_index.make_terms_ahead(docs[4:])
+    assert all(isinstance(t, bytes) for t in search_index.KNOWN_TERMS.values())
+    assert taken() == plain and search_index.KNOWN_TERMS == {}
+    newest = list(plain)[-1]
+    monkeypatch.setattr(search_index, "KNOWN_TERMS_SIZE", len(zlib.compress(plain[newest].encode(), 1)))
+    search_index.make_terms_ahead(docs)
+    assert taken() == {newest: plain[newest]}
 
 
 def test_prepare_search_is_idempotent(tmp_path):
