@@ -6,7 +6,7 @@ import re
 import threading
 import time
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import duckdb
 import pyarrow as pa
@@ -41,8 +41,9 @@ NO_CORPUS = "    SELECT NULL::BIGINT AS num_docs, NULL::DOUBLE AS avgdl WHERE fa
 class IndexRefresh:
     removed: int  # documents dropped (article gone or changed)
     added: int  # documents made (new or changed articles)
-    rebuilt: list[str]  # shards (ISO weeks) whose FTS index was rebuilt
+    rebuilt: list[str]  # shards (ISO weeks) whose FTS index was rebuilt, or appended to
     seconds: float
+    appended: list[str] = field(default_factory=list)  # those of them that only gained documents: appended to
 
 
 def shard_table(shard: str) -> str:
@@ -83,6 +84,11 @@ def _rebuild(con: duckdb.DuckDBPyConnection, shard: str) -> None:
         con.execute(f"DROP TABLE {table}")
         return
     con.execute(sql_text("search/fts_build.sql").format(table=table))
+
+
+def _append(con: duckdb.DuckDBPyConnection, shard: str) -> None:
+    """Add the shard's new documents (search_changes) to its index, which lost none."""
+    con.execute(sql_text("search/fts_append.sql").format(table=shard_table(shard), shard=shard))
 
 
 def create_search_macro(con: duckdb.DuckDBPyConnection) -> None:
@@ -151,8 +157,9 @@ def _take_known_terms() -> pa.Table:
 
 
 def refresh_search(con: duckdb.DuckDBPyConnection, force: bool = False) -> IndexRefresh:
-    """Remake the terms of new, changed and removed articles and rebuild the FTS index of each ISO week
-    they touch (FTS has no incremental update: a rebuild reads every document of its week). A run that
+    """Remake the terms of new, changed and removed articles and bring the FTS index of each ISO week they
+    touch up to date: a week that only gained documents gets them appended (fts_append.sql), one that lost any
+    is rebuilt (fts_build.sql reads every document of its week), as is every week with `force`. A run that
     loaded nothing costs one comparison pass over the articles. (Re)creates search_stories over the weeks."""
     started = time.perf_counter()
     prepare_search(con)
@@ -173,10 +180,14 @@ def refresh_search(con: duckdb.DuckDBPyConnection, force: bool = False) -> Index
             con.execute(f"CREATE TABLE IF NOT EXISTS {table} (article_id VARCHAR PRIMARY KEY, terms VARCHAR)")
             con.execute(sql_text("search/shard_add.sql").format(table=table), {"shard": shard})
     existing = _shards(con)
-    stale = {s for s, _, _ in changes} | {s for s in existing if not _indexed(con, shard_table(s))}
+    unindexed = {s for s in existing if not _indexed(con, shard_table(s))}
+    stale = {s for s, _, _ in changes} | unindexed
     rebuilt = sorted(set(existing) if force else stale & set(existing))
+    lost = {s for s, change, _ in changes if change == "removed"}
+    appended = [] if force else [s for s in rebuilt if s not in lost | unindexed]
     for shard in rebuilt:
-        _rebuild(con, shard)
+        (_append if shard in appended else _rebuild)(con, shard)
     create_search_macro(con)
     counts = {change: sum(n for _, c, n in changes if c == change) for change in ("removed", "added")}
-    return IndexRefresh(counts["removed"], counts["added"], rebuilt, round(time.perf_counter() - started, 3))
+    seconds = round(time.perf_counter() - started, 3)
+    return IndexRefresh(counts["removed"], counts["added"], rebuilt, seconds, appended)

@@ -286,3 +286,46 @@ def test_index_rows_are_those_of_create_fts_index(tmp_path):
     assert sorted(tables) == ["mv_search_2023w44", "mv_search_2023w47", "mv_search_2024w10", "mv_search_undated"]
     assert ours["mv_search_2023w44"]["docs"][-1][0] > len(ours["mv_search_2023w44"]["docs"]) - 1  # the gap
     assert all(found[q] for q in queries)
+
+
+def fts_content(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, list]:
+    """One shard's FTS index by document names and terms (its docids and termids are numbers only), and whether
+    those numbers are unique."""
+    fts = f"fts_main_{table}"
+    return {
+        "docs": con.execute(f"SELECT name, len FROM {fts}.docs ORDER BY ALL").fetchall(),
+        "dict": con.execute(f"SELECT term, df FROM {fts}.dict ORDER BY ALL").fetchall(),
+        "occurrences": con.execute(
+            f"SELECT d.name, t.fieldid, w.term FROM {fts}.terms t JOIN {fts}.docs d USING (docid) "
+            f"JOIN {fts}.dict w USING (termid) ORDER BY ALL"
+        ).fetchall(),
+        "stats": con.execute(f"SELECT num_docs, avgdl FROM {fts}.stats").fetchall(),
+        "unique ids": con.execute(
+            f"SELECT (SELECT count(DISTINCT docid) = count(*) FROM {fts}.docs), "
+            f"(SELECT count(DISTINCT termid) = count(*) FROM {fts}.dict)"
+        ).fetchall(),
+    }
+
+
+def test_a_week_that_only_gains_documents_is_appended_to(tmp_path):
+    """New documents in an indexed week are appended to its index: the rows a rebuild makes (but for the
+    numbering of docids and termids), the same search results and scores; a week that lost one is rebuilt."""
+    queries = ["China", "security threats", "联合", "联合巡航", "патрулирование", "sea patrols", "AUKUS"]
+    with duckdb.connect(str(build_fixture_db(tmp_path / "grow.duckdb"))) as con:
+        add_articles(con, EXTRA[:1])
+        create_views(con)
+        refresh_search(con)
+        extra = ("e1", "tribune", "en", "Sea patrols", "2023-10-30 20:00", "China and security threats at sea.")
+        add_articles(con, [*EXTRA[1:], extra])  # two more in 2024w10, one more in 2023w44
+        con.execute("DELETE FROM articles WHERE article_id = 'a7'")  # the undated week loses its document
+        create_views(con)
+        grown = refresh_search(con)
+        assert (grown.rebuilt, grown.appended) == (["2023w44", "2024w10", "undated"], ["2023w44", "2024w10"])
+        tables = [search_index.shard_table(s) for s in search_index._shards(con)]
+        appended = {t: fts_content(con, t) for t in tables}
+        found = {q: con.execute("SELECT * FROM search_stories(?)", [q]).fetchall() for q in queries}
+        assert refresh_search(con, force=True).appended == []
+        assert {t: fts_content(con, t) for t in tables} == appended
+        assert {q: con.execute("SELECT * FROM search_stories(?)", [q]).fetchall() for q in queries} == found
+    assert all(found[q] for q in queries if q != "AUKUS") and found["AUKUS"] == []
+    assert appended["mv_search_2024w10"]["stats"][0][0] == 3
