@@ -307,14 +307,26 @@ def fts_content(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, list]:
     }
 
 
-def test_a_week_that_only_gains_documents_is_appended_to(tmp_path):
-    """New documents in an indexed week are appended to its index: the rows a rebuild makes (but for the
-    numbering of docids and termids), the same search results and scores; a week that lost one is rebuilt."""
+@pytest.mark.parametrize("made_by", ["fts_build.sql", "create_fts_index"])
+def test_a_week_that_only_gains_documents_is_appended_to(tmp_path, made_by):
+    """New documents in an indexed week are appended to its index (made by us, or by the FTS extension in an
+    older database): the rows a rebuild makes (but for the numbering of docids and termids), the same search
+    results and scores; a week that lost one is rebuilt."""
     queries = ["China", "security threats", "联合", "联合巡航", "патрулирование", "sea patrols", "AUKUS"]
     with duckdb.connect(str(build_fixture_db(tmp_path / "grow.duckdb"))) as con:
         add_articles(con, EXTRA[:1])
         create_views(con)
         refresh_search(con)
+        for table in [search_index.shard_table(s) for s in search_index._shards(con)]:
+            if made_by == "create_fts_index":
+                con.execute(
+                    f"PRAGMA create_fts_index('{table}', 'article_id', 'terms', stemmer = 'none', "
+                    "stopwords = 'none', ignore = '[^\\s\\S]', strip_accents = 0, lower = 0, overwrite = 1)"
+                )
+                macros = (
+                    "SELECT count(*) FROM duckdb_functions() WHERE schema_name = ? AND function_name = 'match_bm25'"
+                )
+                assert con.execute(macros, [f"fts_main_{table}"]).fetchone() == (1,)
         extra = ("e1", "tribune", "en", "Sea patrols", "2023-10-30 20:00", "China and security threats at sea.")
         add_articles(con, [*EXTRA[1:], extra])  # two more in 2024w10, one more in 2023w44
         con.execute("DELETE FROM articles WHERE article_id = 'a7'")  # the undated week loses its document
