@@ -152,8 +152,12 @@ def _take_known_terms() -> pa.Table:
     with _KNOWN_LOCK:
         items = list(KNOWN_TERMS.items())
         KNOWN_TERMS.clear()
-    terms = [t if isinstance(t, str) else zlib.decompress(t).decode() for _, t in items]
-    return arrow_columns(key=[k for k, _ in items], terms=terms)
+    # decompressed a few hundred at a time into Arrow: never every page's terms as Python strings at once
+    chunks = [
+        pa.array([t if isinstance(t, str) else zlib.decompress(t).decode() for _, t in items[i : i + 256]], pa.string())
+        for i in range(0, len(items), 256)
+    ]
+    return arrow_columns(key=[k for k, _ in items], terms=pa.chunked_array(chunks, pa.string()))
 
 
 def refresh_search(con: duckdb.DuckDBPyConnection, force: bool = False) -> IndexRefresh:
