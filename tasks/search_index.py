@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 import threading
 import time
-from dataclasses import dataclass
+import zlib
+from dataclasses import dataclass, field
 
 import duckdb
 import pyarrow as pa
@@ -34,15 +35,15 @@ OCCURRENCES = (
 CORPUS = "    SELECT num_docs, avgdl FROM fts_main_{table}.stats"
 NO_OCCURRENCES = "    SELECT NULL::VARCHAR AS article_id, NULL::VARCHAR AS term, NULL::BIGINT AS len WHERE false"
 NO_CORPUS = "    SELECT NULL::BIGINT AS num_docs, NULL::DOUBLE AS avgdl WHERE false"
-NO_MATCH = "[^\\s\\S]"  # a regex no text matches: the FTS index's `ignore` (see _rebuild)
 
 
 @dataclass
 class IndexRefresh:
     removed: int  # documents dropped (article gone or changed)
     added: int  # documents made (new or changed articles)
-    rebuilt: list[str]  # shards (ISO weeks) whose FTS index was rebuilt
+    rebuilt: list[str]  # shards (ISO weeks) whose FTS index was rebuilt, or appended to
     seconds: float
+    appended: list[str] = field(default_factory=list)  # those of them that only gained documents: appended to
 
 
 def shard_table(shard: str) -> str:
@@ -79,17 +80,15 @@ def _indexed(con: duckdb.DuckDBPyConnection, table: str) -> bool:
 def _rebuild(con: duckdb.DuckDBPyConnection, shard: str) -> None:
     table = shard_table(shard)
     if scalar(con, f"SELECT count(*) FROM {table}") == 0:
-        if _indexed(con, table):
-            con.execute(f"PRAGMA drop_fts_index('{table}')")
+        con.execute(f"DROP SCHEMA IF EXISTS fts_main_{table} CASCADE")  # what PRAGMA drop_fts_index does
         con.execute(f"DROP TABLE {table}")
         return
-    # the terms are made already: split on spaces only, no stemming, case or accent folding. FTS tokenizes with
-    # string_split_regex(regexp_replace(terms, ignore, ' ', 'g'), '\\s+'); NO_MATCH as `ignore` gives the same
-    # tokens as any whitespace pattern would (the split drops whitespace runs), without a regex pass over every term
-    con.execute(
-        f"PRAGMA create_fts_index('{table}', 'article_id', 'terms', stemmer = 'none', stopwords = 'none', "
-        f"ignore = '{NO_MATCH}', strip_accents = 0, lower = 0, overwrite = 1)"
-    )
+    con.execute(sql_text("search/fts_build.sql").format(table=table))
+
+
+def _append(con: duckdb.DuckDBPyConnection, shard: str) -> None:
+    """Add the shard's new documents (search_changes) to its index, which lost none."""
+    con.execute(sql_text("search/fts_append.sql").format(table=shard_table(shard), shard=shard))
 
 
 def create_search_macro(con: duckdb.DuckDBPyConnection) -> None:
@@ -103,9 +102,10 @@ def create_search_macro(con: duckdb.DuckDBPyConnection) -> None:
 
 # Search terms made beside the extraction (make_terms_ahead), by the sha256 of their document: the run's end
 # looks them up instead of making them again (shard_add.sql). Keyed by content, so never stale; emptied by
-# refresh_search, and bounded in characters (the oldest go first).
-KNOWN_TERMS: dict[str, str] = {}
-KNOWN_TERMS_CHARS = 24_000_000  # about 4,000 pages of 100 KB: tens of MB
+# refresh_search, and bounded in size: past the bound they are kept zlib-compressed (about 2.5 times smaller,
+# 0.1 ms a page to compress where making them again at the end costs 0.9), then the oldest go first.
+KNOWN_TERMS: dict[str, str | bytes] = {}
+KNOWN_TERMS_SIZE = 24_000_000  # characters, or bytes once compressed: tens of MB, about 10,000 pages compressed
 _KNOWN_LOCK = threading.Lock()  # load batches may run in several threads
 _terms_db: list[duckdb.DuckDBPyConnection] = []  # the in-memory DuckDB that makes them, opened once a process
 
@@ -131,10 +131,20 @@ def make_terms_ahead(documents: list[tuple[str | None, str | None]]) -> int:
         with registered(mem, "fw_search_batch", arrow_columns(title=list(titles), text=list(texts))):
             made = mem.execute(sql_text("search/batch_terms.sql")).fetchall()
         KNOWN_TERMS.update(made)
-        total = sum(map(len, KNOWN_TERMS.values()))
-        while total > KNOWN_TERMS_CHARS and KNOWN_TERMS:
-            total -= len(KNOWN_TERMS.pop(next(iter(KNOWN_TERMS))))
+        _fit_known_terms()
     return len(made)
+
+
+def _fit_known_terms() -> None:
+    """Keep KNOWN_TERMS within KNOWN_TERMS_SIZE: compress the terms, then drop the oldest (with _KNOWN_LOCK held)."""
+    total = sum(map(len, KNOWN_TERMS.values()))
+    if total > KNOWN_TERMS_SIZE:
+        for key, terms in KNOWN_TERMS.items():
+            if isinstance(terms, str):
+                KNOWN_TERMS[key] = zlib.compress(terms.encode(), 1)
+        total = sum(map(len, KNOWN_TERMS.values()))
+    while total > KNOWN_TERMS_SIZE and KNOWN_TERMS:
+        total -= len(KNOWN_TERMS.pop(next(iter(KNOWN_TERMS))))
 
 
 def _take_known_terms() -> pa.Table:
@@ -142,12 +152,18 @@ def _take_known_terms() -> pa.Table:
     with _KNOWN_LOCK:
         items = list(KNOWN_TERMS.items())
         KNOWN_TERMS.clear()
-    return arrow_columns(key=[k for k, _ in items], terms=[t for _, t in items])
+    # decompressed a few hundred at a time into Arrow: never every page's terms as Python strings at once
+    chunks = [
+        pa.array([t if isinstance(t, str) else zlib.decompress(t).decode() for _, t in items[i : i + 256]], pa.string())
+        for i in range(0, len(items), 256)
+    ]
+    return arrow_columns(key=[k for k, _ in items], terms=pa.chunked_array(chunks, pa.string()))
 
 
 def refresh_search(con: duckdb.DuckDBPyConnection, force: bool = False) -> IndexRefresh:
-    """Remake the terms of new, changed and removed articles and rebuild the FTS index of each ISO week
-    they touch (FTS has no incremental update: a rebuild reads every document of its week). A run that
+    """Remake the terms of new, changed and removed articles and bring the FTS index of each ISO week they
+    touch up to date: a week that only gained documents gets them appended (fts_append.sql), one that lost any
+    is rebuilt (fts_build.sql reads every document of its week), as is every week with `force`. A run that
     loaded nothing costs one comparison pass over the articles. (Re)creates search_stories over the weeks."""
     started = time.perf_counter()
     prepare_search(con)
@@ -168,10 +184,14 @@ def refresh_search(con: duckdb.DuckDBPyConnection, force: bool = False) -> Index
             con.execute(f"CREATE TABLE IF NOT EXISTS {table} (article_id VARCHAR PRIMARY KEY, terms VARCHAR)")
             con.execute(sql_text("search/shard_add.sql").format(table=table), {"shard": shard})
     existing = _shards(con)
-    stale = {s for s, _, _ in changes} | {s for s in existing if not _indexed(con, shard_table(s))}
+    unindexed = {s for s in existing if not _indexed(con, shard_table(s))}
+    stale = {s for s, _, _ in changes} | unindexed
     rebuilt = sorted(set(existing) if force else stale & set(existing))
+    lost = {s for s, change, _ in changes if change == "removed"}
+    appended = [] if force else [s for s in rebuilt if s not in lost | unindexed]
     for shard in rebuilt:
-        _rebuild(con, shard)
+        (_append if shard in appended else _rebuild)(con, shard)
     create_search_macro(con)
     counts = {change: sum(n for _, c, n in changes if c == change) for change in ("removed", "added")}
-    return IndexRefresh(counts["removed"], counts["added"], rebuilt, round(time.perf_counter() - started, 3))
+    seconds = round(time.perf_counter() - started, 3)
+    return IndexRefresh(counts["removed"], counts["added"], rebuilt, seconds, appended)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import zlib
 from datetime import date
 
 import duckdb
@@ -209,8 +210,134 @@ def test_terms_made_ahead_are_looked_up(tmp_path):
     assert made[True] == made[False]
 
 
+def test_terms_past_the_bound_are_kept_compressed(tmp_path, monkeypatch):
+    """Past KNOWN_TERMS_SIZE the terms made ahead are compressed, not dropped, and taken as they were made; when
+    even compressed they pass it, the oldest are dropped."""
+    with duckdb.connect(str(build_fixture_db(tmp_path / "z.duckdb"))) as con:
+        add_articles(con)
+        docs = con.execute("SELECT title, text FROM articles ORDER BY article_id").fetchall()
+
+    def taken() -> dict[str, str]:
+        table = search_index._take_known_terms()
+        return dict(zip(table["key"].to_pylist(), table["terms"].to_pylist(), strict=True))
+
+    search_index.make_terms_ahead(docs)
+    plain = dict(search_index.KNOWN_TERMS)
+    assert all(isinstance(t, str) for t in plain.values()) and taken() == plain and len(plain) == len(set(docs))
+    monkeypatch.setattr(search_index, "KNOWN_TERMS_SIZE", sum(map(len, plain.values())) - 1)
+    search_index.make_terms_ahead(docs[:4])
+    search_index.make_terms_ahead(docs[4:])
+    assert all(isinstance(t, bytes) for t in search_index.KNOWN_TERMS.values())
+    assert taken() == plain and search_index.KNOWN_TERMS == {}
+    newest = list(plain)[-1]
+    monkeypatch.setattr(search_index, "KNOWN_TERMS_SIZE", len(zlib.compress(plain[newest].encode(), 1)))
+    search_index.make_terms_ahead(docs)
+    assert taken() == {newest: plain[newest]}
+
+
 def test_prepare_search_is_idempotent(tmp_path):
     con = duckdb.connect(str(tmp_path / "p.duckdb"))
     prepare_search(con)
     prepare_search(con)
     assert con.execute("SELECT fw_search_terms('Patrols')").fetchone()[0] == ["patrol"]
+
+
+def fts_rows(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, list]:
+    """What search_stories reads of one shard's FTS index, with terms in place of termids (numbered freely)."""
+    fts = f"fts_main_{table}"
+    return {
+        "docs": con.execute(f"SELECT docid, name, len FROM {fts}.docs ORDER BY docid").fetchall(),
+        "dict": con.execute(f"SELECT term, df FROM {fts}.dict ORDER BY term").fetchall(),
+        "termids": con.execute(f"SELECT count(*), count(DISTINCT termid), max(termid) FROM {fts}.dict").fetchall(),
+        "terms": con.execute(
+            f"SELECT docid, fieldid, term FROM {fts}.terms JOIN {fts}.dict USING (termid) ORDER BY ALL"
+        ).fetchall(),
+        "stats": con.execute(f"SELECT num_docs, avgdl FROM {fts}.stats").fetchall(),
+        "columns": con.execute(
+            "SELECT table_name, column_name, data_type FROM duckdb_columns() WHERE schema_name = ? "
+            "AND table_name IN ('docs', 'dict', 'terms', 'stats') ORDER BY table_name, column_index",
+            [fts],
+        ).fetchall(),
+    }
+
+
+def test_index_rows_are_those_of_create_fts_index(tmp_path):
+    """fts_build.sql makes the rows PRAGMA create_fts_index makes (English, Chinese bigrams, Russian stems, an
+    empty document, a shard with a deleted row), and search_stories ranks and scores alike over either."""
+    path = build_fixture_db(tmp_path / "fts.duckdb")
+    queries = ["China", "security threats Russia", "联合", "联合巡航", "патрулирование", "Gaza", "AUKUS", "sea"]
+    with duckdb.connect(str(path)) as con:
+        add_articles(con, [*EXTRA, ("e1", "tribune", "en", None, "2024-03-05 03:00", "!!! ... ---")])
+        create_views(con)
+        refresh_search(con)
+        con.execute("UPDATE articles SET text = 'Hypersonic missile test', content_sha1 = 'x' WHERE article_id = 'a1'")
+        refresh_search(con)  # a1 deleted from its week's table and added again: a gap in its rowids
+        tables = [search_index.shard_table(s) for s in search_index._shards(con)]
+        assert con.execute("SELECT terms FROM mv_search_2024w10 WHERE article_id = 'e1'").fetchone() == ("",)
+        ours = {t: fts_rows(con, t) for t in tables}
+        found = {q: con.execute("SELECT * FROM search_stories(?)", [q]).fetchall() for q in queries}
+        for t in tables:
+            con.execute(
+                f"PRAGMA create_fts_index('{t}', 'article_id', 'terms', stemmer = 'none', stopwords = 'none', "
+                "ignore = '[^\\s\\S]', strip_accents = 0, lower = 0, overwrite = 1)"
+            )
+        assert {t: fts_rows(con, t) for t in tables} == ours
+        assert {q: con.execute("SELECT * FROM search_stories(?)", [q]).fetchall() for q in queries} == found
+    assert sorted(tables) == ["mv_search_2023w44", "mv_search_2023w47", "mv_search_2024w10", "mv_search_undated"]
+    assert ours["mv_search_2023w44"]["docs"][-1][0] > len(ours["mv_search_2023w44"]["docs"]) - 1  # the gap
+    assert all(found[q] for q in queries)
+
+
+def fts_content(con: duckdb.DuckDBPyConnection, table: str) -> dict[str, list]:
+    """One shard's FTS index by document names and terms (its docids and termids are numbers only), and whether
+    those numbers are unique."""
+    fts = f"fts_main_{table}"
+    return {
+        "docs": con.execute(f"SELECT name, len FROM {fts}.docs ORDER BY ALL").fetchall(),
+        "dict": con.execute(f"SELECT term, df FROM {fts}.dict ORDER BY ALL").fetchall(),
+        "occurrences": con.execute(
+            f"SELECT d.name, t.fieldid, w.term FROM {fts}.terms t JOIN {fts}.docs d USING (docid) "
+            f"JOIN {fts}.dict w USING (termid) ORDER BY ALL"
+        ).fetchall(),
+        "stats": con.execute(f"SELECT num_docs, avgdl FROM {fts}.stats").fetchall(),
+        "unique ids": con.execute(
+            f"SELECT (SELECT count(DISTINCT docid) = count(*) FROM {fts}.docs), "
+            f"(SELECT count(DISTINCT termid) = count(*) FROM {fts}.dict)"
+        ).fetchall(),
+    }
+
+
+@pytest.mark.parametrize("made_by", ["fts_build.sql", "create_fts_index"])
+def test_a_week_that_only_gains_documents_is_appended_to(tmp_path, made_by):
+    """New documents in an indexed week are appended to its index (made by us, or by the FTS extension in an
+    older database): the rows a rebuild makes (but for the numbering of docids and termids), the same search
+    results and scores; a week that lost one is rebuilt."""
+    queries = ["China", "security threats", "联合", "联合巡航", "патрулирование", "sea patrols", "AUKUS"]
+    with duckdb.connect(str(build_fixture_db(tmp_path / "grow.duckdb"))) as con:
+        add_articles(con, EXTRA[:1])
+        create_views(con)
+        refresh_search(con)
+        for table in [search_index.shard_table(s) for s in search_index._shards(con)]:
+            if made_by == "create_fts_index":
+                con.execute(
+                    f"PRAGMA create_fts_index('{table}', 'article_id', 'terms', stemmer = 'none', "
+                    "stopwords = 'none', ignore = '[^\\s\\S]', strip_accents = 0, lower = 0, overwrite = 1)"
+                )
+                macros = (
+                    "SELECT count(*) FROM duckdb_functions() WHERE schema_name = ? AND function_name = 'match_bm25'"
+                )
+                assert con.execute(macros, [f"fts_main_{table}"]).fetchone() == (1,)
+        extra = ("e1", "tribune", "en", "Sea patrols", "2023-10-30 20:00", "China and security threats at sea.")
+        add_articles(con, [*EXTRA[1:], extra])  # two more in 2024w10, one more in 2023w44
+        con.execute("DELETE FROM articles WHERE article_id = 'a7'")  # the undated week loses its document
+        create_views(con)
+        grown = refresh_search(con)
+        assert (grown.rebuilt, grown.appended) == (["2023w44", "2024w10", "undated"], ["2023w44", "2024w10"])
+        tables = [search_index.shard_table(s) for s in search_index._shards(con)]
+        appended = {t: fts_content(con, t) for t in tables}
+        found = {q: con.execute("SELECT * FROM search_stories(?)", [q]).fetchall() for q in queries}
+        assert refresh_search(con, force=True).appended == []
+        assert {t: fts_content(con, t) for t in tables} == appended
+        assert {q: con.execute("SELECT * FROM search_stories(?)", [q]).fetchall() for q in queries} == found
+    assert all(found[q] for q in queries if q != "AUKUS") and found["AUKUS"] == []
+    assert appended["mv_search_2024w10"]["stats"][0][0] == 3
