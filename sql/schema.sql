@@ -247,8 +247,9 @@ CREATE TABLE IF NOT EXISTS schema_version (
 
 -- Search bookkeeping: one row per article in the full-text index, with what its terms were made from.
 -- The terms themselves are in one table per ISO week of publication, mv_search_<YYYY>w<WW> (or
--- mv_search_undated), each with its own FTS index (schema fts_main_mv_search_...), so a run rebuilds only
--- the weeks it touched (forumwatch.tasks.search_index). Derived: not exported.
+-- mv_search_undated), each with its own FTS index (schema fts_main_mv_search_...): a run appends to a week
+-- that only gained articles and rebuilds one that lost or changed any (forumwatch.tasks.search_index).
+-- Derived: not exported.
 CREATE TABLE IF NOT EXISTS mv_search_docs (
     article_id    VARCHAR PRIMARY KEY,
     content_sha1  VARCHAR,     -- articles' values when the terms were made
