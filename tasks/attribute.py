@@ -135,20 +135,30 @@ def attribute(text: str, agencies: list[Agency]) -> Attribution:
     lines = [unicodedata.normalize("NFKC", line) for line in body_lines(text)]
     body = _Body("\n".join(lines))
     place, date = _dateline(lines[:3], agencies)
-    cited = sorted({a.name for a in agencies if a.kind == "cited" and _is_cited(body, a)})
-    return Attribution(_credit(body, agencies), place, date, cited)
+    cited: set[str] = set()
+    for agency in agencies:  # a name cited already needs no other row of it (its other languages' forms)
+        if agency.kind == "cited" and agency.name not in cited and _is_cited(body, agency):
+            cited.add(agency.name)
+    return Attribution(_credit(body, agencies), place, date, sorted(cited))
 
 
 class _Body(TextLiterals):
     """The body's text, the strings it holds (looked for once) and its folded text (made when first needed)."""
 
     _folded: str | None = None
+    _folded_literals: TextLiterals | None = None
 
     @property
     def folded(self) -> str:
         if self._folded is None:
             self._folded = fold(self.text)
         return self._folded
+
+    def holds_cue(self, cues: frozenset[str]) -> bool:
+        """Whether the folded body holds one of the cue words anywhere (each word looked for once a body)."""
+        if self._folded_literals is None:
+            self._folded_literals = TextLiterals(self.folded)
+        return self._folded_literals.may_match(cues)
 
 
 def _dateline(lines: list[str], agencies: list[Agency]) -> tuple[str | None, str | None]:
@@ -173,6 +183,8 @@ def _is_cited(body: _Body, agency: Agency) -> bool:
     text = body.text
     if agency.screen is None:
         return agency.regex.search(text) is not None
+    if agency.cues is not None and not body.holds_cue(agency.cues):
+        return False  # then no window holds one (a Russian citation's cues in an English text)
     for hit in agency.screen.finditer(text):
         start = max(0, hit.start() - CUE_REACH)
         end = _WINDOW_END.search(text, min(len(text), hit.end() + CUE_REACH))
