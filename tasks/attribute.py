@@ -142,11 +142,24 @@ def attribute(text: str, agencies: list[Agency]) -> Attribution:
     return Attribution(_credit(body, agencies), place, date, sorted(cited))
 
 
+_ASCII = frozenset(map(chr, range(128)))
+
+
 class _Body(TextLiterals):
-    """The body's text, the strings it holds (looked for once) and its folded text (made when first needed)."""
+    """The body's text, the strings it holds (looked for once) and its folded text (made when first needed).
+
+    `chars` may hold more than the text's characters (it only spares searches): all of ASCII for an ASCII text,
+    which is then not read for them."""
 
     _folded: str | None = None
-    _folded_literals: TextLiterals | None = None
+
+    def __init__(self, text: str) -> None:
+        ascii_text = text.isascii()
+        super().__init__("" if ascii_text else text)  # not the set of an ASCII text's characters: all of ASCII
+        self.text = text
+        if ascii_text:
+            self.chars = set(_ASCII)
+        self.cues: dict[frozenset[str], bool] = {}
 
     @property
     def folded(self) -> str:
@@ -155,10 +168,13 @@ class _Body(TextLiterals):
         return self._folded
 
     def holds_cue(self, cues: frozenset[str]) -> bool:
-        """Whether the folded body holds one of the cue words anywhere (each word looked for once a body)."""
-        if self._folded_literals is None:
-            self._folded_literals = TextLiterals(self.folded)
-        return self._folded_literals.may_match(cues)
+        """Whether the folded body holds one of the cue words anywhere: fold is one character for one, so the
+        folded body's characters are among the folded `chars`."""
+        found = self.cues.get(cues)
+        if found is None:
+            chars = set(fold("".join(self.chars)))
+            found = self.cues[cues] = any(chars.issuperset(cue) and cue in self.folded for cue in cues)
+        return found
 
 
 def _dateline(lines: list[str], agencies: list[Agency]) -> tuple[str | None, str | None]:

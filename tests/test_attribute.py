@@ -184,3 +184,10 @@ def _cited_by_every_row(text, agencies):
 def test_cited_media_are_those_of_every_row_searched_in_full(agencies, text):
     """The screens (literals, a cue word in the body, in a name's window; a name cited once) skip no citation."""
     assert attribute(text, agencies).cited_media == _cited_by_every_row(text, agencies), text
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(text=st.lists(st.sampled_from(CITED_PIECES) | st.text(max_size=3), max_size=14).map("".join))
+def test_the_folded_characters_of_a_text_are_its_characters_folded(text):
+    """holds_cue screens cue words by the folded set of the text's characters, not by the folded text's."""
+    assert set(fold(text)) == set(fold("".join(set(text))))
