@@ -120,6 +120,13 @@ _CN_NUM = f"[0-9０-９{''.join(CN_DIGITS)}十]"
 DATE_CN = re.compile(rf"({_CN_NUM}{_CN_NUM}{{0,2}})\s?月\s?({_CN_NUM}{{1,3}})\s?[日号]")
 # "至31日": a day of a range, not a count
 CN_DAY = re.compile(rf"{_CN_NUM}(?<![0-9０-９]{_CN_NUM}){_CN_NUM}{{0,2}}\s?[日号]")
+# Strings one of which every match of a pattern holds: a text holding none is not scanned with it (an ASCII text
+# holds no match of DATE_RU or CYRILLIC either: no ASCII character is, or matches case-blind, a Cyrillic one).
+MARKS = {"DATE_CN": ("月",), "CN_DAY": ("日", "号"), "CLOCK": (":", "：")}
+
+
+def _holds(text: str, pattern: str) -> bool:
+    return any(mark in text for mark in MARKS[pattern])
 
 
 @dataclass(frozen=True)
@@ -199,8 +206,9 @@ def _dates(text: str) -> tuple[set[str], list[tuple[int, int]]]:
     spans: list[tuple[int, int]] = []
     matches = [(m, _month(m.group(1), MONTHS_EN), m.group(2)) for m in DATE_EN_MD.finditer(text)]
     matches += [(m, _month(m.group(2), MONTHS_EN), m.group(1)) for m in DATE_EN_DM.finditer(text)]
-    matches += [(m, _month(m.group(2), MONTHS_RU, stem=True), m.group(1)) for m in DATE_RU.finditer(text)]
-    for m in DATE_CN.finditer(text):
+    if not text.isascii():
+        matches += [(m, _month(m.group(2), MONTHS_RU, stem=True), m.group(1)) for m in DATE_RU.finditer(text)]
+    for m in DATE_CN.finditer(text) if _holds(text, "DATE_CN") else ():
         month = _small(m.group(1))
         if month is not None:
             matches.append((m, month, m.group(2)))
@@ -238,8 +246,8 @@ def mentions(text: str | None) -> Mentions:
     if not text:
         return Mentions(frozenset(), frozenset())
     dates, spans = _dates(text)
-    rest = _blank(text, spans + [m.span() for m in CLOCK.finditer(text)])
-    rest = _blank(rest, [m.span() for m in CN_DAY.finditer(rest)])
+    rest = _blank(text, spans + ([m.span() for m in CLOCK.finditer(text)] if _holds(text, "CLOCK") else []))
+    rest = _blank(rest, [m.span() for m in CN_DAY.finditer(rest)]) if _holds(rest, "CN_DAY") else rest
     values: set[float] = set()
     for m in NUMBER.finditer(rest):
         try:
@@ -250,7 +258,7 @@ def mentions(text: str | None) -> Mentions:
         value = chinese_numeral(m.group(2))
         if value is not None and (m.group(1) or len(m.group(2)) > 1 or value >= 10):
             values.add(float(value))
-    if CYRILLIC.search(rest):
+    if not rest.isascii() and CYRILLIC.search(rest):
         for m in ROMAN.finditer(rest):
             value = roman(m.group(1))
             if value is not None and value > 1:

@@ -58,3 +58,23 @@ def test_a_month_written_with_a_character_ignorecase_takes_for_a_letter_is_read(
     """Hostile text: 'ſ' (long s) and 'ᲂ' (narrow o) match s and о under re.IGNORECASE but are kept by lower()."""
     found = [N.mentions(t).dates for t in ("on 5 Auguſt", "Aprİl 5", "5 \u1c82ктября", "SEPT. 5", "31 мая")]
     assert found == [{"08-05"}, {"04-05"}, {"10-05"}, {"09-05"}, {"05-31"}]
+
+
+@settings(max_examples=600, derandomize=True, deadline=None)
+@given(text=st.lists(st.sampled_from(PIECES) | st.text(max_size=3), max_size=14).map("".join))
+def test_a_text_without_a_patterns_marks_holds_no_match_of_it(text):
+    """mentions scans a text with a pattern only where its screen lets it: the screens skip no match."""
+    for name in N.MARKS:
+        if getattr(N, name).search(text):
+            assert N._holds(text, name), (name, text)
+    for pattern in (N.DATE_RU, N.CYRILLIC):
+        if pattern.search(text):
+            assert not text.isascii(), (pattern.pattern, text)
+
+
+def test_no_ascii_character_matches_case_blind_a_letter_of_a_russian_month():
+    """Every match of DATE_RU holds a month's letter, which no ASCII character matches, even case-blind."""
+    letters = set(re.findall(r"[\u0400-\u04ff]", N.DATE_RU.pattern))
+    assert len(letters) == 20  # the letters of января ... декабря
+    for char in map(chr, range(128)):
+        assert not any(re.fullmatch(letter, char, re.IGNORECASE) for letter in letters), char
