@@ -11,8 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from forumwatch.tasks.places import (
+    FOLDED_ASCII_WORD,
     LETTER,
     UNALIGNED,
+    WORD,
     _candidates,
     _candidates_by_word,
     build,
@@ -67,3 +69,9 @@ SPAN = st.tuples(st.integers(0, 30), st.integers(0, 6), st.sampled_from("abcdef"
 @given(spans=st.lists(SPAN, max_size=25))
 def test_spans_kept_by_bisection_are_those_kept_by_checking_every_span_taken(spans):
     assert longest_first(list(spans)) == _longest_first_by_scan(spans)
+
+
+def test_the_words_of_a_folded_ascii_text_are_its_runs_of_a_to_z():
+    ascii_text = "".join(map(chr, range(128)))
+    text = fold(" ".join(ascii_text) + ascii_text)
+    assert FOLDED_ASCII_WORD.findall(text) == WORD.findall(text)
