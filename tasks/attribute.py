@@ -25,6 +25,7 @@ from pathlib import Path
 from forumwatch.resources import seed_path
 from forumwatch.tasks.normalize import DATELINE, body_lines
 from forumwatch.tasks.prefilter import TextLiterals, case_blind_literals, fold, required_literals
+from forumwatch.tasks.regex_starts import Starts, finditer_from_starts, match_starts
 
 _CUE_FAR = r"(?i:as\s+per|according\s+to|reported\s+by|cited\s+by|quoted\s+by)"
 _CUE_NEAR = r"(?i:quoting|citing|told|(?:an?\s+)?interview\s+with)"
@@ -62,6 +63,7 @@ class Agency:
     screen: re.Pattern[str] | None = None  # cited: the bare name (a cheap literal search); `regex` runs near hits
     literals: frozenset[str] | None = None  # a text holding none of these cannot match (screen, else regex)
     cues: frozenset[str] | None = None  # cited: folded words one of which each citation cue holds (case-blind)
+    starts: Starts | None = None  # credit, dateline: where a match can begin, when re cannot skip there itself
 
 
 @dataclass(frozen=True)
@@ -113,7 +115,8 @@ def load_agencies(path: Path | None = None) -> list[Agency]:
             continue
         else:
             raise ValueError(f"agencies.csv: unknown kind {kind!r} for {row['agency']}")
-        agencies.append(Agency(row["agency"].strip(), kind, regex, literals=required_literals(regex)))
+        name = row["agency"].strip()
+        agencies.append(Agency(name, kind, regex, literals=required_literals(regex), starts=match_starts(regex)))
     return agencies
 
 
@@ -123,7 +126,11 @@ def _credit(body: TextLiterals, agencies: list[Agency]) -> str | None:
     for order, agency in enumerate(agencies):
         if agency.kind == "cited" or not body.may_match(agency.literals):
             continue
-        for match in agency.regex.finditer(body.text):
+        if agency.starts is None:
+            matches = agency.regex.finditer(body.text)
+        else:  # "^Reuters\s*[|:]", "[-—–]{1,2}\s*PTI\s*$": tried only at line starts with R, at dashes
+            matches = finditer_from_starts(agency.regex, agency.starts, body.text)
+        for match in matches:
             edge = min(match.start(), len(body.text) - match.end())
             if best is None or (edge, order) < best[:2]:
                 best = (edge, order, agency.name)
