@@ -25,7 +25,7 @@ from pathlib import Path
 from forumwatch.resources import seed_path
 from forumwatch.tasks.normalize import DATELINE, body_lines
 from forumwatch.tasks.prefilter import TextLiterals, case_blind_literals, fold, required_literals
-from forumwatch.tasks.regex_starts import Starts, finditer_from_starts, match_starts
+from forumwatch.tasks.regex_starts import Starts, finditer_from_starts, fixed_strings, match_starts
 
 _CUE_FAR = r"(?i:as\s+per|according\s+to|reported\s+by|cited\s+by|quoted\s+by)"
 _CUE_NEAR = r"(?i:quoting|citing|told|(?:an?\s+)?interview\s+with)"
@@ -53,6 +53,7 @@ _RU_AFTER = (
 )
 CUE_REACH = 300  # characters around a name searched for its citation cue
 _WINDOW_END = re.compile(r"[^\w-]")  # a window ends before such a character, so lookarounds see the same
+_WORDISH = re.compile(r"[\w-]")  # a cited name (not zh) neither follows nor precedes one
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,7 @@ class Agency:
     literals: frozenset[str] | None = None  # a text holding none of these cannot match (screen, else regex)
     cues: frozenset[str] | None = None  # cited: folded words one of which each citation cue holds (case-blind)
     starts: Starts | None = None  # credit, dateline: where a match can begin, when re cannot skip there itself
+    names: frozenset[str] | None = None  # cited (not zh): the strings of a fixed-string name, matched as whole words
 
 
 @dataclass(frozen=True)
@@ -111,7 +113,10 @@ def load_agencies(path: Path | None = None) -> list[Agency]:
             screen = re.compile(pattern)
             regex = cited_regex(pattern, language)
             name = row["agency"].strip()
-            agencies.append(Agency(name, kind, regex, screen, required_literals(screen), cue_words(language)))
+            names = fixed_strings(pattern) if language != "zh" else None  # a Chinese name is no whole word
+            agencies.append(
+                Agency(name, kind, regex, screen, required_literals(screen), cue_words(language), names=names)
+            )
             continue
         else:
             raise ValueError(f"agencies.csv: unknown kind {kind!r} for {row['agency']}")
@@ -208,6 +213,9 @@ def _is_cited(body: _Body, agency: Agency) -> bool:
         return agency.regex.search(text) is not None
     if agency.cues is not None and not body.holds_cue(agency.cues):
         return False  # then no window holds one (a Russian citation's cues in an English text)
+    whole = None if agency.names is None else _whole_words(text, agency.names)
+    if whole == []:
+        return False  # the name is only inside words: "START" holds RT, "JAPAN" AP
     for hit in agency.screen.finditer(text):
         start = max(0, hit.start() - CUE_REACH)
         end = _WINDOW_END.search(text, min(len(text), hit.end() + CUE_REACH))
@@ -216,6 +224,22 @@ def _is_cited(body: _Body, agency: Agency) -> bool:
             window = body.folded[start:stop]
             if not any(cue in window for cue in agency.cues):
                 continue
+        if whole is not None and not any(start <= a and b <= stop for a, b in whole):
+            continue  # a match in the window holds the name as a whole word in it
         if agency.regex.search(text, start, stop):
             return True
     return False
+
+
+def _whole_words(text: str, names: frozenset[str]) -> list[tuple[int, int]]:
+    """The spans of the names in the text that no word character or '-' touches: where the cited regex's name can
+    match (it is bounded by lookarounds, which read the same in a window: a window ends at neither)."""
+    spans = []
+    for name in names:
+        at = text.find(name)
+        while at >= 0:
+            end = at + len(name)
+            if not (at and _WORDISH.match(text, at - 1)) and not _WORDISH.match(text, end):
+                spans.append((at, end))
+            at = text.find(name, at + 1)
+    return spans

@@ -1,4 +1,5 @@
-"""Where a regex's matches can begin, for the patterns Python's re cannot skip to: `^X` (re.M) or `[-—–]{1,2}X`.
+"""Where a regex's matches can begin, for the patterns Python's re cannot skip to: `^X` (re.M) or `[-—–]{1,2}X`;
+and the strings a pattern stands for, when it is a few fixed strings.
 
 re's search skips ahead in C only to a literal prefix or a first character set; before a line anchor or a repeat
 it tries the whole pattern at every position. `match_starts(r"^Reuters\\s*[|:]", re.M)` is Starts("R", line=True):
@@ -13,6 +14,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from re import _constants as sre_constants  # type: ignore[attr-defined]  # Python's own regex parser (3.11+)
 from re import _parser as sre_parse  # type: ignore[attr-defined]
+
+from forumwatch.tasks.prefilter import START, NotLiteral, expand
 
 MAX_CHARS = 64  # a larger first character set is not worth a find per character
 
@@ -71,6 +74,19 @@ def _first_chars(items) -> set[str] | None:
         branches = [_first_chars(list(branch)) for branch in av[1]]
         return None if any(b is None for b in branches) else set().union(*branches)  # type: ignore[arg-type]
     return None
+
+
+def fixed_strings(pattern: str) -> frozenset[str] | None:
+    """The strings the pattern stands for when it is a small alternation of fixed strings ("AP|Associated Press",
+    "People['’]s Daily"); None otherwise."""
+    try:
+        parsed = sre_parse.parse(pattern)
+        found = {"".join(seq) for seq in expand(list(parsed))}
+    except (re.error, NotLiteral):
+        return None
+    if parsed.state.flags & re.IGNORECASE or not found or "" in found or any(START in s for s in found):
+        return None
+    return frozenset(found)
 
 
 def start_positions(text: str, starts: Starts) -> list[int]:

@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from forumwatch.tasks.attribute import load_agencies
-from forumwatch.tasks.regex_starts import Starts, finditer_from_starts, match_starts
+from forumwatch.tasks.regex_starts import Starts, finditer_from_starts, fixed_strings, match_starts
 
 SEEDED = [a.regex for a in load_agencies() if a.kind != "cited"]
 TEXT_PIECES = [
@@ -57,3 +57,11 @@ def test_arbitrary_patterns_find_finditers_matches(pieces, multiline, text):
     starts = match_starts(pattern)
     if starts is not None:
         assert _found(finditer_from_starts(pattern, starts, text)) == _found(pattern.finditer(text))
+
+
+def test_fixed_strings_are_what_a_pattern_of_a_few_fixed_strings_matches():
+    assert fixed_strings("AP|Associated Press") == {"AP", "Associated Press"}
+    assert fixed_strings("People['’]s Daily") == {"People's Daily", "People’s Daily"}
+    assert fixed_strings("Anadolu(?: Agency)?") == {"Anadolu", "Anadolu Agency"}
+    for pattern in (r"РИА\s*Новости", "(?i)AP", "^AP", "a|", "[a-z]+", "("):
+        assert fixed_strings(pattern) is None, pattern
