@@ -78,3 +78,18 @@ def test_no_ascii_character_matches_case_blind_a_letter_of_a_russian_month():
     assert len(letters) == 20  # the letters of января ... декабря
     for char in map(chr, range(128)):
         assert not any(re.fullmatch(letter, char, re.IGNORECASE) for letter in letters), char
+
+
+@settings(max_examples=800, derandomize=True, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from(
+            [*PIECES, "May.", "May . ", "mAy\u2003", "xMay", "Septembers", "_", "\u0130", "May  5", "Sept.\n 12th"]
+        )
+        | st.text(max_size=3),
+        max_size=14,
+    ).map("".join)
+)
+def test_month_day_matches_are_date_en_mds(text):
+    expected = [(m.span(), m.groups()) for m in N.DATE_EN_MD.finditer(text)]
+    assert [(m.span(), m.groups()) for m in N.month_day_matches(text)] == expected, text
