@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from forumwatch.tasks.regex_starts import matches_at
+
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 CN_BIG = {"万": 10**4, "亿": 10**8}
@@ -111,32 +113,29 @@ def _initial_first(words: list[str]) -> str:
 DATE_EN_MD = re.compile(
     rf"({_initial_first(sorted(MONTHS_EN, key=len, reverse=True))})\.?\s+(\d{{1,2}})(?!\d)(?i:st|nd|rd|th)?"
 )
-# A digit after a space: where the day of a DATE_EN_MD match begins (its month is the word before the space).
-SPACED_DIGIT = re.compile(r"\d(?<=\s\d)")
+DIGITS = re.compile(r"\d(?<!\d\d)")  # the first digit of a run of digits
 LONGEST_MONTH = max(map(len, MONTHS_EN))
 
 
-def month_day_matches(text: str) -> list[re.Match[str]]:
-    """DATE_EN_MD.finditer(text), tried only at the word before each spaced digit: a match is a month (the whole
-    word: it begins a word and `\\.?\\s+\\d` follows it), then an optional '.', spaces and the day. re would try
-    every month initial of the text (a third of its letters)."""
-    found: list[re.Match[str]] = []
-    end = 0
-    for digit in SPACED_DIGIT.finditer(text):
-        at = digit.start() - 1
-        while at > 0 and text[at - 1].isspace():  # `\s` is str.isspace
+def month_day_matches(text: str, runs: list[int]) -> list[re.Match[str]]:
+    """DATE_EN_MD.finditer(text) (`runs`: the offsets of DIGITS), tried only at the word before each digit run that
+    follows a space: a match is a month (the whole word: it begins a word and `\\.?\\s+\\d` follows it), an optional
+    '.', spaces and the day. re would try every month initial of the text (a third of its letters)."""
+    starts: list[int] = []  # ascending: a word before a later digit run begins after this one's spaces
+    for digit in runs:
+        if not (digit and text[digit - 1].isspace()):  # `\s` is str.isspace
+            continue
+        at = digit - 1
+        while at > 0 and text[at - 1].isspace():
             at -= 1
         if at > 0 and text[at - 1] == ".":
             at -= 1
         start = at
         while start > 0 and at - start <= LONGEST_MONTH and _is_word_char(text[start - 1]):
             start -= 1
-        if start < end or at - start > LONGEST_MONTH:
-            continue
-        if match := DATE_EN_MD.match(text, start):
-            found.append(match)
-            end = match.end()
-    return found
+        if at - start <= LONGEST_MONTH:
+            starts.append(start)
+    return matches_at(DATE_EN_MD, text, starts)
 
 
 def _is_word_char(char: str) -> bool:
@@ -236,8 +235,9 @@ def _month(name: str, months: dict[str, int], stem: bool = False) -> int:
 def _dates(text: str) -> tuple[set[str], list[tuple[int, int]]]:
     found: set[str] = set()
     spans: list[tuple[int, int]] = []
-    matches = [(m, _month(m.group(1), MONTHS_EN), m.group(2)) for m in month_day_matches(text)]
-    matches += [(m, _month(m.group(2), MONTHS_EN), m.group(1)) for m in DATE_EN_DM.finditer(text)]
+    runs = [m.start() for m in DIGITS.finditer(text)]  # an English date holds one; DATE_EN_DM begins at one
+    matches = [(m, _month(m.group(1), MONTHS_EN), m.group(2)) for m in month_day_matches(text, runs)]
+    matches += [(m, _month(m.group(2), MONTHS_EN), m.group(1)) for m in matches_at(DATE_EN_DM, text, runs)]
     if not text.isascii():
         matches += [(m, _month(m.group(2), MONTHS_RU, stem=True), m.group(1)) for m in DATE_RU.finditer(text)]
     for m in DATE_CN.finditer(text) if _holds(text, "DATE_CN") else ():
@@ -286,7 +286,7 @@ def mentions(text: str | None) -> Mentions:
             values.add(_digits_value(m))
         except ValueError:  # a run of digits int() does not take (mixed scripts)
             continue
-    for m in CN_NUMERAL.finditer(rest) if CN_NUMERAL_CHAR.search(rest) else ():
+    for m in CN_NUMERAL.finditer(rest) if not rest.isascii() and CN_NUMERAL_CHAR.search(rest) else ():
         value = chinese_numeral(m.group(2))
         if value is not None and (m.group(1) or len(m.group(2)) > 1 or value >= 10):
             values.add(float(value))

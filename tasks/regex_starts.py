@@ -10,7 +10,6 @@ found by str.find) and gives finditer's matches.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 from re import _constants as sre_constants  # type: ignore[attr-defined]  # Python's own regex parser (3.11+)
 from re import _parser as sre_parse  # type: ignore[attr-defined]
@@ -106,10 +105,17 @@ def start_positions(text: str, starts: Starts) -> list[int]:
     return sorted(found)
 
 
-def finditer_from_starts(pattern: re.Pattern[str], starts: Starts, text: str) -> Iterator[re.Match[str]]:
-    """pattern.finditer(text) (`starts` being match_starts(pattern)): tried only where a match can begin."""
+def finditer_from_starts(pattern: re.Pattern[str], starts: Starts, text: str) -> list[re.Match[str]]:
+    """pattern.finditer(text)'s matches (`starts` being match_starts(pattern)): tried only where one can begin."""
+    return matches_at(pattern, text, start_positions(text, starts))
+
+
+def matches_at(pattern: re.Pattern[str], text: str, starts: list[int]) -> list[re.Match[str]]:
+    """pattern.finditer(text)'s matches, for a pattern whose every match begins at one of `starts` (ascending)."""
+    found: list[re.Match[str]] = []
     end = 0
-    for at in start_positions(text, starts):
-        if at >= end and (found := pattern.match(text, at)):  # its lookbehinds and ^ see the text before `at`
-            yield found
-            end = found.end()  # never empty: a match holds its first character
+    for at in starts:
+        if at >= end and (match := pattern.match(text, at)):  # its lookbehinds and ^ see the text before `at`
+            found.append(match)
+            end = match.end()  # never empty: a match holds its first character
+    return found

@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from forumwatch.tasks import numbers as N
+from forumwatch.tasks.regex_starts import matches_at
 
 _MONTHS_RU = "января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря"
 PLAIN = {
@@ -67,7 +68,7 @@ def test_a_text_without_a_patterns_marks_holds_no_match_of_it(text):
     for name in N.MARKS:
         if getattr(N, name).search(text):
             assert N._holds(text, name), (name, text)
-    for pattern in (N.DATE_RU, N.CYRILLIC):
+    for pattern in (N.DATE_RU, N.CYRILLIC, N.CN_NUMERAL_CHAR):
         if pattern.search(text):
             assert not text.isascii(), (pattern.pattern, text)
 
@@ -84,12 +85,28 @@ def test_no_ascii_character_matches_case_blind_a_letter_of_a_russian_month():
 @given(
     text=st.lists(
         st.sampled_from(
-            [*PIECES, "May.", "May . ", "mAy\u2003", "xMay", "Septembers", "_", "\u0130", "May  5", "Sept.\n 12th"]
+            [
+                *PIECES,
+                "May.",
+                "May . ",
+                "mAy\u2003",
+                "xMay",
+                "Septembers",
+                "_",
+                "\u0130",
+                "May  5",
+                "Sept.\n 12th",
+                "5th of May",
+                "٣ May",
+            ]
         )
         | st.text(max_size=3),
         max_size=14,
     ).map("".join)
 )
-def test_month_day_matches_are_date_en_mds(text):
+def test_english_dates_found_from_the_digit_runs_are_finditers(text):
+    runs = [m.start() for m in N.DIGITS.finditer(text)]
     expected = [(m.span(), m.groups()) for m in N.DATE_EN_MD.finditer(text)]
-    assert [(m.span(), m.groups()) for m in N.month_day_matches(text)] == expected, text
+    assert [(m.span(), m.groups()) for m in N.month_day_matches(text, runs)] == expected, text
+    expected = [(m.span(), m.groups()) for m in N.DATE_EN_DM.finditer(text)]
+    assert [(m.span(), m.groups()) for m in matches_at(N.DATE_EN_DM, text, runs)] == expected, text
