@@ -87,7 +87,23 @@ def ms_a_text(run: Run, texts: list[tuple[str, str]]) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    def working() -> dict[str, Run]:
+        from forumwatch.tasks import attribute, tag
+
+        return _runs(tag, attribute)
+
+    return compare(argv, __doc__ or "", working, revision_runs, ("tag_article", "attribute"))
+
+
+def compare(
+    argv: list[str] | None,
+    doc: str,
+    working: Callable[[], dict[str, Run]],
+    revision: Callable[[str, Path], dict[str, Run]],
+    parts: tuple[str, ...],
+) -> int:
+    """The command line of a bench comparing the working parts with a revision's (see this module's docstring)."""
+    parser = argparse.ArgumentParser(description=doc.splitlines()[0])
     parser.add_argument("corpus", type=Path)
     parser.add_argument("--pages", type=int, default=400)
     parser.add_argument("--against", help="a git revision whose modules run beside the working ones")
@@ -95,16 +111,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {min(os.sched_getaffinity(0))})  # one core
-    from forumwatch.tasks import attribute, tag
-
     texts = texts_of(args.corpus, args.pages)
-    variants = {"working": _runs(tag, attribute)}
+    variants = {"working": working()}
     with tempfile.TemporaryDirectory() as folder:
         if args.against:
-            variants[args.against] = revision_runs(args.against, Path(folder))
+            variants[args.against] = revision(args.against, Path(folder))
         report: dict[str, Any] = {"texts": len(texts)}
-        for part in ("tag_article", "attribute"):
-            outputs = [[dataclasses.asdict(runs[part](a, t)) for a, t in texts] for runs in variants.values()]
+        for part in parts:
+            outputs = [[_plain(runs[part](a, t)) for a, t in texts] for runs in variants.values()]
             report[f"{part} texts differing"] = sum(len({repr(o) for o in same}) > 1 for same in zip(*outputs))
             rounds: dict[str, list[float]] = {name: [] for name in variants}
             for _ in range(args.rounds):
@@ -113,6 +127,13 @@ def main(argv: list[str] | None = None) -> int:
             report.update({f"{part} ms {name}": round(min(ms), 3) for name, ms in rounds.items()})
     print(json.dumps(report))
     return 0
+
+
+def _plain(value: Any) -> Any:
+    """A part's output as plain data: dataclasses (of either revision's module) as dicts, sets sorted."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return dataclasses.asdict(value)
+    return sorted(value) if isinstance(value, set | frozenset) else value
 
 
 if __name__ == "__main__":

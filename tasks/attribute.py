@@ -25,6 +25,7 @@ from pathlib import Path
 from forumwatch.resources import seed_path
 from forumwatch.tasks.normalize import DATELINE, body_lines
 from forumwatch.tasks.prefilter import TextLiterals, case_blind_literals, fold, required_literals
+from forumwatch.tasks.regex_starts import Starts, finditer_from_starts, fixed_strings, match_starts
 
 _CUE_FAR = r"(?i:as\s+per|according\s+to|reported\s+by|cited\s+by|quoted\s+by)"
 _CUE_NEAR = r"(?i:quoting|citing|told|(?:an?\s+)?interview\s+with)"
@@ -52,6 +53,7 @@ _RU_AFTER = (
 )
 CUE_REACH = 300  # characters around a name searched for its citation cue
 _WINDOW_END = re.compile(r"[^\w-]")  # a window ends before such a character, so lookarounds see the same
+_WORDISH = re.compile(r"[\w-]")  # a cited name (not zh) neither follows nor precedes one
 
 
 @dataclass(frozen=True)
@@ -62,6 +64,8 @@ class Agency:
     screen: re.Pattern[str] | None = None  # cited: the bare name (a cheap literal search); `regex` runs near hits
     literals: frozenset[str] | None = None  # a text holding none of these cannot match (screen, else regex)
     cues: frozenset[str] | None = None  # cited: folded words one of which each citation cue holds (case-blind)
+    starts: Starts | None = None  # credit, dateline: where a match can begin, when re cannot skip there itself
+    names: frozenset[str] | None = None  # cited (not zh): the strings of a fixed-string name, matched as whole words
 
 
 @dataclass(frozen=True)
@@ -109,11 +113,15 @@ def load_agencies(path: Path | None = None) -> list[Agency]:
             screen = re.compile(pattern)
             regex = cited_regex(pattern, language)
             name = row["agency"].strip()
-            agencies.append(Agency(name, kind, regex, screen, required_literals(screen), cue_words(language)))
+            names = fixed_strings(pattern) if language != "zh" else None  # a Chinese name is no whole word
+            agencies.append(
+                Agency(name, kind, regex, screen, required_literals(screen), cue_words(language), names=names)
+            )
             continue
         else:
             raise ValueError(f"agencies.csv: unknown kind {kind!r} for {row['agency']}")
-        agencies.append(Agency(row["agency"].strip(), kind, regex, literals=required_literals(regex)))
+        name = row["agency"].strip()
+        agencies.append(Agency(name, kind, regex, literals=required_literals(regex), starts=match_starts(regex)))
     return agencies
 
 
@@ -123,7 +131,11 @@ def _credit(body: TextLiterals, agencies: list[Agency]) -> str | None:
     for order, agency in enumerate(agencies):
         if agency.kind == "cited" or not body.may_match(agency.literals):
             continue
-        for match in agency.regex.finditer(body.text):
+        if agency.starts is None:
+            matches = agency.regex.finditer(body.text)
+        else:  # "^Reuters\s*[|:]", "[-—–]{1,2}\s*PTI\s*$": tried only at line starts with R, at dashes
+            matches = finditer_from_starts(agency.regex, agency.starts, body.text)
+        for match in matches:
             edge = min(match.start(), len(body.text) - match.end())
             if best is None or (edge, order) < best[:2]:
                 best = (edge, order, agency.name)
@@ -135,20 +147,46 @@ def attribute(text: str, agencies: list[Agency]) -> Attribution:
     lines = [unicodedata.normalize("NFKC", line) for line in body_lines(text)]
     body = _Body("\n".join(lines))
     place, date = _dateline(lines[:3], agencies)
-    cited = sorted({a.name for a in agencies if a.kind == "cited" and _is_cited(body, a)})
-    return Attribution(_credit(body, agencies), place, date, cited)
+    cited: set[str] = set()
+    for agency in agencies:  # a name cited already needs no other row of it (its other languages' forms)
+        if agency.kind == "cited" and agency.name not in cited and _is_cited(body, agency):
+            cited.add(agency.name)
+    return Attribution(_credit(body, agencies), place, date, sorted(cited))
+
+
+_ASCII = frozenset(map(chr, range(128)))
 
 
 class _Body(TextLiterals):
-    """The body's text, the strings it holds (looked for once) and its folded text (made when first needed)."""
+    """The body's text, the strings it holds (looked for once) and its folded text (made when first needed).
+
+    `chars` may hold more than the text's characters (it only spares searches): all of ASCII for an ASCII text,
+    which is then not read for them."""
 
     _folded: str | None = None
+
+    def __init__(self, text: str) -> None:
+        ascii_text = text.isascii()
+        super().__init__("" if ascii_text else text)  # not the set of an ASCII text's characters: all of ASCII
+        self.text = text
+        if ascii_text:
+            self.chars = set(_ASCII)
+        self.cues: dict[frozenset[str], bool] = {}
 
     @property
     def folded(self) -> str:
         if self._folded is None:
             self._folded = fold(self.text)
         return self._folded
+
+    def holds_cue(self, cues: frozenset[str]) -> bool:
+        """Whether the folded body holds one of the cue words anywhere: fold is one character for one, so the
+        folded body's characters are among the folded `chars`."""
+        found = self.cues.get(cues)
+        if found is None:
+            chars = set(fold("".join(self.chars)))
+            found = self.cues[cues] = any(chars.issuperset(cue) and cue in self.folded for cue in cues)
+        return found
 
 
 def _dateline(lines: list[str], agencies: list[Agency]) -> tuple[str | None, str | None]:
@@ -173,6 +211,11 @@ def _is_cited(body: _Body, agency: Agency) -> bool:
     text = body.text
     if agency.screen is None:
         return agency.regex.search(text) is not None
+    if agency.cues is not None and not body.holds_cue(agency.cues):
+        return False  # then no window holds one (a Russian citation's cues in an English text)
+    whole = None if agency.names is None else _whole_words(text, agency.names)
+    if whole == []:
+        return False  # the name is only inside words: "START" holds RT, "JAPAN" AP
     for hit in agency.screen.finditer(text):
         start = max(0, hit.start() - CUE_REACH)
         end = _WINDOW_END.search(text, min(len(text), hit.end() + CUE_REACH))
@@ -181,6 +224,22 @@ def _is_cited(body: _Body, agency: Agency) -> bool:
             window = body.folded[start:stop]
             if not any(cue in window for cue in agency.cues):
                 continue
+        if whole is not None and not any(start <= a and b <= stop for a, b in whole):
+            continue  # a match in the window holds the name as a whole word in it
         if agency.regex.search(text, start, stop):
             return True
     return False
+
+
+def _whole_words(text: str, names: frozenset[str]) -> list[tuple[int, int]]:
+    """The spans of the names in the text that no word character or '-' touches: where the cited regex's name can
+    match (it is bounded by lookarounds, which read the same in a window: a window ends at neither)."""
+    spans = []
+    for name in names:
+        at = text.find(name)
+        while at >= 0:
+            end = at + len(name)
+            if not (at and _WORDISH.match(text, at - 1)) and not _WORDISH.match(text, end):
+                spans.append((at, end))
+            at = text.find(name, at + 1)
+    return spans

@@ -8,7 +8,8 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-import py3langid
+import numpy as np
+from py3langid import langid
 
 # Characters written without spaces between words: each counts as one unit (Han, kana, hangul).
 _CJK = re.compile(
@@ -146,8 +147,58 @@ def detect(text: str, sample_chars: int = DETECT_SAMPLE_CHARS) -> str | None:
     sample = (text or "")[:sample_chars]
     if not _LETTER.search(sample):
         return None
-    lang, _ = py3langid.classify(sample)
-    return normalize_tag(lang)
+    return normalize_tag(classify(sample))
+
+
+# py3langid's tokenizer is an Aho-Corasick automaton over byte strings of at most DFA_REACH bytes (checked over
+# every state and byte by tests/test_language_dfa.py): its state after any bytes is its state after their last
+# DFA_REACH bytes alone, so every position's state is found by DFA_REACH steps over all positions at once.
+DFA_REACH = 6
+
+
+@dataclass(frozen=True)
+class _Walk:
+    nextmove: np.ndarray  # the transition rows, flat (a state's row starts at rowbase[state])
+    rowbase: np.ndarray
+    output: np.ndarray  # per state: its feature, or -1
+
+
+@lru_cache(maxsize=1)
+def _walk_tables(identifier: langid.LanguageIdentifier) -> _Walk:
+    rowbase = np.asarray(identifier.tk_row, dtype=np.int64) << 8
+    return _Walk(np.asarray(identifier.tk_nextmove), rowbase, np.asarray(identifier.tk_output, dtype=np.intp))
+
+
+def feature_counts(identifier: langid.LanguageIdentifier, data: bytes) -> tuple[np.ndarray, np.ndarray]:
+    """py3langid's visit_counts of the bytes as (features, counts) arrays in order of first visit (the order of
+    its Counter's keys), both empty when it visits none."""
+    tables = _walk_tables(identifier)
+    text = np.frombuffer(data, dtype=np.uint8)
+    states = np.zeros(len(text), dtype=np.int64)
+    for back in range(min(DFA_REACH, len(text)) - 1, -1, -1):  # position i steps on byte i - back
+        states[back:] = tables.nextmove[tables.rowbase[states[back:]] + text[: len(text) - back]]
+    features = tables.output[states]
+    features = features[features >= 0]
+    found, first, counts = np.unique(features, return_index=True, return_counts=True)
+    order = np.argsort(first)
+    return found[order], counts[order].astype(np.float32)
+
+
+def classify(sample: str) -> str:
+    """py3langid.classify(sample)'s language (the same scores, the same sums in the same order), its byte
+    automaton walked in numpy instead of a Python loop over the bytes."""
+    identifier = langid._get_identifier()
+    if identifier._norm_probs or identifier.min_confidence is not None:
+        return str(identifier.classify(sample)[0])
+    features, counts = feature_counts(identifier, identifier._encode(sample))
+    if len(features):  # LanguageIdentifier._sparse_score's arithmetic
+        scores = np.log1p(counts) @ identifier.nb_ptc[features] + identifier.nb_pc
+    else:
+        scores = np.full(len(identifier.nb_classes), langid.RAW_FLOOR, dtype=np.float32)
+    for i, j in identifier._alias_pairs:  # LanguageIdentifier._decide's, without norm_probs
+        scores[i] = max(scores[i], scores[j])
+        scores[j] = langid.RAW_FLOOR
+    return str(identifier.nb_classes[int(scores.argmax())])
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from forumwatch.tasks.regex_starts import matches_at
+
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 CN_UNITS = {"十": 10, "百": 100, "千": 1000}
 CN_BIG = {"万": 10**4, "亿": 10**8}
@@ -111,6 +113,35 @@ def _initial_first(words: list[str]) -> str:
 DATE_EN_MD = re.compile(
     rf"({_initial_first(sorted(MONTHS_EN, key=len, reverse=True))})\.?\s+(\d{{1,2}})(?!\d)(?i:st|nd|rd|th)?"
 )
+DIGITS = re.compile(r"\d(?<!\d\d)")  # the first digit of a run of digits
+LONGEST_MONTH = max(map(len, MONTHS_EN))
+
+
+def month_day_matches(text: str, runs: list[int]) -> list[re.Match[str]]:
+    """DATE_EN_MD.finditer(text) (`runs`: the offsets of DIGITS), tried only at the word before each digit run that
+    follows a space: a match is a month (the whole word: it begins a word and `\\.?\\s+\\d` follows it), an optional
+    '.', spaces and the day. re would try every month initial of the text (a third of its letters)."""
+    starts: list[int] = []  # ascending: a word before a later digit run begins after this one's spaces
+    for digit in runs:
+        if not (digit and text[digit - 1].isspace()):  # `\s` is str.isspace
+            continue
+        at = digit - 1
+        while at > 0 and text[at - 1].isspace():
+            at -= 1
+        if at > 0 and text[at - 1] == ".":
+            at -= 1
+        start = at
+        while start > 0 and at - start <= LONGEST_MONTH and _is_word_char(text[start - 1]):
+            start -= 1
+        if at - start <= LONGEST_MONTH:
+            starts.append(start)
+    return matches_at(DATE_EN_MD, text, starts)
+
+
+def _is_word_char(char: str) -> bool:
+    return char.isalnum() or char == "_"  # re's `\w`
+
+
 DATE_EN_DM = re.compile(rf"(\d(?<!\d\d)\d?)(?:st|nd|rd|th)?\s+(?:of\s+)?({_EN_MONTH})\b\.?", re.IGNORECASE)
 DATE_RU = re.compile(
     r"(\d(?<!\d\d)\d?)\s+(января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря)",
@@ -120,6 +151,13 @@ _CN_NUM = f"[0-9０-９{''.join(CN_DIGITS)}十]"
 DATE_CN = re.compile(rf"({_CN_NUM}{_CN_NUM}{{0,2}})\s?月\s?({_CN_NUM}{{1,3}})\s?[日号]")
 # "至31日": a day of a range, not a count
 CN_DAY = re.compile(rf"{_CN_NUM}(?<![0-9０-９]{_CN_NUM}){_CN_NUM}{{0,2}}\s?[日号]")
+# Strings one of which every match of a pattern holds: a text holding none is not scanned with it (an ASCII text
+# holds no match of DATE_RU or CYRILLIC either: no ASCII character is, or matches case-blind, a Cyrillic one).
+MARKS = {"DATE_CN": ("月",), "CN_DAY": ("日", "号"), "CLOCK": (":", "：")}
+
+
+def _holds(text: str, pattern: str) -> bool:
+    return any(mark in text for mark in MARKS[pattern])
 
 
 @dataclass(frozen=True)
@@ -197,10 +235,12 @@ def _month(name: str, months: dict[str, int], stem: bool = False) -> int:
 def _dates(text: str) -> tuple[set[str], list[tuple[int, int]]]:
     found: set[str] = set()
     spans: list[tuple[int, int]] = []
-    matches = [(m, _month(m.group(1), MONTHS_EN), m.group(2)) for m in DATE_EN_MD.finditer(text)]
-    matches += [(m, _month(m.group(2), MONTHS_EN), m.group(1)) for m in DATE_EN_DM.finditer(text)]
-    matches += [(m, _month(m.group(2), MONTHS_RU, stem=True), m.group(1)) for m in DATE_RU.finditer(text)]
-    for m in DATE_CN.finditer(text):
+    runs = [m.start() for m in DIGITS.finditer(text)]  # an English date holds one; DATE_EN_DM begins at one
+    matches = [(m, _month(m.group(1), MONTHS_EN), m.group(2)) for m in month_day_matches(text, runs)]
+    matches += [(m, _month(m.group(2), MONTHS_EN), m.group(1)) for m in matches_at(DATE_EN_DM, text, runs)]
+    if not text.isascii():
+        matches += [(m, _month(m.group(2), MONTHS_RU, stem=True), m.group(1)) for m in DATE_RU.finditer(text)]
+    for m in DATE_CN.finditer(text) if _holds(text, "DATE_CN") else ():
         month = _small(m.group(1))
         if month is not None:
             matches.append((m, month, m.group(2)))
@@ -238,19 +278,19 @@ def mentions(text: str | None) -> Mentions:
     if not text:
         return Mentions(frozenset(), frozenset())
     dates, spans = _dates(text)
-    rest = _blank(text, spans + [m.span() for m in CLOCK.finditer(text)])
-    rest = _blank(rest, [m.span() for m in CN_DAY.finditer(rest)])
+    rest = _blank(text, spans + ([m.span() for m in CLOCK.finditer(text)] if _holds(text, "CLOCK") else []))
+    rest = _blank(rest, [m.span() for m in CN_DAY.finditer(rest)]) if _holds(rest, "CN_DAY") else rest
     values: set[float] = set()
     for m in NUMBER.finditer(rest):
         try:
             values.add(_digits_value(m))
         except ValueError:  # a run of digits int() does not take (mixed scripts)
             continue
-    for m in CN_NUMERAL.finditer(rest) if CN_NUMERAL_CHAR.search(rest) else ():
+    for m in CN_NUMERAL.finditer(rest) if not rest.isascii() and CN_NUMERAL_CHAR.search(rest) else ():
         value = chinese_numeral(m.group(2))
         if value is not None and (m.group(1) or len(m.group(2)) > 1 or value >= 10):
             values.add(float(value))
-    if CYRILLIC.search(rest):
+    if not rest.isascii() and CYRILLIC.search(rest):
         for m in ROMAN.finditer(rest):
             value = roman(m.group(1))
             if value is not None and value > 1:

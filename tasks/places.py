@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import re
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -18,6 +19,7 @@ from pathlib import Path
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 LETTER = r"[^\W\d_]"
 WORD = re.compile(r"[^\W\d_]+")
+FOLDED_ASCII_WORD = re.compile(r"[a-z]+")  # WORD in a folded ASCII text, found faster
 
 
 @dataclass(frozen=True)
@@ -127,7 +129,8 @@ def _candidates(text: str, gazetteer: Gazetteer) -> list[tuple[Alias, list[int] 
         return _candidates_by_word(text, gazetteer)
     folded = fold(text)
     found: list[tuple[Alias, list[int] | None]] = []
-    for word in dict.fromkeys(WORD.findall(folded)):
+    words = (FOLDED_ASCII_WORD if folded.isascii() else WORD).findall(folded)
+    for word in _alias_words(dict.fromkeys(words), gazetteer):
         aliases = _word_aliases(word, gazetteer)
         if aliases:  # most words begin no alias: only these few are located
             at = [m.start() for m in _whole_word(word).finditer(folded)]
@@ -136,6 +139,16 @@ def _candidates(text: str, gazetteer: Gazetteer) -> list[tuple[Alias, list[int] 
         for char in set(text) & gazetteer.chars.keys():
             found += [(alias, None) for alias in gazetteer.chars[char]]
     return found
+
+
+def _alias_words(words: dict[str, None], gazetteer: Gazetteer) -> list[str]:
+    """The words, in order, that may begin an alias: an alias's own first word, or one with a stem's head (set
+    operations in C: most of a text's words are neither, and _word_aliases is not called for them)."""
+    hits = words.keys() & gazetteer.words.keys()
+    if gazetteer.prefix_lengths:
+        head = gazetteer.prefix_lengths[0]
+        hits |= {word for word in words if word[:head] in gazetteer.prefix_heads}
+    return [word for word in words if word in hits] if hits else []
 
 
 def _word_aliases(word: str, gazetteer: Gazetteer) -> list[Alias]:
@@ -184,11 +197,20 @@ def find_places(text: str | None, gazetteer: Gazetteer) -> set[str]:
     if not text:
         return set()
     spans = [(m.start(), m.end(), a.place) for a, at in _candidates(text, gazetteer) for m in _matches(a, text, at)]
-    spans.sort(key=lambda s: (s[0] - s[1], s[0]))  # longest first
-    taken: list[tuple[int, int]] = []
+    return longest_first(spans)
+
+
+def longest_first(spans: list[tuple[int, int, str]]) -> set[str]:
+    """The places of the spans taken longest first (then leftmost), each only if it overlaps none taken before."""
+    spans.sort(key=lambda s: (s[0] - s[1], s[0]))
+    starts: list[int] = []  # the spans taken, disjoint, by start (so by end too)
+    ends: list[int] = []
     places = set()
     for start, end, place in spans:
-        if all(end <= a or start >= b for a, b in taken):
-            taken.append((start, end))
-            places.add(place)
+        at = bisect_left(starts, end)  # the taken spans starting before `end`: only the last may reach `start`
+        if at and ends[at - 1] > start:
+            continue
+        starts.insert(at, start)
+        ends.insert(at, end)
+        places.add(place)
     return places

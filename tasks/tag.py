@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from forumwatch.db import arrow_columns, arrow_rows, registered
 from forumwatch.tasks.prefilter import fold
+from forumwatch.tasks.regex_starts import matches_at
 
 if TYPE_CHECKING:
     import duckdb
@@ -330,15 +331,8 @@ def paragraphs(text: str) -> list[str]:
 def find_terms(group: re.Pattern[str], para: str, starts: list[int] | None) -> list[str]:
     """The texts of `group.finditer(para)`, trying the regex only at `starts` (ascending; every offset where a
     match can begin, see ScreenIndex.starts), or everywhere when None."""
-    if starts is None:
-        return [m.group(0) for m in group.finditer(para)]
-    found = []
-    end = 0
-    for at in starts:
-        if at >= end and (m := group.match(para, at)):  # the lookbehinds see the text before `at`
-            found.append(m.group(0))
-            end = m.end()  # terms are never empty: the next match begins at or after its end, as finditer's
-    return found
+    matches = group.finditer(para) if starts is None else matches_at(group, para, starts)  # terms are never empty
+    return [m.group(0) for m in matches]
 
 
 # The one character whose letterhood fold changes (a combining mark, not a letter, folded to 'ι', a letter): a

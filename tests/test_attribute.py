@@ -1,5 +1,6 @@
 """Attribution: credited wire, dateline and cited media from the seeds/agencies.csv patterns."""
 
+import unicodedata
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from forumwatch.tasks.attribute import Attribution, attribute, load_agencies
+from forumwatch.tasks.normalize import body_lines
 from forumwatch.tasks.prefilter import fold
 
 PAGE = Path(__file__).parent / "data" / "asianlite-2023-10-31-china-russia-security.txt"
@@ -154,6 +156,7 @@ CITED_PIECES = [
     *("据", "报道", "援引", "称", "表示", "记者", "。", "10"),
     *("Xinhua", "TASS", "Reuters", "ТАСС", "РИА Новости", "«Интерфакса»", "Синьхуа", "新华社", "塔斯社", "环球时报"),
     *(" ", " ", "\n", ",", "-", "ſ", "K", "İ", "ё"),
+    *("RT", "START", "AP", "JAPAN", "Associated Press", "Интерфакс", "«Интерфакса»", "_"),
 ]
 
 
@@ -169,3 +172,23 @@ def test_a_citation_holds_a_cue_word_of_its_language(agencies, text, index):
     assert agency.cues, agency.name  # every language's cues have fixed words
     if agency.regex.search(text):
         assert any(cue in fold(text) for cue in agency.cues), (agency.name, text)
+
+
+def _cited_by_every_row(text, agencies):
+    """The cited names as attribute found them before its screens: every cited row's regex over the whole body."""
+    body = "\n".join(unicodedata.normalize("NFKC", line) for line in body_lines(text))
+    return sorted({a.name for a in agencies if a.kind == "cited" and a.regex.search(body)})
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(text=st.lists(st.sampled_from(CITED_PIECES) | st.text(max_size=3), max_size=14).map("".join))
+def test_cited_media_are_those_of_every_row_searched_in_full(agencies, text):
+    """The screens (literals, a cue word in the body, in a name's window; a name cited once) skip no citation."""
+    assert attribute(text, agencies).cited_media == _cited_by_every_row(text, agencies), text
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(text=st.lists(st.sampled_from(CITED_PIECES) | st.text(max_size=3), max_size=14).map("".join))
+def test_the_folded_characters_of_a_text_are_its_characters_folded(text):
+    """holds_cue screens cue words by the folded set of the text's characters, not by the folded text's."""
+    assert set(fold(text)) == set(fold("".join(set(text))))

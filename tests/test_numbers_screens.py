@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from forumwatch.tasks import numbers as N
+from forumwatch.tasks.regex_starts import matches_at
 
 _MONTHS_RU = "января|февраля|марта|апреля|мая|июня|июля|августа|сентября|октября|ноября|декабря"
 PLAIN = {
@@ -58,3 +59,54 @@ def test_a_month_written_with_a_character_ignorecase_takes_for_a_letter_is_read(
     """Hostile text: 'ſ' (long s) and 'ᲂ' (narrow o) match s and о under re.IGNORECASE but are kept by lower()."""
     found = [N.mentions(t).dates for t in ("on 5 Auguſt", "Aprİl 5", "5 \u1c82ктября", "SEPT. 5", "31 мая")]
     assert found == [{"08-05"}, {"04-05"}, {"10-05"}, {"09-05"}, {"05-31"}]
+
+
+@settings(max_examples=600, derandomize=True, deadline=None)
+@given(text=st.lists(st.sampled_from(PIECES) | st.text(max_size=3), max_size=14).map("".join))
+def test_a_text_without_a_patterns_marks_holds_no_match_of_it(text):
+    """mentions scans a text with a pattern only where its screen lets it: the screens skip no match."""
+    for name in N.MARKS:
+        if getattr(N, name).search(text):
+            assert N._holds(text, name), (name, text)
+    for pattern in (N.DATE_RU, N.CYRILLIC, N.CN_NUMERAL_CHAR):
+        if pattern.search(text):
+            assert not text.isascii(), (pattern.pattern, text)
+
+
+def test_no_ascii_character_matches_case_blind_a_letter_of_a_russian_month():
+    """Every match of DATE_RU holds a month's letter, which no ASCII character matches, even case-blind."""
+    letters = set(re.findall(r"[\u0400-\u04ff]", N.DATE_RU.pattern))
+    assert len(letters) == 20  # the letters of января ... декабря
+    for char in map(chr, range(128)):
+        assert not any(re.fullmatch(letter, char, re.IGNORECASE) for letter in letters), char
+
+
+@settings(max_examples=800, derandomize=True, deadline=None)
+@given(
+    text=st.lists(
+        st.sampled_from(
+            [
+                *PIECES,
+                "May.",
+                "May . ",
+                "mAy\u2003",
+                "xMay",
+                "Septembers",
+                "_",
+                "\u0130",
+                "May  5",
+                "Sept.\n 12th",
+                "5th of May",
+                "٣ May",
+            ]
+        )
+        | st.text(max_size=3),
+        max_size=14,
+    ).map("".join)
+)
+def test_english_dates_found_from_the_digit_runs_are_finditers(text):
+    runs = [m.start() for m in N.DIGITS.finditer(text)]
+    expected = [(m.span(), m.groups()) for m in N.DATE_EN_MD.finditer(text)]
+    assert [(m.span(), m.groups()) for m in N.month_day_matches(text, runs)] == expected, text
+    expected = [(m.span(), m.groups()) for m in N.DATE_EN_DM.finditer(text)]
+    assert [(m.span(), m.groups()) for m in matches_at(N.DATE_EN_DM, text, runs)] == expected, text

@@ -1,5 +1,6 @@
 """find_places reads a text's words from its fold in one pass: the same candidate aliases, in the same order,
-as folding each word on its own, on arbitrary texts and on the bundled gazetteer."""
+as folding each word on its own, on arbitrary texts and on the bundled gazetteer; and it keeps the spans that
+overlap none longer with a bisection, as the check of every span taken before did."""
 
 from __future__ import annotations
 
@@ -10,13 +11,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from forumwatch.tasks.places import (
+    FOLDED_ASCII_WORD,
     LETTER,
     UNALIGNED,
+    WORD,
     _candidates,
     _candidates_by_word,
     build,
     fold,
     load_gazetteer,
+    longest_first,
 )
 
 GAZETTEER = load_gazetteer()
@@ -43,3 +47,31 @@ def test_lower_case_is_one_character_for_one_and_keeps_letters_letters_outside_t
     assert len(lowered) == len(everything)
     letters = re.compile(LETTER)
     assert [m.start() for m in letters.finditer(lowered)] == [m.start() for m in letters.finditer(everything)]
+
+
+def _longest_first_by_scan(spans: list[tuple[int, int, str]]) -> set[str]:
+    """longest_first as it was: each span checked against every span taken before."""
+    taken: list[tuple[int, int]] = []
+    places = set()
+    for start, end, place in sorted(spans, key=lambda s: (s[0] - s[1], s[0])):
+        if all(end <= a or start >= b for a, b in taken):
+            taken.append((start, end))
+            places.add(place)
+    return places
+
+
+SPAN = st.tuples(st.integers(0, 30), st.integers(0, 6), st.sampled_from("abcdef")).map(
+    lambda t: (t[0], t[0] + t[1], t[2])
+)
+
+
+@settings(max_examples=400, derandomize=True, deadline=None)
+@given(spans=st.lists(SPAN, max_size=25))
+def test_spans_kept_by_bisection_are_those_kept_by_checking_every_span_taken(spans):
+    assert longest_first(list(spans)) == _longest_first_by_scan(spans)
+
+
+def test_the_words_of_a_folded_ascii_text_are_its_runs_of_a_to_z():
+    ascii_text = "".join(map(chr, range(128)))
+    text = fold(" ".join(ascii_text) + ascii_text)
+    assert FOLDED_ASCII_WORD.findall(text) == WORD.findall(text)
