@@ -184,10 +184,16 @@ def feature_counts(identifier: langid.LanguageIdentifier, data: bytes) -> tuple[
     return found[order], counts[order].astype(np.float32)
 
 
+_INTERNALS = ("_norm_probs", "min_confidence", "_encode", "tk_row", "tk_nextmove", "tk_output", "nb_ptc", "nb_pc",
+              "nb_classes", "_alias_pairs")  # fmt: skip
+
+
 def classify(sample: str) -> str:
     """py3langid.classify(sample)'s language (the same scores, the same sums in the same order), its byte
     automaton walked in numpy instead of a Python loop over the bytes."""
     identifier = langid._get_identifier()
+    if not all(hasattr(identifier, name) for name in _INTERNALS):  # not py3langid 0.4's internals: its own walk
+        return str(identifier.classify(sample)[0])
     if identifier._norm_probs or identifier.min_confidence is not None:
         return str(identifier.classify(sample)[0])
     features, counts = feature_counts(identifier, identifier._encode(sample))
