@@ -12,6 +12,7 @@ from uuid import UUID
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_progress_artifact, create_table_artifact, update_progress_artifact
 from prefect.cache_policies import NO_CACHE
+from prefect.futures import PrefectFuture
 from prefect.states import Completed
 from prefect.task_runners import ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
@@ -301,12 +302,22 @@ def fetch_day(
     pipeline: PipelineSettings,
     crawl: RunCrawl,
 ) -> tuple[list[Batch], list[PageFetch]]:
-    """Fetch and extract a day's pages batch by batch: (the batches whose extraction finished, every batch
-    fetched, in order). A stop ends it at the next step; what was extracted before it is still returned."""
+    """Fetch and extract a day's pages batch by batch, each batch's extraction running while the next is
+    fetched: (the batches whose extraction finished, every batch fetched, in order). A stop ends it at the next
+    step; what was extracted before it is still returned (a batch whose extraction the stop cut off is not)."""
     day = work.day
     chunks = [work.plans[i : i + pipeline.batch_size] for i in range(0, len(work.plans), pipeline.batch_size)]
     loads: list[Batch] = []
     fetches: list[PageFetch] = []
+    extracting: tuple[list[PagePlan], PageFetch, PrefectFuture] | None = None  # the batch before this one
+
+    def extracted() -> None:
+        nonlocal extracting
+        if extracting is not None:
+            batch, fetched, future = extracting
+            extracting = None
+            loads.append((batch, fetched, future.result()))
+
     try:
         for number, batch in enumerate(chunks, start=1):
             if stop_requested():  # a batch boundary: no new fetch
@@ -315,14 +326,19 @@ def fetch_day(
                 batch, settings, warc_dir, f"{run_id}-{day}-{number:03d}", crawl=quote(crawl)
             )
             fetches.append(fetched)
+            extracted()
             if stop_requested():  # the stop is killing the extraction workers: this batch is not extracted
                 break
-            loads.append(
-                (batch, fetched, _named(extract_pages, day, f"extract {number}")(batch, fetched, sources, pipeline))
-            )
+            # quote(): Prefect would otherwise walk every page for futures
+            extract = _named(extract_pages, day, f"extract {number}")
+            extracting = (batch, fetched, extract.submit(quote(batch), quote(fetched), sources, pipeline))
+        extracted()
     except Exception:  # the extraction workers a stop killed: the batches extracted before it are kept
         if not stop_requested():
             raise
+    finally:
+        if extracting is not None:  # never left running past the day
+            extracting[2].wait()
     return loads, fetches
 
 

@@ -177,14 +177,16 @@ def test_interrupted_backfill_rerun_completes_the_rest_and_reprocess_all_redoes(
 
 
 def test_a_stop_mid_day_records_the_pages_it_fetched_and_a_rerun_loads_them(tmp_path, planet, monkeypatch):
-    """A stop (Ctrl-C) that comes while a day's second batch is being fetched: the first batch, extracted
-    already, is loaded (it was recorded 'not loaded' and fetched again); the page being fetched has its fetches
-    row ('not loaded: the run was interrupted'); the day is not recorded done, and a rerun loads the rest."""
+    """A stop (Ctrl-C) that comes while a day's second batch is being fetched, once the first batch (extracted
+    meanwhile) is done: the first batch is loaded; the page being fetched has its fetches row ('not loaded: the
+    run was interrupted'); the day is not recorded done, and a rerun loads the rest."""
     from forumwatch.flows.pipeline import NOT_LOADED
     from forumwatch.flows.stop import request_stop, reset
 
     site, sources = planet
     monkeypatch.setenv("FORUMWATCH_BATCH_SIZE", "1")  # one page a batch: the day's two pages are two batches
+    monkeypatch.setenv("FORUMWATCH_READ_TIMEOUT", "90")  # the second page's answer waits for the first's extraction
+    monkeypatch.setenv("FORUMWATCH_TOTAL_TIMEOUT", "90")
     db = tmp_path / "fw.duckdb"
     day = DAYS[52]
     first = site.base + slug(day)
@@ -195,7 +197,18 @@ def test_a_stop_mid_day_records_the_pages_it_fetched_and_a_rerun_loads_them(tmp_
     entry = f"<url><loc>{stopped_on}</loc><lastmod>{day}T13:00:00Z</lastmod></url>"
     november.body = november.body.replace(b"</urlset>", entry.encode() + b"</urlset>")
 
+    first_extracted = threading.Event()
+
+    class FirstExtraction(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            name = getattr(record, "task_run_name", "")
+            if name == f"{day} extract 1" and record.getMessage().startswith("Finished in state Completed"):
+                first_extracted.set()
+
+    waited: list[bool] = []
+
     def stop_then_answer(handler) -> None:
+        waited.append(first_extracted.wait(60))  # the first batch's extraction, running while this is fetched
         request_stop()  # as the command's SIGINT handler does
         handler.send_response(200)
         handler.send_header("Content-Type", "text/html; charset=utf-8")
@@ -204,10 +217,17 @@ def test_a_stop_mid_day_records_the_pages_it_fetched_and_a_rerun_loads_them(tmp_
         handler.wfile.write(body)
 
     site.add(second_path, body, handler=stop_then_answer)
+    watcher, task_logger = FirstExtraction(), logging.getLogger("prefect.task_runs")
+    level = task_logger.level
+    task_logger.addHandler(watcher)
+    task_logger.setLevel(logging.INFO)  # the tests log warnings only
     try:
         state = backfill(start=DAYS[50], end=DAYS[55], sources=str(sources), db=str(db), return_state=True)
     finally:
         reset()
+        task_logger.removeHandler(watcher)
+        task_logger.setLevel(level)
+    assert waited == [True]
     assert not state.is_completed() and query(db, "SELECT status FROM runs") == [("interrupted",)]
     assert query(db, "SELECT error FROM fetches WHERE url = ?", [stopped_on]) == [(NOT_LOADED,)]
     # the day's first page was extracted before the stop: loaded, its row a plain 200
