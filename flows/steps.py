@@ -491,13 +491,14 @@ def load_pages(
         con.begin()  # before reading what is stored: on a lake, a writer committing since then makes this conflict
         lake.serialize(con)
         ids = [e.article_id for e in extracted if e is not None]
-        known = load.existing_articles(con, ids + [i for e in extracted if (i := link_id(e))])
+        link_ids = [link_id(e) for e in extracted]  # each a canonical URL's normal form and hash: made once
+        known = load.existing_articles(con, ids + [i for i in link_ids if i])
         holders = load.stored_texts(
-            con, [e.article_id for e in extracted if e and link_id(e) and e.article_id in known]
+            con, [e.article_id for e, i in zip(extracted, link_ids) if e and i and e.article_id in known]
         )
         # pages stored under their own link claim their ids before pages naming them as canonical
-        order = sorted(range(len(plans)), key=lambda i: link_id(extracted[i]) is not None)
-        for plan, result, page in ((plans[i], results[i], extracted[i]) for i in order):
+        order = sorted(range(len(plans)), key=lambda i: link_ids[i] is not None)
+        for plan, result, page, fetched_id in ((plans[i], results[i], extracted[i], link_ids[i]) for i in order):
             source_id = plan.item.source_id
             if result.error:  # a failure, or not fetched: the run's time budget was spent
                 outcome.counts[(source_id, "skipped" if is_skipped(result.error) else "failed")] += 1
@@ -512,8 +513,9 @@ def load_pages(
             if page.error:
                 outcome.counts[(source_id, "failed")] += 1
                 continue
-            page = keep_own_link(page, holders.get(page.article_id))
-            old_id = link_id(page)
+            own = keep_own_link(page, holders.get(page.article_id))
+            old_id = fetched_id if own is page else link_id(own)
+            page = own
             if old_id is not None and old_id in known:
                 retired[old_id] = page.article_id
             if page.article_id in in_batch or (

@@ -354,7 +354,10 @@ EVIDENCE_COLUMNS = ("story_id", "language", "first_published_at", *LIST_COLUMNS)
 
 def stored_evidence(con: duckdb.DuckDBPyConnection, story_ids: Iterable[str]) -> dict[str, StoryEvidence]:
     """The evidence story_features holds for these stories, by story_id (one read per story, not per pair)."""
-    with registered(con, "fw_link_others", arrow_columns(story_id=sorted(set(story_ids)))):
+    ids = sorted(set(story_ids))
+    if not ids:
+        return {}
+    with registered(con, "fw_link_others", arrow_columns(story_id=ids)):
         rows = con.execute(sql_text("links_evidence.sql")).fetchall()
     return {row[0]: _row_evidence(dict(zip(EVIDENCE_COLUMNS, row, strict=True))) for row in rows}
 
@@ -388,10 +391,13 @@ def link_stories(
         con.execute("DELETE FROM story_features WHERE story_id IN (SELECT story_id FROM fw_link_stories)")
         con.execute("INSERT INTO story_features BY NAME SELECT * FROM fw_link_stories")
         pairs = con.execute(sql_text("links_candidates.sql"), {"hours": int(window_hours) + 1}).fetchall()
-    mine = {ev.story_id: ev for ev, _ in rows}
-    others = stored_evidence(con, (other_id for _, other_id in pairs))
+    mine = {ev.story_id: ev for ev, _ in rows}  # as story_features now holds it
+    others = mine | stored_evidence(con, (other_id for _, other_id in pairs if other_id not in mine))
     links: dict[tuple[str, str], Link] = {}
     for touched_id, other_id in pairs:
+        # two stories of this batch come as (a, b) and (b, a): link_for is symmetric, so (a, b) alone is scored
+        if other_id in mine and other_id < touched_id:
+            continue
         link = link_for(mine[touched_id], others[other_id], window_hours, threshold)
         if link:
             links[(link.story_a, link.story_b)] = link

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from forumwatch.db import arrow_columns, registered, scalar
 from forumwatch.resources import sql_text
@@ -108,6 +109,7 @@ KNOWN_TERMS: dict[str, str | bytes] = {}
 KNOWN_TERMS_SIZE = 24_000_000  # characters, or bytes once compressed: tens of MB, about 10,000 pages compressed
 _KNOWN_LOCK = threading.Lock()  # load batches may run in several threads
 _terms_db: list[duckdb.DuckDBPyConnection] = []  # the in-memory DuckDB that makes them, opened once a process
+WORD_TERMS = "SELECT array_to_string(fw_word_terms(word), ' ') AS terms FROM fw_search_words ORDER BY pos"
 
 
 def _terms_connection() -> duckdb.DuckDBPyConnection:
@@ -129,7 +131,8 @@ def make_terms_ahead(documents: list[tuple[str | None, str | None]]) -> int:
     with _KNOWN_LOCK:
         mem = _terms_connection()
         with registered(mem, "fw_search_batch", arrow_columns(title=list(titles), text=list(texts))):
-            made = mem.execute(sql_text("search/batch_terms.sql")).fetchall()
+            batch = mem.execute(sql_text("search/batch_terms.sql")).to_arrow_table()
+        made = dict(zip(batch["key"].to_pylist(), _joined_terms(mem, batch["words"].combine_chunks()).to_pylist()))
         KNOWN_TERMS.update(made)
         _fit_known_terms()
     return len(made)
@@ -145,6 +148,16 @@ def _fit_known_terms() -> None:
         total = sum(map(len, KNOWN_TERMS.values()))
     while total > KNOWN_TERMS_SIZE and KNOWN_TERMS:
         total -= len(KNOWN_TERMS.pop(next(iter(KNOWN_TERMS))))
+
+
+def _joined_terms(mem: duckdb.DuckDBPyConnection, words: pa.ListArray) -> pa.Array:
+    """Each list of words as fw_search_terms's terms joined by spaces: fw_word_terms made once per distinct word
+    (the same terms: they depend on the word alone), then put in the words' places."""
+    coded = pc.dictionary_encode(words.values)  # with words.offsets: where each list starts, also in a slice
+    distinct = arrow_columns(pos=pa.array(range(len(coded.dictionary)), pa.int64()), word=coded.dictionary)
+    with registered(mem, "fw_search_words", distinct):
+        terms = mem.execute(WORD_TERMS).to_arrow_table()["terms"].combine_chunks()
+    return pc.binary_join(pa.ListArray.from_arrays(words.offsets, terms.take(coded.indices)), " ")
 
 
 def _take_known_terms() -> pa.Table:

@@ -12,7 +12,7 @@ import pytest
 from datasketch import LeanMinHash
 
 from forumwatch.db import init_schema
-from forumwatch.tasks.dedupe import BANDS, assign_stories, decode, encode, signatures
+from forumwatch.tasks.dedupe import BANDS, assign_stories, components, decode, encode, signatures
 from forumwatch.tasks.normalize import words
 
 PAGE = Path(__file__).parent / "data" / "asianlite-2023-10-31-china-russia-security.txt"
@@ -424,3 +424,20 @@ def test_cjk_text_is_shingled_by_character_and_cyrillic_folded():
     assert words("ショイグ") == ["シ", "ョ", "イ", "ク"]  # one token per kana; the voiced mark folds like an accent
     one = signatures(["中国愿同俄方一道积极应对各种安全威胁和挑战共同维护全球战略平衡与稳定" * 2])
     assert one.n_shingles[0] > 20  # a CJK paragraph is many character shingles, not one "word"
+
+
+def test_components_are_scipys():
+    """components() labels nodes as scipy's connected_components does (0..k-1 by smallest node), on edge
+    lists with repeats, self-loops and isolated nodes, and on a path given from its far end."""
+    sparse = pytest.importorskip("scipy.sparse")
+    csgraph = pytest.importorskip("scipy.sparse.csgraph")
+    rng = np.random.default_rng(7)
+    graphs = [(0, np.zeros(0, int), np.zeros(0, int)), (5, np.zeros(0, int), np.zeros(0, int))]
+    graphs.append((1000, np.arange(999)[::-1], np.arange(1, 1000)[::-1]))
+    for _ in range(300):
+        n = int(rng.integers(1, 200))
+        m = int(rng.integers(0, 2 * n))
+        graphs.append((n, rng.integers(0, n, m), rng.integers(0, n, m)))
+    for n, i, j in graphs:
+        graph = sparse.coo_matrix((np.ones(len(i), dtype=np.int8), (i, j)), shape=(n, n))
+        assert components(n, i, j).tolist() == csgraph.connected_components(graph, directed=False)[1].tolist()

@@ -235,6 +235,37 @@ def test_terms_past_the_bound_are_kept_compressed(tmp_path, monkeypatch):
     assert taken() == {newest: plain[newest]}
 
 
+HOSTILE_DOCS = [
+    (None, None),
+    ("", ""),
+    ("  ", "\n\n\t"),
+    ("Шойгу о патрулях", RU),
+    ("中俄联合巡航", ZH),
+    ("日本の防衛大臣", "防衛大臣は東京で会見した。한국 국방부 장관이 말했다."),
+    ("Café naïve", "İstanbul résumé Ångström ﬁnance Ⅻ ½ ² x\u0301y e\u0301te\u0301 ǅemal"),
+    ("Mixed中文words", "русский текст 123 4.5 עברית العربية हिन्दी ไทย patrols patrolling"),
+]
+
+
+def test_terms_made_ahead_are_the_macros(tmp_path):
+    """make_terms_ahead (fw_word_terms once per distinct word of the batch) gives fw_search_terms's terms:
+    Cyrillic, CJK, accents and combining marks, other scripts, empty documents."""
+    search_index.KNOWN_TERMS.clear()
+    assert search_index.make_terms_ahead(HOSTILE_DOCS) == len(HOSTILE_DOCS) - 1  # (None, None) is ("", "")
+    con = duckdb.connect(str(tmp_path / "m.duckdb"))
+    prepare_search(con)
+    docs = [f"{title or ''}\n{text or ''}" for title, text in HOSTILE_DOCS]
+    expected = dict(
+        con.execute(
+            "SELECT sha256(doc), array_to_string(fw_search_terms(doc), ' ') FROM unnest($docs::VARCHAR[]) t(doc)",
+            {"docs": docs},
+        ).fetchall()
+    )
+    made = search_index._take_known_terms().to_pylist()
+    assert {row["key"]: row["terms"] for row in made} == expected
+    assert "шойг" in expected[hashlib.sha256(f"Шойгу о патрулях\n{RU}".encode()).hexdigest()].split()
+
+
 def test_prepare_search_is_idempotent(tmp_path):
     con = duckdb.connect(str(tmp_path / "p.duckdb"))
     prepare_search(con)

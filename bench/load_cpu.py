@@ -1,0 +1,172 @@
+"""CPU of the load path alone: the bench corpus's pages, extracted once, loaded by load_pages in batches into a
+fresh DuckDB file, with the process CPU (every thread, DuckDB's too) of each part: fetch and article rows,
+tags, story grouping, story links, search terms made ahead. Best of --repeat; CPU ms a page.
+
+python -m bench.load_cpu --workdir /tmp/fw-loadcpu [--pages 2000] [--shuffle 1] [--repeat 3]
+
+--shuffle N loads the pages in a random order (seed N), as the crawl hands them over (hosts interleaved):
+stories are then touched by several batches, which costs the links stage about twice as many pairs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import pickle
+import random
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
+from datetime import datetime
+from pathlib import Path
+
+from bench.pages import ensure_corpus
+from bench.server import outlet_base
+from forumwatch import db as fwdb
+from forumwatch.flows import steps
+from forumwatch.settings import PipelineSettings
+from forumwatch.tasks import dedupe, links, load, search_index, tag
+from forumwatch.tasks.discover import FeedItem
+from forumwatch.tasks.enrich import enrich_batch
+from forumwatch.tasks.extract import Extracted, PageInput
+from forumwatch.tasks.fetch import FetchRequest, FetchResult
+from forumwatch.tasks.seeds import load_seed_tables
+from forumwatch.tasks.sources import Source
+
+FETCHED_AT = datetime(2026, 12, 7, 8)
+PORT = 8800  # any: pages are read from the corpus's files, not served
+Pages = tuple[list[Source], list[steps.PagePlan], list[FetchResult], list[Extracted]]
+PARTS = [  # (module, function, label): each timed where load_pages calls it
+    (load, "insert_fetches", "fetch rows"),
+    (load, "upsert_articles", "article rows"),
+    (tag, "write_tags", "tags"),
+    (dedupe, "assign_stories", "stories"),
+    (links, "link_stories", "links"),
+    (steps, "make_search_terms_ahead", "search terms"),
+]
+
+
+def corpus_pages(root: Path, meta: dict) -> Pages:
+    """The corpus's sources, page plans, fetch results (as if fetched with a 200, from the addresses and with
+    the __BASE__ token replaced as bench.server serves them) and extracted pages."""
+    outlets = meta["outlets"]
+    bases = {o["slug"]: outlet_base(i, len(outlets), o["slug"], PORT) for i, o in enumerate(outlets)}
+    sources = [Source(o["slug"], o["name"], f"{bases[o['slug']]}/feed.xml", None, o["country"], "en") for o in outlets]
+    plans, results, inputs = [], [], []
+    for page in meta["pages"]:
+        base, outlet = bases[page["outlet"]], page["outlet"]
+        url = base + page["path"]
+        raw = (root / outlet / page["path"].lstrip("/")).read_bytes().replace(b"__BASE__", base.encode())
+        published = datetime.fromisoformat(page["published_at"])
+        plans.append(
+            steps.PagePlan(FetchRequest(url, outlet, "page"), FeedItem(url, outlet, page["title"], published, True))
+        )
+        results.append(
+            FetchResult(
+                url,
+                outlet,
+                "page",
+                url,
+                200,
+                None,
+                FETCHED_AT,
+                None,
+                None,
+                "utf-8",
+                "text/html",
+                None,
+                None,
+                False,
+                len(raw),
+                1,
+                1,
+                hashlib.sha1(raw).hexdigest(),
+                None,
+            )
+        )
+        inputs.append(
+            PageInput(url, outlet, raw.decode("utf-8"), FETCHED_AT, published, True, page["title"], "en", None, url)
+        )
+    with ProcessPoolExecutor(2) as pool:
+        chunks = [inputs[i : i + 2] for i in range(0, len(inputs), 2)]
+        extracted = [e for part in pool.map(enrich_batch, chunks) for e in part]
+    return sources, plans, results, extracted
+
+
+def timed(laps: dict[str, float], label: str, function: Callable) -> Callable:
+    def wrapper(*args, **kwargs):
+        started = time.process_time()
+        try:
+            return function(*args, **kwargs)
+        finally:
+            laps[label] += time.process_time() - started
+
+    return wrapper
+
+
+def load_once(pages: Pages, folder: Path, batch: int, laps: dict[str, float]) -> float:
+    """Load every page into a new file, a batch at a time, on one run connection; the CPU seconds it took."""
+    sources, plans, results, extracted = pages
+    search_index.KNOWN_TERMS.clear()
+    links.KNOWN_EVIDENCE.clear()
+    path = str(folder / "load.duckdb")
+    with fwdb.connect(path) as con:
+        fwdb.init_schema(con)
+        load_seed_tables(con)
+        load.upsert_sources(con, sources, FETCHED_AT)
+        load.start_run(con, "bench", "ingest", FETCHED_AT, {})
+    pipeline, connection = PipelineSettings(), steps.RunConnection(path)
+    laps.clear()
+    started = time.process_time()
+    try:
+        for lo in range(0, len(plans), batch):
+            fetched = steps.PageFetch(results[lo : lo + batch], [])
+            steps.load_pages.fn(
+                path, "bench", plans[lo : lo + batch], fetched, extracted[lo : lo + batch], pipeline, connection
+            )
+    finally:
+        connection.close()
+    return time.process_time() - started
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "fw-load-cpu")
+    parser.add_argument("--pages", type=int, default=2000)
+    parser.add_argument("--outlets", type=int, default=100)
+    parser.add_argument("--batch", type=int, default=PipelineSettings().batch_size)
+    parser.add_argument("--shuffle", type=int, default=None, help="load in a random order with this seed")
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    root = args.workdir / f"corpus-{args.pages}-{args.outlets}-real"
+    meta = ensure_corpus(root, args.pages, args.outlets)
+    cached = args.workdir / f"load-cpu-v2-{args.pages}-{args.outlets}-{meta['crawl_day'][:10]}.pkl"
+    if cached.exists():
+        pages: Pages = pickle.loads(cached.read_bytes())
+    else:
+        pages = corpus_pages(root, meta)
+        cached.write_bytes(pickle.dumps(pages))
+    if args.shuffle is not None:
+        order = list(range(len(pages[1])))
+        random.Random(args.shuffle).shuffle(order)
+        pages = (pages[0], *([part[i] for i in order] for part in pages[1:]))  # type: ignore[assignment]
+    laps: dict[str, float] = defaultdict(float)
+    for module, name, label in PARTS:
+        setattr(module, name, timed(laps, label, getattr(module, name)))
+    best: dict[str, float] | None = None
+    for _ in range(args.repeat):
+        with tempfile.TemporaryDirectory(dir=args.workdir) as folder:
+            total = load_once(pages, Path(folder), args.batch, laps)
+        if best is None or total < best["load_pages in all"]:
+            best = {"load_pages in all": total, **laps}
+    assert best is not None
+    n = len(pages[1])
+    print(f"load path CPU ms a page ({n} pages, batches of {args.batch}, best of {args.repeat}):")
+    for label, seconds in best.items():
+        print(f"  {label:20s} {seconds * 1000 / n:6.2f}")
+
+
+if __name__ == "__main__":
+    main()
