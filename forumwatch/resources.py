@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -18,8 +19,10 @@ def seeds_dir() -> Path:
     return _package_dir("forumwatch.seeds")
 
 
+@lru_cache(maxsize=256)
 def sql_text(relative: str) -> str:
-    """Text of a file under sql/, e.g. sql_text('schema.sql') or sql_text('queries/top.sql')."""
+    """Text of a file under sql/, e.g. sql_text('schema.sql') or sql_text('queries/top.sql'); read once a process
+    (the load path asks for the same files every batch)."""
     return (sql_dir() / relative).read_text(encoding="utf-8")
 
 
