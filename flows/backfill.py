@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Generator
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
@@ -301,22 +303,23 @@ def fetch_day(
     settings: FetchSettings,
     pipeline: PipelineSettings,
     crawl: RunCrawl,
-) -> tuple[list[Batch], list[PageFetch]]:
-    """Fetch and extract a day's pages batch by batch, each batch's extraction running while the next is
-    fetched: (the batches whose extraction finished, every batch fetched, in order). A stop ends it at the next
-    step; what was extracted before it is still returned (a batch whose extraction the stop cut off is not)."""
+    fetches: list[PageFetch],
+) -> Generator[Batch, None, None]:
+    """Fetch and extract a day's pages batch by batch, yielding each batch once extracted: the next batch is
+    fetched and its extraction started before, so the caller loads a batch while the next is extracted. Every
+    batch fetched is appended to `fetches`, in order. A stop ends it at the next step; what was extracted before
+    it is still yielded (a batch whose extraction the stop cut off is not)."""
     day = work.day
     chunks = [work.plans[i : i + pipeline.batch_size] for i in range(0, len(work.plans), pipeline.batch_size)]
-    loads: list[Batch] = []
-    fetches: list[PageFetch] = []
     extracting: tuple[list[PagePlan], PageFetch, PrefectFuture] | None = None  # the batch before this one
 
-    def extracted() -> None:
+    def extracted() -> Batch | None:
         nonlocal extracting
-        if extracting is not None:
-            batch, fetched, future = extracting
-            extracting = None
-            loads.append((batch, fetched, future.result()))
+        if extracting is None:
+            return None
+        batch, fetched, future = extracting
+        extracting = None
+        return batch, fetched, future.result()
 
     try:
         for number, batch in enumerate(chunks, start=1):
@@ -326,20 +329,25 @@ def fetch_day(
                 batch, settings, warc_dir, f"{run_id}-{day}-{number:03d}", crawl=quote(crawl)
             )
             fetches.append(fetched)
-            extracted()
+            ready = extracted()
             if stop_requested():  # the stop is killing the extraction workers: this batch is not extracted
+                if ready is not None:
+                    yield ready
                 break
             # quote(): Prefect would otherwise walk every page for futures
             extract = _named(extract_pages, day, f"extract {number}")
             extracting = (batch, fetched, extract.submit(quote(batch), quote(fetched), sources, pipeline))
-        extracted()
-    except Exception:  # the extraction workers a stop killed: the batches extracted before it are kept
+            if ready is not None:
+                yield ready
+        ready = extracted()
+        if ready is not None:
+            yield ready
+    except Exception:  # the extraction workers a stop killed: the batches extracted before it were yielded
         if not stop_requested():
             raise
     finally:
         if extracting is not None:  # never left running past the day
             extracting[2].wait()
-    return loads, fetches
 
 
 def run_day(
@@ -364,25 +372,30 @@ def run_day(
         tallies[(source_id, day, method)].unavailable = True
         tallies[(source_id, day, method)].notes.append(note)
     counts: Counter = Counter()
-    loads, fetches = fetch_day(work, sources, warc_dir, run_id, settings, pipeline, crawl)
+    fetches: list[PageFetch] = []
     done = 0  # the first `done` batches of `fetches` are loaded
     try:
-        # batches whose extraction finished are loaded, also after a stop (one transaction each, as ingest does)
-        for number, (plans, fetched, pages) in enumerate(loads, start=1):
-            kept: list[Extracted | None] = []
-            for plan, result, page in zip(plans, fetched.results, pages):
-                outcome, retryable = outcome_of(result, page, start, end)
-                counts[(plan.item.source_id, outcome)] += 1
-                skipped = is_skipped(result.error)  # a failure too: the day is read again next run
-                counts[(plan.item.source_id, "skipped")] += skipped
-                for method in work.listed_by.get(plan.item.url, ()):
-                    tallies[(plan.item.source_id, day, method)].add(outcome, retryable)
-                    if skipped:
-                        tallies[(plan.item.source_id, day, method)].notes.append(BUDGET_NOTE)
-                kept.append(page if outcome == "loaded" else None)  # None: the fetch is logged, nothing loaded
-            loaded = _named(load_pages, day, f"load {number}")(db, run_id, plans, fetched, kept, pipeline)
-            counts.update({key: n for key, n in loaded.counts.items() if key[1] in ("new", "updated")})
-            done = number
+        # batches whose extraction finished are loaded as they come (the next one is extracted meanwhile), also
+        # after a stop (one transaction each, as ingest does)
+        batches = closing(fetch_day(work, sources, warc_dir, run_id, settings, pipeline, crawl, fetches))
+        with batches as loads:
+            for number, (plans, fetched, pages) in enumerate(loads, start=1):
+                kept: list[Extracted | None] = []
+                for plan, result, page in zip(plans, fetched.results, pages):
+                    outcome, retryable = outcome_of(result, page, start, end)
+                    counts[(plan.item.source_id, outcome)] += 1
+                    skipped = is_skipped(result.error)  # a failure too: the day is read again next run
+                    counts[(plan.item.source_id, "skipped")] += skipped
+                    for method in work.listed_by.get(plan.item.url, ()):
+                        tallies[(plan.item.source_id, day, method)].add(outcome, retryable)
+                        if skipped:
+                            tallies[(plan.item.source_id, day, method)].notes.append(BUDGET_NOTE)
+                    kept.append(page if outcome == "loaded" else None)  # None: the fetch is logged, nothing loaded
+                loaded = _named(load_pages, day, f"load {number}")(
+                    db, run_id, quote(plans), quote(fetched), quote(kept), pipeline
+                )
+                counts.update({key: n for key, n in loaded.counts.items() if key[1] in ("new", "updated")})
+                done = number
         check_stop()  # a stop mid-day: the day stays undone (no coverage rows) and is read again next run
     except Exception:  # a stop: what the day fetched and did not load is not lost
         if stop_requested():  # its pages get their rows and are fetched again next run
