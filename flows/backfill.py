@@ -298,8 +298,6 @@ Batch = tuple[list[PagePlan], PageFetch, list[Extracted | None]]
 def fetch_day(
     work: DayWork,
     sources: list[Source],
-    warc_dir: str,
-    run_id: str,
     settings: FetchSettings,
     pipeline: PipelineSettings,
     crawl: RunCrawl,
@@ -325,9 +323,7 @@ def fetch_day(
         for number, batch in enumerate(chunks, start=1):
             if stop_requested():  # a batch boundary: no new fetch
                 break
-            fetched = _named(fetch_pages, day, f"fetch {number}")(
-                batch, settings, warc_dir, f"{run_id}-{day}-{number:03d}", crawl=quote(crawl)
-            )
+            fetched = _named(fetch_pages, day, f"fetch {number}")(batch, settings, quote(crawl))
             fetches.append(fetched)
             ready = extracted()
             if stop_requested():  # the stop is killing the extraction workers: this batch is not extracted
@@ -357,7 +353,6 @@ def run_day(
     db: str,
     run_id: str,
     sources: list[Source],
-    warc_dir: str,
     crawl: RunCrawl,
 ) -> Counter:
     """Fetch, extract and load one day's pages, then record its coverage rows; (source, outcome) counts. Pages
@@ -377,7 +372,7 @@ def run_day(
     try:
         # batches whose extraction finished are loaded as they come (the next one is extracted meanwhile), also
         # after a stop (one transaction each, as ingest does)
-        batches = closing(fetch_day(work, sources, warc_dir, run_id, settings, pipeline, crawl, fetches))
+        batches = closing(fetch_day(work, sources, settings, pipeline, crawl, fetches))
         with batches as loads:
             for number, (plans, fetched, pages) in enumerate(loads, start=1):
                 kept: list[Extracted | None] = []
@@ -618,7 +613,7 @@ def _run_days(
         for number, work in enumerate(works, start=1):
             check_stop()  # a day boundary
             try:
-                day_counts = run_day(work, plan.start, plan.end, db, run_id, plan.sources, warc_dir, crawl)
+                day_counts = run_day(work, plan.start, plan.end, db, run_id, plan.sources, crawl)
             except Exception as exc:  # one bad day must not stop the others; it stays 'failed'
                 if stop_requested():
                     raise RunInterrupted(stop_signal()) from exc

@@ -370,31 +370,11 @@ def record_not_loaded(db: str, run_id: str, fetches: list[PageFetch]) -> None:
 
 
 @task(cache_policy=NO_CACHE)
-def fetch_pages(
-    plans: list[PagePlan],
-    settings: FetchSettings,
-    warc_dir: str,
-    warc_prefix: str,
-    budget: Budget | None = None,
-    crawl: RunCrawl | None = None,
-) -> PageFetch:
-    """Fetch these pages: on the run's `crawl` when given (its robots.txt cache, host gates, WARC file and
-    budget), else on a fetcher of their own."""
-    if crawl is not None:
-        return PageFetch(
-            fetch_all([p.request for p in plans], settings, None, "", fetcher=crawl.fetcher), crawl.robots.take()
-        )
-    robots: list[FetchResult] = []
-    results = fetch_all(
-        [p.request for p in plans],
-        settings,
-        Path(warc_dir),
-        warc_prefix,
-        on_robots=robots.append,
-        should_stop=stop_requested,
-        budget=budget,
+def fetch_pages(plans: list[PagePlan], settings: FetchSettings, crawl: RunCrawl) -> PageFetch:
+    """Fetch these pages on the run's crawl (its robots.txt cache, host gates, WARC file and time budget)."""
+    return PageFetch(
+        fetch_all([p.request for p in plans], settings, None, "", fetcher=crawl.fetcher), crawl.robots.take()
     )
-    return PageFetch(results, robots)
 
 
 def page_input(
