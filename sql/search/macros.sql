@@ -16,10 +16,11 @@ CREATE OR REPLACE MACRO fw_word_terms(t) AS
         ELSE [stem(t, 'english')]
     END;
 
-CREATE OR REPLACE MACRO fw_search_terms(s) AS flatten(list_transform(
-    regexp_extract_all(
-        regexp_replace(
-            replace(lower(nfc_normalize(coalesce(s, ''))), 'ё', 'е'),
-            '([\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]+)', ' \1 ', 'g'),
-        '[\p{L}\p{N}\p{M}]+'),
-    t -> fw_word_terms(t)));
+-- The words of a text before they become terms (also used alone by a load batch: sql/search/batch_terms.sql).
+CREATE OR REPLACE MACRO fw_search_words(s) AS regexp_extract_all(
+    regexp_replace(
+        replace(lower(nfc_normalize(coalesce(s, ''))), 'ё', 'е'),
+        '([\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]+)', ' \1 ', 'g'),
+    '[\p{L}\p{N}\p{M}]+');
+
+CREATE OR REPLACE MACRO fw_search_terms(s) AS flatten(list_transform(fw_search_words(s), t -> fw_word_terms(t)));
