@@ -30,6 +30,8 @@ def normal_path(path: str) -> str:
     """A URL path in RFC 3986 (6.2.2) / RFC 3987 (3.1) normal form: characters other than KEPT (non-ASCII,
     spaces, controls) as UTF-8 percent-escapes, escapes in upper-case hex, escaped unreserved characters
     decoded, reserved escapes (%2F, %3F, %25) kept; a '%' that starts no escape is '%25'."""
+    if KEPT.issuperset(path):  # printable ASCII and no '%' (most paths): nothing to change
+        return path
     out = []
     i = 0
     while i < len(path):
