@@ -143,6 +143,13 @@ def _children_cpu() -> float:
     return usage.ru_utime + usage.ru_stime
 
 
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system, all its threads) a live process has used so far (/proc/PID/stat)."""
+    with open(f"/proc/{pid}/stat") as handle:
+        fields = handle.read().rsplit(")", 1)[1].split()  # after the command name, which may hold spaces
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def run_pipeline(sources: Path, db: Path, env: dict, profile: Path | None = None, spy: Path | None = None) -> dict:
     """One ingest run in a child process: wall time from process start, peak tree RSS, stage times."""
     cmd = [sys.executable, "-m", "bench.pipeline", "--sources", str(sources), "--db", str(db)]
@@ -251,7 +258,9 @@ def scenario(
             shutil.rmtree(db.parent, ignore_errors=True)
             spy = work / f"py-spy-{name.replace(' ', '-')}.txt" if args.py_spy and i == 0 else None
             profile = work / "profile.html" if args.profile and i == 0 else None
+            served = process_cpu(server.pid)
             run = run_pipeline(sources, db, env, profile, spy)
+            run["page_server_cpu_seconds"] = process_cpu(server.pid) - served  # the outlets' work, on our cores
             if spy:
                 from bench.profile_summary import summarise, top_functions
 
@@ -285,6 +294,7 @@ def scenario(
         peak_rss_mb=max(r["peak_rss_mb"] for r in runs),
         cpu_by_role=median["cpu_by_role"],
         flow_process_cpu={k: median.get(f"cpu_{k}_seconds") for k in ("imports", "flow")},
+        page_server_cpu_seconds=median["page_server_cpu_seconds"],
         stages=median.get("stages", {}),
         stages_error=median.get("stages_error"),
         message=median["message"],
@@ -383,6 +393,7 @@ def bench(args: argparse.Namespace) -> dict:
         report["stages"] = zero["stages"]
         report["pipeline_cpu_by_role"] = zero["cpu_by_role"]
         report["flow_process_cpu"] = zero["flow_process_cpu"]
+        report["page_server_cpu_seconds"] = zero["page_server_cpu_seconds"]
         report["pipeline_message"] = zero["message"]
         report["profile"] = next((r["profile"] for r in rows if r.get("profile")), None)
         report["profile_flow_top"] = next((r["profile_flow_top"] for r in rows if r.get("profile_flow_top")), None)
@@ -510,6 +521,10 @@ def render(r: dict) -> str:
             "  CPU ms per page (median): bare trafilatura "
             f"{cpu['bare']:.1f}; pipeline "
             + ", ".join(f"{role} {ms:.1f}" for role, ms in cpu.items() if role != "bare")
+        )
+        lines.append(
+            f"  meanwhile the bench's page server (the outlets, on the real web) took "
+            f"{1000 * r['page_server_cpu_seconds'] / r['pages']:.1f} ms a page of the same cores"
         )
     if r.get("bare"):
         lines += [
