@@ -16,6 +16,10 @@ CREATE OR REPLACE MACRO fw_word_terms(t) AS
         ELSE [stem(t, 'english')]
     END;
 
+-- An article's searchable document: its title, a newline, its text. Its sha256 keys the terms a load batch makes
+-- ahead (batch_terms.sql) and the run's end looks up (shard_add.sql): both must make the same document.
+CREATE OR REPLACE MACRO fw_search_document(headline, body) AS coalesce(headline, '') || chr(10) || coalesce(body, '');
+
 -- The words of a text before they become terms (also used alone by a load batch: sql/search/batch_terms.sql).
 CREATE OR REPLACE MACRO fw_search_words(s) AS regexp_extract_all(
     regexp_replace(

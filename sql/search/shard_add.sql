@@ -5,7 +5,7 @@
 -- order: the FTS index numbers its documents in the order they were inserted.
 INSERT INTO {table} (article_id, terms)
 WITH added AS MATERIALIZED (
-    SELECT a.rowid AS pos, a.article_id, sha256(coalesce(a.title, '') || chr(10) || coalesce(a.text, '')) AS key
+    SELECT a.rowid AS pos, a.article_id, sha256(fw_search_document(a.title, a.text)) AS key
     FROM articles a JOIN search_changes c ON c.article_id = a.article_id
     WHERE c.change = 'added' AND c.shard = $shard
 )
@@ -13,7 +13,7 @@ SELECT article_id, terms
 FROM (
     SELECT d.pos, d.article_id, k.terms FROM added d JOIN fw_known_terms k ON k.key = d.key
     UNION ALL
-    SELECT d.pos, d.article_id, array_to_string(fw_search_terms(coalesce(a.title, '') || chr(10) || coalesce(a.text, '')), ' ')
+    SELECT d.pos, d.article_id, array_to_string(fw_search_terms(fw_search_document(a.title, a.text)), ' ')
     FROM added d JOIN articles a ON a.article_id = d.article_id
     WHERE NOT EXISTS (SELECT 1 FROM fw_known_terms k WHERE k.key = d.key)
 )
