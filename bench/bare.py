@@ -22,7 +22,7 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-from bench.pages import load_corpus
+from bench.pages import load_corpus, served_page
 
 
 def read_pages(root: Path, base_for, limit: int | None = None) -> list[tuple[str, str]]:
@@ -32,8 +32,7 @@ def read_pages(root: Path, base_for, limit: int | None = None) -> list[tuple[str
     out = []
     for p in pages:
         base = base_for(slugs[p["outlet"]])
-        raw = (root / p["outlet"] / p["path"].lstrip("/")).read_bytes().replace(b"__BASE__", base.encode())
-        out.append((base + p["path"], raw.decode("utf-8")))
+        out.append((base + p["path"], served_page(root, p, base).decode("utf-8")))
     return out
 
 

@@ -22,7 +22,7 @@ from concurrent.futures import ProcessPoolExecutor
 from datetime import datetime
 from pathlib import Path
 
-from bench.pages import ensure_corpus
+from bench.pages import ensure_corpus, served_page
 from bench.server import outlet_base
 from forumwatch import db as fwdb
 from forumwatch.flows import steps
@@ -49,8 +49,8 @@ PARTS = [  # (module, function, label): each timed where load_pages calls it
 
 
 def corpus_pages(root: Path, meta: dict) -> Pages:
-    """The corpus's sources, page plans, fetch results (as if fetched with a 200, from the addresses and with
-    the __BASE__ token replaced as bench.server serves them) and extracted pages."""
+    """The corpus's sources, page plans, fetch results (as if fetched with a 200 from bench.server's addresses)
+    and extracted pages."""
     outlets = meta["outlets"]
     bases = {o["slug"]: outlet_base(i, len(outlets), o["slug"], PORT) for i, o in enumerate(outlets)}
     sources = [Source(o["slug"], o["name"], f"{bases[o['slug']]}/feed.xml", None, o["country"], "en") for o in outlets]
@@ -58,7 +58,7 @@ def corpus_pages(root: Path, meta: dict) -> Pages:
     for page in meta["pages"]:
         base, outlet = bases[page["outlet"]], page["outlet"]
         url = base + page["path"]
-        raw = (root / outlet / page["path"].lstrip("/")).read_bytes().replace(b"__BASE__", base.encode())
+        raw = served_page(root, page, base)
         published = datetime.fromisoformat(page["published_at"])
         plans.append(
             steps.PagePlan(FetchRequest(url, outlet, "page"), FeedItem(url, outlet, page["title"], published, True))

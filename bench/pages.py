@@ -557,6 +557,11 @@ def load_corpus(out: Path) -> dict:
     return json.loads((out / "corpus.json").read_text(encoding="utf-8"))
 
 
+def served_page(root: Path, page: dict, base: str) -> bytes:
+    """A corpus page's bytes as bench.server serves them from `base`, its outlet's address (__BASE__ replaced)."""
+    return (root / page["outlet"] / page["path"].lstrip("/")).read_bytes().replace(b"__BASE__", base.encode())
+
+
 def ensure_corpus(out: Path, n_pages: int, n_outlets: int, seed: int = SEED, kind: str = "real") -> dict:
     """Reuse a corpus generated today with the same parameters, else (re)generate it."""
     today = datetime.now(UTC).date().isoformat()
