@@ -483,7 +483,6 @@ def backfill(
         logger.info(message)
         return Completed(message=message, data={"days_run": 0, "days_skipped": len(plan.skipped_days)})
     run_id = current_run_id()
-    warc_dir = str(raw_dir_for(db))
     prepare_run(
         db,
         plan.sources,
@@ -501,9 +500,9 @@ def backfill(
     )
     try:
         # one crawl for the run: robots.txt once per origin, each host's delay held from discovery to the last day
-        with closing_run(db, run_id), run_crawl(fetch_settings(), warc_dir, run_id, budget) as crawl:
+        with closing_run(db, run_id), run_crawl(fetch_settings(), raw_dir_for(db), run_id, budget) as crawl:
             start_extraction_ahead(pipeline_settings())
-            counts, stats = _run_days(plan, db, run_id, warc, warc_dir, crawl)
+            counts, stats = _run_days(plan, db, run_id, warc, crawl)
             check_stop()
             summary = finish_run(db, run_id, stats)
     except RunInterrupted as exc:
@@ -543,7 +542,6 @@ def _discover(
     db: str,
     run_id: str,
     settings: FetchSettings,
-    warc_dir: str,
     crawl: RunCrawl,
 ) -> tuple[dict[str, SourceSitemaps], list[FeedItem], dict[tuple[str, str], str]]:
     """The pages the sources' sitemaps and feeds list for the range, and why a (source, method) read nothing."""
@@ -556,13 +554,13 @@ def _discover(
     errors.update({(sid, "sitemap"): s.error for sid, s in sitemaps.items() if s.error})
     feed_items: list[FeedItem] = []
     if wanted["feed"]:
-        feed_items, feed_stats = fetch_feeds(wanted["feed"], db, run_id, settings, warc_dir, quote(crawl))
+        feed_items, feed_stats = fetch_feeds(wanted["feed"], db, run_id, settings, quote(crawl))
         errors.update({(sid, "feed"): f"feed: {s.feed_error}" for sid, s in feed_stats.items() if s.feed_error})
     return sitemaps, feed_items, errors
 
 
 def _run_days(
-    plan: BackfillPlan, db: str, run_id: str, warc: list[str] | None, warc_dir: str, crawl: RunCrawl
+    plan: BackfillPlan, db: str, run_id: str, warc: list[str] | None, crawl: RunCrawl
 ) -> tuple[Counter, dict[str, SourceStats]]:
     """Discover pages for the whole range, then run the days one by one, all HTTP on the run's `crawl`;
     (source, outcome) counts."""
@@ -580,7 +578,7 @@ def _run_days(
         else None
     )
     try:
-        sitemaps, feed_items, errors = _discover(plan, wanted, db, run_id, settings, warc_dir, crawl)
+        sitemaps, feed_items, errors = _discover(plan, wanted, db, run_id, settings, crawl)
     except BaseException:
         if archiving is not None:
             archiving.wait()  # never leave it writing after the run ends (a stop ends it at its next batch)

@@ -139,7 +139,7 @@ def ingest(
     try:
         with closing_run(db, run_id), run_crawl(settings, warc_dir, run_id, budget) as crawl:
             start_extraction_ahead(pipeline)
-            items, stats = fetch_feeds(source_list, db, run_id, settings, warc_dir, quote(crawl))
+            items, stats = fetch_feeds(source_list, db, run_id, settings, quote(crawl))
             check_stop()
             plans = plan_pages(db, source_list, quote(items), max_per_source)
             fetch_extract_load(db, run_id, plans, source_list, crawl, pipeline, stats)

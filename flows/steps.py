@@ -193,16 +193,10 @@ def run_crawl(
 
 
 def _fetch_feed_urls(
-    db: str,
-    wanted: list[tuple[Source, str]],
-    settings: FetchSettings,
-    warc_dir: str,
-    batch: str,
-    crawl: RunCrawl | None,
-    budget: Budget | None = None,
+    db: str, wanted: list[tuple[Source, str]], settings: FetchSettings, crawl: RunCrawl
 ) -> tuple[list[FetchResult], list[FetchResult]]:
-    """Fetch (source, feed URL) pairs with conditional GET, on the run's fetcher when there is one: (results,
-    robots.txt results). Private addresses are allowed only on the configured feed's own host."""
+    """Fetch (source, feed URL) pairs with conditional GET on the run's fetcher: (results, robots.txt results).
+    Private addresses are allowed only on the configured feed's own host."""
     stored = [redact_credentials(url) for _, url in wanted]  # the URLs as fetch_row stores them
     with fwdb.connect(db) as con:
         previous = load.last_fetches(con, stored)
@@ -218,10 +212,7 @@ def _fetch_feed_urls(
         )
         for (s, url), key in zip(wanted, stored)
     ]
-    if crawl is not None:
-        return fetch_all(requests, settings, None, "", fetcher=crawl.fetcher), crawl.robots.take()
-    robots: list[FetchResult] = []
-    return fetch_all(requests, settings, Path(warc_dir), batch, on_robots=robots.append, budget=budget), robots
+    return fetch_all(requests, settings, None, "", fetcher=crawl.fetcher), crawl.robots.take()
 
 
 def _read_feed(
@@ -256,15 +247,13 @@ def fetch_feeds(
     db: str,
     run_id: str,
     settings: FetchSettings,
-    warc_dir: str,
-    crawl: RunCrawl | None = None,
-    budget: Budget | None = None,
+    crawl: RunCrawl,
 ) -> tuple[list[FeedItem], dict[str, SourceStats]]:
-    """Fetch every feed (conditional GET), parse it, and record fetches and feed items in one transaction.
-    With the run's `crawl`, on its shared fetcher; else with the run's time `budget`."""
+    """Fetch every feed (conditional GET) on the run's `crawl`, parse it, and record fetches and feed items in
+    one transaction."""
     logger = get_run_logger()
     wanted = [(s, s.feed_url) for s in sources]
-    results, robots = _fetch_feed_urls(db, wanted, settings, warc_dir, run_id, crawl, budget)
+    results, robots = _fetch_feed_urls(db, wanted, settings, crawl)
     stats = {s.source_id: SourceStats(s.source_id) for s in sources}
     items: list[FeedItem] = []
     rows = []
@@ -284,7 +273,7 @@ def fetch_feeds(
             continue
         rows.append(fetch_row(run_id, result, error=parsed.error if parsed else None, note=parsed and parsed.note))
     if named:
-        more, more_robots = _fetch_feed_urls(db, named, settings, warc_dir, f"{run_id}-named", crawl, budget)
+        more, more_robots = _fetch_feed_urls(db, named, settings, crawl)
         robots += more_robots
         for (source, _), result in zip(named, more):
             parsed = _read_feed(source, result, stats[source.source_id], settings, items)
