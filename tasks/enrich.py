@@ -13,6 +13,7 @@ from forumwatch.resources import seed_path
 from forumwatch.tasks.attribute import Agency, attribute, load_agencies
 from forumwatch.tasks.dedupe import pack_signature, pack_signatures
 from forumwatch.tasks.extract import Extracted, PageInput, extract_page
+from forumwatch.tasks.language import load_model, model_loaded
 from forumwatch.tasks.links import keyed_evidence
 from forumwatch.tasks.places import load_gazetteer
 from forumwatch.tasks.tag import TagRules, load_rules, tag_article
@@ -52,19 +53,21 @@ def _rules() -> TagRules:
 
 
 def warm() -> None:
-    """Compile the tag rules, agency patterns and gazetteer now: run in the pool's forkserver, so every worker
-    forked from it starts with them instead of compiling its own."""
+    """Compile the tag rules, agency patterns and gazetteer, and load the language model, now: run in the pool's
+    forkserver, so every worker forked from it starts with them instead of making its own."""
     try:
         _rules()
         _agencies()
-        load_gazetteer()  # not the language model (77 MB): in the forkserver it is counted again in every worker's RSS
+        load_gazetteer()
+        load_model()  # read-only arrays: the workers share its pages (their RSS counts only the ones they touch)
     except Exception:  # a broken seed file: each page's enrichment reports it, as without warming
         pass
 
 
 def warmed() -> bool:
-    """True when this process holds compiled tag rules and agency patterns already (a worker forked after warm())."""
-    return _rules_at.cache_info().currsize > 0 and _agencies_at.cache_info().currsize > 0
+    """True when this process holds compiled tag rules, agency patterns and the language model already (a worker
+    forked after warm())."""
+    return _rules_at.cache_info().currsize > 0 and _agencies_at.cache_info().currsize > 0 and model_loaded()
 
 
 def enrich_text(out: Extracted, minhash: bytes | None = None) -> Extracted:

@@ -184,6 +184,18 @@ def feature_counts(identifier: langid.LanguageIdentifier, data: bytes) -> tuple[
     return found[order], counts[order].astype(np.float32)
 
 
+def load_model() -> None:
+    """Load py3langid's model now (0.6 CPU-s: it is an xz-compressed npz): done by the extraction pool's forkserver,
+    every worker forked from it shares the arrays instead of decompressing its own copy."""
+    identifier = langid._get_identifier()
+    if all(hasattr(identifier, name) for name in _INTERNALS):
+        _walk_tables(identifier)
+
+
+def model_loaded() -> bool:
+    return langid.IDENTIFIER is not None
+
+
 _INTERNALS = ("_norm_probs", "min_confidence", "_encode", "tk_row", "tk_nextmove", "tk_output", "nb_ptc", "nb_pc",
               "nb_classes", "_alias_pairs")  # fmt: skip
 
