@@ -75,6 +75,7 @@ from forumwatch.tasks.sources import Source, read_sources
 from forumwatch.tasks.urls import redact_credentials
 from forumwatch.tasks.warc import archive_key
 from forumwatch.tasks.warc_input import warc_files
+from forumwatch.tasks.workers import frozen_heap
 
 REPROCESS = ("none", "all", "failed")
 OUTCOMES = ("loaded", "failed", "out_of_range", "undated")
@@ -500,7 +501,11 @@ def backfill(
     )
     try:
         # one crawl for the run: robots.txt once per origin, each host's delay held from discovery to the last day
-        with closing_run(db, run_id), run_crawl(fetch_settings(), raw_dir_for(db), run_id, budget) as crawl:
+        with (
+            closing_run(db, run_id),
+            frozen_heap(),
+            run_crawl(fetch_settings(), raw_dir_for(db), run_id, budget) as crawl,
+        ):
             start_extraction_ahead(pipeline_settings())
             counts, stats = _run_days(plan, db, run_id, warc, crawl)
             check_stop()

@@ -30,6 +30,7 @@ from forumwatch.resources import seed_path
 from forumwatch.settings import PipelineSettings, default_db_path, fetch_settings, pipeline_settings, raw_dir_for
 from forumwatch.tasks.budget import Budget
 from forumwatch.tasks.sources import read_sources
+from forumwatch.tasks.workers import frozen_heap
 
 OUTCOMES = ("fetched", "new", "updated", "unchanged", "failed", "skipped")
 
@@ -137,7 +138,7 @@ def ingest(
     }
     prepare_run(db, source_list, run_id, "ingest", parameters)
     try:
-        with closing_run(db, run_id), run_crawl(settings, warc_dir, run_id, budget) as crawl:
+        with closing_run(db, run_id), frozen_heap(), run_crawl(settings, warc_dir, run_id, budget) as crawl:
             start_extraction_ahead(pipeline)
             items, stats = fetch_feeds(source_list, db, run_id, settings, quote(crawl))
             check_stop()

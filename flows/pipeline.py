@@ -38,6 +38,7 @@ from forumwatch.tasks.extract import Extracted, PageInput
 from forumwatch.tasks.fetch import Fetcher, FetchResult, Frontier, host_key
 from forumwatch.tasks.sources import Source
 from forumwatch.tasks.urls import article_id
+from forumwatch.tasks.workers import frozen_heap
 
 log = logging.getLogger(__name__)
 TAIL_BATCH = 25  # the smallest load batch cut before the run's last one
@@ -347,7 +348,7 @@ def fetch_extract_load(
 
     logger.info("%d pages to fetch from %d hosts", len(plans), len({host_key(p.request) for p in plans}))
     try:
-        with local:
+        with local, frozen_heap():
             overlap = Overlap(
                 plans, sources, pipeline, crawl.fetcher, crawl.robots.take, extractor, load, stop_requested
             )

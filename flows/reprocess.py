@@ -33,6 +33,7 @@ from forumwatch.tasks.fetch import FetchRequest
 from forumwatch.tasks.sources import Source
 from forumwatch.tasks.warc import archive_key
 from forumwatch.tasks.warc_input import ArchivedPage, read_pages
+from forumwatch.tasks.workers import frozen_heap
 
 REGROUP_BATCH = 5000
 
@@ -107,7 +108,7 @@ def reprocess(
     parameters = {"db": db, "raw_dir": str(raw), "start": start, "end": end, "trust_unsigned": trust_unsigned}
     prepare_run(db, sources, run_id, "reprocess", parameters)
     try:
-        with closing_run(db, run_id):
+        with closing_run(db, run_id), frozen_heap():
             start_extraction_ahead(pipeline)
             stats = _reprocess(db, run_id, str(raw), sources, pipeline, start, end, trust_unsigned)
             check_stop()

@@ -225,13 +225,17 @@ def test_once_every_page_is_fetched_the_last_load_batches_shrink(hosts) -> None:
 
 
 def test_pool_workers_start_with_the_seeds_compiled() -> None:
-    """The forkserver compiles the tag rules and agency patterns once (seconds of regex compiling); every
-    worker forked from it has them before its first page instead of compiling its own."""
+    """The forkserver compiles the tag rules and agency patterns and loads the language model once (seconds of
+    regex compiling and decompression); every worker forked from it has them before its first page instead of
+    making its own, frozen out of the cycle collector's passes."""
+    import gc
+
     from forumwatch.tasks.enrich import extraction_pool, shutdown_pool, warmed
 
     pool = extraction_pool(2)
     try:
         assert [f.result() for f in [pool.submit(warmed) for _ in range(4)]] == [True] * 4
+        assert min(f.result() for f in [pool.submit(gc.get_freeze_count) for _ in range(4)]) > 10_000
     finally:
         shutdown_pool()
 

@@ -68,3 +68,33 @@ def test_a_pool_started_ahead_and_never_used_ends_at_once(tmp_path) -> None:
     env = {**os.environ, "PYTHONPATH": str(tmp_path)}
     done = subprocess.run([sys.executable, "-c", UNUSED_AHEAD], env=env, capture_output=True, text=True, timeout=50)
     assert done.stdout.strip() == "forkserver gone", (done.stdout, done.stderr[-2000:])
+
+
+def test_frozen_heap_skips_what_was_alive_at_its_start_until_the_outermost_block_ends() -> None:
+    """A cycle alive when a block starts is not collected inside it (the full passes skip it), nested blocks
+    keep it so, and once the outermost block ends the collector takes it: a long-lived process leaks nothing."""
+    import gc
+    import weakref
+
+    from forumwatch.tasks.workers import frozen_heap
+
+    class Node:
+        pass
+
+    def cycle() -> weakref.ref:
+        node = Node()
+        node.me = node  # type: ignore[attr-defined]
+        return weakref.ref(node)
+
+    assert gc.get_freeze_count() == 0
+    with frozen_heap():
+        old = cycle()  # made inside the outer block, before the inner one starts: frozen by the inner block
+        with frozen_heap():
+            new = cycle()  # made inside the inner block: not frozen
+            gc.collect()
+            assert old() is not None and new() is None
+        gc.collect()
+        assert old() is not None and gc.get_freeze_count() > 0  # the outer block still holds the frozen objects
+    assert gc.get_freeze_count() == 0
+    gc.collect()
+    assert old() is None
