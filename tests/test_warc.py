@@ -15,7 +15,15 @@ import pytest
 from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 
-from forumwatch.tasks.warc import WarcArchive, _record_member, _sha1_b32, iter_responses, response_member
+from forumwatch.tasks.warc import (
+    WarcArchive,
+    _record_member,
+    _sha1_b32,
+    archive_key,
+    iter_responses,
+    response_member,
+    signed_by,
+)
 
 WHEN = datetime(2025, 6, 1, 12, 0, 0)
 
@@ -39,6 +47,7 @@ def test_round_trip_and_self_consistent_headers(tmp_path: Path) -> None:
     assert rec.headers["Content-Length"] == str(len(rec.body))
     assert rec.headers["Set-Cookie"] == "a=1, b=2"
     assert rec.warc_headers["WARC-Source-Id"] == "src"
+    assert signed_by(rec, archive_key(tmp_path))  # the signature still covers what the record reads back as
 
 
 def test_one_new_file_per_archive_and_none_when_empty(tmp_path: Path) -> None:
