@@ -131,8 +131,8 @@ def response_member(
 ) -> bytes:  # fmt: skip
     """The gzip member of one response record: byte for byte what warcio's WARCWriter writes for
     create_warc_record(uri, "response", payload=body, length=len(body), ...) (same headers in the same order,
-    block digest, Content-Length), built in one pass over the body instead of its 16 KB chunks through a BytesIO
-    (each chunk a GIL hand-off in a busy crawl), a second copy and a WARCWriter (a gethostname call) per record.
+    block digest, Content-Length), with one digest call and one join of the body instead of warcio's 16 KB
+    chunks through a BytesIO, a second copy of it and a WARCWriter (a gethostname call) per record.
     `warc_headers` must carry WARC-Date and WARC-Payload-Digest (warcio would make them); `record_id`: the
     WARC-Record-ID when one is given (a test compares with warcio's), else a new one."""
     rec = StatusAndHeaders("", list(warc_headers.items()), protocol=WARC_VERSION)
