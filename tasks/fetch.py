@@ -263,10 +263,11 @@ class _Layer:
         self._started = False
 
     def feed(self, data: bytes, room: int) -> bytes:
-        out = bytearray()
-        while data and len(out) < room:
+        out: list[bytes] = []  # joined once (most often one piece: no copy)
+        made = 0
+        while data and made < room:
             try:
-                piece = self._d.decompress(data, room - len(out))
+                piece = self._d.decompress(data, room - made)
             except INFLATE_ERRORS:
                 if self._raw_fallback and not self._started:  # 'deflate' sent without zlib header
                     self._raw_fallback = False
@@ -274,7 +275,8 @@ class _Layer:
                     continue
                 raise
             self._started = True
-            out += piece
+            out.append(piece)
+            made += len(piece)
             if self._d.eof:
                 data = self._d.unused_data
                 if not data.startswith(b"\x1f\x8b") or self._wbits != 16 + zlib.MAX_WBITS:
@@ -282,7 +284,7 @@ class _Layer:
                 self._d = zlib.decompressobj(self._wbits)  # next gzip member
             else:
                 data = self._d.unconsumed_tail
-        return bytes(out)
+        return b"".join(out)
 
 
 MAX_CODINGS = 3  # content codings decoded on one body ('gzip, gzip'); more is refused
