@@ -476,6 +476,29 @@ def test_stacked_content_codings_are_capped_in_number_and_unknown_ones_refused()
     assert unknown.error == "unsupported content-encoding: br" and unknown.body is None
 
 
+GZ = gzip.compress(HTML.encode())
+
+
+@pytest.mark.parametrize(
+    "head_lines, body, error, text",
+    [
+        (b"Content-Encoding: deflate\r\n", zlib.compress(HTML.encode())[2:-4], None, HTML),  # raw, no zlib header
+        (b"Content-Encoding: gzip\r\n", GZ + gzip.compress(b"<p>more</p>"), None, HTML + "<p>more</p>"),  # 2 members
+        (b"Content-Encoding: gzip\r\n", GZ + b"trailing garbage", None, HTML),  # ignored, as browsers do
+        (b"Content-Encoding: gzip\r\n", GZ + b"\x1f\x8b\x08junk junk junk", "bad content-encoding", None),
+        (b"Content-Encoding: gzip\r\n", GZ[:-8] + bytes([GZ[-8] ^ 1]) + GZ[-7:], "bad content-encoding", None),
+        (b"Content-Encoding: gzip\r\n", GZ[:30] + b"\0" * 40 + GZ[70:], "bad content-encoding", None),
+    ],
+    ids=["raw-deflate", "two-gzip-members", "trailing-garbage", "bad-second-member", "bad-crc", "corrupt"],
+)
+def test_coded_bodies_decode_or_fail_as_with_zlib(
+    head_lines: bytes, body: bytes, error: str | None, text: str | None
+) -> None:
+    """ISA-L inflates (twice zlib's speed) with zlib's outcomes: these are the cases where a decoder could differ."""
+    r = encoded(head_lines, body)
+    assert ((r.error or "").split(":")[0] or None, r.text) == (error, text)
+
+
 def test_a_bomb_in_a_middle_coding_layer_is_stopped_at_the_cap() -> None:
     """The outer gzip holds a tiny gzip stream then 50 MB of zeros, which the inner layer drops as trailing bytes:
     the page is small, but undoing the outer layer makes 50 MB. The cap counts every layer's bytes together."""

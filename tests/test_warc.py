@@ -4,11 +4,26 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import threading
+import zlib
 from datetime import datetime
+from io import BytesIO
 from pathlib import Path
 
-from forumwatch.tasks.warc import WarcArchive, iter_responses
+import pytest
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+
+from forumwatch.tasks.warc import (
+    WarcArchive,
+    _record_member,
+    _sha1_b32,
+    archive_key,
+    iter_responses,
+    response_member,
+    signed_by,
+)
 
 WHEN = datetime(2025, 6, 1, 12, 0, 0)
 
@@ -32,6 +47,7 @@ def test_round_trip_and_self_consistent_headers(tmp_path: Path) -> None:
     assert rec.headers["Content-Length"] == str(len(rec.body))
     assert rec.headers["Set-Cookie"] == "a=1, b=2"
     assert rec.warc_headers["WARC-Source-Id"] == "src"
+    assert signed_by(rec, archive_key(tmp_path))  # the signature still covers what the record reads back as
 
 
 def test_one_new_file_per_archive_and_none_when_empty(tmp_path: Path) -> None:
@@ -78,3 +94,44 @@ def test_concurrent_writers(tmp_path: Path) -> None:
     records = list(iter_responses(tmp_path / "mt-0.warc.gz"))
     assert len(records) == 200
     assert all(len(r.body) == int(r.url.rsplit("/", 1)[1]) for r in records)
+
+
+def warcio_member(uri: str, http: StatusAndHeaders, body: bytes, warc_headers: dict[str, str]) -> bytes:
+    """The path response_member replaced: warcio's WARCWriter writes the record into a BytesIO, gzipped whole."""
+    return _record_member(
+        lambda w: w.write_record(
+            w.create_warc_record(
+                uri,
+                "response",
+                payload=BytesIO(body),
+                length=len(body),
+                http_headers=http,
+                warc_headers_dict=warc_headers,
+            )  # fmt: skip
+        ),
+        1,
+    )
+
+
+@pytest.mark.parametrize(
+    "headers, body, extra",
+    [
+        ([("Content-Type", "text/html; charset=utf-8"), ("Set-Cookie", "a=1"), ("Set-Cookie", "b=2")],
+         "<p>héllo</p>".encode() * 5000, {"WARC-Source-Id": "src", "WARC-Fetch-Kind": "page"}),
+        ([("Content-Disposition", "attachment; filename=\"résumé.html\""), ("X-Title", "naïve")], b"", {}),
+        ([("Location", "/next")], os.urandom(70_000), {"WARC-Truncated": "length", "WARC-Forumwatch-Signature": "x"}),
+    ],
+)  # fmt: skip
+def test_response_member_is_byte_identical_to_warcios_writer(headers, body: bytes, extra: dict[str, str]) -> None:
+    def http() -> StatusAndHeaders:  # each writer gets its own: warcio %-encodes non-ASCII values in place
+        return StatusAndHeaders("200 OK", [*headers, ("Content-Length", str(len(body)))], protocol="HTTP/1.1")
+
+    uri = "http://example.org/a%20b?q=é"
+    warc_headers = {"WARC-Date": "2025-06-01T12:00:00Z", "WARC-Payload-Digest": _sha1_b32(body), **extra}
+    old = warcio_member(uri, http(), body, dict(warc_headers))
+    plain = zlib.decompress(old, 16 + zlib.MAX_WBITS)
+    record_id = re.search(rb"WARC-Record-ID: (\S+)", plain)[1].decode()  # type: ignore[index]
+    new = response_member(uri, http(), body, dict(warc_headers), 1, record_id)
+    assert new == old
+    records = ArchiveIterator(BytesIO(new), check_digests="raise")  # block and payload digests verified
+    assert [r.content_stream().read() for r in records] == [body]
