@@ -19,6 +19,7 @@ from prefect.states import Cancelled, Completed, Failed, State
 
 from forumwatch import db as fwdb
 from forumwatch import lake
+from forumwatch.flows.heartbeats import install as install_prompt_heartbeats
 from forumwatch.flows.stop import RunInterrupted, arm, on_stop, stop_requested, stop_signal
 from forumwatch.settings import FetchSettings, PipelineSettings, pipeline_settings
 from forumwatch.tasks import dedupe, load, runs, search_index
@@ -40,6 +41,8 @@ from forumwatch.tasks.warc_input import ArchivedPage
 PENDING_DAYS = 7  # feed items that failed are retried on later runs for this many days
 # what a run's row ends as, and the command's exit code for it (README, "Run outcomes")
 EXIT_CODES = {"completed": 0, "failed": 1, "partial": 3}
+
+install_prompt_heartbeats()  # a flow run returns when its work ends, not up to a second later (flows/heartbeats.py)
 
 
 def run_logger() -> logging.Logger | logging.LoggerAdapter:
