@@ -89,19 +89,21 @@ TEXTS = [
 
 
 @st.composite
-def _element(draw, depth: int = 0):
-    element = lxml_html.Element(draw(st.sampled_from(TAGS)))
+def elements(draw, tags: list[str] = TAGS, texts: list[str] = TEXTS, depth: int = 0):
+    """An element of these tags (classes and ids readability weighs, hidden inputs, video iframes) and texts, with
+    up to three levels of children."""
+    element = lxml_html.Element(draw(st.sampled_from(tags)))
     for name in draw(st.lists(st.sampled_from(["class", "id"]), max_size=2, unique=True)):
         element.set(name, " ".join(draw(st.lists(st.sampled_from(WORDS), min_size=1, max_size=2))))
     if element.tag == "input" and draw(st.booleans()):
         element.set("type", "hidden")
     if element.tag == "iframe" and draw(st.booleans()):
         element.set("src", "https://www.youtube.com/embed/x")
-    element.text = draw(st.sampled_from(TEXTS)) or None
-    element.tail = draw(st.sampled_from(TEXTS)) or None
+    element.text = draw(st.sampled_from(texts)) or None
+    element.tail = draw(st.sampled_from(texts)) or None
     if depth < 3:
         for _ in range(draw(st.integers(min_value=0, max_value=4))):
-            element.append(draw(_element(depth + 1)))
+            element.append(draw(elements(tags, texts, depth + 1)))
     return element
 
 
@@ -109,7 +111,7 @@ def _element(draw, depth: int = 0):
 def _pages(draw):
     root = lxml_html.fromstring("<html><body></body></html>")
     for _ in range(draw(st.integers(min_value=1, max_value=4))):
-        root.find("body").append(draw(_element()))
+        root.find("body").append(draw(elements()))
     return root
 
 
