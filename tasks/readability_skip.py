@@ -20,12 +20,14 @@ from __future__ import annotations
 
 import hashlib
 import inspect
+import logging
 from typing import Any
 
 from lxml.etree import XPath
 
 from forumwatch.tasks import readability_steps
 
+LOGGER = logging.getLogger(__name__)
 SOURCE_SHA256 = {  # sha256 of inspect.getsource, trafilatura 2.3.1
     "external.compare_extraction": "2d3d1ffea3ba469f7cfe7a0198968d7ff7dfc1fe50842605761644a044858962",
     "external._prefer_readability": "f6ee688e9ae60074642c284b175e2a995b78c14062f6ed6f87dad9bd7d383658",
@@ -103,12 +105,16 @@ def readability_cannot_win(tree, body, text: str, options: Any) -> bool:
     """In precision mode, whether _prefer_readability is False whatever readability makes of this tree."""
     if options.focus != "precision" or not text:
         return False
-    bound = readability_length_bound(tree)
-    if bound is None or bound > 2 * len(text):
+    try:
+        bound = readability_length_bound(tree)
+        if bound is None or bound > 2 * len(text):
+            return False
+        return bound <= 2 * options.min_extracted_size or (
+            bool(body.xpath(".//p//text()")) and len(body.findall(".//table")) <= len(body.findall(".//p"))
+        )
+    except Exception as exc:  # a page lxml cannot measure: trafilatura's own comparison runs, as without the skip
+        LOGGER.debug("readability bound not made: %s", exc)
         return False
-    return bound <= 2 * options.min_extracted_size or (
-        bool(body.xpath(".//p//text()")) and len(body.findall(".//table")) <= len(body.findall(".//p"))
-    )
 
 
 def compare_without_readability(cleaned_tree, body, text: str, options: Any) -> tuple[Any, str]:

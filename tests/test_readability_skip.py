@@ -120,3 +120,13 @@ def test_only_trafilaturas_expected_code_gets_it(monkeypatch):
     assert readability_skip.as_expected()
     monkeypatch.setattr(external, "try_readability", lambda tree: tree)
     assert not readability_skip.as_expected()
+
+
+def test_a_body_that_cannot_be_read_leaves_the_comparison_to_trafilatura():
+    options = Extractor(precision=True, comments=False)
+    tree = lxml_html.fromstring(f"<html><body><p>{'word ' * 200}</p></body></html>")
+    body = lxml_html.fromstring(f"<html><body><p>{'word ' * 200}</p></body></html>").find("body")
+    assert readability_skip.readability_cannot_win(tree, body, "word " * 200, options)
+    assert not readability_skip.readability_cannot_win(tree, None, "word " * 200, options)  # AttributeError: no skip
+    assert not readability_skip.readability_cannot_win(tree, body, "", options)
+    assert not readability_skip.readability_cannot_win(tree, body, "word " * 200, Extractor(comments=False))
