@@ -36,6 +36,7 @@ SOURCE_SHA256 = {  # sha256 of inspect.getsource, trafilatura 2.3.1's readabilit
 }
 REPLACED = ("class_weight", "remove_unlikely_candidates", "score_paragraphs", "sanitize")  # Document's methods
 MAX_REMEMBERED = 20_000  # remembered verdicts a table keeps (then it starts again)
+MAX_REMEMBERED_CHARS = 200  # longer keys are not remembered
 _INSTALLED: dict[str, Any] = {}  # method name: trafilatura's own method, once installed
 
 
@@ -59,18 +60,25 @@ def as_expected(module: Any) -> bool:
 
 
 def remembered(function: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """function(key), remembered by key (a page repeats its classes and ids, and so do a site's pages)."""
+    """function(key), remembered by key (a page repeats its classes and ids, and so do a site's pages); a key of
+    strings longer than MAX_REMEMBERED_CHARS in all is worked out each time: a hostile page must not fill memory."""
     table: dict[Any, Any] = {}
 
-    def look_up(key: Any) -> Any:
+    def look_up(key: str | tuple[str | None, ...]) -> Any:
         found = table.get(key, table)
         if found is table:
-            if len(table) >= MAX_REMEMBERED:
-                table.clear()
-            found = table[key] = function(key)
+            found = function(key)
+            if len(key) <= MAX_REMEMBERED_CHARS if isinstance(key, str) else _chars(key) <= MAX_REMEMBERED_CHARS:
+                if len(table) >= MAX_REMEMBERED:
+                    table.clear()
+                table[key] = found
         return found
 
     return look_up
+
+
+def _chars(strings: tuple[str | None, ...]) -> int:
+    return sum(len(text) for text in strings if text)
 
 
 def steps(module: Any) -> dict[str, Callable[..., Any]]:

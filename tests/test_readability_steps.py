@@ -176,3 +176,8 @@ def test_remembered_values_are_bounded():
         upper(str(i))
     upper("a")
     assert calls.count("a") == 2  # forgotten when the table filled up
+    long_value = "x" * (readability_steps.MAX_REMEMBERED_CHARS + 1)
+    joined = readability_steps.remembered(lambda pair: calls.append(pair) or " ".join(filter(None, pair)))
+    assert upper(long_value) == upper(long_value) and calls.count(long_value) == 2  # too long to keep
+    assert joined((long_value, None)) == joined((long_value, None)) and calls.count((long_value, None)) == 2
+    assert joined(("a", "b")) == joined(("a", "b")) == "a b" and calls.count(("a", "b")) == 1
