@@ -4,8 +4,8 @@ itself instead of a copy of it.
 Why: `_extract_and_compare` copies the raw tree for compare_extraction so that the baseline rescue and the recall
 escalation can read it untouched afterwards; in precision mode neither runs (`trafilatura_sequence` gates both on
 the focus), so nothing reads the raw tree after compare_extraction and the copy (a tenth of trafilatura's time on
-a page) is thrown away. Recall and balanced extraction keep trafilatura's own function. And in precision mode the readability comparison
-is skipped where readability's text cannot be chosen (readability_skip).
+a page) is thrown away. Recall and balanced extraction keep trafilatura's own function. In precision mode the
+readability comparison is also skipped where readability's text cannot be chosen (readability_skip).
 
 Installed only over the trafilatura code this reasoning was made on: `trafilatura_sequence` and
 `_extract_and_compare` must be, character for character, those of trafilatura 2.3.1 (SOURCE_SHA256).
