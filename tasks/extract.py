@@ -26,6 +26,7 @@ from forumwatch.tasks.dates import (
 from forumwatch.tasks.discard_filters import install as install_python_discard_filters
 from forumwatch.tasks.language import article_language, spaced_words, text_units
 from forumwatch.tasks.page_metadata import fallback_day, page_metadata
+from forumwatch.tasks.readability_steps import install as install_readability_steps
 from forumwatch.tasks.trafilatura_copies import install as install_fewer_copies
 from forumwatch.tasks.urls import article_id
 from forumwatch.tasks.xpath_literals import install as install_cheaper_filters
@@ -33,6 +34,7 @@ from forumwatch.tasks.xpath_literals import install as install_cheaper_filters
 install_cheaper_filters()  # trafilatura's own filters, made cheaper: the same elements selected
 install_python_discard_filters()  # and its two discard filters as Python tests (after: it reads the originals)
 install_fewer_copies()  # with favor_precision, no copy of the raw tree that nothing reads afterwards
+install_readability_steps()  # readability's fallback steps, each measuring and testing a thing once
 _PARSERS = threading.local()  # an lxml parser must not be shared between threads
 
 

@@ -4,7 +4,8 @@ itself instead of a copy of it.
 Why: `_extract_and_compare` copies the raw tree for compare_extraction so that the baseline rescue and the recall
 escalation can read it untouched afterwards; in precision mode neither runs (`trafilatura_sequence` gates both on
 the focus), so nothing reads the raw tree after compare_extraction and the copy (a tenth of trafilatura's time on
-a page) is thrown away. Recall and balanced extraction keep trafilatura's own function.
+a page) is thrown away. Recall and balanced extraction keep trafilatura's own function. In precision mode the
+readability comparison is also skipped where readability's text cannot be chosen (readability_skip).
 
 Installed only over the trafilatura code this reasoning was made on: `trafilatura_sequence` and
 `_extract_and_compare` must be, character for character, those of trafilatura 2.3.1 (SOURCE_SHA256).
@@ -15,6 +16,9 @@ from __future__ import annotations
 import hashlib
 import inspect
 from typing import Any
+
+from forumwatch.tasks import readability_skip
+from forumwatch.tasks.readability_skip import compare_without_readability, readability_cannot_win
 
 SOURCE_SHA256 = {  # sha256 of inspect.getsource of each function, trafilatura 2.3.1
     "trafilatura_sequence": "f03dc4d2946dacbd0e023ca1c51fdf329e0fdc0be342fd0f14924396ec646e05",
@@ -41,12 +45,15 @@ def install() -> bool:
 
     if not _INSTALLED and as_expected(core):
         own = core._extract_and_compare
+        skip_readability = readability_skip.as_expected()
 
         def extract_and_compare(cleaned_tree, cleaned_tree_backup, tree, options):
             """trafilatura's cascade stages 1-2; with precision, compare_extraction reads the raw tree itself."""
             if options.focus != "precision" or options.fast:
                 return own(cleaned_tree, cleaned_tree_backup, tree, options)
             postbody, temp_text = core.extract_content(cleaned_tree, options)
+            if skip_readability and readability_cannot_win(tree, postbody, temp_text, options):
+                return compare_without_readability(cleaned_tree_backup, postbody, temp_text, options)
             return core.compare_extraction(cleaned_tree_backup, tree, postbody, temp_text, options)
 
         core._extract_and_compare = extract_and_compare
