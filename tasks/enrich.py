@@ -9,6 +9,8 @@ import threading
 from concurrent.futures import Future, ProcessPoolExecutor
 from functools import lru_cache
 
+from trafilatura import external
+
 from forumwatch.resources import seed_path
 from forumwatch.tasks.attribute import Agency, attribute, load_agencies
 from forumwatch.tasks.dedupe import pack_signature, pack_signatures
@@ -53,13 +55,14 @@ def _rules() -> TagRules:
 
 
 def warm() -> None:
-    """Compile the tag rules, agency patterns and gazetteer, and load the language model, now: run in the pool's
-    forkserver, so every worker forked from it starts with them instead of making its own."""
+    """Compile the tag rules, agency patterns and gazetteer, and load the language model and justext's stop words,
+    now: run in the pool's forkserver, so every worker forked from it starts with them instead of making its own."""
     try:
         _rules()
         _agencies()
         load_gazetteer()
         load_model()  # read-only arrays: the workers share its pages (their RSS counts only the ones they touch)
+        external.jt_stoplist_init()  # justext's stop words of every language (80 ms), read on its first rescue
     except Exception:  # a broken seed file: each page's enrichment reports it, as without warming
         pass
 
