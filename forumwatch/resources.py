@@ -7,7 +7,9 @@ from importlib import resources
 from pathlib import Path
 
 
+@lru_cache(maxsize=8)
 def _package_dir(package: str) -> Path:
+    """Where a package of ours lies (fixed for the process; asked for each seed file's stamp on every page)."""
     return Path(str(resources.files(package)))
 
 
