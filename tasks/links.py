@@ -187,69 +187,61 @@ def text_evidence(title: str | None, text: str | None, gazetteer: Gazetteer) -> 
     }
 
 
-def _capped(shared: Iterable[str], weight: float, cap: float) -> float:
-    return min(cap, weight * len(list(shared)))
-
-
 def score_pair(a: StoryEvidence, b: StoryEvidence, weights: Weights = Weights()) -> tuple[float, dict]:
     """The weighted evidence two stories share (minus contradictions), and that evidence as a dict."""
     years = {str(t.year) for t in (a.first_published_at, b.first_published_at) if t is not None}
-    shared = {
-        "editions": sorted(a.editions & b.editions),
-        "forums": sorted(a.forums & b.forums),
-        "people": sorted(a.people & b.people),
-        "organisations": sorted(a.organisations & b.organisations),
-        "places": sorted(a.places & b.places),
-        "countries": sorted(a.countries & b.countries),
-        "numbers": sorted((a.numbers & b.numbers) - years, key=lambda n: (float(n), n)),
-        "dates": sorted(a.dates & b.dates),
-    }
+    a_numbers, b_numbers = (a.numbers - years, b.numbers - years) if years else (a.numbers, b.numbers)
+    editions, forums, people = a.editions & b.editions, a.forums & b.forums, a.people & b.people
+    organisations, places, countries = a.organisations & b.organisations, a.places & b.places, a.countries & b.countries
+    numbers, dates = a_numbers & b_numbers, a.dates & b.dates
+    # the terms in the order they were always added: the float sum (rounded below) is the same to the last bit
     score = (
-        (weights.edition if shared["editions"] else 0.0)
-        + (weights.forum if shared["forums"] and not shared["editions"] else 0.0)
-        + _capped(shared["people"], weights.person, weights.people_cap)
-        + _capped(shared["organisations"], weights.organisation, weights.organisation_cap)
-        + _capped(shared["places"], weights.place, weights.place_cap)
-        + _capped(shared["countries"], weights.country, weights.country_cap)
-        + _capped(shared["numbers"], weights.number, weights.number_cap)
-        + _capped(shared["dates"], weights.date, weights.date_cap)
+        (weights.edition if editions else 0.0)
+        + (weights.forum if forums and not editions else 0.0)
+        + min(weights.people_cap, weights.person * len(people))
+        + min(weights.organisation_cap, weights.organisation * len(organisations))
+        + min(weights.place_cap, weights.place * len(places))
+        + min(weights.country_cap, weights.country * len(countries))
+        + min(weights.number_cap, weights.number * len(numbers))
+        + min(weights.date_cap, weights.date * len(dates))
     )
     against = []
-    if a.people and b.people and not shared["people"]:
+    if a.people and b.people and not people:
         score += weights.no_common_person
         against.append("no person in common")
-    if len(a.numbers - years) >= 2 and len(b.numbers - years) >= 2 and not shared["numbers"]:
+    if len(a_numbers) >= 2 and len(b_numbers) >= 2 and not numbers:
         score += weights.no_common_number
         against.append("no number in common")
-    if a.dates and b.dates and not shared["dates"]:
+    if a.dates and b.dates and not dates:
         score += weights.no_common_date
         against.append("no date in common")
-    if a.editions and b.editions and not shared["editions"]:
+    if a.editions and b.editions and not editions:
         score += weights.other_edition
         against.append("different forum editions")
     hours = None
     if a.first_published_at is not None and b.first_published_at is not None:
         hours = abs((a.first_published_at - b.first_published_at).total_seconds()) / 3600
         score += weights.within_6h if hours <= 6 else weights.within_24h if hours <= 24 else 0.0
-    evidence: dict[str, Any] = {k: v for k, v in shared.items() if v}
-    evidence["kinds"] = evidence_kinds(shared)
+    evidence: dict[str, Any] = {}
+    for name, values in (
+        ("editions", editions),
+        ("forums", forums),
+        ("people", people),
+        ("organisations", organisations),
+        ("places", places),
+        ("countries", countries),
+    ):
+        if values:
+            evidence[name] = sorted(values)
+    if numbers:
+        evidence["numbers"] = sorted(numbers, key=lambda n: (float(n), n))
+    if dates:
+        evidence["dates"] = sorted(dates)
+    evidence["kinds"] = bool(editions or forums) + bool(people) + bool(places) + bool(numbers or dates)
     evidence["hours_apart"] = None if hours is None else round(hours, 1)
     if against:
         evidence["against"] = against
     return round(score, 3), evidence
-
-
-def evidence_kinds(shared: dict[str, list[str]]) -> int:
-    """How many independent kinds of evidence agree: forum, people, places, numbers (dates count with numbers)."""
-    return sum(
-        bool(x)
-        for x in (
-            shared["editions"] or shared["forums"],
-            shared["people"],
-            shared["places"],
-            shared["numbers"] or shared["dates"],
-        )
-    )
 
 
 def link_for(
@@ -270,7 +262,7 @@ def link_for(
     score, evidence = score_pair(a, b, weights)
     if score < threshold or evidence["kinds"] < MIN_KINDS:
         return None
-    first, second = sorted((a, b), key=lambda s: s.story_id)
+    first, second = (a, b) if a.story_id <= b.story_id else (b, a)
     return Link(first.story_id, second.story_id, first.language or "", second.language or "", score, evidence)
 
 
@@ -339,19 +331,6 @@ def _evidence_frame(rows: list[tuple[StoryEvidence, dict]], now: datetime) -> pa
     return arrow_rows(records, columns)
 
 
-def _row_evidence(row: Mapping) -> StoryEvidence:
-    """A story_features row (a mapping of its columns; NULL lists are empty) as StoryEvidence."""
-    return StoryEvidence(
-        story_id=row["story_id"],
-        language=row["language"],
-        first_published_at=row["first_published_at"],
-        **{c: frozenset(row[c] or ()) for c in LIST_COLUMNS},
-    )
-
-
-EVIDENCE_COLUMNS = ("story_id", "language", "first_published_at", *LIST_COLUMNS)  # links_evidence.sql's
-
-
 def stored_evidence(con: duckdb.DuckDBPyConnection, story_ids: Iterable[str]) -> dict[str, StoryEvidence]:
     """The evidence story_features holds for these stories, by story_id (one read per story, not per pair)."""
     ids = sorted(set(story_ids))
@@ -359,7 +338,7 @@ def stored_evidence(con: duckdb.DuckDBPyConnection, story_ids: Iterable[str]) ->
         return {}
     with registered(con, "fw_link_others", arrow_columns(story_id=ids)):
         rows = con.execute(sql_text("links_evidence.sql")).fetchall()
-    return {row[0]: _row_evidence(dict(zip(EVIDENCE_COLUMNS, row, strict=True))) for row in rows}
+    return {row[0]: StoryEvidence(row[0], row[1], row[2], *(frozenset(v or ()) for v in row[3:])) for row in rows}
 
 
 def link_stories(
@@ -405,6 +384,9 @@ def link_stories(
     return {"stories": len(dirty), "pairs": len(pairs), "links": len(links)}
 
 
+_EVIDENCE_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)  # what json.dumps made with these, made once
+
+
 def write_links(con: duckdb.DuckDBPyConnection, story_ids: list[str], links: list[Link], now: datetime) -> None:
     """Replace the links of these stories with `links`; a link that did not change keeps its row."""
     frame = arrow_rows(
@@ -415,7 +397,7 @@ def write_links(con: duckdb.DuckDBPyConnection, story_ids: list[str], links: lis
                 "language_a": link.language_a,
                 "language_b": link.language_b,
                 "score": link.score,
-                "evidence": json.dumps(link.evidence, ensure_ascii=False, sort_keys=True),
+                "evidence": _EVIDENCE_JSON.encode(link.evidence),
             }
             for link in links
         ],

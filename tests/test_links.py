@@ -10,6 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 from dbquery import query
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from score_reference import reference_score_pair
 from webserver import serve
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/ is not an installed package
@@ -26,6 +29,7 @@ from forumwatch.tasks.links import (  # noqa: E402
     link_stories,
     normalize_language,
     relink_all,
+    score_pair,
     script_language,
     text_evidence,
 )
@@ -86,6 +90,30 @@ def test_story_language_from_codes_or_script():
 def evidence(story_id: str, language: str, hours: float, **kinds) -> StoryEvidence:
     at = datetime(2023, 10, 30, 2) + timedelta(hours=hours)
     return StoryEvidence(story_id, language, at, **{k: frozenset(v) for k, v in kinds.items()})
+
+
+_FEW = st.frozensets(st.sampled_from(["a", "b", "c", "d", "e"]), max_size=4)
+_NUMBERS = st.frozensets(st.sampled_from(["12", "2023", "2024", "1.5", "1800", "100"]), max_size=4)
+_STORY = st.builds(
+    StoryEvidence,
+    story_id=st.sampled_from(["s1", "s2"]),
+    language=st.sampled_from(["en", "zh", None]),
+    first_published_at=st.none() | st.datetimes(datetime(2023, 12, 30), datetime(2024, 1, 3)),
+    editions=_FEW,
+    forums=_FEW,
+    people=_FEW,
+    organisations=_FEW,
+    places=_FEW,
+    countries=_FEW,
+    numbers=_NUMBERS,
+    dates=st.frozensets(st.sampled_from(["01-01", "12-31", "03-20"]), max_size=3),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_STORY, _STORY)
+def test_score_pair_gives_the_reference_score_and_evidence(a, b):
+    assert score_pair(a, b) == reference_score_pair(a, b)
 
 
 def test_score_links_one_event_and_not_the_same_people_on_another_day():
