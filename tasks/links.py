@@ -282,12 +282,14 @@ def compute_evidence(
     out: list[tuple[StoryEvidence, dict]] = []
     for lo in range(0, len(story_ids), CHUNK):
         with registered(con, "fw_link_stories", arrow_columns(story_id=story_ids[lo : lo + CHUNK])):
-            stories = con.execute(sql_text("links_story_rows.sql"), {"chars": TEXT_CHARS}).fetchall()
+            stories = con.execute(sql_text("links_story_rows.sql")).fetchall()
             tags = con.execute(sql_text("links_story_tags.sql")).fetchall()
+        texts = representative_texts(con, [row[3] for row in stories if row[3] is not None])
         tagged: dict[str, dict[str, set[str]]] = {}
         for story_id, kind, value in tags:
             tagged.setdefault(story_id, {}).setdefault(kind, set()).add(value)
-        for story_id, first, last, rep, n, languages, source_languages, title, text in stories:
+        for story_id, first, last, rep, n, languages, source_languages in stories:
+            title, text = texts.get(rep, (None, None))
             language, origin = story_language(languages or [], source_languages or [], text)
             if known is None:
                 found = text_evidence(title, text, gazetteer)
@@ -312,6 +314,14 @@ def compute_evidence(
                 )
             )
     return out
+
+
+def representative_texts(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> dict[str, tuple]:
+    """(title, first TEXT_CHARS of the text) of these articles, by article_id: their rows' text alone is read."""
+    if not article_ids:
+        return {}
+    query = sql_text("links_representatives.sql").replace("$ids", ", ".join("?" * len(article_ids)))
+    return {row[0]: row[1:] for row in con.execute(query, [TEXT_CHARS, *article_ids]).fetchall()}
 
 
 def _evidence_frame(rows: list[tuple[StoryEvidence, dict]], now: datetime) -> pa.Table:
