@@ -320,8 +320,8 @@ def representative_texts(con: duckdb.DuckDBPyConnection, article_ids: list[str])
     """(title, first TEXT_CHARS of the text) of these articles, by article_id: their rows' text alone is read."""
     if not article_ids:
         return {}
-    query = sql_text("links_representatives.sql").replace("$ids", ", ".join("?" * len(article_ids)))
-    return {row[0]: row[1:] for row in con.execute(query, [TEXT_CHARS, *article_ids]).fetchall()}
+    query, ids = in_list(sql_text("links_representatives.sql"), article_ids)
+    return {row[0]: row[1:] for row in con.execute(query, [TEXT_CHARS, *ids]).fetchall()}
 
 
 def _evidence_frame(rows: list[tuple[StoryEvidence, dict]], now: datetime) -> pa.Table:
@@ -398,27 +398,35 @@ _EVIDENCE_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)  # what js
 
 
 def write_links(con: duckdb.DuckDBPyConnection, story_ids: list[str], links: list[Link], now: datetime) -> None:
-    """Replace the links of these stories with `links`; a link that did not change keeps its row."""
-    frame = arrow_rows(
-        [
-            {
-                "story_a": link.story_a,
-                "story_b": link.story_b,
-                "language_a": link.language_a,
-                "language_b": link.language_b,
-                "score": link.score,
-                "evidence": _EVIDENCE_JSON.encode(link.evidence),
-            }
-            for link in links
-        ],
-        ["story_a", "story_b", "language_a", "language_b", "score", "evidence"],
-    )
-    with (
-        registered(con, "fw_link_stories", arrow_columns(story_id=story_ids)),
-        registered(con, "fw_links", frame),
-    ):
-        con.execute(sql_text("links_delete_changed.sql"))
-        con.execute(sql_text("links_insert.sql"), {"now": now})
+    """Replace the links of these stories with `links`; a link that did not change keeps its row (and linked_at).
+    The stored links are compared here, not in SQL: an anti join on the evidence read every stored link's."""
+    new = {
+        (link.story_a, link.story_b, link.language_a, link.language_b, link.score, _EVIDENCE_JSON.encode(link.evidence))
+        for link in links
+    }
+    query = in_list(sql_text("links_stored.sql"), story_ids, story_ids)
+    rowids = [r[0] for r in con.execute(*query).fetchall()] if story_ids else []
+    stored = con.execute(sql_text("links_stored_rows.sql"), {"rowids": rowids}).fetchall() if rowids else []
+    gone = [row[0] for row in stored if row[1:] not in new]
+    if gone:
+        con.execute("DELETE FROM story_links WHERE rowid = ANY($rowids)", {"rowids": gone})
+    kept = {row[1:3] for row in stored if row[1:] in new}
+    fresh = sorted(row for row in new if row[:2] not in kept)
+    if fresh:
+        columns = ["story_a", "story_b", "language_a", "language_b", "score", "evidence"]
+        with registered(con, "fw_links", arrow_columns(**dict(zip(columns, zip(*fresh), strict=True)))):
+            con.execute(sql_text("links_insert.sql"), {"now": now})
+
+
+def in_list(query: str, *id_lists: list) -> tuple[str, list]:
+    """`query` (its comment lines left out) with each $ids replaced by one ? per id of the next list, and the ids as
+    its parameters: a constant IN list is pushed into the table scan, where a join or `= ANY($list)` is not."""
+    query = "\n".join(line for line in query.splitlines() if not line.lstrip().startswith("--"))
+    params: list = []
+    for ids in id_lists:
+        query = query.replace("$ids", ", ".join("?" * len(ids)), 1)
+        params += ids
+    return query, params
 
 
 def relink_all(con: duckdb.DuckDBPyConnection, window_hours: float = WINDOW_HOURS) -> dict:
