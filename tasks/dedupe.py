@@ -35,7 +35,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from forumwatch.db import registered, scalar
+from forumwatch.db import IN_LIST_MAX, in_list, registered, scalar
 from forumwatch.identity import story_id_for
 from forumwatch.lake import statement
 from forumwatch.resources import sql_text
@@ -362,7 +362,10 @@ def _store_batch(
     shares: int = 1,
     computed: Mapping[str, bytes] | None = None,
 ) -> Fingerprints:
-    rows = con.execute(sql_text("stories_batch.sql"), {"ids": article_ids}).df()
+    if len(article_ids) <= IN_LIST_MAX:
+        rows = con.execute(*in_list(sql_text("stories_batch_few.sql"), article_ids, article_ids)).df()
+    else:
+        rows = con.execute(sql_text("stories_batch.sql"), {"ids": article_ids}).df()
     ids = rows["article_id"].tolist()
     computed = computed or {}
     missing = [i for i, a in enumerate(ids) if a not in computed]

@@ -30,7 +30,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from forumwatch.db import arrow_columns, arrow_rows, registered
+from forumwatch.db import IN_LIST_MAX, arrow_columns, arrow_rows, in_list, registered
 from forumwatch.resources import sql_text
 from forumwatch.tasks.numbers import mentions
 from forumwatch.tasks.places import Gazetteer, find_places, load_gazetteer
@@ -318,10 +318,11 @@ def compute_evidence(
 
 def representative_texts(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> dict[str, tuple]:
     """(title, first TEXT_CHARS of the text) of these articles, by article_id: their rows' text alone is read."""
-    if not article_ids:
-        return {}
-    query, ids = in_list(sql_text("links_representatives.sql"), article_ids)
-    return {row[0]: row[1:] for row in con.execute(query, [TEXT_CHARS, *ids]).fetchall()}
+    texts: dict[str, tuple] = {}
+    for lo in range(0, len(article_ids), IN_LIST_MAX):
+        query, ids = in_list(sql_text("links_representatives.sql"), article_ids[lo : lo + IN_LIST_MAX])
+        texts.update((row[0], row[1:]) for row in con.execute(query, [TEXT_CHARS, *ids]).fetchall())
+    return texts
 
 
 def _evidence_frame(rows: list[tuple[StoryEvidence, dict]], now: datetime) -> pa.Table:
@@ -404,8 +405,8 @@ def write_links(con: duckdb.DuckDBPyConnection, story_ids: list[str], links: lis
         (link.story_a, link.story_b, link.language_a, link.language_b, link.score, _EVIDENCE_JSON.encode(link.evidence))
         for link in links
     }
-    query = in_list(sql_text("links_stored.sql"), story_ids, story_ids)
-    rowids = [r[0] for r in con.execute(*query).fetchall()] if story_ids else []
+    with registered(con, "fw_link_stories", arrow_columns(story_id=story_ids)):
+        rowids = [r[0] for r in con.execute(sql_text("links_stored.sql")).fetchall()]
     stored = con.execute(sql_text("links_stored_rows.sql"), {"rowids": rowids}).fetchall() if rowids else []
     gone = [row[0] for row in stored if row[1:] not in new]
     if gone:
@@ -416,17 +417,6 @@ def write_links(con: duckdb.DuckDBPyConnection, story_ids: list[str], links: lis
         columns = ["story_a", "story_b", "language_a", "language_b", "score", "evidence"]
         with registered(con, "fw_links", arrow_columns(**dict(zip(columns, zip(*fresh), strict=True)))):
             con.execute(sql_text("links_insert.sql"), {"now": now})
-
-
-def in_list(query: str, *id_lists: list) -> tuple[str, list]:
-    """`query` (its comment lines left out) with each $ids replaced by one ? per id of the next list, and the ids as
-    its parameters: a constant IN list is pushed into the table scan, where a join or `= ANY($list)` is not."""
-    query = "\n".join(line for line in query.splitlines() if not line.lstrip().startswith("--"))
-    params: list = []
-    for ids in id_lists:
-        query = query.replace("$ids", ", ".join("?" * len(ids)), 1)
-        params += ids
-    return query, params
 
 
 def relink_all(con: duckdb.DuckDBPyConnection, window_hours: float = WINDOW_HOURS) -> dict:
