@@ -450,8 +450,13 @@ def _pool_signatures(
     size[mine] = known.signatures.n_shingles[at[mine]]
     sig[mine] = known.signatures.hashvalues[at[mine]]
     if not mine.all():
-        query = "SELECT article_id, n_shingles, signature FROM article_signatures WHERE article_id = ANY($ids)"
-        rows = con.execute(query, {"ids": pool_ids[~mine].tolist()}).df().query("n_shingles > 0")
+        ids = pool_ids[~mine].tolist()
+        # constant IN lists: only these rows' signatures are read (= ANY($ids) read every stored signature)
+        query = "SELECT article_id, n_shingles, signature FROM article_signatures WHERE article_id IN ($ids)"
+        parts = [
+            con.execute(*in_list(query, ids[lo : lo + IN_LIST_MAX])).df() for lo in range(0, len(ids), IN_LIST_MAX)
+        ]
+        rows = pd.concat(parts, ignore_index=True).query("n_shingles > 0")
         where = pd.Index(pool_ids).get_indexer(rows["article_id"])
         size[where] = rows["n_shingles"].to_numpy()
         sig[where] = decode([bytes(b) for b in rows["signature"]])
