@@ -280,7 +280,8 @@ def _load_pool(
     lo, hi = (int(probe["t"].min()) - window, int(probe["t"].max()) + window) if len(probe) else (0, -1)
     params = {"ids": article_ids, "window_seconds": window, "lo": lo, "hi": hi}
     with registered(con, "fw_probe", probe[["key", "t"]]):
-        return con.execute(sql_text("stories_pool.sql"), params).df()
+        rowids = [r[0] for r in con.execute(sql_text("stories_pool.sql"), params).fetchall()]
+    return con.execute(sql_text("stories_pool_rows.sql"), {"rowids": rowids}).df()
 
 
 def _pending(con: duckdb.DuckDBPyConnection) -> list[str]:
