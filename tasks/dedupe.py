@@ -454,13 +454,15 @@ def _pool_signatures(
         ids = pool_ids[~mine].tolist()
         # constant IN lists: only these rows' signatures are read (= ANY($ids) read every stored signature)
         query = "SELECT article_id, n_shingles, signature FROM article_signatures WHERE article_id IN ($ids)"
-        parts = [
-            con.execute(*in_list(query, ids[lo : lo + IN_LIST_MAX])).df() for lo in range(0, len(ids), IN_LIST_MAX)
+        rows = [
+            row
+            for lo in range(0, len(ids), IN_LIST_MAX)
+            for row in con.execute(*in_list(query, ids[lo : lo + IN_LIST_MAX])).fetchall()
+            if row[1] is not None and row[1] > 0  # plain tuples: each blob comes as bytes, copied once
         ]
-        rows = pd.concat(parts, ignore_index=True).query("n_shingles > 0")
-        where = pd.Index(pool_ids).get_indexer(rows["article_id"])
-        size[where] = rows["n_shingles"].to_numpy()
-        sig[where] = decode([bytes(b) for b in rows["signature"]])
+        where = pd.Index(pool_ids).get_indexer([row[0] for row in rows])
+        size[where] = [row[1] for row in rows]
+        sig[where] = decode([row[2] for row in rows])
     sig[size == 0] = 0
     return sig, size
 
