@@ -23,12 +23,14 @@ from forumwatch.tasks import load  # noqa: E402
 from forumwatch.tasks.dedupe import assign_stories  # noqa: E402
 from forumwatch.tasks.links import (  # noqa: E402
     KNOWN_EVIDENCE,
+    TEXT_CHARS,
     StoryEvidence,
     keyed_evidence,
     link_for,
     link_stories,
     normalize_language,
     relink_all,
+    representative_texts,
     score_pair,
     script_language,
     text_evidence,
@@ -188,6 +190,21 @@ def test_text_evidence_made_beside_extraction_is_found_by_the_stored_title_and_t
            JOIN stories s USING (story_id) JOIN articles a ON a.article_id = s.representative_id""",
     )
     assert sorted(places) == sorted((r["article_id"], True) for r in rows)
+
+
+def test_representative_texts_are_read_by_constant_in_lists_of_any_length(con, monkeypatch):
+    """Titles and the first TEXT_CHARS of the texts, by id, over several IN lists (a list of 2 here); no row for an
+    unknown id; an id in a comment line of the SQL is no placeholder."""
+    rows = [row(BY_ID[i]) for i in XI_PUTIN]
+    rows[0]["text"] = rows[0]["text"] + " Extra words. " * 1000
+    load.upsert_articles(con, rows)
+    monkeypatch.setattr("forumwatch.tasks.links.IN_LIST_MAX", 2)
+    texts = representative_texts(con, [r["article_id"] for r in rows] + ["no-such-article"])
+    assert texts == {r["article_id"]: (r["title"], r["text"][:TEXT_CHARS]) for r in rows}
+    assert fwdb.in_list("-- $ids\nSELECT 1 WHERE 'a' IN ($ids) AND 'b' IN ($ids)", ["a"], ["b", "c"]) == (
+        "SELECT 1 WHERE 'a' IN (?) AND 'b' IN (?, ?)",
+        ["a", "b", "c"],
+    )
 
 
 def linked_reports(con: duckdb.DuckDBPyConnection) -> dict[frozenset[str], tuple]:
