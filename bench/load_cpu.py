@@ -174,6 +174,23 @@ def stored_copies(pages: Pages, folder: Path, batch: int, copies: int) -> Path:
     return target
 
 
+def bench_pages(workdir: Path, n_pages: int, outlets: int, shuffle: int | None) -> Pages:
+    """The corpus's pages, extracted (cached in workdir), in a random order with seed `shuffle` (if given)."""
+    root = workdir / f"corpus-{n_pages}-{outlets}-real"
+    meta = ensure_corpus(root, n_pages, outlets)
+    cached = workdir / f"load-cpu-v2-{n_pages}-{outlets}-{meta['crawl_day'][:10]}.pkl"
+    if cached.exists():
+        pages: Pages = pickle.loads(cached.read_bytes())
+    else:
+        pages = corpus_pages(root, meta)
+        cached.write_bytes(pickle.dumps(pages))
+    if shuffle is not None:
+        order = list(range(len(pages[1])))
+        random.Random(shuffle).shuffle(order)
+        pages = (pages[0], *([part[i] for i in order] for part in pages[1:]))  # type: ignore[assignment]
+    return pages
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "fw-load-cpu")
@@ -184,18 +201,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--stored", type=int, default=0, help="copies of the corpus stored before the load")
     args = parser.parse_args()
-    root = args.workdir / f"corpus-{args.pages}-{args.outlets}-real"
-    meta = ensure_corpus(root, args.pages, args.outlets)
-    cached = args.workdir / f"load-cpu-v2-{args.pages}-{args.outlets}-{meta['crawl_day'][:10]}.pkl"
-    if cached.exists():
-        pages: Pages = pickle.loads(cached.read_bytes())
-    else:
-        pages = corpus_pages(root, meta)
-        cached.write_bytes(pickle.dumps(pages))
-    if args.shuffle is not None:
-        order = list(range(len(pages[1])))
-        random.Random(args.shuffle).shuffle(order)
-        pages = (pages[0], *([part[i] for i in order] for part in pages[1:]))  # type: ignore[assignment]
+    pages = bench_pages(args.workdir, args.pages, args.outlets, args.shuffle)
     laps: dict[str, float] = defaultdict(float)
     for module, name, label in PARTS:
         setattr(module, name, timed(laps, label, getattr(module, name)))
