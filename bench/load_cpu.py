@@ -2,10 +2,14 @@
 fresh DuckDB file, with the process CPU (every thread, DuckDB's too) of each part: fetch and article rows,
 tags, story grouping, story links, search terms made ahead. Best of --repeat; CPU ms a page.
 
-python -m bench.load_cpu --workdir /tmp/fw-loadcpu [--pages 2000] [--shuffle 1] [--repeat 3]
+python -m bench.load_cpu --workdir /tmp/fw-loadcpu [--pages 2000] [--shuffle 1] [--repeat 3] [--stored 45]
 
 --shuffle N loads the pages in a random order (seed N), as the crawl hands them over (hosts interleaved):
 stories are then touched by several batches, which costs the links stage about twice as many pairs.
+
+--stored K loads onto a database already holding K copies of the corpus (ids suffixed, published k*30 days earlier,
+LSH band keys rehashed: nothing of them groups or links with the pages loaded), so a statement that reads a whole
+table where it needs a batch's rows shows: --stored 45 is a database of ~90,000 articles.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import argparse
 import hashlib
 import pickle
 import random
+import shutil
 import tempfile
 import time
 from collections import defaultdict
@@ -106,12 +111,15 @@ def timed(laps: dict[str, float], label: str, function: Callable) -> Callable:
     return wrapper
 
 
-def load_once(pages: Pages, folder: Path, batch: int, laps: dict[str, float]) -> float:
-    """Load every page into a new file, a batch at a time, on one run connection; the CPU seconds it took."""
+def load_once(pages: Pages, folder: Path, batch: int, laps: dict[str, float], stored: Path | None = None) -> float:
+    """Load every page into a new file (a copy of `stored`), a batch at a time, on one run connection; the CPU
+    seconds it took."""
     sources, plans, results, extracted = pages
     search_index.KNOWN_TERMS.clear()
     links.KNOWN_EVIDENCE.clear()
     path = str(folder / "load.duckdb")
+    if stored is not None:
+        shutil.copy(stored, path)
     with fwdb.connect(path) as con:
         fwdb.init_schema(con)
         load_seed_tables(con)
@@ -131,6 +139,58 @@ def load_once(pages: Pages, folder: Path, batch: int, laps: dict[str, float]) ->
     return time.process_time() - started
 
 
+COPIED = ["articles", "stories", "story_features", "story_links", "article_people", "article_forums"]
+COPIED += ["article_topics", "article_signatures", "article_bands"]
+IDS = {"article_id", "story_id", "representative_id", "story_a", "story_b"}
+TIMES = {"published_at", "first_published_at", "last_published_at"}
+
+
+def _moved(table: str, column: str) -> str:
+    """The SQL of copy k's value of a column: ids suffixed, times k*30 days earlier, band keys rehashed."""
+    if column in IDS:
+        return f"{column} || '_' || k::VARCHAR"
+    if column in TIMES:
+        return f"{column} - to_days(30 * k::INT)"
+    if table == "article_bands" and column in ("key", "t"):
+        return "hash(key, k)" if column == "key" else "t - k * 30 * 86400"
+    return column
+
+
+def stored_copies(pages: Pages, folder: Path, batch: int, copies: int) -> Path:
+    """A database holding `copies` copies of the loaded corpus, none of which groups or links with it."""
+    load_once(pages, folder, batch, defaultdict(float))
+    target = folder / "stored.duckdb"
+    with fwdb.connect(str(target)) as con:
+        fwdb.init_schema(con)
+        con.execute(f"ATTACH '{folder / 'load.duckdb'}' AS corpus (READ_ONLY)")
+        for table in COPIED:
+            columns = [d[0] for d in con.execute(f"SELECT * FROM corpus.{table} LIMIT 0").description]
+            moved = ", ".join(_moved(table, c) for c in columns)
+            con.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) SELECT {moved} FROM corpus.{table}, range(1, {copies + 1}) r(k)"
+            )
+        con.execute("DETACH corpus")
+        con.execute("CHECKPOINT")
+    return target
+
+
+def bench_pages(workdir: Path, n_pages: int, outlets: int, shuffle: int | None) -> Pages:
+    """The corpus's pages, extracted (cached in workdir), in a random order with seed `shuffle` (if given)."""
+    root = workdir / f"corpus-{n_pages}-{outlets}-real"
+    meta = ensure_corpus(root, n_pages, outlets)
+    cached = workdir / f"load-cpu-v2-{n_pages}-{outlets}-{meta['crawl_day'][:10]}.pkl"
+    if cached.exists():
+        pages: Pages = pickle.loads(cached.read_bytes())
+    else:
+        pages = corpus_pages(root, meta)
+        cached.write_bytes(pickle.dumps(pages))
+    if shuffle is not None:
+        order = list(range(len(pages[1])))
+        random.Random(shuffle).shuffle(order)
+        pages = (pages[0], *([part[i] for i in order] for part in pages[1:]))  # type: ignore[assignment]
+    return pages
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "fw-load-cpu")
@@ -139,31 +199,25 @@ def main() -> None:
     parser.add_argument("--batch", type=int, default=PipelineSettings().batch_size)
     parser.add_argument("--shuffle", type=int, default=None, help="load in a random order with this seed")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--stored", type=int, default=0, help="copies of the corpus stored before the load")
     args = parser.parse_args()
-    root = args.workdir / f"corpus-{args.pages}-{args.outlets}-real"
-    meta = ensure_corpus(root, args.pages, args.outlets)
-    cached = args.workdir / f"load-cpu-v2-{args.pages}-{args.outlets}-{meta['crawl_day'][:10]}.pkl"
-    if cached.exists():
-        pages: Pages = pickle.loads(cached.read_bytes())
-    else:
-        pages = corpus_pages(root, meta)
-        cached.write_bytes(pickle.dumps(pages))
-    if args.shuffle is not None:
-        order = list(range(len(pages[1])))
-        random.Random(args.shuffle).shuffle(order)
-        pages = (pages[0], *([part[i] for i in order] for part in pages[1:]))  # type: ignore[assignment]
+    pages = bench_pages(args.workdir, args.pages, args.outlets, args.shuffle)
     laps: dict[str, float] = defaultdict(float)
     for module, name, label in PARTS:
         setattr(module, name, timed(laps, label, getattr(module, name)))
     best: dict[str, float] | None = None
+    base = Path(tempfile.mkdtemp(dir=args.workdir))
+    stored = stored_copies(pages, base, args.batch, args.stored) if args.stored else None
     for _ in range(args.repeat):
         with tempfile.TemporaryDirectory(dir=args.workdir) as folder:
-            total = load_once(pages, Path(folder), args.batch, laps)
+            total = load_once(pages, Path(folder), args.batch, laps, stored)
         if best is None or total < best["load_pages in all"]:
             best = {"load_pages in all": total, **laps}
     assert best is not None
+    shutil.rmtree(base)
     n = len(pages[1])
-    print(f"load path CPU ms a page ({n} pages, batches of {args.batch}, best of {args.repeat}):")
+    on = f", onto {args.stored} stored copies" if args.stored else ""
+    print(f"load path CPU ms a page ({n} pages, batches of {args.batch}{on}, best of {args.repeat}):")
     for label, seconds in best.items():
         print(f"  {label:20s} {seconds * 1000 / n:6.2f}")
 

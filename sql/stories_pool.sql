@@ -1,5 +1,6 @@
--- Everything the given articles can be grouped with: articles sharing an LSH band key with them and
--- published within +-$window_seconds, plus every member of any story either already belongs to.
+-- The rowids of everything the given articles can be grouped with (stories_pool_rows.sql reads their rows):
+-- articles sharing an LSH band key with them and published within +-$window_seconds, plus every member of any
+-- story either already belongs to.
 -- fw_probe(key, t) is a registered DataFrame: the band keys of the given articles; $lo/$hi bound
 -- t so that a time-ordered article_bands is read only where it can match.
 WITH seeds AS (
@@ -21,8 +22,6 @@ pool AS (
     UNION
     SELECT a.article_id FROM articles a JOIN touched USING (story_id)
 )
-SELECT a.article_id, a.title, a.published_at, a.source_id, a.wire_agency,
-       a.story_id, a.story_similarity, a.headline_changed
+SELECT a.rowid
 FROM pool
 JOIN articles a USING (article_id)
-ORDER BY a.article_id

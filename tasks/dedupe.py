@@ -35,7 +35,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from forumwatch.db import registered, scalar
+from forumwatch.db import IN_LIST_MAX, in_list, registered, scalar
 from forumwatch.identity import story_id_for
 from forumwatch.lake import statement
 from forumwatch.resources import sql_text
@@ -280,7 +280,8 @@ def _load_pool(
     lo, hi = (int(probe["t"].min()) - window, int(probe["t"].max()) + window) if len(probe) else (0, -1)
     params = {"ids": article_ids, "window_seconds": window, "lo": lo, "hi": hi}
     with registered(con, "fw_probe", probe[["key", "t"]]):
-        return con.execute(sql_text("stories_pool.sql"), params).df()
+        rowids = [r[0] for r in con.execute(sql_text("stories_pool.sql"), params).fetchall()]
+    return con.execute(sql_text("stories_pool_rows.sql"), {"rowids": rowids}).df()
 
 
 def _pending(con: duckdb.DuckDBPyConnection) -> list[str]:
@@ -362,7 +363,10 @@ def _store_batch(
     shares: int = 1,
     computed: Mapping[str, bytes] | None = None,
 ) -> Fingerprints:
-    rows = con.execute(sql_text("stories_batch.sql"), {"ids": article_ids}).df()
+    if len(article_ids) <= IN_LIST_MAX:
+        rows = con.execute(*in_list(sql_text("stories_batch_few.sql"), article_ids, article_ids)).df()
+    else:
+        rows = con.execute(sql_text("stories_batch.sql"), {"ids": article_ids}).df()
     ids = rows["article_id"].tolist()
     computed = computed or {}
     missing = [i for i, a in enumerate(ids) if a not in computed]
@@ -447,11 +451,18 @@ def _pool_signatures(
     size[mine] = known.signatures.n_shingles[at[mine]]
     sig[mine] = known.signatures.hashvalues[at[mine]]
     if not mine.all():
-        query = "SELECT article_id, n_shingles, signature FROM article_signatures WHERE article_id = ANY($ids)"
-        rows = con.execute(query, {"ids": pool_ids[~mine].tolist()}).df().query("n_shingles > 0")
-        where = pd.Index(pool_ids).get_indexer(rows["article_id"])
-        size[where] = rows["n_shingles"].to_numpy()
-        sig[where] = decode([bytes(b) for b in rows["signature"]])
+        ids = pool_ids[~mine].tolist()
+        # constant IN lists: only these rows' signatures are read (= ANY($ids) read every stored signature)
+        query = "SELECT article_id, n_shingles, signature FROM article_signatures WHERE article_id IN ($ids)"
+        rows = [
+            row
+            for lo in range(0, len(ids), IN_LIST_MAX)
+            for row in con.execute(*in_list(query, ids[lo : lo + IN_LIST_MAX])).fetchall()
+            if row[1] is not None and row[1] > 0  # plain tuples: each blob comes as bytes, copied once
+        ]
+        where = pd.Index(pool_ids).get_indexer([row[0] for row in rows])
+        size[where] = [row[1] for row in rows]
+        sig[where] = decode([row[2] for row in rows])
     sig[size == 0] = 0
     return sig, size
 

@@ -30,7 +30,7 @@ from typing import Any
 import duckdb
 import pyarrow as pa
 
-from forumwatch.db import arrow_columns, arrow_rows, registered
+from forumwatch.db import IN_LIST_MAX, arrow_columns, arrow_rows, in_list, registered
 from forumwatch.resources import sql_text
 from forumwatch.tasks.numbers import mentions
 from forumwatch.tasks.places import Gazetteer, find_places, load_gazetteer
@@ -187,69 +187,61 @@ def text_evidence(title: str | None, text: str | None, gazetteer: Gazetteer) -> 
     }
 
 
-def _capped(shared: Iterable[str], weight: float, cap: float) -> float:
-    return min(cap, weight * len(list(shared)))
-
-
 def score_pair(a: StoryEvidence, b: StoryEvidence, weights: Weights = Weights()) -> tuple[float, dict]:
     """The weighted evidence two stories share (minus contradictions), and that evidence as a dict."""
     years = {str(t.year) for t in (a.first_published_at, b.first_published_at) if t is not None}
-    shared = {
-        "editions": sorted(a.editions & b.editions),
-        "forums": sorted(a.forums & b.forums),
-        "people": sorted(a.people & b.people),
-        "organisations": sorted(a.organisations & b.organisations),
-        "places": sorted(a.places & b.places),
-        "countries": sorted(a.countries & b.countries),
-        "numbers": sorted((a.numbers & b.numbers) - years, key=lambda n: (float(n), n)),
-        "dates": sorted(a.dates & b.dates),
-    }
+    a_numbers, b_numbers = (a.numbers - years, b.numbers - years) if years else (a.numbers, b.numbers)
+    editions, forums, people = a.editions & b.editions, a.forums & b.forums, a.people & b.people
+    organisations, places, countries = a.organisations & b.organisations, a.places & b.places, a.countries & b.countries
+    numbers, dates = a_numbers & b_numbers, a.dates & b.dates
+    # the terms in the order they were always added: the float sum (rounded below) is the same to the last bit
     score = (
-        (weights.edition if shared["editions"] else 0.0)
-        + (weights.forum if shared["forums"] and not shared["editions"] else 0.0)
-        + _capped(shared["people"], weights.person, weights.people_cap)
-        + _capped(shared["organisations"], weights.organisation, weights.organisation_cap)
-        + _capped(shared["places"], weights.place, weights.place_cap)
-        + _capped(shared["countries"], weights.country, weights.country_cap)
-        + _capped(shared["numbers"], weights.number, weights.number_cap)
-        + _capped(shared["dates"], weights.date, weights.date_cap)
+        (weights.edition if editions else 0.0)
+        + (weights.forum if forums and not editions else 0.0)
+        + min(weights.people_cap, weights.person * len(people))
+        + min(weights.organisation_cap, weights.organisation * len(organisations))
+        + min(weights.place_cap, weights.place * len(places))
+        + min(weights.country_cap, weights.country * len(countries))
+        + min(weights.number_cap, weights.number * len(numbers))
+        + min(weights.date_cap, weights.date * len(dates))
     )
     against = []
-    if a.people and b.people and not shared["people"]:
+    if a.people and b.people and not people:
         score += weights.no_common_person
         against.append("no person in common")
-    if len(a.numbers - years) >= 2 and len(b.numbers - years) >= 2 and not shared["numbers"]:
+    if len(a_numbers) >= 2 and len(b_numbers) >= 2 and not numbers:
         score += weights.no_common_number
         against.append("no number in common")
-    if a.dates and b.dates and not shared["dates"]:
+    if a.dates and b.dates and not dates:
         score += weights.no_common_date
         against.append("no date in common")
-    if a.editions and b.editions and not shared["editions"]:
+    if a.editions and b.editions and not editions:
         score += weights.other_edition
         against.append("different forum editions")
     hours = None
     if a.first_published_at is not None and b.first_published_at is not None:
         hours = abs((a.first_published_at - b.first_published_at).total_seconds()) / 3600
         score += weights.within_6h if hours <= 6 else weights.within_24h if hours <= 24 else 0.0
-    evidence: dict[str, Any] = {k: v for k, v in shared.items() if v}
-    evidence["kinds"] = evidence_kinds(shared)
+    evidence: dict[str, Any] = {}
+    for name, values in (
+        ("editions", editions),
+        ("forums", forums),
+        ("people", people),
+        ("organisations", organisations),
+        ("places", places),
+        ("countries", countries),
+    ):
+        if values:
+            evidence[name] = sorted(values)
+    if numbers:
+        evidence["numbers"] = sorted(numbers, key=lambda n: (float(n), n))
+    if dates:
+        evidence["dates"] = sorted(dates)
+    evidence["kinds"] = bool(editions or forums) + bool(people) + bool(places) + bool(numbers or dates)
     evidence["hours_apart"] = None if hours is None else round(hours, 1)
     if against:
         evidence["against"] = against
     return round(score, 3), evidence
-
-
-def evidence_kinds(shared: dict[str, list[str]]) -> int:
-    """How many independent kinds of evidence agree: forum, people, places, numbers (dates count with numbers)."""
-    return sum(
-        bool(x)
-        for x in (
-            shared["editions"] or shared["forums"],
-            shared["people"],
-            shared["places"],
-            shared["numbers"] or shared["dates"],
-        )
-    )
 
 
 def link_for(
@@ -270,7 +262,7 @@ def link_for(
     score, evidence = score_pair(a, b, weights)
     if score < threshold or evidence["kinds"] < MIN_KINDS:
         return None
-    first, second = sorted((a, b), key=lambda s: s.story_id)
+    first, second = (a, b) if a.story_id <= b.story_id else (b, a)
     return Link(first.story_id, second.story_id, first.language or "", second.language or "", score, evidence)
 
 
@@ -290,12 +282,14 @@ def compute_evidence(
     out: list[tuple[StoryEvidence, dict]] = []
     for lo in range(0, len(story_ids), CHUNK):
         with registered(con, "fw_link_stories", arrow_columns(story_id=story_ids[lo : lo + CHUNK])):
-            stories = con.execute(sql_text("links_story_rows.sql"), {"chars": TEXT_CHARS}).fetchall()
+            stories = con.execute(sql_text("links_story_rows.sql")).fetchall()
             tags = con.execute(sql_text("links_story_tags.sql")).fetchall()
+        texts = representative_texts(con, [row[3] for row in stories if row[3] is not None])
         tagged: dict[str, dict[str, set[str]]] = {}
         for story_id, kind, value in tags:
             tagged.setdefault(story_id, {}).setdefault(kind, set()).add(value)
-        for story_id, first, last, rep, n, languages, source_languages, title, text in stories:
+        for story_id, first, last, rep, n, languages, source_languages in stories:
+            title, text = texts.get(rep, (None, None))
             language, origin = story_language(languages or [], source_languages or [], text)
             if known is None:
                 found = text_evidence(title, text, gazetteer)
@@ -322,6 +316,15 @@ def compute_evidence(
     return out
 
 
+def representative_texts(con: duckdb.DuckDBPyConnection, article_ids: list[str]) -> dict[str, tuple]:
+    """(title, first TEXT_CHARS of the text) of these articles, by article_id: their rows' text alone is read."""
+    texts: dict[str, tuple] = {}
+    for lo in range(0, len(article_ids), IN_LIST_MAX):
+        query, ids = in_list(sql_text("links_representatives.sql"), article_ids[lo : lo + IN_LIST_MAX])
+        texts.update((row[0], row[1:]) for row in con.execute(query, [TEXT_CHARS, *ids]).fetchall())
+    return texts
+
+
 def _evidence_frame(rows: list[tuple[StoryEvidence, dict]], now: datetime) -> pa.Table:
     records = []
     for ev, extra in rows:
@@ -339,19 +342,6 @@ def _evidence_frame(rows: list[tuple[StoryEvidence, dict]], now: datetime) -> pa
     return arrow_rows(records, columns)
 
 
-def _row_evidence(row: Mapping) -> StoryEvidence:
-    """A story_features row (a mapping of its columns; NULL lists are empty) as StoryEvidence."""
-    return StoryEvidence(
-        story_id=row["story_id"],
-        language=row["language"],
-        first_published_at=row["first_published_at"],
-        **{c: frozenset(row[c] or ()) for c in LIST_COLUMNS},
-    )
-
-
-EVIDENCE_COLUMNS = ("story_id", "language", "first_published_at", *LIST_COLUMNS)  # links_evidence.sql's
-
-
 def stored_evidence(con: duckdb.DuckDBPyConnection, story_ids: Iterable[str]) -> dict[str, StoryEvidence]:
     """The evidence story_features holds for these stories, by story_id (one read per story, not per pair)."""
     ids = sorted(set(story_ids))
@@ -359,7 +349,7 @@ def stored_evidence(con: duckdb.DuckDBPyConnection, story_ids: Iterable[str]) ->
         return {}
     with registered(con, "fw_link_others", arrow_columns(story_id=ids)):
         rows = con.execute(sql_text("links_evidence.sql")).fetchall()
-    return {row[0]: _row_evidence(dict(zip(EVIDENCE_COLUMNS, row, strict=True))) for row in rows}
+    return {row[0]: StoryEvidence(row[0], row[1], row[2], *(frozenset(v or ()) for v in row[3:])) for row in rows}
 
 
 def link_stories(
@@ -405,28 +395,28 @@ def link_stories(
     return {"stories": len(dirty), "pairs": len(pairs), "links": len(links)}
 
 
+_EVIDENCE_JSON = json.JSONEncoder(ensure_ascii=False, sort_keys=True)  # what json.dumps made with these, made once
+
+
 def write_links(con: duckdb.DuckDBPyConnection, story_ids: list[str], links: list[Link], now: datetime) -> None:
-    """Replace the links of these stories with `links`; a link that did not change keeps its row."""
-    frame = arrow_rows(
-        [
-            {
-                "story_a": link.story_a,
-                "story_b": link.story_b,
-                "language_a": link.language_a,
-                "language_b": link.language_b,
-                "score": link.score,
-                "evidence": json.dumps(link.evidence, ensure_ascii=False, sort_keys=True),
-            }
-            for link in links
-        ],
-        ["story_a", "story_b", "language_a", "language_b", "score", "evidence"],
-    )
-    with (
-        registered(con, "fw_link_stories", arrow_columns(story_id=story_ids)),
-        registered(con, "fw_links", frame),
-    ):
-        con.execute(sql_text("links_delete_changed.sql"))
-        con.execute(sql_text("links_insert.sql"), {"now": now})
+    """Replace the links of these stories with `links`; a link that did not change keeps its row (and linked_at).
+    The stored links are compared here, not in SQL: an anti join on the evidence read every stored link's."""
+    new = {
+        (link.story_a, link.story_b, link.language_a, link.language_b, link.score, _EVIDENCE_JSON.encode(link.evidence))
+        for link in links
+    }
+    with registered(con, "fw_link_stories", arrow_columns(story_id=story_ids)):
+        rowids = [r[0] for r in con.execute(sql_text("links_stored.sql")).fetchall()]
+    stored = con.execute(sql_text("links_stored_rows.sql"), {"rowids": rowids}).fetchall() if rowids else []
+    gone = [row[0] for row in stored if row[1:] not in new]
+    if gone:
+        con.execute("DELETE FROM story_links WHERE rowid = ANY($rowids)", {"rowids": gone})
+    kept = {row[1:3] for row in stored if row[1:] in new}
+    fresh = sorted(row for row in new if row[:2] not in kept)
+    if fresh:
+        columns = ["story_a", "story_b", "language_a", "language_b", "score", "evidence"]
+        with registered(con, "fw_links", arrow_columns(**dict(zip(columns, zip(*fresh), strict=True)))):
+            con.execute(sql_text("links_insert.sql"), {"now": now})
 
 
 def relink_all(con: duckdb.DuckDBPyConnection, window_hours: float = WINDOW_HOURS) -> dict:

@@ -10,6 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 from dbquery import query
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from score_reference import reference_score_pair
 from webserver import serve
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # bench/ is not an installed package
@@ -20,12 +23,15 @@ from forumwatch.tasks import load  # noqa: E402
 from forumwatch.tasks.dedupe import assign_stories  # noqa: E402
 from forumwatch.tasks.links import (  # noqa: E402
     KNOWN_EVIDENCE,
+    TEXT_CHARS,
     StoryEvidence,
     keyed_evidence,
     link_for,
     link_stories,
     normalize_language,
     relink_all,
+    representative_texts,
+    score_pair,
     script_language,
     text_evidence,
 )
@@ -86,6 +92,30 @@ def test_story_language_from_codes_or_script():
 def evidence(story_id: str, language: str, hours: float, **kinds) -> StoryEvidence:
     at = datetime(2023, 10, 30, 2) + timedelta(hours=hours)
     return StoryEvidence(story_id, language, at, **{k: frozenset(v) for k, v in kinds.items()})
+
+
+_FEW = st.frozensets(st.sampled_from(["a", "b", "c", "d", "e"]), max_size=4)
+_NUMBERS = st.frozensets(st.sampled_from(["12", "2023", "2024", "1.5", "1800", "100"]), max_size=4)
+_STORY = st.builds(
+    StoryEvidence,
+    story_id=st.sampled_from(["s1", "s2"]),
+    language=st.sampled_from(["en", "zh", None]),
+    first_published_at=st.none() | st.datetimes(datetime(2023, 12, 30), datetime(2024, 1, 3)),
+    editions=_FEW,
+    forums=_FEW,
+    people=_FEW,
+    organisations=_FEW,
+    places=_FEW,
+    countries=_FEW,
+    numbers=_NUMBERS,
+    dates=st.frozensets(st.sampled_from(["01-01", "12-31", "03-20"]), max_size=3),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_STORY, _STORY)
+def test_score_pair_gives_the_reference_score_and_evidence(a, b):
+    assert score_pair(a, b) == reference_score_pair(a, b)
 
 
 def test_score_links_one_event_and_not_the_same_people_on_another_day():
@@ -160,6 +190,21 @@ def test_text_evidence_made_beside_extraction_is_found_by_the_stored_title_and_t
            JOIN stories s USING (story_id) JOIN articles a ON a.article_id = s.representative_id""",
     )
     assert sorted(places) == sorted((r["article_id"], True) for r in rows)
+
+
+def test_representative_texts_are_read_by_constant_in_lists_of_any_length(con, monkeypatch):
+    """Titles and the first TEXT_CHARS of the texts, by id, over several IN lists (a list of 2 here); no row for an
+    unknown id; an id in a comment line of the SQL is no placeholder."""
+    rows = [row(BY_ID[i]) for i in XI_PUTIN]
+    rows[0]["text"] = rows[0]["text"] + " Extra words. " * 1000
+    load.upsert_articles(con, rows)
+    monkeypatch.setattr("forumwatch.tasks.links.IN_LIST_MAX", 2)
+    texts = representative_texts(con, [r["article_id"] for r in rows] + ["no-such-article"])
+    assert texts == {r["article_id"]: (r["title"], r["text"][:TEXT_CHARS]) for r in rows}
+    assert fwdb.in_list("-- $ids\nSELECT 1 WHERE 'a' IN ($ids) AND 'b' IN ($ids)", ["a"], ["b", "c"]) == (
+        "SELECT 1 WHERE 'a' IN (?) AND 'b' IN (?, ?)",
+        ["a", "b", "c"],
+    )
 
 
 def linked_reports(con: duckdb.DuckDBPyConnection) -> dict[frozenset[str], tuple]:
