@@ -39,6 +39,7 @@ from forumwatch.flows.steps import (
     budget_note,
     closing_run,
     extract_pages,
+    extraction_starting,
     fetch_feeds,
     fetch_pages,
     fetch_row,
@@ -50,7 +51,6 @@ from forumwatch.flows.steps import (
     record_not_loaded,
     run_crawl,
     run_status,
-    start_extraction_ahead,
     utcnow,
 )
 from forumwatch.flows.stop import RunInterrupted, check_stop, stop_requested, stop_signal
@@ -484,21 +484,17 @@ def backfill(
         logger.info(message)
         return Completed(message=message, data={"days_run": 0, "days_skipped": len(plan.skipped_days)})
     run_id = current_run_id()
-    prepare_run(
-        db,
-        plan.sources,
-        run_id,
-        "backfill",
-        {
-            "start": str(plan.start),
-            "end": str(plan.end),
-            "sources": sources,
-            "db": db,
-            "warc": warc,
-            "reprocess": reprocess,
-            "max_minutes": budget.minutes if budget else 0,
-        },
-    )
+    parameters = {
+        "start": str(plan.start),
+        "end": str(plan.end),
+        "sources": sources,
+        "db": db,
+        "warc": warc,
+        "reprocess": reprocess,
+        "max_minutes": budget.minutes if budget else 0,
+    }
+    with extraction_starting(pipeline_settings()):
+        prepare_run(db, plan.sources, run_id, "backfill", parameters)
     try:
         # one crawl for the run: robots.txt once per origin, each host's delay held from discovery to the last day
         with (
@@ -506,7 +502,6 @@ def backfill(
             frozen_heap(),
             run_crawl(fetch_settings(), raw_dir_for(db), run_id, budget) as crawl,
         ):
-            start_extraction_ahead(pipeline_settings())
             counts, stats = _run_days(plan, db, run_id, warc, crawl)
             check_stop()
             summary = finish_run(db, run_id, stats)

@@ -15,6 +15,7 @@ from forumwatch.flows.steps import (
     SourceStats,
     announce_loaded,
     closing_run,
+    extraction_starting,
     fetch_feeds,
     final_state,
     finish_run,
@@ -23,7 +24,6 @@ from forumwatch.flows.steps import (
     prepare_run,
     run_crawl,
     run_status,
-    start_extraction_ahead,
 )
 from forumwatch.flows.stop import RunInterrupted, check_stop
 from forumwatch.resources import seed_path
@@ -136,10 +136,10 @@ def ingest(
         "max_per_source": max_per_source,
         "max_minutes": budget.minutes if budget else 0,
     }
-    prepare_run(db, source_list, run_id, "ingest", parameters)
+    with extraction_starting(pipeline):
+        prepare_run(db, source_list, run_id, "ingest", parameters)
     try:
         with closing_run(db, run_id), frozen_heap(), run_crawl(settings, warc_dir, run_id, budget) as crawl:
-            start_extraction_ahead(pipeline)
             items, stats = fetch_feeds(source_list, db, run_id, settings, quote(crawl))
             check_stop()
             plans = plan_pages(db, source_list, quote(items), max_per_source)

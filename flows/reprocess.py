@@ -17,6 +17,7 @@ from forumwatch.flows.steps import (
     SourceStats,
     closing_run,
     extract_pages,
+    extraction_starting,
     final_state,
     finish_run,
     interrupted_state,
@@ -24,7 +25,6 @@ from forumwatch.flows.steps import (
     prepare_run,
     refuse_replacements,
     run_status,
-    start_extraction_ahead,
 )
 from forumwatch.flows.stop import RunInterrupted, check_stop
 from forumwatch.settings import default_db_path, pipeline_settings, raw_dir_for
@@ -106,10 +106,10 @@ def reprocess(
         raise ReprocessError(f"no raw archive at {raw}")
     sources, pipeline, run_id = configured_sources(db), pipeline_settings(), current_run_id()
     parameters = {"db": db, "raw_dir": str(raw), "start": start, "end": end, "trust_unsigned": trust_unsigned}
-    prepare_run(db, sources, run_id, "reprocess", parameters)
+    with extraction_starting(pipeline):
+        prepare_run(db, sources, run_id, "reprocess", parameters)
     try:
         with closing_run(db, run_id), frozen_heap():
-            start_extraction_ahead(pipeline)
             stats = _reprocess(db, run_id, str(raw), sources, pipeline, start, end, trust_unsigned)
             check_stop()
             message = finish_run(db, run_id, stats)

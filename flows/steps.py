@@ -775,6 +775,18 @@ def start_extraction_ahead(pipeline: PipelineSettings) -> None:
         start_pool_ahead(pipeline.extract_workers)
 
 
+@contextmanager
+def extraction_starting(pipeline: PipelineSettings) -> Iterator[None]:
+    """The extraction workers started (start_extraction_ahead) before the block, the run's preparation, so that
+    their start overlaps it too; ended at once if the block raises (the run then never begins)."""
+    start_extraction_ahead(pipeline)
+    try:
+        yield
+    except BaseException:
+        shutdown_pool(kill=True)
+        raise
+
+
 def shutdown_pool(kill: bool = False) -> None:
     """Stop the extraction and fingerprinting worker pools (kill: at once)."""
     shutdown_extract_pool(kill=kill)
