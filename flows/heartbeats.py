@@ -21,7 +21,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-SOURCE_SHA256 = "83e152cb73a04e977ca181188e99b3d583c894892b5456043b2eb51e45dbe996"  # sha256 of inspect.getsource(prefect.flow_engine._send_heartbeats), Prefect 3.9.1
+# sha256 of inspect.getsource(prefect.flow_engine._send_heartbeats), Prefect 3.9.1
+SOURCE_SHA256 = "83e152cb73a04e977ca181188e99b3d583c894892b5456043b2eb51e45dbe996"
 _INSTALLED: dict[str, Any] = {}
 
 

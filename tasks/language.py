@@ -193,7 +193,8 @@ def load_model() -> None:
 
 
 def model_loaded() -> bool:
-    return langid.IDENTIFIER is not None
+    """Whether py3langid's model is in this process (its module-level identifier, made on first use)."""
+    return getattr(langid, "IDENTIFIER", None) is not None
 
 
 _INTERNALS = ("_norm_probs", "min_confidence", "_encode", "tk_row", "tk_nextmove", "tk_output", "nb_ptc", "nb_pc",
