@@ -14,23 +14,16 @@ Installed over Prefect's function only when its source is, character for charact
 from __future__ import annotations
 
 import contextvars
-import hashlib
-import inspect
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from forumwatch.tasks.replacements import source_hash
+
 # sha256 of inspect.getsource(prefect.flow_engine._send_heartbeats), Prefect 3.9.1
 SOURCE_SHA256 = "83e152cb73a04e977ca181188e99b3d583c894892b5456043b2eb51e45dbe996"
 _INSTALLED: dict[str, Any] = {}
-
-
-def source_hash(function: Any) -> str:
-    try:
-        return hashlib.sha256(inspect.getsource(inspect.unwrap(function)).encode()).hexdigest()
-    except (OSError, TypeError):
-        return ""
 
 
 @contextmanager

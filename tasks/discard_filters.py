@@ -21,6 +21,7 @@ from typing import Any
 
 from lxml import etree
 
+from forumwatch.tasks.replacements import Remembered
 from forumwatch.tasks.xpath_literals import original
 
 _REGEX_ARG = re.compile(r"(re:test\([^,']+, ')([^']*)(')")
@@ -70,8 +71,6 @@ FILTER_LISTS = (
 )
 DISCARD_TAGS = ("div", "item", "list", "p", "section", "span")
 COMMENT_TAGS = ("div", "list", "section", "details")
-MAX_REMEMBERED = 20_000  # attribute values whose verdict a test keeps (then it starts again)
-MAX_REMEMBERED_CHARS = 200  # longer values are searched each time: a hostile page must not fill memory
 _INSTALLED: list[tuple[Any, ElementFilter]] = []  # (the filter it replaces, the replacement)
 
 
@@ -103,23 +102,13 @@ class ElementFilter:
         return [element for element in context.iterdescendants(*self.tags) if test(element)]
 
 
-class CachedSearch:
-    """re.search(pattern, value) is not None, remembered by value: a page repeats its classes and ids, and so do
-    the pages of a site (the long alternations scan each value once per alternative)."""
+class CachedSearch(Remembered):
+    """re.search(pattern, value) is not None, remembered by value (the long alternations scan each value once per
+    alternative)."""
 
     def __init__(self, pattern: str) -> None:
-        self.search = re.compile(pattern).search
-        self.verdicts: dict[str, bool] = {}
-
-    def __call__(self, value: str) -> bool:
-        verdict = self.verdicts.get(value)
-        if verdict is None:
-            verdict = self.search(value) is not None
-            if len(value) <= MAX_REMEMBERED_CHARS:
-                if len(self.verdicts) >= MAX_REMEMBERED:
-                    self.verdicts.clear()
-                self.verdicts[value] = verdict
-        return verdict
+        search = re.compile(pattern).search
+        super().__init__(lambda value: search(value) is not None)
 
 
 class FirstChildFilter(ElementFilter):

@@ -18,14 +18,13 @@ Installed (by trafilatura_copies) only over the code this was reasoned on: SOURC
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 import logging
 from typing import Any
 
 from lxml.etree import XPath
 
 from forumwatch.tasks import readability_steps
+from forumwatch.tasks.replacements import source_hash
 
 LOGGER = logging.getLogger(__name__)
 SOURCE_SHA256 = {  # sha256 of inspect.getsource, trafilatura 2.3.1
@@ -53,13 +52,6 @@ DROPPED_FIRST = frozenset(("script", "style"))  # readability drops them (and fe
 _STRING = XPath("string()", smart_strings=False)
 
 
-def _source_hash(function: Any) -> str:
-    try:
-        return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()
-    except (OSError, TypeError):
-        return ""
-
-
 def as_expected() -> bool:
     """True when trafilatura's comparison and readability read as the ones this was reasoned on."""
     import trafilatura
@@ -76,7 +68,7 @@ def as_expected() -> bool:
             )
         return found
 
-    return all(_source_hash(lookup(name)) == digest for name, digest in SOURCE_SHA256.items())
+    return all(source_hash(lookup(name)) == digest for name, digest in SOURCE_SHA256.items())
 
 
 def readability_length_bound(tree) -> int | None:

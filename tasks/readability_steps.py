@@ -16,12 +16,12 @@ character, as trafilatura 2.3.1's; the regular expressions are taken from trafil
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 import logging
 from collections import Counter
 from collections.abc import Callable
 from typing import Any
+
+from forumwatch.tasks.replacements import Remembered, source_hash
 
 LOGGER = logging.getLogger(__name__)
 SOURCE_SHA256 = {  # sha256 of inspect.getsource, trafilatura 2.3.1's readability_lxml
@@ -35,16 +35,7 @@ SOURCE_SHA256 = {  # sha256 of inspect.getsource, trafilatura 2.3.1's readabilit
     "Document.sanitize": "84ff3af6fb8bbc7af922b9984449f3d141cf97a8322c68cab190c272920111b5",
 }
 REPLACED = ("class_weight", "remove_unlikely_candidates", "score_paragraphs", "sanitize")  # Document's methods
-MAX_REMEMBERED = 20_000  # remembered verdicts a table keeps (then it starts again)
-MAX_REMEMBERED_CHARS = 200  # longer keys are not remembered
 _INSTALLED: dict[str, Any] = {}  # method name: trafilatura's own method, once installed
-
-
-def _source_hash(function: Any) -> str:
-    try:
-        return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()
-    except (OSError, TypeError):
-        return ""
 
 
 def _lookup(module: Any, dotted: str) -> Any:
@@ -56,29 +47,7 @@ def _lookup(module: Any, dotted: str) -> Any:
 
 def as_expected(module: Any) -> bool:
     """True when the readability module reads as the one these steps were written for."""
-    return all(_source_hash(_lookup(module, name)) == digest for name, digest in SOURCE_SHA256.items())
-
-
-def remembered(function: Callable[[Any], Any]) -> Callable[[Any], Any]:
-    """function(key), remembered by key (a page repeats its classes and ids, and so do a site's pages); a key of
-    strings longer than MAX_REMEMBERED_CHARS in all is worked out each time: a hostile page must not fill memory."""
-    table: dict[Any, Any] = {}
-
-    def look_up(key: str | tuple[str | None, ...]) -> Any:
-        found = table.get(key, table)
-        if found is table:
-            found = function(key)
-            if len(key) <= MAX_REMEMBERED_CHARS if isinstance(key, str) else _chars(key) <= MAX_REMEMBERED_CHARS:
-                if len(table) >= MAX_REMEMBERED:
-                    table.clear()
-                table[key] = found
-        return found
-
-    return look_up
-
-
-def _chars(strings: tuple[str | None, ...]) -> int:
-    return sum(len(text) for text in strings if text)
+    return all(source_hash(_lookup(module, name)) == digest for name, digest in SOURCE_SHA256.items())
 
 
 def steps(module: Any) -> dict[str, Callable[..., Any]]:
@@ -88,12 +57,12 @@ def steps(module: Any) -> dict[str, Callable[..., Any]]:
     negative, positive = regexes["negativeRe"].search, regexes["positiveRe"].search
     frame_tags, list_tags, clean_elems, trim = module.FRAME_TAGS, module.LIST_TAGS, module.TEXT_CLEAN_ELEMS, module.trim
 
-    @remembered
+    @Remembered
     def is_unlikely(attrs: str) -> bool:
         low = attrs.lower()
         return bool(unlikely(low)) and not maybe(low)
 
-    @remembered
+    @Remembered
     def weight_of(class_and_id: tuple[str | None, str | None]) -> float:
         weight = 0
         for attribute in filter(None, class_and_id):

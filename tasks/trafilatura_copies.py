@@ -13,12 +13,11 @@ Installed only over the trafilatura code this reasoning was made on: `trafilatur
 
 from __future__ import annotations
 
-import hashlib
-import inspect
 from typing import Any
 
 from forumwatch.tasks import readability_skip
 from forumwatch.tasks.readability_skip import compare_without_readability, readability_cannot_win
+from forumwatch.tasks.replacements import source_hash
 
 SOURCE_SHA256 = {  # sha256 of inspect.getsource of each function, trafilatura 2.3.1
     "trafilatura_sequence": "f03dc4d2946dacbd0e023ca1c51fdf329e0fdc0be342fd0f14924396ec646e05",
@@ -27,16 +26,9 @@ SOURCE_SHA256 = {  # sha256 of inspect.getsource of each function, trafilatura 2
 _INSTALLED: dict[str, Any] = {}  # "own": trafilatura's _extract_and_compare, "new": the replacement
 
 
-def _source_hash(function: Any) -> str:
-    try:
-        return hashlib.sha256(inspect.getsource(function).encode()).hexdigest()
-    except (OSError, TypeError):
-        return ""
-
-
 def as_expected(core: Any) -> bool:
     """True when trafilatura.core's sequence reads as the one this module was written for."""
-    return all(_source_hash(getattr(core, name, None)) == digest for name, digest in SOURCE_SHA256.items())
+    return all(source_hash(getattr(core, name, None)) == digest for name, digest in SOURCE_SHA256.items())
 
 
 def install() -> bool:

@@ -18,7 +18,7 @@ from trafilatura.settings import Extractor
 from trafilatura.xpaths import OVERALL_DISCARD_XPATH
 
 import forumwatch.tasks.extract  # noqa: F401  # installs the filters as the pipeline does
-from forumwatch.tasks import discard_filters
+from forumwatch.tasks import discard_filters, replacements
 from forumwatch.tasks.xpath_literals import REGEXP_NS
 
 PAGES = sorted(Path(__file__).parent.joinpath("data", "pages").glob("*/*.html"))
@@ -122,8 +122,8 @@ def test_the_second_conditions_of_the_comment_and_follow_up_filters_and_the_body
 
 def test_long_and_many_attribute_values_are_not_all_remembered():
     found = discard_filters.CachedSearch("bar")
-    long_value = "x" * (discard_filters.MAX_REMEMBERED_CHARS + 1)
+    long_value = "x" * (replacements.MAX_REMEMBERED_CHARS + 1)
     assert found(long_value + "bar") and not found(long_value)
     assert not found.verdicts
-    assert all(found(f"{i}bar") for i in range(discard_filters.MAX_REMEMBERED + 5))
-    assert not found("ba") and len(found.verdicts) <= discard_filters.MAX_REMEMBERED
+    assert all(found(f"{i}bar") for i in range(replacements.MAX_REMEMBERED + 5))
+    assert not found("ba") and len(found.verdicts) <= replacements.MAX_REMEMBERED

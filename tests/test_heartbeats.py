@@ -11,6 +11,7 @@ from forumwatch.flows import (
     heartbeats,
     steps,  # noqa: F401  (importing the flows installs the replacement)
 )
+from forumwatch.tasks.replacements import source_hash
 
 
 def test_the_replacement_is_in_place_over_the_prefect_code_it_was_written_from() -> None:
@@ -18,7 +19,7 @@ def test_the_replacement_is_in_place_over_the_prefect_code_it_was_written_from()
     read against the new code (kept, changed or dropped)."""
     assert heartbeats.install()
     assert flow_engine._send_heartbeats is heartbeats.send_heartbeats
-    assert heartbeats.source_hash(heartbeats._INSTALLED["own"]) == heartbeats.SOURCE_SHA256
+    assert source_hash(heartbeats._INSTALLED["own"]) == heartbeats.SOURCE_SHA256
 
 
 def _heartbeat_threads() -> list[threading.Thread]:

@@ -17,7 +17,7 @@ from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.xpaths import OVERALL_DISCARD_XPATH
 
 import forumwatch.tasks.extract  # noqa: F401  # installs the steps as the pipeline does
-from forumwatch.tasks import readability_steps
+from forumwatch.tasks import readability_steps, replacements
 
 PAGES = sorted(Path(__file__).parent.joinpath("data", "pages").glob("*/*.html"))
 
@@ -170,14 +170,14 @@ def test_only_trafilaturas_expected_code_gets_them():
 
 def test_remembered_values_are_bounded():
     calls: list[str] = []
-    upper = readability_steps.remembered(lambda value: calls.append(value) or value.upper())
+    upper = replacements.Remembered(lambda value: calls.append(value) or value.upper())
     assert upper("a") == upper("a") == "A" and calls == ["a"]
-    for i in range(readability_steps.MAX_REMEMBERED + 5):
+    for i in range(replacements.MAX_REMEMBERED + 5):
         upper(str(i))
     upper("a")
     assert calls.count("a") == 2  # forgotten when the table filled up
-    long_value = "x" * (readability_steps.MAX_REMEMBERED_CHARS + 1)
-    joined = readability_steps.remembered(lambda pair: calls.append(pair) or " ".join(filter(None, pair)))
+    long_value = "x" * (replacements.MAX_REMEMBERED_CHARS + 1)
+    joined = replacements.Remembered(lambda pair: calls.append(pair) or " ".join(filter(None, pair)))
     assert upper(long_value) == upper(long_value) and calls.count(long_value) == 2  # too long to keep
     assert joined((long_value, None)) == joined((long_value, None)) and calls.count((long_value, None)) == 2
     assert joined(("a", "b")) == joined(("a", "b")) == "a b" and calls.count(("a", "b")) == 1
