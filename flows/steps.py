@@ -768,18 +768,13 @@ def uses_dask(pipeline: PipelineSettings) -> bool:
     return pipeline.task_runner.strip().lower() == "dask"
 
 
-def start_extraction_ahead(pipeline: PipelineSettings) -> None:
-    """Start the local extraction workers now, in the background, so that their seconds of start-up overlap the
-    run's feeds or discovery (the pool is ended with the run, at once if it got no work)."""
-    if not uses_dask(pipeline):
-        start_pool_ahead(pipeline.extract_workers)
-
-
 @contextmanager
 def extraction_starting(pipeline: PipelineSettings) -> Iterator[None]:
-    """The extraction workers started (start_extraction_ahead) before the block, the run's preparation, so that
-    their start overlaps it too; ended at once if the block raises (the run then never begins)."""
-    start_extraction_ahead(pipeline)
+    """The local extraction workers started in the background before the block, the run's preparation, so that
+    their seconds of start-up overlap it and the feeds or discovery after it (the pool is ended with the run, at
+    once if it got no work); ended at once if the block raises (the run then never begins)."""
+    if not uses_dask(pipeline):
+        start_pool_ahead(pipeline.extract_workers)
     try:
         yield
     except BaseException:
