@@ -254,7 +254,7 @@ def main(argv: list[str] | None = None) -> int:
         f"records read whole {backfill['records_read']}, stepped over unread {backfill['records_stepped_over']}, "
         f"inflated to skip {backfill['records_inflated_to_skip']} (small request/metadata records); "
         f"seconds skipping other outlets' records: {backfill['skip_seconds']:.1f}\n"
-        f"peak RSS of the backfill's process tree: {backfill['peak_rss_mb']:.0f} MB (PSS, shared pages counted once: "
+        f"peak RSS of the backfill's process tree: {backfill['peak_rss_mb']:.0f} MB (PSS, shared pages counted once, sampled every 5 s: "
         f"{backfill['peak_pss_mb']:.0f} MB; RSS by role {json.dumps(backfill['peak_rss_mb_by_role'])}); "
         f"CPU s by role: {json.dumps({k: round(v, 1) for k, v in backfill['cpu_by_role'].items()})}"
     )
