@@ -27,13 +27,14 @@ from forumwatch.tasks.discard_filters import install as install_python_discard_f
 from forumwatch.tasks.language import article_language, spaced_words, text_units
 from forumwatch.tasks.page_metadata import fallback_day, page_metadata
 from forumwatch.tasks.readability_steps import install as install_readability_steps
+from forumwatch.tasks.trafilatura_copies import hand_over
 from forumwatch.tasks.trafilatura_copies import install as install_fewer_copies
 from forumwatch.tasks.urls import article_id
 from forumwatch.tasks.xpath_literals import install as install_cheaper_filters
 
 install_cheaper_filters()  # trafilatura's own filters, made cheaper: the same elements selected
 install_python_discard_filters()  # and its two discard filters as Python tests (after: it reads the originals)
-install_fewer_copies()  # with favor_precision, no copy of the raw tree that nothing reads afterwards
+install_fewer_copies()  # no copy of the raw tree that nothing reads afterwards, nor of a tree handed over
 install_readability_steps()  # readability's fallback steps, each measuring and testing a thing once
 _PARSERS = threading.local()  # an lxml parser must not be shared between threads
 
@@ -279,6 +280,23 @@ def guard_date(out: Extracted) -> Extracted:
     return out
 
 
+def laid_out(tree: lxml_html.HtmlElement) -> lxml_html.HtmlElement:
+    """The parsed page with its <br>-broken text in paragraphs and its layout tables unwrapped (data tables stay),
+    as trafilatura is given it."""
+    paragraphs_from_breaks(tree)  # before the layout tables: a cell of <br>-broken text holds paragraphs then
+    unwrap_layout_tables(tree)
+    return tree
+
+
+def tree_before_extraction(html: str) -> lxml_html.HtmlElement | None:
+    """The tree extract_page gave bare_extraction, made again from the same HTML (trafilatura changed that one, when
+    it was handed over); None if it cannot be (extract_page made it, so only for lack of memory)."""
+    try:
+        return laid_out(lxml_html.fromstring(html, parser=html_parser()))
+    except Exception:
+        return None
+
+
 def extract_page(page: PageInput) -> Extracted:
     """Extract one page; never raises (problems land in .error)."""
     out = Extracted(
@@ -296,10 +314,10 @@ def extract_page(page: PageInput) -> Extracted:
         candidates = page_date_candidates(tree)
         html_lang, meta_lang = _declared_languages(tree)
         hinted_dates = [] if _has_exact(candidates) else hinted_date_strings(tree)  # before trafilatura prunes
-        paragraphs_from_breaks(tree)  # before the layout tables: a cell of <br>-broken text holds paragraphs then
-        unwrap_layout_tables(tree)  # after the date candidates: layout tables only, data tables stay
+        laid_out(tree)  # after the date candidates
         metadata = page_metadata(tree, page.url)  # on the tree trafilatura would read it from, before it prunes
-        doc = bare_extraction(tree, url=page.url, include_comments=False, favor_precision=True)
+        handed = hand_over(tree)  # the tree is not read after this (but by fallback_day, which parses it again)
+        doc = bare_extraction(handed, url=page.url, include_comments=False, favor_precision=True)
     except Exception as exc:  # a page must never stop its batch
         out.error = f"extraction failed: {type(exc).__name__}: {exc}"
         return out
@@ -313,7 +331,8 @@ def extract_page(page: PageInput) -> Extracted:
     written = [] if _has_exact(candidates) else text_date_candidates(hinted_dates, text, out.language)
     chosen = choose_date(candidates, feed_date, None, page.fetched_at, text=written, timezone=page.timezone)
     if chosen.published_at is None:  # htmldate's guess is the last resort: made only when it would be used
-        guess = fallback_day(tree, metadata.url, page.fetched_at.date())
+        before = tree if handed is tree else tree_before_extraction(html)
+        guess = fallback_day(before, metadata.url, page.fetched_at.date()) if before is not None else None
         chosen = choose_date(candidates, feed_date, guess, page.fetched_at, text=written, timezone=page.timezone)
     out.published_at, out.published_at_source = chosen.published_at, chosen.source
     out.published_at_precision, out.date_note = chosen.precision, chosen.note
