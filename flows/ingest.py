@@ -12,6 +12,7 @@ from prefect.utilities.annotations import quote
 
 from forumwatch.flows.pipeline import fetch_extract_load
 from forumwatch.flows.steps import (
+    RunConnection,
     SourceStats,
     announce_loaded,
     closing_run,
@@ -139,13 +140,18 @@ def ingest(
     with extraction_starting(pipeline):
         prepare_run(db, source_list, run_id, "ingest", parameters)
     try:
-        with closing_run(db, run_id), frozen_heap(), run_crawl(settings, warc_dir, run_id, budget) as crawl:
+        with (
+            closing_run(db, run_id),
+            frozen_heap(),
+            run_crawl(settings, warc_dir, run_id, budget) as crawl,
+            RunConnection(db) as connection,  # the loads' and the run end's (closed before closing_run writes)
+        ):
             items, stats = fetch_feeds(source_list, db, run_id, settings, quote(crawl))
             check_stop()
             plans = plan_pages(db, source_list, quote(items), max_per_source)
-            fetch_extract_load(db, run_id, plans, source_list, crawl, pipeline, stats)
+            fetch_extract_load(db, run_id, plans, source_list, crawl, pipeline, stats, connection)
             check_stop()  # a stop seen between load batches: what was loaded stays, the run is interrupted
-            message = finish_run(db, run_id, stats)
+            message = finish_run(db, run_id, stats, quote(connection))
     except RunInterrupted as exc:
         get_run_logger().warning("ingest %s", exc)
         return interrupted_state(exc)

@@ -318,9 +318,11 @@ def fetch_extract_load(
     crawl: RunCrawl,
     pipeline: PipelineSettings,
     stats: dict[str, SourceStats],
+    connection: RunConnection | None = None,
 ) -> OverlapStats:
     """The run's pages through the overlap: extraction on the local process pool (or as Prefect tasks on a
-    Dask task runner), load_pages one batch at a time on one DuckDB connection; adds the outcomes to `stats`."""
+    Dask task runner), load_pages one batch at a time on one DuckDB connection (the run's `connection`, left
+    open for the run's end, or one of its own, closed here); adds the outcomes to `stats`."""
     logger = run_logger()
     if uses_dask(pipeline):  # a Dask worker extracts in itself, a chunk per task
         extractor: PoolExtractor | TaskExtractor = TaskExtractor(
@@ -328,7 +330,8 @@ def fetch_extract_load(
         )
     else:
         extractor = PoolExtractor(pipeline.extract_workers)
-    connection = RunConnection(db)
+    own_connection = connection is None
+    connection = RunConnection(db) if connection is None else connection
     loads: list = []
     local: ThreadPoolTaskRunner = ThreadPoolTaskRunner(max_workers=1)  # loads run here, in order, one transaction each
 
@@ -361,7 +364,8 @@ def fetch_extract_load(
                     "batch %d/%d loaded: %d articles new or changed", number, len(loads), len(outcome.article_ids)
                 )
     finally:
-        connection.close()
+        if own_connection:
+            connection.close()
     logger.info(
         "%d of %d pages fetched, %d extracted, in %d load batches, %.1f s (first batch to the loader after %.1f s)%s%s",
         done.fetched - done.skipped,

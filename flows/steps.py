@@ -625,6 +625,12 @@ class RunConnection:
             context, self._context, self.con = self._context, None, None
             context.__exit__(None, None, None)
 
+    def __enter__(self) -> RunConnection:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
 
 @contextmanager
 def borrowed(db: str, connection: RunConnection | None) -> Iterator[duckdb.DuckDBPyConnection]:
@@ -654,9 +660,10 @@ def page_row(page: Extracted, run_id: str) -> dict:
 
 
 @task(cache_policy=NO_CACHE)
-def finish_run(db: str, run_id: str, stats: dict[str, SourceStats]) -> str:
+def finish_run(db: str, run_id: str, stats: dict[str, SourceStats], connection: RunConnection | None = None) -> str:
     """Rebuild the tables behind the views, close the run's row, publish the read-only copy, and return
-    the one-line summary."""
+    the one-line summary. With the run's `connection` (that of its loads), on it, which is then closed: the
+    database is checkpointed once at the run's end instead of once after its loads and again here."""
     failed = failed_sources(stats)
     status = run_status(stats)
     totals: Counter[str] = Counter()
@@ -685,7 +692,14 @@ def finish_run(db: str, run_id: str, stats: dict[str, SourceStats]) -> str:
         refresh_search_logged(con)  # after the views: search_stories reads them
         load.finish_run(con, run_id, utcnow(), status, totals, message)
 
-    fwdb.write_transaction(db, "closing the run", close)
+    if connection is not None and not lake.is_lake(db):
+        with borrowed(db, connection) as con:
+            con.begin()
+            close(con)
+            con.commit()
+        connection.close()  # before publishing: the read copy is made from the checkpointed file
+    else:
+        fwdb.write_transaction(db, "closing the run", close)
     fwdb.publish_read_copy(db)
     return message
 

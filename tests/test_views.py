@@ -402,14 +402,19 @@ def test_stored_views_follow_create_views(tmp_path):
     connection.close()
 
 
-def test_finish_run_rebuilds_views_before_publishing(tmp_path):
-    from forumwatch.flows.steps import finish_run
+@pytest.mark.parametrize("on_the_runs_connection", [False, True])
+def test_finish_run_rebuilds_views_before_publishing(tmp_path, on_the_runs_connection):
+    from forumwatch.flows.steps import RunConnection, finish_run
 
     path = build_fixture_db(tmp_path / "run.duckdb")
-    connection = duckdb.connect(str(path))
-    connection.execute(LATE_ROWS)
-    connection.close()
-    finish_run.fn(str(path), "run-1", {})  # the task's function, without the Prefect engine
+    run_connection = RunConnection(str(path))
+    loads = run_connection.get() if on_the_runs_connection else duckdb.connect(str(path))
+    loads.execute(LATE_ROWS)  # as the run's loads left them
+    if not on_the_runs_connection:
+        loads.close()
+    finish_run.fn(str(path), "run-1", {}, run_connection if on_the_runs_connection else None)  # without the engine
+    assert run_connection.con is None  # closed (or never opened): the writer lock is free, the file checkpointed
+    assert not Path(f"{path}.wal").exists()
     for db in (path, tmp_path / "run-read.duckdb"):
         connection = duckdb.connect(str(db), read_only=True)
         assert rows(connection, "SELECT count(*) FROM article_facts") == [(11,)]
