@@ -80,7 +80,12 @@ def test_a_handed_over_tree_is_extracted_from_as_it_is_with_the_same_result():
         assert lxml_html.tostring(kept) == as_given, page  # trafilatura copied the tree it was given
         ours = bare_extraction(trafilatura_copies.hand_over(handed), include_comments=False, favor_precision=True)
         changed += lxml_html.tostring(handed) != as_given  # it extracted from the tree handed over: no copy
-        assert (ours.text, ours.title, ours.author, ours.date) == (theirs.text, theirs.title, theirs.author, theirs.date)
+        assert (ours.text, ours.title, ours.author, ours.date) == (
+            theirs.text,
+            theirs.title,
+            theirs.author,
+            theirs.date,
+        )
     assert changed >= len(PAGES) // 2  # trafilatura prunes the raw tree of most pages (not all: cnn_arabic's not)
 
 
