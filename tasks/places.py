@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import csv
 import re
+import string
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from forumwatch.tasks.normalize import ascii_runs, byte_table
+
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 LETTER = r"[^\W\d_]"
 WORD = re.compile(r"[^\W\d_]+")
-FOLDED_ASCII_WORD = re.compile(r"[a-z]+")  # WORD in a folded ASCII text, found faster
+FOLDED_ASCII_WORD = byte_table(string.ascii_lowercase)  # for ascii_runs: WORD in a folded ASCII text, found faster
 
 
 @dataclass(frozen=True)
@@ -129,7 +132,7 @@ def _candidates(text: str, gazetteer: Gazetteer) -> list[tuple[Alias, list[int] 
         return _candidates_by_word(text, gazetteer)
     folded = fold(text)
     found: list[tuple[Alias, list[int] | None]] = []
-    words = (FOLDED_ASCII_WORD if folded.isascii() else WORD).findall(folded)
+    words = ascii_runs(folded, FOLDED_ASCII_WORD) if folded.isascii() else WORD.findall(folded)
     for word in _alias_words(dict.fromkeys(words), gazetteer):
         aliases = _word_aliases(word, gazetteer)
         if aliases:  # most words begin no alias: only these few are located

@@ -29,11 +29,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
+import string
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from forumwatch.db import arrow_columns, arrow_rows, registered
+from forumwatch.tasks.normalize import ascii_runs, byte_table
 from forumwatch.tasks.prefilter import fold
 from forumwatch.tasks.regex_starts import matches_at
 
@@ -163,7 +165,7 @@ def compile_group(terms: str) -> re.Pattern[str]:
 
 # A word: a run of letters of a spaced script, or a run of CJK (a whole CJK clause: screened by substring).
 WORD = re.compile(f"{_LETTER}+|[{CJK}]+")
-_ASCII_WORD = re.compile(r"\w+")  # WORD in an ASCII text (no CJK), found faster
+_ASCII_WORD_BYTES = byte_table(string.ascii_letters + string.digits + "_")  # \w's ASCII characters: WORD in ASCII
 
 
 def group_screen(terms: str) -> Screen | None:
@@ -348,7 +350,8 @@ class Paragraph:
         self.text = text
         self.folded = fold(text)
         self.index = index
-        self.hits = index.hits(set((_ASCII_WORD if self.folded.isascii() else WORD).findall(self.folded)))
+        folded = self.folded
+        self.hits = index.hits(set(ascii_runs(folded, _ASCII_WORD_BYTES) if folded.isascii() else WORD.findall(folded)))
         self.groups = index.every if _UNFOLDED_BOUNDARY in text else index.unscreened  # the groups that may match
         for groups in self.hits.values():
             self.groups |= groups
