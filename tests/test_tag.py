@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from forumwatch.resources import seeds_dir
-from forumwatch.tasks.normalize import ascii_runs
+from forumwatch.tasks.normalize import ascii_runs, spaced_runs
 from forumwatch.tasks.tag import (
     _ASCII_WORD_BYTES,
     _CJK_CHAR,
@@ -23,7 +23,9 @@ from forumwatch.tasks.tag import (
     Matcher,
     Paragraph,
     TagRules,
+    _spaced_offsets,
     _term_regex,
+    _word_offsets,
     compile_group,
     compile_rule,
     fold,
@@ -440,3 +442,16 @@ def test_the_words_of_an_ascii_paragraph_are_those_re_finds(text):
     """A folded ASCII paragraph's words come from a byte table and a split: the very list WORD's findall gives."""
     folded = fold(text)
     assert ascii_runs(folded, _ASCII_WORD_BYTES) == WORD.findall(folded) == re.findall(r"\w+", folded)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(
+    pieces=st.lists(st.sampled_from(["ab", "a", "b", "ab1", "_", " ", "-", ".", "\n", "AB"]), max_size=25),
+    word=st.sampled_from(["ab", "a", "b", "ab1", "_"]),
+)
+def test_a_word_stands_where_its_spaced_out_form_stands(pieces, word):
+    """In an ASCII paragraph a word's offsets come from ' word ' in the spaced-out words: those _word_offsets gives."""
+    folded = fold("".join(pieces))
+    spaced = f" {spaced_runs(folded, _ASCII_WORD_BYTES)} "
+    assert _spaced_offsets(spaced, word) == _word_offsets(folded, word)
+    assert Paragraph("".join(pieces), screen_index(())).spaced == spaced
