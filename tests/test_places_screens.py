@@ -16,6 +16,7 @@ from forumwatch.tasks.places import (
     LETTER,
     UNALIGNED,
     WORD,
+    _alias_words,
     _candidates,
     _candidates_by_word,
     build,
@@ -83,3 +84,15 @@ def test_the_words_of_a_folded_ascii_text_are_its_runs_of_a_to_z():
 def test_the_words_of_any_folded_ascii_text_are_those_re_finds(text):
     folded = fold(text)
     assert ascii_runs(folded, FOLDED_ASCII_WORD) == WORD.findall(folded)
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(["abc", "abcd", "ab", "us", "beijing", "x", "elk"]) | st.text("abcdxy", max_size=5))
+)
+def test_ascii_words_looked_up_by_the_ascii_heads_alone_begin_the_same_aliases(words):
+    """An ASCII word has no non-ASCII head: the ASCII heads alone find the same words (SMALL has an ASCII stem)."""
+    assert SMALL.ascii_heads == {"abc"} and not GAZETTEER.ascii_heads
+    for gazetteer in (GAZETTEER, SMALL):
+        found = dict.fromkeys(words)
+        assert _alias_words(found, gazetteer, True) == _alias_words(found, gazetteer, False)
