@@ -73,18 +73,21 @@ def warmed() -> bool:
     return _rules_at.cache_info().currsize > 0 and _agencies_at.cache_info().currsize > 0 and model_loaded()
 
 
-def enrich_text(out: Extracted, minhash: bytes | None = None) -> Extracted:
+def enrich_text(
+    out: Extracted, minhash: bytes | None = None, seeds: tuple[list[Agency], TagRules] | None = None
+) -> Extracted:
     """Add wire attribution and tags to an extracted page (no-op without text); `minhash`: its text's
-    pack_signature when the caller has it already."""
+    pack_signature when the caller has it already; `seeds`: the agencies and tag rules, when the caller has them."""
     if out.text:
-        found = attribute(out.text, _agencies())
+        agencies, rules = seeds or (_agencies(), _rules())
+        found = attribute(out.text, agencies)
         out.extras.update(
             wire_agency=found.wire_agency,
             dateline_place=found.dateline_place,
             dateline_date=found.dateline_date,
             cited_media=list(found.cited_media),
         )
-        out.extras["tags"] = tag_article(out.article_id, out.text, _rules())
+        out.extras["tags"] = tag_article(out.article_id, out.text, rules)
         out.extras["minhash"] = minhash or pack_signature(out.text)  # the story grouping's fingerprint, made here
         out.extras["evidence"] = keyed_evidence(out.title, out.text)  # and the story links' places and numbers
     return out
@@ -103,7 +106,8 @@ def enrich_batch(pages: list[PageInput]) -> list[Extracted]:
     extracted = [extract_page(p) for p in pages]
     texts = [out.text for out in extracted if out.text]
     minhashes = iter(pack_signatures(texts) if texts else [])
-    return [enrich_text(out, next(minhashes) if out.text else None) for out in extracted]
+    seeds = (_agencies(), _rules()) if texts else None  # the seed files' stamps are read once a batch, not a page
+    return [enrich_text(out, next(minhashes) if out.text else None, seeds) for out in extracted]
 
 
 PRELOAD = "forumwatch.tasks.enrich_preload"  # imported by the pool's forkserver: the modules and warm()
