@@ -165,9 +165,10 @@ def _credit(body: TextLiterals, credits: list[tuple[int, Agency]]) -> str | None
     return best[2] if best else None
 
 
-def attribute(text: str, agencies: list[Agency]) -> Attribution:
-    """Credited wire, dateline (place, date) and sorted unique cited media of one article text."""
-    lines = [unicodedata.normalize("NFKC", line) for line in body_lines(text)]
+def attribute(text: str, agencies: list[Agency], lines: list[str] | None = None) -> Attribution:
+    """Credited wire, dateline (place, date) and sorted unique cited media of one article text (`lines`: its
+    body_lines, when the caller has them)."""
+    lines = [unicodedata.normalize("NFKC", line) for line in (body_lines(text) if lines is None else lines)]
     rows = agencies if isinstance(agencies, Agencies) else Agencies(agencies)
     body = _Body("\n".join(lines), rows.strings)
     place, date = _dateline(lines[:3], agencies)

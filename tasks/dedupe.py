@@ -166,11 +166,16 @@ def _densify(mins: np.ndarray, filled: np.ndarray) -> np.ndarray:
 
 def signatures(texts: Iterable[str | None], chunk: int = CHUNK) -> Signatures:
     """MinHash signatures of raw article texts (normalised here), in batches to bound memory."""
+    return spaced_signatures((spaced_words(text if isinstance(text, str) else "") for text in texts), chunk)
+
+
+def spaced_signatures(docs: Iterable[str], chunk: int = CHUNK) -> Signatures:
+    """signatures() of texts given as their spaced_words, in batches to bound memory."""
     assert chunk < 2**_DOC_BITS
     parts: list[Signatures] = []
     batch: list[str] = []
-    for text in texts:
-        batch.append(spaced_words(text if isinstance(text, str) else ""))
+    for doc in docs:
+        batch.append(doc)
         if len(batch) == chunk:
             parts.append(_chunk_signatures(batch))
             batch = []
@@ -411,16 +416,27 @@ def _store_batch(
     return Fingerprints(rows["article_id"].to_numpy(dtype=object), sigs, bands, int(changed.sum()))
 
 
-def pack_signature(text: str | None) -> bytes:
+def pack_signature(text: str | None, lines: list[str] | None = None) -> bytes:
     """One text's signature and distinct-shingle count as bytes, computed where the text is extracted
-    (a worker process) so the loading process only reads them: encode()'s blob plus the count."""
-    sig = signatures([text])
+    (a worker process) so the loading process only reads them: encode()'s blob plus the count (`lines`: the text's
+    body_lines, when the caller has them)."""
+    sig = (
+        signatures([text])
+        if lines is None
+        else spaced_signatures([spaced_words(text if isinstance(text, str) else "", lines)])
+    )
     return encode(sig.hashvalues)[0] + struct.pack("<q", int(sig.n_shingles[0]))
 
 
-def pack_signatures(texts: list[str | None]) -> list[bytes]:
-    """pack_signature of each text, computed together: the same bytes, for numpy's per-call cost once."""
-    sig = signatures(texts)
+def pack_signatures(texts: list[str | None], lines: list[list[str]] | None = None) -> list[bytes]:
+    """pack_signature of each text, computed together: the same bytes, for numpy's per-call cost once (`lines`: each
+    text's body_lines, when the caller has them)."""
+    if lines is None:
+        sig = signatures(texts)
+    else:
+        sig = spaced_signatures(
+            spaced_words(text if isinstance(text, str) else "", body) for text, body in zip(texts, lines)
+        )
     hashvalues = np.where(sig.n_shingles[:, None] > 0, sig.hashvalues, 0)  # zeros without text, as alone
     return [blob + struct.pack("<q", int(n)) for blob, n in zip(encode(hashvalues), sig.n_shingles)]
 

@@ -125,10 +125,11 @@ def body_lines(text: str) -> list[str]:
     return kept
 
 
-def strip_furniture(text: str) -> str:
-    """Remove datelines, credit tags, ALSO READ/Read more lines, sidebars and outlet taglines."""
+def strip_furniture(text: str, lines: list[str] | None = None) -> str:
+    """Remove datelines, credit tags, ALSO READ/Read more lines, sidebars and outlet taglines (`lines`: the text's
+    body_lines, when the caller has them)."""
     kept: list[str] = []
-    for line in body_lines(text):
+    for line in body_lines(text) if lines is None else lines:
         if len(line) < 160 and _SOURCE_LINE.match(line):
             continue
         if len(kept) < 3:  # datelines open the first paragraphs only
@@ -185,9 +186,10 @@ def normalized_words(text: str) -> list[str]:
     return words(strip_furniture(text))
 
 
-def spaced_words(text: str) -> str:
-    """The words of normalized_words(text) in one string, separated by runs of spaces (no list made)."""
-    text = strip_furniture(text)
+def spaced_words(text: str, lines: list[str] | None = None) -> str:
+    """The words of normalized_words(text) in one string, separated by runs of spaces (no list made); `lines`: the
+    text's body_lines, when the caller has them."""
+    text = strip_furniture(text, lines)
     if text.isascii():
         return text.encode("ascii").translate(_ASCII_FOLD).decode("ascii")
     return " ".join(words(text))
