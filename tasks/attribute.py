@@ -19,6 +19,7 @@ from __future__ import annotations
 import csv
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -99,7 +100,28 @@ def cited_regex(pattern: str, language: str = "en") -> re.Pattern[str]:
     )
 
 
-def load_agencies(path: Path | None = None) -> list[Agency]:
+Strings = tuple[tuple[str, frozenset[str]], ...]
+
+
+def screen_strings(agencies: list[Agency]) -> tuple[Strings, Strings]:
+    """Every string the agencies' literal screens need, shortest first, each with the others it holds (a text lacks
+    it when it lacks one of those): all of them, and the ASCII ones (the only ones an ASCII text can hold)."""
+    strings = sorted(set().union(*(a.literals for a in agencies if a.literals)), key=lambda s: (len(s), s))
+    held = tuple((s, frozenset(t for t in strings if t != s and t in s)) for s in strings)
+    return held, tuple(pair for pair in held if pair[0].isascii())
+
+
+class Agencies(list[Agency]):
+    """load_agencies' rows, with their screen_strings (made once, not per text)."""
+
+    def __init__(self, rows: Iterable[Agency] = ()) -> None:
+        super().__init__(rows)
+        self.strings = screen_strings(self)
+        self.cited = [agency for agency in self if agency.kind == "cited"]
+        self.credits = [(order, agency) for order, agency in enumerate(self) if agency.kind != "cited"]
+
+
+def load_agencies(path: Path | None = None) -> Agencies:
     """Agency patterns from seeds/agencies.csv, in file order (earlier rows win ties)."""
     with open(path or seed_path("agencies.csv"), newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
@@ -122,14 +144,15 @@ def load_agencies(path: Path | None = None) -> list[Agency]:
             raise ValueError(f"agencies.csv: unknown kind {kind!r} for {row['agency']}")
         name = row["agency"].strip()
         agencies.append(Agency(name, kind, regex, literals=required_literals(regex), starts=match_starts(regex)))
-    return agencies
+    return Agencies(agencies)
 
 
-def _credit(body: TextLiterals, agencies: list[Agency]) -> str | None:
-    """The credit closest to either edge of the body (credits sit in the dateline or the sign-off)."""
+def _credit(body: TextLiterals, credits: list[tuple[int, Agency]]) -> str | None:
+    """The credit closest to either edge of the body (credits sit in the dateline or the sign-off); `credits`: the
+    credit and dateline rows with their order among all rows (earlier rows win ties)."""
     best: tuple[int, int, str] | None = None
-    for order, agency in enumerate(agencies):
-        if agency.kind == "cited" or not body.may_match(agency.literals):
+    for order, agency in credits:
+        if not body.may_match(agency.literals):
             continue
         if agency.starts is None:
             matches = agency.regex.finditer(body.text)
@@ -142,16 +165,18 @@ def _credit(body: TextLiterals, agencies: list[Agency]) -> str | None:
     return best[2] if best else None
 
 
-def attribute(text: str, agencies: list[Agency]) -> Attribution:
-    """Credited wire, dateline (place, date) and sorted unique cited media of one article text."""
-    lines = [unicodedata.normalize("NFKC", line) for line in body_lines(text)]
-    body = _Body("\n".join(lines))
+def attribute(text: str, agencies: list[Agency], lines: list[str] | None = None) -> Attribution:
+    """Credited wire, dateline (place, date) and sorted unique cited media of one article text (`lines`: its
+    body_lines, when the caller has them)."""
+    lines = [unicodedata.normalize("NFKC", line) for line in (body_lines(text) if lines is None else lines)]
+    rows = agencies if isinstance(agencies, Agencies) else Agencies(agencies)
+    body = _Body("\n".join(lines), rows.strings)
     place, date = _dateline(lines[:3], agencies)
     cited: set[str] = set()
-    for agency in agencies:  # a name cited already needs no other row of it (its other languages' forms)
-        if agency.kind == "cited" and agency.name not in cited and _is_cited(body, agency):
+    for agency in rows.cited:  # a name cited already needs no other row of it (its other languages' forms)
+        if agency.name not in cited and _is_cited(body, agency):
             cited.add(agency.name)
-    return Attribution(_credit(body, agencies), place, date, sorted(cited))
+    return Attribution(_credit(body, rows.credits), place, date, sorted(cited))
 
 
 _ASCII = frozenset(map(chr, range(128)))
@@ -165,13 +190,33 @@ class _Body(TextLiterals):
 
     _folded: str | None = None
 
-    def __init__(self, text: str) -> None:
+    def __init__(self, text: str, strings: tuple[Strings, Strings]) -> None:
         ascii_text = text.isascii()
         super().__init__("" if ascii_text else text)  # not the set of an ASCII text's characters: all of ASCII
         self.text = text
         if ascii_text:
             self.chars = set(_ASCII)
         self.cues: dict[frozenset[str], bool] = {}
+        self.held = self._held(strings[1] if ascii_text else strings[0], check_chars=not ascii_text)
+
+    def _held(self, strings: Strings, check_chars: bool) -> set[str]:
+        """The screen strings the text holds, each looked for once: not when the text lacks one of its characters
+        or a shorter string it holds."""
+        held: set[str] = set()
+        lacked: set[str] = set()
+        text, chars = self.text, self.chars
+        for string, inner in strings:
+            if (inner and not lacked.isdisjoint(inner)) or (check_chars and not chars.issuperset(string)):
+                lacked.add(string)
+            elif string in text:
+                held.add(string)
+            else:
+                lacked.add(string)
+        return held
+
+    def may_match(self, literals: frozenset[str] | None) -> bool:
+        """TextLiterals.may_match, from the strings the text holds (literals are among screen_strings)."""
+        return literals is None or not self.held.isdisjoint(literals)
 
     @property
     def folded(self) -> str:
@@ -226,9 +271,20 @@ def _is_cited(body: _Body, agency: Agency) -> bool:
                 continue
         if whole is not None and not any(start <= a and b <= stop for a, b in whole):
             continue  # a match in the window holds the name as a whole word in it
-        if agency.regex.search(text, start, stop):
+        if found_in(agency.regex, text, start, hit.start(), stop):
             return True
     return False
+
+
+CITATION_LEAD = 40  # characters before a name within which its citation mostly begins ("according to Xinhua")
+
+
+def found_in(regex: re.Pattern[str], text: str, start: int, near: int, stop: int) -> bool:
+    """Whether regex.search(text, start, stop) finds a match: searched from CITATION_LEAD characters before `near`
+    first (a match there is one of the window's; the search stops at its first), then the whole window only when
+    that finds none. A citation mostly begins just before its name: the 300 characters before are seldom read."""
+    lead = max(start, near - CITATION_LEAD)
+    return regex.search(text, lead, stop) is not None or (lead > start and regex.search(text, start, stop) is not None)
 
 
 def _whole_words(text: str, names: frozenset[str]) -> list[tuple[int, int]]:

@@ -27,6 +27,7 @@ from collections.abc import Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from itertools import chain
 from multiprocessing import get_context
 
 import duckdb
@@ -112,10 +113,10 @@ def _arrow_tokens(docs: list[str]) -> Tokens:
 
 def _python_tokens(docs: list[str]) -> Tokens:
     """_arrow_tokens by str.split: cheaper for a few documents, where Arrow's cost per call dominates."""
-    split = [[w for w in d.split(" ") if w] for d in docs]
+    split = [list(filter(None, d.split(" "))) for d in docs]  # runs of spaces give "": dropped in C
     lengths = np.array([len(words) for words in split], dtype=np.int64)
     usable = lengths >= MIN_WORDS
-    kept = np.array([w for words, ok in zip(split, usable) if ok for w in words], dtype=object)
+    kept = np.array(list(chain.from_iterable(words for words, ok in zip(split, usable) if ok)), dtype=object)
     tok = pd.util.hash_array(kept, categorize=False) if len(kept) else np.zeros(0, dtype=np.uint64)
     return tok, np.repeat(np.flatnonzero(usable), lengths[usable]), lengths
 
@@ -166,11 +167,16 @@ def _densify(mins: np.ndarray, filled: np.ndarray) -> np.ndarray:
 
 def signatures(texts: Iterable[str | None], chunk: int = CHUNK) -> Signatures:
     """MinHash signatures of raw article texts (normalised here), in batches to bound memory."""
+    return spaced_signatures((spaced_words(text if isinstance(text, str) else "") for text in texts), chunk)
+
+
+def spaced_signatures(docs: Iterable[str], chunk: int = CHUNK) -> Signatures:
+    """signatures() of texts given as their spaced_words, in batches to bound memory."""
     assert chunk < 2**_DOC_BITS
     parts: list[Signatures] = []
     batch: list[str] = []
-    for text in texts:
-        batch.append(spaced_words(text if isinstance(text, str) else ""))
+    for doc in docs:
+        batch.append(doc)
         if len(batch) == chunk:
             parts.append(_chunk_signatures(batch))
             batch = []
@@ -411,16 +417,27 @@ def _store_batch(
     return Fingerprints(rows["article_id"].to_numpy(dtype=object), sigs, bands, int(changed.sum()))
 
 
-def pack_signature(text: str | None) -> bytes:
+def pack_signature(text: str | None, lines: list[str] | None = None) -> bytes:
     """One text's signature and distinct-shingle count as bytes, computed where the text is extracted
-    (a worker process) so the loading process only reads them: encode()'s blob plus the count."""
-    sig = signatures([text])
+    (a worker process) so the loading process only reads them: encode()'s blob plus the count (`lines`: the text's
+    body_lines, when the caller has them)."""
+    sig = (
+        signatures([text])
+        if lines is None
+        else spaced_signatures([spaced_words(text if isinstance(text, str) else "", lines)])
+    )
     return encode(sig.hashvalues)[0] + struct.pack("<q", int(sig.n_shingles[0]))
 
 
-def pack_signatures(texts: list[str | None]) -> list[bytes]:
-    """pack_signature of each text, computed together: the same bytes, for numpy's per-call cost once."""
-    sig = signatures(texts)
+def pack_signatures(texts: list[str | None], lines: list[list[str]] | None = None) -> list[bytes]:
+    """pack_signature of each text, computed together: the same bytes, for numpy's per-call cost once (`lines`: each
+    text's body_lines, when the caller has them)."""
+    if lines is None:
+        sig = signatures(texts)
+    else:
+        sig = spaced_signatures(
+            spaced_words(text if isinstance(text, str) else "", body) for text, body in zip(texts, lines)
+        )
     hashvalues = np.where(sig.n_shingles[:, None] > 0, sig.hashvalues, 0)  # zeros without text, as alone
     return [blob + struct.pack("<q", int(n)) for blob, n in zip(encode(hashvalues), sig.n_shingles)]
 

@@ -17,6 +17,7 @@ from forumwatch.tasks.dedupe import pack_signature, pack_signatures
 from forumwatch.tasks.extract import Extracted, PageInput, extract_page
 from forumwatch.tasks.language import load_model, model_loaded
 from forumwatch.tasks.links import keyed_evidence
+from forumwatch.tasks.normalize import body_lines
 from forumwatch.tasks.places import load_gazetteer
 from forumwatch.tasks.tag import TagRules, load_rules, tag_article
 from forumwatch.tasks.workers import init_worker, kill_pool
@@ -73,19 +74,28 @@ def warmed() -> bool:
     return _rules_at.cache_info().currsize > 0 and _agencies_at.cache_info().currsize > 0 and model_loaded()
 
 
-def enrich_text(out: Extracted, minhash: bytes | None = None) -> Extracted:
+def enrich_text(
+    out: Extracted,
+    minhash: bytes | None = None,
+    seeds: tuple[list[Agency], TagRules] | None = None,
+    lines: list[str] | None = None,
+) -> Extracted:
     """Add wire attribution and tags to an extracted page (no-op without text); `minhash`: its text's
-    pack_signature when the caller has it already."""
+    pack_signature, `seeds`: the agencies and tag rules, `lines`: its text's body_lines, when the caller has them."""
     if out.text:
-        found = attribute(out.text, _agencies())
+        agencies, rules = seeds or (_agencies(), _rules())
+        lines = body_lines(out.text) if lines is None else lines  # read once: attribution and fingerprint read them
+        found = attribute(out.text, agencies, lines)
         out.extras.update(
             wire_agency=found.wire_agency,
             dateline_place=found.dateline_place,
             dateline_date=found.dateline_date,
             cited_media=list(found.cited_media),
         )
-        out.extras["tags"] = tag_article(out.article_id, out.text, _rules())
-        out.extras["minhash"] = minhash or pack_signature(out.text)  # the story grouping's fingerprint, made here
+        out.extras["tags"] = tag_article(out.article_id, out.text, rules)
+        out.extras["minhash"] = minhash or pack_signature(
+            out.text, lines
+        )  # the story grouping's fingerprint, made here
         out.extras["evidence"] = keyed_evidence(out.title, out.text)  # and the story links' places and numbers
     return out
 
@@ -101,9 +111,11 @@ def enrich_batch(pages: list[PageInput]) -> list[Extracted]:
     """enrich_page over a few pages: one call into a worker process. The pages' fingerprints are computed
     together (the same bytes as one by one, for numpy's per-call cost once)."""
     extracted = [extract_page(p) for p in pages]
+    lines = [body_lines(out.text) if out.text else [] for out in extracted]  # for attribution and fingerprints
     texts = [out.text for out in extracted if out.text]
-    minhashes = iter(pack_signatures(texts) if texts else [])
-    return [enrich_text(out, next(minhashes) if out.text else None) for out in extracted]
+    minhashes = iter(pack_signatures(texts, [body for out, body in zip(extracted, lines) if out.text]) if texts else [])
+    seeds = (_agencies(), _rules()) if texts else None  # the seed files' stamps are read once a batch, not a page
+    return [enrich_text(out, next(minhashes) if out.text else None, seeds, body) for out, body in zip(extracted, lines)]
 
 
 PRELOAD = "forumwatch.tasks.enrich_preload"  # imported by the pool's forkserver: the modules and warm()

@@ -10,8 +10,10 @@ so a rounded translation ("1.23 million" for "1,234,567") still matches.
 from __future__ import annotations
 
 import re
+import string
 from dataclasses import dataclass
 
+from forumwatch.tasks.normalize import byte_table, spaced_runs
 from forumwatch.tasks.regex_starts import matches_at
 
 CN_DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
@@ -232,14 +234,34 @@ def _month(name: str, months: dict[str, int], stem: bool = False) -> int:
     return found or next(v for k, v in months.items() if re.fullmatch(re.escape(k) + ending, name, re.IGNORECASE))
 
 
-def _dates(text: str) -> tuple[set[str], list[tuple[int, int]]]:
+_ASCII_DIGITS = byte_table(string.digits)  # \d's ASCII characters
+
+
+def digit_runs(text: str) -> list[int]:
+    """Where each run of digits begins (DIGITS.finditer's offsets); in an ASCII text found by str's C: the runs
+    of the text with every other character made a space, each found after the one before."""
+    if not text.isascii():
+        return [m.start() for m in DIGITS.finditer(text)]
+    spaced = spaced_runs(text, _ASCII_DIGITS)
+    out = []
+    at = 0
+    for run in spaced.split():
+        at = spaced.find(run, at)  # only spaces stand between the run before and this one
+        out.append(at)
+        at += len(run)
+    return out
+
+
+def _dates(text: str, runs: list[int]) -> tuple[set[str], list[tuple[int, int]]]:
+    """The dates of the text (`runs`: its digit_runs) and their spans."""
     found: set[str] = set()
     spans: list[tuple[int, int]] = []
-    runs = [m.start() for m in DIGITS.finditer(text)]  # an English date holds one; DATE_EN_DM begins at one
+    # every date holds a digit run: DATE_EN_DM and DATE_RU begin at one, DATE_EN_MD's month stands before one
     matches = [(m, _month(m.group(1), MONTHS_EN), m.group(2)) for m in month_day_matches(text, runs)]
     matches += [(m, _month(m.group(2), MONTHS_EN), m.group(1)) for m in matches_at(DATE_EN_DM, text, runs)]
     if not text.isascii():
-        matches += [(m, _month(m.group(2), MONTHS_RU, stem=True), m.group(1)) for m in DATE_RU.finditer(text)]
+        ru = matches_at(DATE_RU, text, runs)
+        matches += [(m, _month(m.group(2), MONTHS_RU, stem=True), m.group(1)) for m in ru]
     for m in DATE_CN.finditer(text) if _holds(text, "DATE_CN") else ():
         month = _small(m.group(1))
         if month is not None:
@@ -273,15 +295,30 @@ def _digits_value(match: re.Match[str]) -> float:
     return value
 
 
+def _dated(text: str, runs: list[int]) -> tuple[set[str], str]:
+    """The text's dates, and the text with them, clock times and Chinese day numbers made spaces."""
+    dates, spans = _dates(text, runs)
+    clock = matches_at(CLOCK, text, runs) if _holds(text, "CLOCK") else []  # a clock time begins at a digit run
+    rest = _blank(text, spans + [m.span() for m in clock])
+    rest = _blank(rest, [m.span() for m in CN_DAY.finditer(rest)]) if _holds(rest, "CN_DAY") else rest
+    return dates, rest
+
+
+def number_matches(rest: str, runs: list[int]) -> list[re.Match[str]]:
+    """NUMBER.finditer(rest) (`rest`: _dated's text, `runs`: the digit runs of the text before blanking), tried only
+    at runs left whole: a NUMBER begins a digit run, and a blanked span never ends before a digit (each pattern that
+    blanks ends with a non-digit or is followed by none), so no run begins in `rest` where none did before."""
+    return matches_at(NUMBER, rest, [at for at in runs if rest[at] != " "])
+
+
 def mentions(text: str | None) -> Mentions:
     """Every number and calendar date named in `text`."""
     if not text:
         return Mentions(frozenset(), frozenset())
-    dates, spans = _dates(text)
-    rest = _blank(text, spans + ([m.span() for m in CLOCK.finditer(text)] if _holds(text, "CLOCK") else []))
-    rest = _blank(rest, [m.span() for m in CN_DAY.finditer(rest)]) if _holds(rest, "CN_DAY") else rest
+    runs = digit_runs(text)
+    dates, rest = _dated(text, runs)
     values: set[float] = set()
-    for m in NUMBER.finditer(rest):
+    for m in number_matches(rest, runs):
         try:
             values.add(_digits_value(m))
         except ValueError:  # a run of digits int() does not take (mixed scripts)

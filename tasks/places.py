@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import csv
 import re
+import string
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from forumwatch.tasks.normalize import ascii_runs, byte_table
+
 CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 LETTER = r"[^\W\d_]"
 WORD = re.compile(r"[^\W\d_]+")
-FOLDED_ASCII_WORD = re.compile(r"[a-z]+")  # WORD in a folded ASCII text, found faster
+FOLDED_ASCII_WORD = byte_table(string.ascii_lowercase)  # for ascii_runs: WORD in a folded ASCII text, found faster
 
 
 @dataclass(frozen=True)
@@ -47,6 +50,7 @@ class Gazetteer:
     longest_prefix: int
     prefix_lengths: tuple[int, ...] = ()  # the lengths of the `prefixes` stems, ascending
     prefix_heads: frozenset[str] = frozenset()  # the stems cut to the shortest stem's length
+    ascii_heads: frozenset[str] = frozenset()  # those of them in ASCII: the only ones an ASCII word can begin with
 
 
 def _word(word: str) -> str:
@@ -102,7 +106,8 @@ def build(rows: list[dict[str, str]]) -> Gazetteer:
             table.setdefault(alias.screen, []).append(alias)
     lengths = tuple(sorted({len(k) for k in prefixes}))
     heads = frozenset(k[: lengths[0]] for k in prefixes) if lengths else frozenset()
-    return Gazetteer(places, words, prefixes, chars, max(lengths, default=0), lengths, heads)
+    ascii_heads = frozenset(head for head in heads if head.isascii())
+    return Gazetteer(places, words, prefixes, chars, max(lengths, default=0), lengths, heads, ascii_heads)
 
 
 @lru_cache(maxsize=4)
@@ -129,8 +134,8 @@ def _candidates(text: str, gazetteer: Gazetteer) -> list[tuple[Alias, list[int] 
         return _candidates_by_word(text, gazetteer)
     folded = fold(text)
     found: list[tuple[Alias, list[int] | None]] = []
-    words = (FOLDED_ASCII_WORD if folded.isascii() else WORD).findall(folded)
-    for word in _alias_words(dict.fromkeys(words), gazetteer):
+    words = ascii_runs(folded, FOLDED_ASCII_WORD) if folded.isascii() else WORD.findall(folded)
+    for word in _alias_words(dict.fromkeys(words), gazetteer, folded.isascii()):
         aliases = _word_aliases(word, gazetteer)
         if aliases:  # most words begin no alias: only these few are located
             at = [m.start() for m in _whole_word(word).finditer(folded)]
@@ -141,13 +146,15 @@ def _candidates(text: str, gazetteer: Gazetteer) -> list[tuple[Alias, list[int] 
     return found
 
 
-def _alias_words(words: dict[str, None], gazetteer: Gazetteer) -> list[str]:
+def _alias_words(words: dict[str, None], gazetteer: Gazetteer, ascii_words: bool = False) -> list[str]:
     """The words, in order, that may begin an alias: an alias's own first word, or one with a stem's head (set
-    operations in C: most of a text's words are neither, and _word_aliases is not called for them)."""
+    operations in C: most of a text's words are neither, and _word_aliases is not called for them). `ascii_words`:
+    the words are all ASCII, so only the ASCII heads are looked for (the bundled stems have none: Russian cases)."""
     hits = words.keys() & gazetteer.words.keys()
-    if gazetteer.prefix_lengths:
+    heads = gazetteer.ascii_heads if ascii_words else gazetteer.prefix_heads
+    if heads:
         head = gazetteer.prefix_lengths[0]
-        hits |= {word for word in words if word[:head] in gazetteer.prefix_heads}
+        hits |= {word for word in words if word[:head] in heads}
     return [word for word in words if word in hits] if hits else []
 
 

@@ -29,11 +29,13 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
+import string
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from forumwatch.db import arrow_columns, arrow_rows, registered
+from forumwatch.tasks.normalize import byte_table, spaced_runs
 from forumwatch.tasks.prefilter import fold
 from forumwatch.tasks.regex_starts import matches_at
 
@@ -163,7 +165,7 @@ def compile_group(terms: str) -> re.Pattern[str]:
 
 # A word: a run of letters of a spaced script, or a run of CJK (a whole CJK clause: screened by substring).
 WORD = re.compile(f"{_LETTER}+|[{CJK}]+")
-_ASCII_WORD = re.compile(r"\w+")  # WORD in an ASCII text (no CJK), found faster
+_ASCII_WORD_BYTES = byte_table(string.ascii_letters + string.digits + "_")  # \w's ASCII characters: WORD in ASCII
 
 
 def group_screen(terms: str) -> Screen | None:
@@ -348,7 +350,10 @@ class Paragraph:
         self.text = text
         self.folded = fold(text)
         self.index = index
-        self.hits = index.hits(set((_ASCII_WORD if self.folded.isascii() else WORD).findall(self.folded)))
+        folded = self.folded
+        # an ASCII paragraph's words spaced out, between two spaces: its words and their offsets are found by str's C
+        self.spaced = f" {spaced_runs(folded, _ASCII_WORD_BYTES)} " if folded.isascii() else None
+        self.hits = index.hits(set(WORD.findall(folded) if self.spaced is None else self.spaced.split()))
         self.groups = index.every if _UNFOLDED_BOUNDARY in text else index.unscreened  # the groups that may match
         for groups in self.hits.values():
             self.groups |= groups
@@ -359,14 +364,29 @@ class Paragraph:
         if bit & self.index.unscreened or _UNFOLDED_BOUNDARY in self.text:
             return find_terms(group, self.text, None)
         if self._tokens is None:
+            spaced = self.spaced
             found = [
-                (at, word, groups) for word, groups in self.hits.items() for at in _word_offsets(self.folded, word)
+                (at, word, groups)
+                for word, groups in self.hits.items()
+                for at in (_word_offsets(self.folded, word) if spaced is None else _spaced_offsets(spaced, word))
             ]
             self._tokens = [(word, at, groups) for at, word, groups in sorted(found)]  # no two words share an offset
         return find_terms(group, self.text, self.index.starts(self._tokens, bit))
 
 
 _LETTER_CHAR = re.compile(_LETTER)
+
+
+def _spaced_offsets(spaced: str, word: str) -> list[int]:
+    """_word_offsets in an ASCII paragraph, from its words spaced out (Paragraph.spaced): where ' word ' stands (an
+    offset in `spaced` is the word's in the folded text, which lacks the first space)."""
+    needle = f" {word} "
+    out = []
+    at = spaced.find(needle)
+    while at >= 0:
+        out.append(at)
+        at = spaced.find(needle, at + len(needle) - 1)  # the next may begin at this one's last space
+    return out
 
 
 def _word_offsets(folded: str, word: str) -> list[int]:

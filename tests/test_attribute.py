@@ -7,9 +7,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from forumwatch.tasks.attribute import Attribution, attribute, load_agencies
+from forumwatch.tasks.attribute import (
+    CITATION_LEAD,
+    Agencies,
+    Attribution,
+    _Body,
+    attribute,
+    found_in,
+    load_agencies,
+    screen_strings,
+)
 from forumwatch.tasks.normalize import body_lines
-from forumwatch.tasks.prefilter import fold
+from forumwatch.tasks.prefilter import fold, may_match
 
 PAGE = Path(__file__).parent / "data" / "asianlite-2023-10-31-china-russia-security.txt"
 
@@ -192,3 +201,55 @@ def test_cited_media_are_those_of_every_row_searched_in_full(agencies, text):
 def test_the_folded_characters_of_a_text_are_its_characters_folded(text):
     """holds_cue screens cue words by the folded set of the text's characters, not by the folded text's."""
     assert set(fold(text)) == set(fold("".join(set(text))))
+
+
+LONG_PIECES = st.sampled_from(CITED_PIECES) | st.text(max_size=3) | st.just("word " * 12) | st.just("x" * 70)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(
+    text=st.lists(LONG_PIECES, max_size=40).map("".join),
+    index=st.integers(min_value=0),
+    cuts=st.lists(st.integers(min_value=0, max_value=2000), min_size=3, max_size=3).map(sorted),
+)
+def test_a_window_searched_near_the_name_first_answers_as_searched_whole(agencies, text, index, cuts):
+    """found_in, which tries the CITATION_LEAD characters before the name before the whole window, finds a match
+    exactly when the window's search does (every cited row's regex, windows anywhere in long texts)."""
+    cited = [a for a in agencies if a.kind == "cited"]
+    regex = cited[index % len(cited)].regex
+    start, near, stop = (min(cut, len(text)) for cut in cuts)
+    assert found_in(regex, text, start, near, stop) == (regex.search(text, start, stop) is not None)
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(text=st.lists(LONG_PIECES, max_size=40).map("".join))
+def test_cited_media_of_long_texts_are_those_of_every_row_searched_in_full(agencies, text):
+    """Names far from their cue (more than CITATION_LEAD characters) are still cited when the cue is in reach."""
+    assert attribute(text, agencies).cited_media == _cited_by_every_row(text, agencies), text
+
+
+def test_a_cue_further_than_the_lead_before_the_name_still_cites_it(agencies):
+    text = "Talks ended. According to the Chinese state news agency Xinhua, they went well."
+    assert text.index("Xinhua") - text.index("According") > CITATION_LEAD
+    assert attribute(text, agencies).cited_media == ["Xinhua"]
+
+
+SCREEN_STRINGS = sorted({s for a in load_agencies() if a.literals for s in a.literals})
+SCREEN_PIECES = st.sampled_from(SCREEN_STRINGS) | st.sampled_from(CITED_PIECES) | st.text(max_size=3)
+
+
+@settings(max_examples=400, derandomize=True, deadline=None)
+@given(pieces=st.lists(SCREEN_PIECES, max_size=12), cut=st.integers(min_value=0, max_value=3))
+def test_the_strings_a_body_holds_answer_every_screen_as_searching_the_text(agencies, pieces, cut):
+    """A body looks each screen string up once (not when it lacks a character or a shorter string it holds): every
+    row's screen answers as a search of the text would, in ASCII texts and others, with pieces cut anywhere."""
+    text = "".join(piece[cut:] if i % 2 else piece for i, piece in enumerate(pieces))
+    body = _Body(text, agencies.strings)
+    assert body.held == {s for s in SCREEN_STRINGS if s in text}
+    assert all(body.may_match(a.literals) == may_match(a.literals, text) for a in agencies)
+
+
+def test_a_plain_list_of_rows_attributes_as_the_loaded_rows(agencies):
+    text = PAGE.read_text(encoding="utf-8")
+    assert isinstance(agencies, Agencies) and agencies.strings == screen_strings(list(agencies))
+    assert attribute(text, list(agencies)) == attribute(text, agencies)

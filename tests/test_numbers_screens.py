@@ -110,3 +110,25 @@ def test_english_dates_found_from_the_digit_runs_are_finditers(text):
     assert [(m.span(), m.groups()) for m in N.month_day_matches(text, runs)] == expected, text
     expected = [(m.span(), m.groups()) for m in N.DATE_EN_DM.finditer(text)]
     assert [(m.span(), m.groups()) for m in matches_at(N.DATE_EN_DM, text, runs)] == expected, text
+
+
+ASCII_PIECES = [p for p in PIECES if p.isascii()] + ["12:30", "Oct 5", "5 October", "3.", "1,2", "0"]
+
+
+@settings(max_examples=600, derandomize=True, deadline=None)
+@given(
+    text=st.lists(st.sampled_from(PIECES) | st.text(max_size=3), max_size=14).map("".join)
+    | st.lists(st.sampled_from(ASCII_PIECES) | st.text(st.characters(max_codepoint=127), max_size=3), max_size=20).map(
+        "".join
+    )
+)
+def test_patterns_tried_at_digit_runs_find_what_their_search_finds(text):
+    """digit_runs are DIGITS' offsets (ASCII texts by str's C); CLOCK and DATE_RU tried at them, and NUMBER at those
+    left whole in the blanked text, find what finditer finds."""
+    runs = N.digit_runs(text)
+    assert runs == [m.start() for m in N.DIGITS.finditer(text)]
+    for pattern in (N.CLOCK, N.DATE_RU):
+        assert [m.span() for m in matches_at(pattern, text, runs)] == [m.span() for m in pattern.finditer(text)]
+    _dates, rest = N._dated(text, runs)
+    found = [(m.span(), m.groups()) for m in N.number_matches(rest, runs)]
+    assert found == [(m.span(), m.groups()) for m in N.NUMBER.finditer(rest)], (text, rest)

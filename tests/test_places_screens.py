@@ -10,11 +10,13 @@ import sys
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from forumwatch.tasks.normalize import ascii_runs
 from forumwatch.tasks.places import (
     FOLDED_ASCII_WORD,
     LETTER,
     UNALIGNED,
     WORD,
+    _alias_words,
     _candidates,
     _candidates_by_word,
     build,
@@ -74,4 +76,23 @@ def test_spans_kept_by_bisection_are_those_kept_by_checking_every_span_taken(spa
 def test_the_words_of_a_folded_ascii_text_are_its_runs_of_a_to_z():
     ascii_text = "".join(map(chr, range(128)))
     text = fold(" ".join(ascii_text) + ascii_text)
-    assert FOLDED_ASCII_WORD.findall(text) == WORD.findall(text)
+    assert ascii_runs(text, FOLDED_ASCII_WORD) == WORD.findall(text) == re.findall("[a-z]+", text)
+
+
+@settings(derandomize=True, deadline=None)
+@given(text=st.text(st.characters(max_codepoint=127)))
+def test_the_words_of_any_folded_ascii_text_are_those_re_finds(text):
+    folded = fold(text)
+    assert ascii_runs(folded, FOLDED_ASCII_WORD) == WORD.findall(folded)
+
+
+@settings(max_examples=200, derandomize=True, deadline=None)
+@given(
+    words=st.lists(st.sampled_from(["abc", "abcd", "ab", "us", "beijing", "x", "elk"]) | st.text("abcdxy", max_size=5))
+)
+def test_ascii_words_looked_up_by_the_ascii_heads_alone_begin_the_same_aliases(words):
+    """An ASCII word has no non-ASCII head: the ASCII heads alone find the same words (SMALL has an ASCII stem)."""
+    assert SMALL.ascii_heads == {"abc"} and not GAZETTEER.ascii_heads
+    for gazetteer in (GAZETTEER, SMALL):
+        found = dict.fromkeys(words)
+        assert _alias_words(found, gazetteer, True) == _alias_words(found, gazetteer, False)

@@ -13,14 +13,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from forumwatch.resources import seeds_dir
+from forumwatch.tasks.normalize import ascii_runs, spaced_runs
 from forumwatch.tasks.tag import (
+    _ASCII_WORD_BYTES,
     _CJK_CHAR,
     _LETTER,
     CJK,
+    WORD,
     Matcher,
     Paragraph,
     TagRules,
+    _spaced_offsets,
     _term_regex,
+    _word_offsets,
     compile_group,
     compile_rule,
     fold,
@@ -429,3 +434,24 @@ def test_the_letter_class_takes_the_same_characters_case_free():
     case_free = re.compile(_LETTER, re.IGNORECASE).findall(every)
     assert case_free == re.compile(f"[^\\W{CJK}]", re.IGNORECASE).findall(every)
     assert len(case_free) > 20_000 and "中" not in case_free and "ж" in case_free and "İ" in case_free
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(text=st.text(st.characters(max_codepoint=127)) | st.just("".join(map(chr, range(128))) * 2))
+def test_the_words_of_an_ascii_paragraph_are_those_re_finds(text):
+    """A folded ASCII paragraph's words come from a byte table and a split: the very list WORD's findall gives."""
+    folded = fold(text)
+    assert ascii_runs(folded, _ASCII_WORD_BYTES) == WORD.findall(folded) == re.findall(r"\w+", folded)
+
+
+@settings(max_examples=300, derandomize=True, deadline=None)
+@given(
+    pieces=st.lists(st.sampled_from(["ab", "a", "b", "ab1", "_", " ", "-", ".", "\n", "AB"]), max_size=25),
+    word=st.sampled_from(["ab", "a", "b", "ab1", "_"]),
+)
+def test_a_word_stands_where_its_spaced_out_form_stands(pieces, word):
+    """In an ASCII paragraph a word's offsets come from ' word ' in the spaced-out words: those _word_offsets gives."""
+    folded = fold("".join(pieces))
+    spaced = f" {spaced_runs(folded, _ASCII_WORD_BYTES)} "
+    assert _spaced_offsets(spaced, word) == _word_offsets(folded, word)
+    assert Paragraph("".join(pieces), screen_index(())).spaced == spaced
