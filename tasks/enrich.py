@@ -93,9 +93,8 @@ def enrich_text(
             cited_media=list(found.cited_media),
         )
         out.extras["tags"] = tag_article(out.article_id, out.text, rules)
-        out.extras["minhash"] = minhash or pack_signature(
-            out.text, lines
-        )  # the story grouping's fingerprint, made here
+        # the story grouping's fingerprint, made here
+        out.extras["minhash"] = minhash or pack_signature(out.text, lines)
         out.extras["evidence"] = keyed_evidence(out.title, out.text)  # and the story links' places and numbers
     return out
 
