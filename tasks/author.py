@@ -14,18 +14,17 @@ each on a news page). Every element they select has an attribute value holding o
 look for (`author`, `byl`, ...), so one pass over the attribute values finds the few candidates, and each filter
 is asked only about those (`$c/self::...`, the same test on the same elements). Only the attributes the filters
 test are read (`class`, `id`, `rel`, `itemprop`, ...: a fifth of a page's attribute text; `href`, `src`, SVG paths and
-`srcset` are most of the rest), in one XPath union, and only a hit's element is asked for.
+`srcset` are most of the rest), as plain strings, and the few strings found there are looked for again in libxml2
+(`@class[contains(., 'author')]/..`): no Python object is made for an element that is not a candidate.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterable
 from copy import deepcopy
 from dataclasses import dataclass
-from functools import cache
-from itertools import accumulate
+from functools import cache, lru_cache
 from typing import Any
 
 from lxml.etree import XPath
@@ -102,7 +101,7 @@ class Candidates:
     strings: frozenset[str]
     names: frozenset[str]
     selects: tuple[XPath, ...]  # each filter asked about a list of candidates `$c`: those it selects, in order
-    values: XPath  # the values of every attribute the filters test, in document order, as smart strings
+    attributes: tuple[tuple[str, XPath], ...]  # each attribute the filters test, and its values on a page
 
 
 def _value_strings(body: str) -> tuple[set[str], set[str], set[str]] | None:
@@ -120,7 +119,12 @@ def _value_strings(body: str) -> tuple[set[str], set[str], set[str]] | None:
             continue
         found = required_literals(pattern[1:-1]) if pattern else frozenset([(equal or inside)[1:-1]])
         attribute = _ATTRIBUTE.match(test[0], test[0].index("@"))  # the first '@': the literal comes after
-        if not found or "" in found or any(_SEPARATOR in s for s in found) or attribute is None:
+        if (
+            attribute is None
+            or not found
+            or "" in found
+            or any(_SEPARATOR in s or ("'" in s and '"' in s) for s in found)
+        ):
             return None
         strings |= found
         attributes.add(attribute[1])
@@ -172,27 +176,31 @@ def _candidates_plan() -> Candidates | None:
         tests = " | ".join(p[3] for p in parts if p is not None)
         selects.append(XPath(tests, namespaces={"re": REGEXP_NS}, smart_strings=False))
     shortest = frozenset(s for s in strings if not any(other != s and other in s for other in strings))
-    values = XPath(
-        " | ".join(f"descendant-or-self::*/@{name}" for name in sorted(attributes)) or "/..", smart_strings=True
-    )
+    values = tuple((name, XPath(f"descendant-or-self::*/@{name}", smart_strings=False)) for name in sorted(attributes))
     return Candidates(shortest, frozenset(names), tuple(selects), values)
 
 
 def _candidates(tree: HtmlElement, plan: Candidates) -> list[HtmlElement]:
     """The elements, in document order, that a tested attribute's value of holds one of the strings."""
-    values = plan.values(tree)
-    text = _SEPARATOR.join(values)
-    found: set[int] = set()
-    for string in plan.strings:
-        at = text.find(string)
-        while at >= 0:
-            found.add(at)
-            at = text.find(string, at + 1)
-    if not found:
-        return []
-    starts = list(accumulate((len(v) + 1 for v in values), initial=0))
-    hits = sorted({bisect_right(starts, at) - 1 for at in found})
-    return list(dict.fromkeys(values[i].getparent() for i in hits))  # an element's attributes are listed together
+    held = []
+    for name, values in plan.attributes:
+        text = _SEPARATOR.join(values(tree))
+        found = tuple(string for string in plan.strings if string in text)
+        if found:
+            held.append((name, found))
+    return _holders(tuple(held))(tree) if held else []
+
+
+@lru_cache(maxsize=256)
+def _holders(held: tuple[tuple[str, tuple[str, ...]], ...]) -> XPath:
+    """The elements that an attribute's value of holds one of its strings, for (attribute, strings) pairs."""
+    tests = (" or ".join(f"contains(., {_quoted(s)})" for s in strings) for _, strings in held)
+    return XPath(" | ".join(f"descendant-or-self::*/@{name}[{test}]/.." for (name, _), test in zip(held, tests)))
+
+
+def _quoted(string: str) -> str:
+    """The string as an XPath literal (a plan's strings never hold both quote characters)."""
+    return f'"{string}"' if "'" in string else f"'{string}'"
 
 
 def page_author(tree: HtmlElement) -> str | None:

@@ -3,7 +3,6 @@ and on generated ones where author candidates sit inside and around the parts tr
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,14 @@ from test_xpath_literals import pages
 from trafilatura.metadata import extract_author
 
 import forumwatch.tasks.extract  # noqa: F401  # installs the cheaper filters, as in the workers
-from forumwatch.tasks.author import _candidates, _candidates_plan, _part_candidates, ancestor_test, page_author
+from forumwatch.tasks.author import (
+    _candidates,
+    _candidates_plan,
+    _holders,
+    _part_candidates,
+    ancestor_test,
+    page_author,
+)
 from forumwatch.tasks.xpath_literals import top_level_parts
 
 PAGES = sorted(Path(__file__).parent.joinpath("data", "pages").glob("*/*.html"))
@@ -60,7 +66,7 @@ def test_the_author_filters_become_tests_of_candidates():
     assert plan is not None and len(plan.selects) == 3
     assert {"author", "Author", "byl", "writer", "zuozhe"} <= plan.strings and "byline" not in plan.strings
     assert plan.names == {"author", "rel"}  # //author, and rel='me' (a child element's text)
-    assert {"class", "id", "itemprop", "rel", "data-testid"} <= set(re.findall(r"@([\w-]+)", plan.values.path))
+    assert {"class", "id", "itemprop", "rel", "data-testid"} <= {name for name, _ in plan.attributes}
 
 
 def test_only_value_tests_of_one_step_give_candidate_strings():
@@ -135,7 +141,7 @@ def test_the_same_author_as_trafilatura_when_the_filters_test_candidates(page):
 
 def _held(page, plan):
     """The elements some tested attribute's value of holds one of the plan's strings, read element by element."""
-    attributes = set(re.findall(r"@([\w-]+)", plan.values.path))
+    attributes = {name for name, _ in plan.attributes}
     return [
         element
         for element in page.iter(lxml_html.etree.Element)
@@ -154,3 +160,8 @@ def test_the_candidates_are_the_elements_a_tested_attribute_of_holds_a_string(pa
 def test_the_candidates_on_real_pages(page):
     tree, plan = lxml_html.fromstring(page.read_bytes()), _candidates_plan()
     assert _candidates(tree, plan) == _held(tree, plan)
+
+
+def test_the_holders_of_a_string_with_an_apostrophe_are_found():
+    page = lxml_html.fromstring("<html><body><p class=\"o'brien\">x</p><p class='z'>y</p><p id='z'>w</p></body></html>")
+    assert [p.text for p in _holders((("class", ("o'b", "z")), ("id", ("z",))))(page)] == ["x", "y", "w"]
