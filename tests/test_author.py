@@ -165,3 +165,8 @@ def test_the_candidates_on_real_pages(page):
 def test_the_holders_of_a_string_with_an_apostrophe_are_found():
     page = lxml_html.fromstring("<html><body><p class=\"o'brien\">x</p><p class='z'>y</p><p id='z'>w</p></body></html>")
     assert [p.text for p in _holders((("class", ("o'b", "z")), ("id", ("z",))))(page)] == ["x", "y", "w"]
+
+
+def test_a_discard_filter_that_starts_below_the_root_passes_over_the_root_element():
+    page = lxml_html.fromstring("<html class='comments'><body><p class='byline'>Ivan Ivanov</p></body></html>")
+    assert page_author(page) == extract_author(page) == "Ivan Ivanov"
