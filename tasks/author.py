@@ -12,21 +12,22 @@ trafilatura's `rel='me'` (a child element named `rel`, not the attribute), which
 Nor are the author filters run over the page: each is a walk of the whole tree in libxml2 (14 of them, ~0.15 ms
 each on a news page). Every element they select has an attribute value holding one of the strings their tests
 look for (`author`, `byl`, ...), so one pass over the attribute values finds the few candidates, and each filter
-is asked only about those (`$c/self::...`, the same test on the same elements).
+is asked only about those (`$c/self::...`, the same test on the same elements). Only the attributes the filters
+test are read (`class`, `id`, `rel`, `itemprop`, ...: a fifth of a page's attribute text; `href`, `src`, SVG paths and
+`srcset` are most of the rest), as plain strings, and the few strings found there are looked for again in libxml2
+(`@class[contains(., 'author')]/..`): no Python object is made for an element that is not a candidate.
 """
 
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 from collections.abc import Iterable
 from copy import deepcopy
 from dataclasses import dataclass
-from functools import cache
-from itertools import accumulate
+from functools import cache, lru_cache
 from typing import Any
 
-from lxml.etree import Element, XPath
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 from trafilatura.htmlprocessing import prune_unwanted_nodes
 from trafilatura.metadata import extract_author, normalize_authors
@@ -87,6 +88,7 @@ _VALUE_TEST = (
     rf"|re:test\(\s*@[\w:-]+\s*,\s*{LITERAL}\s*\)|([A-Za-z][\w-]*)\s*=\s*{LITERAL}"
 )
 _VALUE_CHAIN = re.compile(rf"\s*(?:{_VALUE_TEST})(?:\s+or\s+(?:{_VALUE_TEST}))*\s*")
+_ATTRIBUTE = re.compile(r"@([A-Za-z_][\w-]*)(?![\w:-])")  # a test's attribute, without a namespace prefix
 _NUMBER = re.compile(r"(?<![\w-])\d|\b(?:position|last|count|string-length|sum|number|floor|ceiling|round)\s*\(")
 _SEPARATOR = "\x00"  # between attribute values: never in one (lxml refuses it)
 
@@ -99,29 +101,42 @@ class Candidates:
     strings: frozenset[str]
     names: frozenset[str]
     selects: tuple[XPath, ...]  # each filter asked about a list of candidates `$c`: those it selects, in order
+    attributes: tuple[tuple[str, XPath], ...]  # each attribute the filters test, and its values on a page
 
 
-def _value_strings(body: str) -> tuple[set[str], set[str]] | None:
-    """(strings every value passing one of the tests holds, child element names tested) of a predicate that is an
-    `or` of value tests; None for any other predicate."""
+def _value_strings(body: str) -> tuple[set[str], set[str], set[str]] | None:
+    """(strings every value passing one of the tests holds, child element names tested, attributes tested) of a
+    predicate that is an `or` of value tests; None for any other predicate."""
     if not _VALUE_CHAIN.fullmatch(body):
         return None
     strings: set[str] = set()
     names: set[str] = set()
+    attributes: set[str] = set()
     for test in re.finditer(_VALUE_TEST, body):
         equal, inside, pattern, child = test[1], test[2], test[3], test[4]
         if child:
             names.add(child)
             continue
         found = required_literals(pattern[1:-1]) if pattern else frozenset([(equal or inside)[1:-1]])
-        if not found or "" in found or any(_SEPARATOR in s for s in found):
+        attribute = _ATTRIBUTE.match(test[0], test[0].index("@"))  # the first '@': the literal comes after
+        if (
+            attribute is None
+            or not found
+            or "" in found
+            or any(_SEPARATOR in s or ("'" in s and '"' in s) for s in found)
+        ):
             return None
         strings |= found
-    return strings, names
+        attributes.add(attribute[1])
+    return strings, names, attributes
 
 
-def _part_candidates(part: str) -> tuple[set[str], set[str], str] | None:
-    """(strings, names, the part as a test of `$c`) for one `//step[...]` of a filter; None for other forms."""
+Part = tuple[set[str], set[str], set[str], str]  # (strings, names, attributes, the part as a test of `$c`)
+
+
+def _part_candidates(part: str) -> Part | None:
+    """(strings, names, attributes, the part as a test of `$c`) for one `//step[...]` of a filter; None for other
+    forms."""
     found = re.fullmatch(r"\s*//(\*|[A-Za-z][\w-]*)(.*?)\s*", part, re.S)
     if found is None:
         return None
@@ -139,8 +154,8 @@ def _part_candidates(part: str) -> tuple[set[str], set[str], str] | None:
     if body[at:].strip():
         return None
     if values is None:  # no value test: every element of this name (none may be one named `*`)
-        values = (set(), {found[1]}) if found[1] != "*" and at == 0 else None
-    return None if values is None else (values[0], values[1], f"$c/self::{found[1]}{body}")
+        values = (set(), {found[1]}, set()) if found[1] != "*" and at == 0 else None
+    return None if values is None else (*values, f"$c/self::{found[1]}{body}")
 
 
 @cache
@@ -148,33 +163,44 @@ def _candidates_plan() -> Candidates | None:
     """The author filters as tests of candidates; None when one of them has another form."""
     strings: set[str] = set()
     names: set[str] = set()
+    attributes: set[str] = set()
     selects = []
     for xpath in AUTHOR_XPATHS:
         parts = [_part_candidates(part) for part in top_level_parts(original(xpath).path)]
         if any(p is None for p in parts):
             return None
-        for part_strings, part_names, _ in (p for p in parts if p is not None):
+        for part_strings, part_names, part_attributes, _ in (p for p in parts if p is not None):
             strings |= part_strings
             names |= part_names
-        tests = " | ".join(p[2] for p in parts if p is not None)
+            attributes |= part_attributes
+        tests = " | ".join(p[3] for p in parts if p is not None)
         selects.append(XPath(tests, namespaces={"re": REGEXP_NS}, smart_strings=False))
     shortest = frozenset(s for s in strings if not any(other != s and other in s for other in strings))
-    return Candidates(shortest, frozenset(names), tuple(selects))
+    values = tuple((name, XPath(f"descendant-or-self::*/@{name}", smart_strings=False)) for name in sorted(attributes))
+    return Candidates(shortest, frozenset(names), tuple(selects), values)
 
 
-def _candidates(tree: HtmlElement, strings: frozenset[str]) -> list[HtmlElement]:
-    """The elements, in document order, that an attribute value of holds one of the strings."""
-    elements = list(tree.iter(Element))
-    values = [_SEPARATOR.join(element.values()) for element in elements]
-    text = _SEPARATOR.join(values)
-    starts = list(accumulate((len(v) + 1 for v in values), initial=0))
-    found: set[int] = set()
-    for string in strings:
-        at = text.find(string)
-        while at >= 0:
-            found.add(bisect_right(starts, at) - 1)
-            at = text.find(string, at + 1)
-    return [elements[i] for i in sorted(found)]
+def _candidates(tree: HtmlElement, plan: Candidates) -> list[HtmlElement]:
+    """The elements, in document order, that a tested attribute's value of holds one of the strings."""
+    held = []
+    for name, values in plan.attributes:
+        text = _SEPARATOR.join(values(tree))
+        found = tuple(string for string in plan.strings if string in text)
+        if found:
+            held.append((name, found))
+    return _holders(tuple(held))(tree) if held else []
+
+
+@lru_cache(maxsize=256)
+def _holders(held: tuple[tuple[str, tuple[str, ...]], ...]) -> XPath:
+    """The elements that an attribute's value of holds one of its strings, for (attribute, strings) pairs."""
+    tests = (" or ".join(f"contains(., {_quoted(s)})" for s in strings) for _, strings in held)
+    return XPath(" | ".join(f"descendant-or-self::*/@{name}[{test}]/.." for (name, _), test in zip(held, tests)))
+
+
+def _quoted(string: str) -> str:
+    """The string as an XPath literal (a plan's strings never hold both quote characters)."""
+    return f'"{string}"' if "'" in string else f"'{string}'"
 
 
 def page_author(tree: HtmlElement) -> str | None:
@@ -185,7 +211,7 @@ def page_author(tree: HtmlElement) -> str | None:
     plan = _candidates_plan()
     if plan is None or (plan.names and next(tree.iter(*plan.names), None) is not None):
         return _first_author(tree, (expression(tree) for expression in AUTHOR_XPATHS), tests)
-    candidates = _candidates(tree, plan.strings)
+    candidates = _candidates(tree, plan)
     return _first_author(tree, (select(tree, c=candidates) for select in plan.selects), tests) if candidates else None
 
 

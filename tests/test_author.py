@@ -13,7 +13,14 @@ from test_xpath_literals import pages
 from trafilatura.metadata import extract_author
 
 import forumwatch.tasks.extract  # noqa: F401  # installs the cheaper filters, as in the workers
-from forumwatch.tasks.author import _candidates_plan, _part_candidates, ancestor_test, page_author
+from forumwatch.tasks.author import (
+    _candidates,
+    _candidates_plan,
+    _holders,
+    _part_candidates,
+    ancestor_test,
+    page_author,
+)
 from forumwatch.tasks.xpath_literals import top_level_parts
 
 PAGES = sorted(Path(__file__).parent.joinpath("data", "pages").glob("*/*.html"))
@@ -59,22 +66,27 @@ def test_the_author_filters_become_tests_of_candidates():
     assert plan is not None and len(plan.selects) == 3
     assert {"author", "Author", "byl", "writer", "zuozhe"} <= plan.strings and "byline" not in plan.strings
     assert plan.names == {"author", "rel"}  # //author, and rel='me' (a child element's text)
+    assert {"class", "id", "itemprop", "rel", "data-testid"} <= {name for name, _ in plan.attributes}
 
 
 def test_only_value_tests_of_one_step_give_candidate_strings():
-    strings, names, test = _part_candidates("//*[self::p][@id='x' or re:test(@class, 'a-?b|c') or rel='me']")
-    assert (strings, names, test) == (
-        {"x", "ab", "a-b", "c"},
-        {"rel"},
-        "$c/self::*[self::p][@id='x' or re:test(@class, 'a-?b|c') or rel='me']",
+    strings, names, attributes, test = _part_candidates(
+        "//*[self::p][@id='x' or re:test(@class, 'a-?b|c') or rel='me' or contains(@data-x, '@y')]"
     )
-    assert _part_candidates("//author") == (set(), {"author"}, "$c/self::author")
+    assert (strings, names, attributes, test) == (
+        {"x", "ab", "a-b", "c", "@y"},
+        {"rel"},
+        {"id", "class", "data-x"},
+        "$c/self::*[self::p][@id='x' or re:test(@class, 'a-?b|c') or rel='me' or contains(@data-x, '@y')]",
+    )
+    assert _part_candidates("//author") == (set(), {"author"}, set(), "$c/self::author")
     assert _part_candidates("//*[self::p]") is None  # no value test: every p
     assert _part_candidates("//*[@id='x'][1]") is None  # positional
     assert _part_candidates("//*[@id='x' or not(@class)]") is None  # a test a value need not pass
     assert _part_candidates("//*[@id='']") is None  # an empty string is in every value
     assert _part_candidates("//*[re:test(@id, '.')]") is None  # a pattern without a required string
     assert _part_candidates("//div//p[@id='x']") is None  # a further step
+    assert _part_candidates("//*[@xml:lang='x']") is None  # a prefixed attribute: the union would need its namespace
 
 
 AUTHOR_TAGS = ["div", "span", "p", "a", "strong", "address", "link", "h3", "h4", "section", "time", "figure", "li"]
@@ -125,3 +137,36 @@ def author_pages():
 @given(page=author_pages())
 def test_the_same_author_as_trafilatura_when_the_filters_test_candidates(page):
     assert page_author(page) == extract_author(page)
+
+
+def _held(page, plan):
+    """The elements some tested attribute's value of holds one of the plan's strings, read element by element."""
+    attributes = {name for name, _ in plan.attributes}
+    return [
+        element
+        for element in page.iter(lxml_html.etree.Element)
+        if any(s in v for name, v in element.items() if name in attributes for s in plan.strings)
+    ]
+
+
+@settings(max_examples=100, derandomize=True, deadline=None)
+@given(page=author_pages())
+def test_the_candidates_are_the_elements_a_tested_attribute_of_holds_a_string(page):
+    plan = _candidates_plan()
+    assert _candidates(page, plan) == _held(page, plan)
+
+
+@pytest.mark.parametrize("page", PAGES, ids=lambda p: f"{p.parent.name}/{p.name}")
+def test_the_candidates_on_real_pages(page):
+    tree, plan = lxml_html.fromstring(page.read_bytes()), _candidates_plan()
+    assert _candidates(tree, plan) == _held(tree, plan)
+
+
+def test_the_holders_of_a_string_with_an_apostrophe_are_found():
+    page = lxml_html.fromstring("<html><body><p class=\"o'brien\">x</p><p class='z'>y</p><p id='z'>w</p></body></html>")
+    assert [p.text for p in _holders((("class", ("o'b", "z")), ("id", ("z",))))(page)] == ["x", "y", "w"]
+
+
+def test_a_discard_filter_that_starts_below_the_root_passes_over_the_root_element():
+    page = lxml_html.fromstring("<html class='comments'><body><p class='byline'>Ivan Ivanov</p></body></html>")
+    assert page_author(page) == extract_author(page) == "Ivan Ivanov"
