@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 import threading
 import time
@@ -110,6 +111,11 @@ KNOWN_TERMS_SIZE = 24_000_000  # characters, or bytes once compressed: tens of M
 _KNOWN_LOCK = threading.Lock()  # load batches may run in several threads
 _terms_db: list[duckdb.DuckDBPyConnection] = []  # the in-memory DuckDB that makes them, opened once a process
 WORD_TERMS = "SELECT array_to_string(fw_word_terms(word), ' ') AS terms FROM fw_search_words ORDER BY pos"
+# fw_word_terms's terms (joined by spaces) by word, kept across load batches: they depend on the word alone, and a
+# batch's words are mostly words earlier batches had (2,000 bench pages: 60,000 distinct words a batch summed, 7,200
+# new). Bounded: past WORD_TERMS_MAX words the oldest go first.
+KNOWN_WORD_TERMS: dict[str, str | None] = {}
+WORD_TERMS_MAX = 100_000
 
 
 def _terms_connection() -> duckdb.DuckDBPyConnection:
@@ -151,12 +157,20 @@ def _fit_known_terms() -> None:
 
 
 def _joined_terms(mem: duckdb.DuckDBPyConnection, words: pa.ListArray) -> pa.Array:
-    """Each list of words as fw_search_terms's terms joined by spaces: fw_word_terms made once per distinct word
-    (the same terms: they depend on the word alone), then put in the words' places."""
+    """Each list of words as fw_search_terms's terms joined by spaces: fw_word_terms made once per word not in
+    KNOWN_WORD_TERMS (the same terms: they depend on the word alone), then put in the words' places."""
     coded = pc.dictionary_encode(words.values)  # with words.offsets: where each list starts, also in a slice
-    distinct = arrow_columns(pos=pa.array(range(len(coded.dictionary)), pa.int64()), word=coded.dictionary)
-    with registered(mem, "fw_search_words", distinct):
-        terms = mem.execute(WORD_TERMS).to_arrow_table()["terms"].combine_chunks()
+    distinct = coded.dictionary.to_pylist()
+    new = [word for word in distinct if word not in KNOWN_WORD_TERMS]
+    if new:
+        fresh = arrow_columns(pos=pa.array(range(len(new)), pa.int64()), word=pa.array(new, pa.string()))
+        with registered(mem, "fw_search_words", fresh):
+            made = mem.execute(WORD_TERMS).to_arrow_table()["terms"].to_pylist()
+        KNOWN_WORD_TERMS.update(zip(new, made, strict=True))
+    terms = pa.array([KNOWN_WORD_TERMS[word] for word in distinct], pa.string())
+    excess = len(KNOWN_WORD_TERMS) - WORD_TERMS_MAX
+    for word in list(itertools.islice(KNOWN_WORD_TERMS, max(excess, 0))):
+        del KNOWN_WORD_TERMS[word]
     return pc.binary_join(pa.ListArray.from_arrays(words.offsets, terms.take(coded.indices)), " ")
 
 

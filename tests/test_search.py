@@ -247,9 +247,15 @@ HOSTILE_DOCS = [
 ]
 
 
-def test_terms_made_ahead_are_the_macros(tmp_path):
-    """make_terms_ahead (fw_word_terms once per distinct word of the batch) gives fw_search_terms's terms:
-    Cyrillic, CJK, accents and combining marks, other scripts, empty documents."""
+@pytest.mark.parametrize("kept_words", [search_index.WORD_TERMS_MAX, 3])
+def test_terms_made_ahead_are_the_macros(tmp_path, monkeypatch, kept_words):
+    """make_terms_ahead (fw_word_terms once per word no earlier batch had) gives fw_search_terms's terms:
+    Cyrillic, CJK, accents and combining marks, other scripts, empty documents; with the words of an earlier
+    batch kept, all of them or only the newest 3."""
+    monkeypatch.setattr(search_index, "WORD_TERMS_MAX", kept_words)
+    search_index.KNOWN_WORD_TERMS.clear()
+    search_index.make_terms_ahead(HOSTILE_DOCS[::2])  # an earlier batch: its words' terms are kept
+    assert 0 < len(search_index.KNOWN_WORD_TERMS) <= kept_words
     search_index.KNOWN_TERMS.clear()
     assert search_index.make_terms_ahead(HOSTILE_DOCS) == len(HOSTILE_DOCS) - 1  # (None, None) is ("", "")
     con = duckdb.connect(str(tmp_path / "m.duckdb"))
