@@ -116,6 +116,7 @@ def load_once(pages: Pages, folder: Path, batch: int, laps: dict[str, float], st
     seconds it took."""
     sources, plans, results, extracted = pages
     search_index.KNOWN_TERMS.clear()
+    search_index.KNOWN_WORD_TERMS.clear()
     links.KNOWN_EVIDENCE.clear()
     path = str(folder / "load.duckdb")
     if stored is not None:
