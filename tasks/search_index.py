@@ -113,9 +113,11 @@ _terms_db: list[duckdb.DuckDBPyConnection] = []  # the in-memory DuckDB that mak
 WORD_TERMS = "SELECT array_to_string(fw_word_terms(word), ' ') AS terms FROM fw_search_words ORDER BY pos"
 # fw_word_terms's terms (joined by spaces) by word, kept across load batches: they depend on the word alone, and a
 # batch's words are mostly words earlier batches had (2,000 bench pages: 60,000 distinct words a batch summed, 7,200
-# new). Bounded: past WORD_TERMS_MAX words the oldest go first.
+# new). Bounded: past WORD_TERMS_MAX words the oldest go first, and words longer than WORD_KEPT_CHARS are not kept
+# (a hostile page's one-word blobs must not fill memory).
 KNOWN_WORD_TERMS: dict[str, str | None] = {}
 WORD_TERMS_MAX = 100_000
+WORD_KEPT_CHARS = 64
 
 
 def _terms_connection() -> duckdb.DuckDBPyConnection:
@@ -165,9 +167,11 @@ def _joined_terms(mem: duckdb.DuckDBPyConnection, words: pa.ListArray) -> pa.Arr
     if new:
         fresh = arrow_columns(pos=pa.array(range(len(new)), pa.int64()), word=pa.array(new, pa.string()))
         with registered(mem, "fw_search_words", fresh):
-            made = mem.execute(WORD_TERMS).to_arrow_table()["terms"].to_pylist()
-        KNOWN_WORD_TERMS.update(zip(new, made, strict=True))
-    terms = pa.array([KNOWN_WORD_TERMS[word] for word in distinct], pa.string())
+            made = dict(zip(new, mem.execute(WORD_TERMS).to_arrow_table()["terms"].to_pylist(), strict=True))
+        KNOWN_WORD_TERMS.update((word, t) for word, t in made.items() if len(word) <= WORD_KEPT_CHARS)
+    else:
+        made = {}
+    terms = pa.array([made[word] if word in made else KNOWN_WORD_TERMS[word] for word in distinct], pa.string())
     excess = len(KNOWN_WORD_TERMS) - WORD_TERMS_MAX
     for word in list(itertools.islice(KNOWN_WORD_TERMS, max(excess, 0))):
         del KNOWN_WORD_TERMS[word]

@@ -247,15 +247,19 @@ HOSTILE_DOCS = [
 ]
 
 
-@pytest.mark.parametrize("kept_words", [search_index.WORD_TERMS_MAX, 3])
-def test_terms_made_ahead_are_the_macros(tmp_path, monkeypatch, kept_words):
+@pytest.mark.parametrize(
+    "kept_words, kept_chars", [(search_index.WORD_TERMS_MAX, search_index.WORD_KEPT_CHARS), (3, 64), (100, 4)]
+)
+def test_terms_made_ahead_are_the_macros(tmp_path, monkeypatch, kept_words, kept_chars):
     """make_terms_ahead (fw_word_terms once per word no earlier batch had) gives fw_search_terms's terms:
     Cyrillic, CJK, accents and combining marks, other scripts, empty documents; with the words of an earlier
-    batch kept, all of them or only the newest 3."""
+    batch kept, all of them, only the newest 3, or only those of at most 4 characters."""
     monkeypatch.setattr(search_index, "WORD_TERMS_MAX", kept_words)
+    monkeypatch.setattr(search_index, "WORD_KEPT_CHARS", kept_chars)
     search_index.KNOWN_WORD_TERMS.clear()
     search_index.make_terms_ahead(HOSTILE_DOCS[::2])  # an earlier batch: its words' terms are kept
     assert 0 < len(search_index.KNOWN_WORD_TERMS) <= kept_words
+    assert all(len(word) <= kept_chars for word in search_index.KNOWN_WORD_TERMS)
     search_index.KNOWN_TERMS.clear()
     assert search_index.make_terms_ahead(HOSTILE_DOCS) == len(HOSTILE_DOCS) - 1  # (None, None) is ("", "")
     con = duckdb.connect(str(tmp_path / "m.duckdb"))
