@@ -699,6 +699,8 @@ def finish_run(db: str, run_id: str, stats: dict[str, SourceStats], connection: 
             con.commit()
         connection.close()  # before publishing: the read copy is made from the checkpointed file
     else:
+        if connection is not None:  # a lake: its end retries on conflicts in a transaction of its own
+            connection.close()  # (and its catalog is attached once per process)
         fwdb.write_transaction(db, "closing the run", close)
     fwdb.publish_read_copy(db)
     return message
