@@ -25,7 +25,7 @@ from pathlib import Path
 
 from forumwatch.resources import seed_path
 from forumwatch.tasks.normalize import DATELINE, body_lines
-from forumwatch.tasks.prefilter import TextLiterals, case_blind_literals, fold, required_literals
+from forumwatch.tasks.prefilter import case_blind_literals, fold, required_literals
 from forumwatch.tasks.regex_starts import Starts, finditer_from_starts, fixed_strings, match_starts
 
 _CUE_FAR = r"(?i:as\s+per|according\s+to|reported\s+by|cited\s+by|quoted\s+by)"
@@ -147,7 +147,7 @@ def load_agencies(path: Path | None = None) -> Agencies:
     return Agencies(agencies)
 
 
-def _credit(body: TextLiterals, credits: list[tuple[int, Agency]]) -> str | None:
+def _credit(body: _Body, credits: list[tuple[int, Agency]]) -> str | None:
     """The credit closest to either edge of the body (credits sit in the dateline or the sign-off); `credits`: the
     credit and dateline rows with their order among all rows (earlier rows win ties)."""
     best: tuple[int, int, str] | None = None
@@ -182,7 +182,7 @@ def attribute(text: str, agencies: list[Agency], lines: list[str] | None = None)
 _ASCII = frozenset(map(chr, range(128)))
 
 
-class _Body(TextLiterals):
+class _Body:
     """The body's text, the strings it holds (looked for once) and its folded text (made when first needed).
 
     `chars` may hold more than the text's characters (it only spares searches): all of ASCII for an ASCII text,
@@ -192,10 +192,8 @@ class _Body(TextLiterals):
 
     def __init__(self, text: str, strings: tuple[Strings, Strings]) -> None:
         ascii_text = text.isascii()
-        super().__init__("" if ascii_text else text)  # not the set of an ASCII text's characters: all of ASCII
         self.text = text
-        if ascii_text:
-            self.chars = set(_ASCII)
+        self.chars = set(_ASCII) if ascii_text else set(text)  # an ASCII text's are not read: all of ASCII
         self.cues: dict[frozenset[str], bool] = {}
         self.held = self._held(strings[1] if ascii_text else strings[0], check_chars=not ascii_text)
 
@@ -215,7 +213,7 @@ class _Body(TextLiterals):
         return held
 
     def may_match(self, literals: frozenset[str] | None) -> bool:
-        """TextLiterals.may_match, from the strings the text holds (literals are among screen_strings)."""
+        """prefilter.may_match(literals, text), from the strings the text holds (literals are among screen_strings)."""
         return literals is None or not self.held.isdisjoint(literals)
 
     @property

@@ -118,27 +118,6 @@ def may_match(literals: frozenset[str] | None, text: str) -> bool:
     return literals is None or any(literal in text for literal in literals)
 
 
-class TextLiterals:
-    """may_match over one text for many screens: each string is looked for once, and not at all when the text
-    lacks one of its characters."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.chars = set(text)
-        self.found: dict[str, bool] = {}
-
-    def may_match(self, literals: frozenset[str] | None) -> bool:
-        if literals is None:
-            return True
-        for literal in literals:
-            found = self.found.get(literal)
-            if found is None:
-                found = self.found[literal] = self.chars.issuperset(literal) and literal in self.text
-            if found:
-                return True
-        return False
-
-
 def _fold_char(ch: str) -> str:
     upper = ch.upper()
     folded = (upper if len(upper) == 1 else ch).lower()[0]
