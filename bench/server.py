@@ -90,14 +90,13 @@ def _handler(body_of):
             path = target.split(b"?", 1)[0].decode("latin-1")
             found = body_of(path) if method in (b"GET", b"HEAD") else None
             if found is None:
-                head, body = "404 Not Found", b""
+                head, length, body = "404 Not Found", 0, b""
             elif headers.get(b"if-none-match", b"").decode("latin-1") == found[1]:
-                head, body = f"304 Not Modified\r\nETag: {found[1]}", b""
+                head, length, body = f"304 Not Modified\r\nETag: {found[1]}", 0, b""
             else:
                 kind = "application/rss+xml" if path.endswith(".xml") else "text/html; charset=utf-8"
                 head = f"200 OK\r\nContent-Type: {kind}\r\nETag: {found[1]}\r\nLast-Modified: {mtime}"
-                body = found[0] if method == b"GET" else b""
-            length = len(found[0]) if found is not None and head.startswith("200") else 0
+                length, body = len(found[0]), found[0] if method == b"GET" else b""
             closing = "" if keep else "\r\nConnection: close"
             self.wfile.write(f"HTTP/1.1 {head}\r\nContent-Length: {length}{closing}\r\n\r\n".encode() + body)
             return keep
@@ -133,13 +132,15 @@ def serve(root: Path, port: int, hosts: int = 0) -> list[ThreadingHTTPServer]:
         base = outlet_base(i, len(outlets), outlet["slug"], port, hosts)
         prefix = base.split(f":{port}", 1)[1]
         by_address.setdefault(outlet_address(host_of_outlet(i, hosts)), {})[prefix] = (outlet["slug"], base)
+    paths: dict[str, list[str]] = {}  # each outlet's pages and feed
+    for page in meta["pages"]:
+        paths.setdefault(page["outlet"], []).append(page["path"])
     servers = []
     for address, routes in by_address.items():
         body_of = _bodies(root, routes)
         for prefix, (slug, _) in routes.items():  # made before the first request, as a static server has them
-            for page in (p for p in meta["pages"] if p["outlet"] == slug):
-                body_of(prefix + page["path"])
-            body_of(prefix + "/feed.xml")
+            for path in [*paths.get(slug, []), "/feed.xml"]:
+                body_of(prefix + path)
         server = ThreadingHTTPServer((address, port), _handler(body_of))
         server.daemon_threads = True
         threading.Thread(target=server.serve_forever, daemon=True).start()
